@@ -1,0 +1,522 @@
+package io.pushwire.core;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * The system ops of PROTOCOL.md §3.2, tagged on the wire by {@code type}. Collections are never
+ * {@code null}: a missing or {@code null} key decodes to an empty collection.
+ */
+public sealed interface SystemOp extends PushMessage {
+
+	/**
+	 * The op's {@code type} on the wire.
+	 * @return the snake_case type
+	 */
+	String type();
+
+	/**
+	 * Whether a client may send this op.
+	 * @return {@code true} for ops that travel client to server
+	 */
+	boolean sentByClient();
+
+	/**
+	 * Whether a server may send this op.
+	 * @return {@code true} for ops that travel server to client
+	 */
+	boolean sentByServer();
+
+	/**
+	 * {@code auth}: the first message on a WebSocket.
+	 * @param clientId the client's id, or {@code null} to be given one
+	 * @param token a bearer token, or {@code null}
+	 * @param capabilities the channels to subscribe to
+	 * @param resumeCursors per channel, the last processed cursor
+	 * @param resumeEpochs per channel, the epoch of that cursor
+	 * @param resumeCursor the older single cursor for channels without an entry in {@code resumeCursors}
+	 */
+	record Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
+			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs,
+			@Nullable Long resumeCursor) implements SystemOp {
+
+		public Auth {
+			capabilities = List.copyOf(capabilities);
+			resumeCursors = Map.copyOf(resumeCursors);
+			resumeEpochs = Map.copyOf(resumeEpochs);
+		}
+
+		@Override
+		public String type() {
+			return "auth";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+		@Override
+		public String toString() {
+			return "Auth[clientId=" + this.clientId + ", token=" + ((this.token != null) ? "<redacted>" : null)
+					+ ", capabilities=" + this.capabilities + ", resumeCursors=" + this.resumeCursors
+					+ ", resumeEpochs=" + this.resumeEpochs + ", resumeCursor=" + this.resumeCursor + "]";
+		}
+
+	}
+
+	/**
+	 * {@code auth_ok}: the handshake was accepted; replay follows.
+	 * @param clientId the client's id
+	 * @param resumeCursors per granted channel, the cursor after which frames follow
+	 * @param heads per granted channel, the newest cursor
+	 * @param epochs per granted channel, the epoch
+	 * @param heartbeatMs the server's heartbeat interval
+	 * @param features what the server supports
+	 */
+	record AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads,
+			Map<String, String> epochs, long heartbeatMs, List<String> features) implements SystemOp {
+
+		public AuthOk {
+			resumeCursors = Map.copyOf(resumeCursors);
+			heads = Map.copyOf(heads);
+			epochs = Map.copyOf(epochs);
+			features = List.copyOf(features);
+		}
+
+		@Override
+		public String type() {
+			return "auth_ok";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code subscribe}: add channels, optionally resuming each from a cursor.
+	 * @param channels the channels
+	 * @param cursors per channel, the last processed cursor
+	 * @param epochs per channel, the epoch of that cursor
+	 */
+	record Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs)
+			implements SystemOp {
+
+		public Subscribe {
+			channels = List.copyOf(channels);
+			cursors = Map.copyOf(cursors);
+			epochs = Map.copyOf(epochs);
+		}
+
+		@Override
+		public String type() {
+			return "subscribe";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * {@code subscribed}: confirms a {@code subscribe}.
+	 * @param channels the channels granted
+	 * @param heads per channel, the cursor after which frames follow
+	 * @param epochs per channel, the epoch
+	 */
+	record Subscribed(List<String> channels, Map<String, Long> heads, Map<String, String> epochs)
+			implements SystemOp {
+
+		public Subscribed {
+			channels = List.copyOf(channels);
+			heads = Map.copyOf(heads);
+			epochs = Map.copyOf(epochs);
+		}
+
+		@Override
+		public String type() {
+			return "subscribed";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code unsubscribe}: remove channels.
+	 * @param channels the channels
+	 */
+	record Unsubscribe(List<String> channels) implements SystemOp {
+
+		public Unsubscribe {
+			channels = List.copyOf(channels);
+		}
+
+		@Override
+		public String type() {
+			return "unsubscribe";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * {@code unsubscribed}: confirms an {@code unsubscribe}.
+	 * @param channels the channels removed
+	 */
+	record Unsubscribed(List<String> channels) implements SystemOp {
+
+		public Unsubscribed {
+			channels = List.copyOf(channels);
+		}
+
+		@Override
+		public String type() {
+			return "unsubscribed";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code ack}: the client processed a channel up to a cursor.
+	 * @param channel the channel
+	 * @param cursor the cursor
+	 */
+	record Ack(String channel, long cursor) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "ack";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * {@code resume_required}: the asked resume point is gone; replay starts at {@code fromCursor}.
+	 * @param channel the channel
+	 * @param fromCursor the first cursor replayed
+	 * @param epoch the channel's current epoch
+	 */
+	record ResumeRequired(String channel, long fromCursor, String epoch) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "resume_required";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/** {@code ping}: a liveness probe; the peer answers {@code pong}. */
+	record Ping() implements SystemOp {
+
+		@Override
+		public String type() {
+			return "ping";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/** {@code pong}: the answer to {@code ping}. */
+	record Pong() implements SystemOp {
+
+		@Override
+		public String type() {
+			return "pong";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code slow}: the client's outbound queue is past half full.
+	 * @param window the queue's free bytes, or {@code null}
+	 */
+	record Slow(@Nullable Long window) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "slow";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code error}: a request failed; the connection stays open unless a {@code goodbye} follows.
+	 * @param code the error code's wire name (see {@link ErrorCode})
+	 * @param message what went wrong and what to do
+	 * @param channel the channel concerned, or {@code null}
+	 */
+	record Error(String code, String message, @Nullable String channel) implements SystemOp {
+
+		/**
+		 * Create an error op.
+		 * @param code the code
+		 * @param message the message
+		 * @param channel the channel or {@code null}
+		 * @return the op
+		 */
+		public static Error of(ErrorCode code, String message, @Nullable String channel) {
+			return new Error(code.wireName(), message, channel);
+		}
+
+		@Override
+		public String type() {
+			return "error";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code goodbye}: the sender is about to close.
+	 * @param reason one of the reasons of §3.3, or {@code null}
+	 * @param code the close code that follows, or {@code null}
+	 */
+	record Goodbye(@Nullable String reason, @Nullable Integer code) implements SystemOp {
+
+		/**
+		 * The goodbye announcing a close.
+		 * @param reason the close reason
+		 * @return the op
+		 */
+		public static Goodbye of(CloseReason reason) {
+			return new Goodbye(reason.reason(), reason.code());
+		}
+
+		@Override
+		public String type() {
+			return "goodbye";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code features}: feature negotiation (§8).
+	 * @param supported what the sender supports (or, from the server, turned on)
+	 * @param requested what the sender asks for
+	 */
+	record Features(List<String> supported, List<String> requested) implements SystemOp {
+
+		public Features {
+			supported = List.copyOf(supported);
+			requested = List.copyOf(requested);
+		}
+
+		@Override
+		public String type() {
+			return "features";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code health}: the server's health.
+	 * @param status {@code ok}, {@code degraded} or {@code draining}
+	 * @param detail more about it, or {@code null}
+	 */
+	record Health(String status, @Nullable String detail) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "health";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code relay}: send to one peer through the server (§10).
+	 * @param to the peer's client id
+	 * @param channel the channel
+	 * @param payload the content
+	 */
+	record Relay(String to, String channel, JsonNode payload) implements SystemOp {
+
+		public Relay {
+			payload = (payload != null) ? payload : NullNode.getInstance();
+		}
+
+		@Override
+		public String type() {
+			return "relay";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * {@code mode_switch}: the route to a peer changed (§10).
+	 * @param peerId the peer
+	 * @param mode the new mode
+	 * @param previousMode the old mode
+	 * @param reason why
+	 * @param generation a number that only grows
+	 */
+	record ModeSwitch(String peerId, String mode, String previousMode, String reason, long generation)
+			implements SystemOp {
+
+		@Override
+		public String type() {
+			return "mode_switch";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+}

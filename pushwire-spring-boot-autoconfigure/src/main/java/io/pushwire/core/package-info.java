@@ -1,0 +1,8 @@
+/**
+ * The pushwire wire protocol: frames, system ops, channel names, cursors and epochs, and the JSON
+ * codec, with no Spring web types so that the server and the client share one model.
+ */
+@NullMarked
+package io.pushwire.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,295 @@
+package io.pushwire.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.pushwire.server.Priority;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the pushwire server, under {@code pushwire.server}.
+ */
+@ConfigurationProperties("pushwire.server")
+public class PushwireServerProperties {
+
+	/**
+	 * Whether to start the push server in a reactive web application.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Base path of the endpoints: the WebSocket at the path itself, SSE and HTTP routes below it.
+	 */
+	private String path = "/rps";
+
+	/**
+	 * Interval of the server's ping; a client must answer each with pong.
+	 */
+	private Duration heartbeat = Duration.ofSeconds(25);
+
+	/**
+	 * How long past one heartbeat interval a silent connection is kept before it is closed with
+	 * 4010 (PROTOCOL.md: 10 seconds).
+	 */
+	private Duration heartbeatGrace = Duration.ofSeconds(10);
+
+	/**
+	 * Time a new WebSocket connection has to send its auth message.
+	 */
+	private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Largest message a client may send; a larger one closes the connection with 1009.
+	 */
+	private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * How long a session (its client id binding and acknowledged cursors) outlives its connection.
+	 */
+	private Duration sessionTtl = Duration.ofMinutes(5);
+
+	/**
+	 * Bound of each connection's outbound queue; a client that lets it fill is closed with 4008 and
+	 * resumes later from its cursors.
+	 */
+	private DataSize maxQueuedBytes = DataSize.ofMegabytes(1);
+
+	/**
+	 * A connection whose outbound queue has not moved for this long is treated as full.
+	 */
+	private Duration writeTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Most channels one connection may subscribe to.
+	 */
+	private int maxSubscriptions = 256;
+
+	/**
+	 * Most frames a server-side subscriber (PushServer#subscribe) may leave waiting before its Flux
+	 * fails.
+	 */
+	private int subscriberBuffer = 10_000;
+
+	/**
+	 * Origins allowed to open the WebSocket (and, later, to call the HTTP endpoints), such as
+	 * https://app.example.com; "*" allows any. Empty: same origin only. Requests without an Origin
+	 * header (not from a browser) are not refused for it.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>();
+
+	/**
+	 * Whether clients without credentials are admitted, each with a principal of its own
+	 * ("anonymous:<client id>").
+	 */
+	private boolean allowAnonymous = false;
+
+	/**
+	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved).
+	 */
+	private Map<String, Channel> channels = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public Duration getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public void setHeartbeat(Duration heartbeat) {
+		this.heartbeat = heartbeat;
+	}
+
+	public Duration getHeartbeatGrace() {
+		return this.heartbeatGrace;
+	}
+
+	public void setHeartbeatGrace(Duration heartbeatGrace) {
+		this.heartbeatGrace = heartbeatGrace;
+	}
+
+	public Duration getHandshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public void setHandshakeTimeout(Duration handshakeTimeout) {
+		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public Duration getSessionTtl() {
+		return this.sessionTtl;
+	}
+
+	public void setSessionTtl(Duration sessionTtl) {
+		this.sessionTtl = sessionTtl;
+	}
+
+	public DataSize getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public Duration getWriteTimeout() {
+		return this.writeTimeout;
+	}
+
+	public void setWriteTimeout(Duration writeTimeout) {
+		this.writeTimeout = writeTimeout;
+	}
+
+	public int getMaxSubscriptions() {
+		return this.maxSubscriptions;
+	}
+
+	public void setMaxSubscriptions(int maxSubscriptions) {
+		this.maxSubscriptions = maxSubscriptions;
+	}
+
+	public int getSubscriberBuffer() {
+		return this.subscriberBuffer;
+	}
+
+	public void setSubscriberBuffer(int subscriberBuffer) {
+		this.subscriberBuffer = subscriberBuffer;
+	}
+
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	public void setAllowedOrigins(List<String> allowedOrigins) {
+		this.allowedOrigins = allowedOrigins;
+	}
+
+	public boolean isAllowAnonymous() {
+		return this.allowAnonymous;
+	}
+
+	public void setAllowAnonymous(boolean allowAnonymous) {
+		this.allowAnonymous = allowAnonymous;
+	}
+
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(Map<String, Channel> channels) {
+		this.channels = channels;
+	}
+
+	/**
+	 * A channel kind's configuration.
+	 */
+	public static class Channel {
+
+		/**
+		 * Delivery priority: high, normal or low.
+		 */
+		private Priority priority = Priority.NORMAL;
+
+		/**
+		 * Id of the kind in binary frame headers, 0 to 255 (5 is system's); assigned when unset.
+		 */
+		private @Nullable Integer wireId;
+
+		/**
+		 * Most frames each channel of this kind keeps for replay.
+		 */
+		private int historySize = 1024;
+
+		/**
+		 * Oldest a frame kept for replay may be.
+		 */
+		private Duration historyTtl = Duration.ofMinutes(10);
+
+		/**
+		 * Who may subscribe: authenticated, anonymous (anyone), none, owner (topic equals the
+		 * principal's name) or role:NAME.
+		 */
+		private String subscribe = "authenticated";
+
+		/**
+		 * Who may send frames on the kind (a @PushHandler must also exist): authenticated,
+		 * anonymous, none, owner or role:NAME.
+		 */
+		private String publish = "authenticated";
+
+		public Priority getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(Priority priority) {
+			this.priority = priority;
+		}
+
+		public @Nullable Integer getWireId() {
+			return this.wireId;
+		}
+
+		public void setWireId(@Nullable Integer wireId) {
+			this.wireId = wireId;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			this.historySize = historySize;
+		}
+
+		public Duration getHistoryTtl() {
+			return this.historyTtl;
+		}
+
+		public void setHistoryTtl(Duration historyTtl) {
+			this.historyTtl = historyTtl;
+		}
+
+		public String getSubscribe() {
+			return this.subscribe;
+		}
+
+		public void setSubscribe(String subscribe) {
+			this.subscribe = subscribe;
+		}
+
+		public String getPublish() {
+			return this.publish;
+		}
+
+		public void setPublish(String publish) {
+			this.publish = publish;
+		}
+
+	}
+
+}

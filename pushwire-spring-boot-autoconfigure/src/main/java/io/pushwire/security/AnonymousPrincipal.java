@@ -1,0 +1,40 @@
+package io.pushwire.security;
+
+import java.security.Principal;
+
+/**
+ * The principal of a client admitted without credentials (only where anonymous access is
+ * configured). Anonymous sessions are bound to their own client id, so one anonymous client cannot
+ * take over another's session.
+ *
+ * @param name {@code anonymous:<client id>}
+ */
+public record AnonymousPrincipal(String name) implements Principal {
+
+	/** The prefix of every anonymous principal's name. */
+	public static final String PREFIX = "anonymous:";
+
+	/**
+	 * The anonymous principal of a client.
+	 * @param clientId the client id
+	 * @return the principal
+	 */
+	public static AnonymousPrincipal forClient(String clientId) {
+		return new AnonymousPrincipal(PREFIX + clientId);
+	}
+
+	/**
+	 * Whether a principal is anonymous.
+	 * @param principal the principal
+	 * @return {@code true} for an {@link AnonymousPrincipal} or Spring Security's anonymous token
+	 */
+	public static boolean isAnonymous(Principal principal) {
+		return principal instanceof AnonymousPrincipal || PrincipalAuthorities.isSpringAnonymous(principal);
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+}

@@ -1,0 +1,12 @@
+package io.pushwire.server;
+
+/**
+ * Where a published frame was stored in its channel's stream.
+ *
+ * @param channel the channel
+ * @param cursor the frame's cursor
+ * @param epoch the stream's epoch
+ */
+public record PublishResult(String channel, long cursor, String epoch) {
+
+}

@@ -1,0 +1,86 @@
+package io.pushwire.server;
+
+import java.util.Collection;
+import java.util.Optional;
+
+import io.pushwire.core.Frame;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The application's API to the push server. Every method is non-blocking and safe to call from any
+ * thread. Payloads are converted to JSON with the application's Jackson {@code JsonMapper}.
+ * <p>
+ * Publishing to a channel whose kind is not declared fails with a
+ * {@link io.pushwire.core.ProtocolException} of code {@code unknown_channel}.
+ */
+public interface PushServer {
+
+	/**
+	 * Publish a payload to a channel: store it with the channel's next cursor and deliver it to every
+	 * subscriber.
+	 * @param channel the channel, {@code kind} or {@code kind:topic}
+	 * @param payload the payload (any value Jackson can write, or a {@code JsonNode})
+	 * @return where the frame was stored
+	 */
+	Mono<PublishResult> publish(String channel, @Nullable Object payload);
+
+	/**
+	 * Publish a payload on behalf of a client: delivered frames carry its {@code client_id}.
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @param clientId the client id, or {@code null}
+	 * @return where the frame was stored
+	 */
+	Mono<PublishResult> publish(String channel, @Nullable Object payload, @Nullable String clientId);
+
+	/**
+	 * Deliver a payload to a channel's current subscribers without storing it: the frame carries no
+	 * cursor and is never replayed.
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @return the number of connections it was queued for
+	 */
+	Mono<Integer> publishTransient(String channel, @Nullable Object payload);
+
+	/**
+	 * Deliver a transient frame to one client, whatever it subscribed to.
+	 * @param clientId the client id
+	 * @param channel the channel the frame names
+	 * @param payload the payload
+	 * @return {@code true} when the client was connected and the frame was queued
+	 */
+	Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload);
+
+	/**
+	 * The sessions of connected clients.
+	 * @return a snapshot
+	 */
+	Collection<PushSession> connectedClients();
+
+	/**
+	 * A session, connected or not (sessions outlive their connection for {@code session-ttl}).
+	 * @param clientId the client id
+	 * @return the session
+	 */
+	Optional<PushSession> session(String clientId);
+
+	/**
+	 * Receive the frames published to a channel from now on. The subscriber must keep up: past
+	 * {@code pushwire.server.subscriber-buffer} frames waiting, the {@code Flux} fails with an
+	 * {@code IllegalStateException}.
+	 * @param channel the channel
+	 * @return the frames, with their cursors
+	 */
+	Flux<Frame> subscribe(String channel);
+
+	/**
+	 * Receive a channel's frames after a cursor (those still in the replay window), then live ones.
+	 * @param channel the channel
+	 * @param afterCursor the last cursor already seen
+	 * @return the frames, with their cursors
+	 */
+	Flux<Frame> subscribe(String channel, long afterCursor);
+
+}

@@ -1,0 +1,16 @@
+package io.pushwire.server.connection;
+
+import io.pushwire.server.stream.StoredFrame;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message for a transport to write: its JSON encoding (shared, never to be modified) and, for a
+ * stored frame, the frame itself (the SSE transport needs its position for the resume token).
+ *
+ * @param json the message's JSON encoding in UTF-8
+ * @param frame the stored frame, or {@code null} for ops and transient frames
+ * @param op whether the message is a system op
+ */
+public record Delivery(byte[] json, @Nullable StoredFrame frame, boolean op) {
+
+}

@@ -1,0 +1,59 @@
+package io.pushwire.server.stream;
+
+import io.pushwire.core.ResumeToken;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One channel's stream: frames with gapless cursors from 1 in one epoch, a bounded replay window,
+ * and listeners that receive new frames in cursor order.
+ */
+public interface ChannelStream {
+
+	/**
+	 * The channel.
+	 * @return the name
+	 */
+	String channel();
+
+	/**
+	 * Append a frame with the next cursor and deliver it to every listener.
+	 * @param payload the payload
+	 * @param clientId the publishing client, or {@code null}
+	 * @return the stored frame
+	 */
+	Mono<StoredFrame> append(JsonNode payload, @Nullable String clientId);
+
+	/**
+	 * Deliver a transient frame (no cursor, not stored) to every listener.
+	 * @param json the frame's JSON encoding
+	 * @return the number of listeners it was given to
+	 */
+	Mono<Integer> publishTransient(byte[] json);
+
+	/**
+	 * Attach a listener, resuming from a position. Atomically with the attachment, the stream works
+	 * out the replay (PROTOCOL.md §5.2): with no position, none (delivery starts live); with a
+	 * position inside the window and of the current epoch (or none given), the frames after it;
+	 * otherwise the whole window, flagged as {@code resumeRequired}. Frames appended after the
+	 * attachment go to the listener; none is both replayed and delivered.
+	 * @param from the last position the client processed, or {@code null} to start live
+	 * @param listener the listener
+	 * @return the attachment
+	 */
+	Mono<Attachment> attach(ResumeToken.@Nullable Position from, StreamListener listener);
+
+	/**
+	 * The newest cursor.
+	 * @return the head, 0 when nothing was appended
+	 */
+	long head();
+
+	/**
+	 * The current epoch.
+	 * @return the epoch
+	 */
+	String epoch();
+
+}

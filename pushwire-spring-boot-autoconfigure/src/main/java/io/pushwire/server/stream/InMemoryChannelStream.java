@@ -1,0 +1,206 @@
+package io.pushwire.server.stream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.pushwire.core.Cursors;
+import io.pushwire.core.ResumeToken;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A channel's stream in memory: a window of at most {@code historySize} frames no older than
+ * {@code historyTtl}. Appends and attachments are serialized by the stream's monitor, which is what
+ * makes cursors gapless and replay-then-live free of reordering and duplicates.
+ */
+final class InMemoryChannelStream implements ChannelStream {
+
+	private final String channel;
+
+	private final String epoch = Cursors.newEpoch();
+
+	private final int historySize;
+
+	private final long historyTtlMillis;
+
+	private final Clock clock;
+
+	private final ArrayDeque<StoredFrame> window = new ArrayDeque<>();
+
+	private final Set<StreamListener> listeners = ConcurrentHashMap.newKeySet();
+
+	private final Supplier<InMemoryChannelStream> successor;
+
+	private long head;
+
+	private boolean retired;
+
+	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
+			Supplier<InMemoryChannelStream> successor) {
+		this.channel = channel;
+		this.successor = successor;
+		this.historySize = historySize;
+		this.historyTtlMillis = historyTtl.toMillis();
+		this.clock = clock;
+	}
+
+	@Override
+	public String channel() {
+		return this.channel;
+	}
+
+	@Override
+	public String epoch() {
+		return this.epoch;
+	}
+
+	@Override
+	public synchronized long head() {
+		return this.head;
+	}
+
+	@Override
+	public Mono<StoredFrame> append(JsonNode payload, @Nullable String clientId) {
+		return Mono.fromSupplier(() -> appendNow(payload, clientId));
+	}
+
+	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
+		synchronized (this) {
+			if (!this.retired) {
+				return appendLocked(payload, clientId);
+			}
+		}
+		// The sweep removed this stream between lookup and use: the store's current one takes it.
+		return this.successor.get().appendNow(payload, clientId);
+	}
+
+	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId) {
+		long now = this.clock.millis();
+		StoredFrame frame = new StoredFrame(this.channel, ++this.head, this.epoch, payload, clientId, now);
+		if (this.historySize > 0) {
+			this.window.addLast(frame);
+		}
+		trim(now);
+		for (StreamListener listener : this.listeners) {
+			listener.onFrame(frame);
+		}
+		return frame;
+	}
+
+	@Override
+	public Mono<Integer> publishTransient(byte[] json) {
+		return Mono.fromSupplier(() -> {
+			synchronized (this) {
+				for (StreamListener listener : this.listeners) {
+					listener.onTransient(this.channel, json);
+				}
+				return this.listeners.size();
+			}
+		});
+	}
+
+	@Override
+	public Mono<Attachment> attach(ResumeToken.@Nullable Position from, StreamListener listener) {
+		return Mono.fromSupplier(() -> attachNow(from, listener));
+	}
+
+	Attachment attachNow(ResumeToken.@Nullable Position from, StreamListener listener) {
+		synchronized (this) {
+			if (!this.retired) {
+				return attachLocked(from, listener);
+			}
+		}
+		return this.successor.get().attachNow(from, listener);
+	}
+
+	private Attachment attachLocked(ResumeToken.@Nullable Position from, StreamListener listener) {
+		trim(this.clock.millis());
+		long oldest = this.window.isEmpty() ? this.head + 1 : this.window.peekFirst().cursor();
+		ResumePlan plan;
+		if (from == null) {
+			plan = new ResumePlan(this.channel, this.epoch, this.head, this.head, false);
+		}
+		else {
+			long cursor = from.cursor();
+			boolean sameEpoch = from.epoch() == null || this.epoch.equals(from.epoch());
+			if (sameEpoch && oldest - 1 <= cursor && cursor <= this.head) {
+				plan = new ResumePlan(this.channel, this.epoch, this.head, cursor, false);
+			}
+			else {
+				plan = new ResumePlan(this.channel, this.epoch, this.head, oldest - 1, true);
+			}
+		}
+		List<StoredFrame> replay = framesAfter(plan.after());
+		this.listeners.add(listener);
+		return new Attachment(plan, replay, new Detach(listener));
+	}
+
+	private List<StoredFrame> framesAfter(long after) {
+		if (after >= this.head || this.window.isEmpty()) {
+			return Collections.emptyList();
+		}
+		long first = this.window.peekFirst().cursor();
+		int skip = (int) Math.max(0, after + 1 - first);
+		List<StoredFrame> frames = new ArrayList<>(this.window.size() - skip);
+		Iterator<StoredFrame> iterator = this.window.iterator();
+		for (int i = 0; i < skip; i++) {
+			iterator.next();
+		}
+		iterator.forEachRemaining(frames::add);
+		return frames;
+	}
+
+	private void trim(long now) {
+		while (this.window.size() > this.historySize) {
+			this.window.pollFirst();
+		}
+		long oldestAllowed = now - this.historyTtlMillis;
+		while (!this.window.isEmpty() && this.window.peekFirst().storedAtMillis() < oldestAllowed) {
+			this.window.pollFirst();
+		}
+	}
+
+	/**
+	 * Retire the stream if it has no listener and an empty window.
+	 * @return {@code true} when retired; it then hands every later call to its successor
+	 */
+	synchronized boolean retireIfIdle() {
+		trim(this.clock.millis());
+		this.retired = this.listeners.isEmpty() && this.window.isEmpty();
+		return this.retired;
+	}
+
+	/** Detaches one listener; removing from the concurrent set needs no lock. */
+	private final class Detach implements reactor.core.Disposable {
+
+		private final StreamListener listener;
+
+		private volatile boolean disposed;
+
+		Detach(StreamListener listener) {
+			this.listener = listener;
+		}
+
+		@Override
+		public void dispose() {
+			this.disposed = true;
+			InMemoryChannelStream.this.listeners.remove(this.listener);
+		}
+
+		@Override
+		public boolean isDisposed() {
+			return this.disposed;
+		}
+
+	}
+
+}

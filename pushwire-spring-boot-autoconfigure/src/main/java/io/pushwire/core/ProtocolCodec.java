@@ -244,8 +244,7 @@ public final class ProtocolCodec {
 		if (frame.cursor() != null) {
 			gen.writeNumberProperty("cursor", frame.cursor());
 		}
-		gen.writeName("payload");
-		gen.writeTree(frame.payload());
+		writeTree(gen, "payload", frame.payload());
 		if (frame.clientId() != null) {
 			gen.writeStringProperty("client_id", frame.clientId());
 		}
@@ -325,8 +324,7 @@ public final class ProtocolCodec {
 		else if (op instanceof SystemOp.Relay relay) {
 			gen.writeStringProperty("to", relay.to());
 			gen.writeStringProperty("channel", relay.channel());
-			gen.writeName("payload");
-			gen.writeTree(relay.payload());
+			writeTree(gen, "payload", relay.payload());
 		}
 		else if (op instanceof SystemOp.ModeSwitch modeSwitch) {
 			gen.writeStringProperty("peer_id", modeSwitch.peerId());
@@ -342,6 +340,14 @@ public final class ProtocolCodec {
 	private static void writeString(JsonGenerator gen, String name, @Nullable String value) {
 		if (value != null) {
 			gen.writeStringProperty(name, value);
+		}
+	}
+
+	private static void writeTree(JsonGenerator gen, String name, JsonNode value) {
+		// A JSON null payload is the same as none to every decoder (§3), so it is left out.
+		if (!absent(value)) {
+			gen.writeName(name);
+			gen.writeTree(value);
 		}
 	}
 

@@ -199,24 +199,30 @@ public final class OutboundQueue {
 
 	private boolean offer(int lane, Delivery delivery, long size) {
 		boolean slow = false;
+		boolean full = false;
 		synchronized (this) {
 			if (this.finished) {
 				return false;
 			}
 			if (this.bytes + size > this.maxBytes) {
-				this.finished = true;
-				this.pressureFull();
-				return false;
+				full = true;
 			}
-			if (isEmpty()) {
-				this.lastProgressNanos = System.nanoTime();
+			else {
+				if (isEmpty()) {
+					this.lastProgressNanos = System.nanoTime();
+				}
+				this.lanes[lane].addLast(delivery);
+				this.bytes += size;
+				if (!this.slowSignalled && this.bytes > this.maxBytes / 2) {
+					this.slowSignalled = true;
+					slow = true;
+				}
 			}
-			this.lanes[lane].addLast(delivery);
-			this.bytes += size;
-			if (!this.slowSignalled && this.bytes > this.maxBytes / 2) {
-				this.slowSignalled = true;
-				slow = true;
-			}
+		}
+		if (full) {
+			// Told outside the monitor: the connection reacts by finishing this queue.
+			this.pressure.full();
+			return false;
 		}
 		if (slow) {
 			this.pressure.slow(this.maxBytes - queuedBytes());
@@ -225,11 +231,7 @@ public final class OutboundQueue {
 		return true;
 	}
 
-	private void pressureFull() {
-		// Reopen just enough for the connection to say goodbye; it finishes the queue itself.
-		this.finished = false;
-		this.pressure.full();
-	}
+
 
 	private boolean isEmpty() {
 		for (ArrayDeque<Object> lane : this.lanes) {

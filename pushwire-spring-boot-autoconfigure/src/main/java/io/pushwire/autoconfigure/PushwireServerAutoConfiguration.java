@@ -1,0 +1,188 @@
+package io.pushwire.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.AccessRule;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.security.RequestPrincipalAuthValidator;
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.ChannelRegistry;
+import io.pushwire.server.DefaultPushServer;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushServerLifecycle;
+import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import io.pushwire.server.websocket.PushWebSocketHandler;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of the pushwire server in a reactive web application: channel kinds from
+ * {@code pushwire.server.channels}, in-memory streams, sessions, the {@link PushServer} API and the
+ * WebSocket endpoint. Every bean backs off when the application declares its own.
+ */
+@AutoConfiguration(after = JacksonAutoConfiguration.class,
+		afterName = "io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ WebSocketHandler.class, HttpServer.class, JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "pushwire.server.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PushwireServerProperties.class)
+public final class PushwireServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProtocolCodec pushwireProtocolCodec() {
+		return new ProtocolCodec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelRegistry pushwireChannelRegistry(PushwireServerProperties properties, ObjectProvider<ChannelKind> kinds) {
+		List<ChannelKind> all = new ArrayList<>();
+		for (Map.Entry<String, PushwireServerProperties.Channel> entry : properties.getChannels().entrySet()) {
+			all.add(toKind(entry.getKey(), entry.getValue()));
+		}
+		kinds.orderedStream().forEach(all::add);
+		try {
+			return new ChannelRegistry(all);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid pushwire.server.channels: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static ChannelKind toKind(String name, PushwireServerProperties.Channel channel) {
+		String prefix = "pushwire.server.channels." + name;
+		AccessRule subscribe = parseRule(prefix + ".subscribe", channel.getSubscribe());
+		AccessRule publish = parseRule(prefix + ".publish", channel.getPublish());
+		try {
+			return new ChannelKind(name, channel.getPriority(),
+					(channel.getWireId() != null) ? channel.getWireId() : -1, channel.getHistorySize(),
+					channel.getHistoryTtl(), subscribe, publish);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(prefix + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static AccessRule parseRule(String property, String value) {
+		try {
+			return AccessRule.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(property + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushServerSettings pushwireServerSettings(PushwireServerProperties properties) {
+		String path = properties.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+			throw new IllegalStateException(
+					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
+		}
+		try {
+			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
+					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
+					properties.getSessionTtl(), properties.getMaxQueuedBytes().toBytes(), properties.getWriteTimeout(),
+					properties.getMaxSubscriptions(), properties.getSubscriberBuffer(), properties.isAllowAnonymous(),
+					PushServerSettings.BASE_FEATURES);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean
+	ChannelStreamStore pushwireChannelStreamStore() {
+		return new InMemoryChannelStreamStore();
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean
+	SessionRegistry pushwireSessionRegistry(PushServerSettings settings) {
+		return new SessionRegistry(settings.sessionTtl());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelAuthorizer pushwireChannelAuthorizer() {
+		return ChannelAuthorizer.declarative();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AuthValidator pushwireAuthValidator() {
+		return new RequestPrincipalAuthValidator();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelHandlerRegistry pushwireChannelHandlerRegistry() {
+		return new ChannelHandlerRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushEngine pushwireEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
+			ChannelHandlerRegistry handlers, ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
+		return new PushEngine(settings, channels, streams, sessions, authValidator, authorizer, handlers, codec,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PushServer.class)
+	DefaultPushServer pushServer(PushEngine engine) {
+		return new DefaultPushServer(engine);
+	}
+
+	@Bean
+	PushServerLifecycle pushwireServerLifecycle(PushEngine engine) {
+		return new PushServerLifecycle(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
+	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
+		long maxMessage = engine.settings().maxMessageSize();
+		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
+		// and gets a goodbye too_large before the 1009 close.
+		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
+		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
+				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
+		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
+				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(properties.getPath(), endpoint));
+		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return mapping;
+	}
+
+}

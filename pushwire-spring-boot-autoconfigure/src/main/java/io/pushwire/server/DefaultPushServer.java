@@ -1,0 +1,152 @@
+package io.pushwire.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Optional;
+
+import io.pushwire.core.Frame;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link PushServer} on a {@link PushEngine}.
+ */
+public final class DefaultPushServer implements PushServer {
+
+	private final PushEngine engine;
+
+	/**
+	 * Create a server API on an engine.
+	 * @param engine the engine
+	 */
+	public DefaultPushServer(PushEngine engine) {
+		this.engine = engine;
+	}
+
+	@Override
+	public Mono<PublishResult> publish(String channel, @Nullable Object payload) {
+		return this.engine.publish(channel, payload, null);
+	}
+
+	@Override
+	public Mono<PublishResult> publish(String channel, @Nullable Object payload, @Nullable String clientId) {
+		return this.engine.publish(channel, payload, clientId);
+	}
+
+	@Override
+	public Mono<Integer> publishTransient(String channel, @Nullable Object payload) {
+		return this.engine.publishTransient(channel, payload, null);
+	}
+
+	@Override
+	public Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload) {
+		return Mono.fromSupplier(() -> {
+			this.engine.channels().resolve(channel);
+			DefaultPushSession session = this.engine.sessions().find(clientId);
+			ClientConnection connection = (session != null) ? session.connection() : null;
+			if (connection == null) {
+				return false;
+			}
+			Frame frame = new Frame(channel, null, this.engine.toPayload(payload), null);
+			return connection.sendTransient(this.engine.codec().encodeToUtf8(frame),
+					this.engine.channels().resolve(channel).kind().priority());
+		});
+	}
+
+	@Override
+	public Collection<PushSession> connectedClients() {
+		return new ArrayList<>(this.engine.sessions().connected());
+	}
+
+	@Override
+	public Optional<PushSession> session(String clientId) {
+		return Optional.ofNullable(this.engine.sessions().find(clientId));
+	}
+
+	@Override
+	public Flux<Frame> subscribe(String channel) {
+		return subscribe(channel, null);
+	}
+
+	@Override
+	public Flux<Frame> subscribe(String channel, long afterCursor) {
+		return subscribe(channel, new ResumeToken.Position(afterCursor, null));
+	}
+
+	private Flux<Frame> subscribe(String channel, ResumeToken.@Nullable Position from) {
+		int buffer = this.engine.settings().subscriberBuffer();
+		return Flux.<Frame>create((sink) -> {
+			ChannelRegistry.ResolvedChannel resolved = this.engine.channels().resolve(channel);
+			SinkListener listener = new SinkListener(sink);
+			this.engine.streams().stream(resolved.name(), resolved.kind()).attach(from, listener).subscribe((attachment) -> {
+				listener.start(attachment);
+				sink.onDispose(attachment.detach());
+			}, sink::error);
+		}, FluxSink.OverflowStrategy.BUFFER)
+			.onBackpressureBuffer(buffer, (frame) -> {
+			}, BufferOverflowStrategy.ERROR)
+			.onErrorMap(reactor.core.Exceptions::isOverflow, (ex) -> new IllegalStateException(
+					"Server-side subscriber to " + channel + " fell " + buffer
+							+ " frames behind; consume faster or raise pushwire.server.subscriber-buffer",
+					ex));
+	}
+
+	/** Feeds a server-side subscriber: the replay first, then the frames held meanwhile, then live. */
+	private static final class SinkListener implements StreamListener {
+
+		private final FluxSink<Frame> sink;
+
+		private java.util.@Nullable List<StoredFrame> held = new ArrayList<>();
+
+		private long last;
+
+		SinkListener(FluxSink<Frame> sink) {
+			this.sink = sink;
+		}
+
+		synchronized void start(Attachment attachment) {
+			this.last = attachment.plan().after();
+			for (StoredFrame frame : attachment.replay()) {
+				emit(frame);
+			}
+			java.util.@Nullable List<StoredFrame> pending = this.held;
+			this.held = null;
+			if (pending != null) {
+				pending.forEach(this::emit);
+			}
+		}
+
+		@Override
+		public synchronized void onFrame(StoredFrame frame) {
+			if (this.held != null) {
+				this.held.add(frame);
+			}
+			else {
+				emit(frame);
+			}
+		}
+
+		private void emit(StoredFrame frame) {
+			if (frame.cursor() > this.last) {
+				this.last = frame.cursor();
+				this.sink.next(frame.toFrame());
+			}
+		}
+
+		@Override
+		public void onTransient(String channel, byte[] json) {
+			// Server-side subscribers receive stored frames only.
+		}
+
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.pushwire.server;
+
+import java.security.Principal;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AnonymousPrincipal;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.stream.ChannelStreamStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The parts of a push server that every transport shares: channels, streams, sessions, security,
+ * handlers and the codec. Internal API: applications use {@link PushServer}.
+ */
+public final class PushEngine {
+
+	private static final Log logger = LogFactory.getLog(PushEngine.class);
+
+	private final PushServerSettings settings;
+
+	private final ChannelRegistry channels;
+
+	private final ChannelStreamStore streams;
+
+	private final SessionRegistry sessions;
+
+	private final AuthValidator authValidator;
+
+	private final ChannelAuthorizer authorizer;
+
+	private final ChannelHandlerRegistry handlers;
+
+	private final ProtocolCodec codec;
+
+	private final JsonMapper payloadMapper;
+
+	/**
+	 * Create an engine.
+	 * @param settings limits and timings
+	 * @param channels the declared channel kinds
+	 * @param streams the channel streams
+	 * @param sessions the sessions
+	 * @param authValidator authenticates clients
+	 * @param authorizer authorizes channels
+	 * @param handlers handlers of client frames
+	 * @param codec the protocol codec
+	 * @param payloadMapper the application's mapper, for converting payloads
+	 */
+	public PushEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
+			ChannelHandlerRegistry handlers, ProtocolCodec codec, JsonMapper payloadMapper) {
+		this.settings = settings;
+		this.channels = channels;
+		this.streams = streams;
+		this.sessions = sessions;
+		this.authValidator = authValidator;
+		this.authorizer = authorizer;
+		this.handlers = handlers;
+		this.codec = codec;
+		this.payloadMapper = payloadMapper;
+	}
+
+	public PushServerSettings settings() {
+		return this.settings;
+	}
+
+	public ChannelRegistry channels() {
+		return this.channels;
+	}
+
+	public ChannelStreamStore streams() {
+		return this.streams;
+	}
+
+	public SessionRegistry sessions() {
+		return this.sessions;
+	}
+
+	public ChannelAuthorizer authorizer() {
+		return this.authorizer;
+	}
+
+	public ChannelHandlerRegistry handlers() {
+		return this.handlers;
+	}
+
+	public ProtocolCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * Authenticate a client; anonymous clients get an {@link AnonymousPrincipal} where allowed.
+	 * @param request what the client presented
+	 * @param clientId the client's id (names its anonymous principal)
+	 * @return the principal
+	 * @throws ProtocolException (as an error signal) {@code unauthorized} when authentication fails
+	 */
+	public Mono<Principal> authenticate(AuthRequest request, String clientId) {
+		return Mono.defer(() -> this.authValidator.authenticate(request))
+			.onErrorResume((ex) -> {
+				logger.debug("Authentication of a push client failed", ex);
+				return Mono.error(unauthorized(request));
+			})
+			.switchIfEmpty(Mono.defer(() -> {
+				if (request.token() == null && this.settings.allowAnonymous()) {
+					return Mono.just(AnonymousPrincipal.forClient(clientId));
+				}
+				return Mono.error(unauthorized(request));
+			}));
+	}
+
+	private static ProtocolException unauthorized(AuthRequest request) {
+		return new ProtocolException(ErrorCode.UNAUTHORIZED, (request.token() != null)
+				? "The token was not accepted" : "Authentication required: send a token in auth or credentials on the request");
+	}
+
+	/**
+	 * Convert an application value to a JSON payload with the application's mapper.
+	 * @param payload the value
+	 * @return the JSON
+	 */
+	public JsonNode toPayload(@Nullable Object payload) {
+		if (payload instanceof JsonNode node) {
+			return node;
+		}
+		return this.payloadMapper.valueToTree(payload);
+	}
+
+	/**
+	 * Publish to a channel's stream.
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @param clientId the publishing client or {@code null}
+	 * @return where it was stored
+	 */
+	public Mono<PublishResult> publish(String channel, @Nullable Object payload, @Nullable String clientId) {
+		return Mono.defer(() -> {
+			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
+			JsonNode json = toPayload(payload);
+			return this.streams.stream(resolved.name(), resolved.kind())
+				.append(json, clientId)
+				.map((frame) -> new PublishResult(frame.channel(), frame.cursor(), frame.epoch()));
+		});
+	}
+
+	/**
+	 * Deliver a transient frame to a channel's current subscribers.
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @param clientId the publishing client or {@code null}
+	 * @return how many connections it was queued for
+	 */
+	public Mono<Integer> publishTransient(String channel, @Nullable Object payload, @Nullable String clientId) {
+		return Mono.defer(() -> {
+			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
+			byte[] json = this.codec.encodeToUtf8(new Frame(channel, null, toPayload(payload), clientId));
+			return this.streams.stream(resolved.name(), resolved.kind()).publishTransient(json);
+		});
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.pushwire.server;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The server's limits and timings, as configured under {@code pushwire.server}.
+ *
+ * @param heartbeat interval of the server's ping
+ * @param heartbeatGrace silence tolerated past one heartbeat before closing with 4010
+ * @param handshakeTimeout time a new connection has to authenticate
+ * @param maxMessageSize largest inbound message in bytes
+ * @param sessionTtl how long a session outlives its connection
+ * @param maxQueuedBytes bound of each connection's outbound queue
+ * @param writeTimeout a queue that has not moved for this long counts as full
+ * @param maxSubscriptions most channels per connection
+ * @param subscriberBuffer most frames a server-side subscriber may leave waiting
+ * @param allowAnonymous whether clients without credentials are admitted
+ * @param features the features listed in {@code auth_ok}
+ */
+public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Duration handshakeTimeout,
+		long maxMessageSize, Duration sessionTtl, long maxQueuedBytes, Duration writeTimeout, int maxSubscriptions,
+		int subscriberBuffer, boolean allowAnonymous, List<String> features) {
+
+	/** The features this server supports in every configuration. */
+	public static final List<String> BASE_FEATURES = List.of("resume", "acks", "priority");
+
+	/**
+	 * Check the settings.
+	 */
+	public PushServerSettings {
+		requirePositive(heartbeat, "pushwire.server.heartbeat");
+		requirePositive(heartbeatGrace, "pushwire.server.heartbeat-grace");
+		requirePositive(handshakeTimeout, "pushwire.server.handshake-timeout");
+		requirePositive(sessionTtl, "pushwire.server.session-ttl");
+		requirePositive(writeTimeout, "pushwire.server.write-timeout");
+		if (maxMessageSize < 256) {
+			throw new IllegalArgumentException("pushwire.server.max-message-size must be at least 256B");
+		}
+		if (maxQueuedBytes < maxMessageSize) {
+			throw new IllegalArgumentException(
+					"pushwire.server.max-queued-bytes must be at least pushwire.server.max-message-size");
+		}
+		if (maxSubscriptions < 1) {
+			throw new IllegalArgumentException("pushwire.server.max-subscriptions must be at least 1");
+		}
+		if (subscriberBuffer < 1) {
+			throw new IllegalArgumentException("pushwire.server.subscriber-buffer must be at least 1");
+		}
+		features = List.copyOf(features);
+	}
+
+	/**
+	 * The defaults of PROTOCOL.md.
+	 * @return the settings
+	 */
+	public static PushServerSettings defaults() {
+		return new PushServerSettings(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				64 * 1024, Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), 256, 10_000, false,
+				BASE_FEATURES);
+	}
+
+	private static void requirePositive(Duration duration, String property) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(property + " must be a positive duration, not " + duration);
+		}
+	}
+
+}

@@ -1,0 +1,158 @@
+package io.pushwire.server.connection;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.Priority;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ResumePlan;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * One connection's subscription to one channel. It starts <em>held</em>: frames that arrive while
+ * the connection is still sending {@code auth_ok} or {@code subscribed} are kept (at most the kind's
+ * history size; more sheds the connection) and queued after the replay on {@link #release()}. From
+ * then on frames go straight to the outbound queue, each cursor at most once.
+ */
+final class ChannelSubscription implements StreamListener {
+
+	private static final int MIN_HELD = 64;
+
+	private final ClientConnection connection;
+
+	private final String channel;
+
+	private final Priority priority;
+
+	private final int maxHeld;
+
+	private @Nullable List<Object> held = new ArrayList<>();
+
+	private @Nullable Attachment attachment;
+
+	private long lastCursor;
+
+	private boolean cancelled;
+
+	ChannelSubscription(ClientConnection connection, String channel, ChannelKind kind) {
+		this.connection = connection;
+		this.channel = channel;
+		this.priority = kind.priority();
+		this.maxHeld = Math.max(MIN_HELD, kind.historySize());
+	}
+
+	String channel() {
+		return this.channel;
+	}
+
+	synchronized void attached(Attachment attachment) {
+		this.attachment = attachment;
+		this.lastCursor = attachment.plan().after();
+	}
+
+	ResumePlan plan() {
+		Attachment current = this.attachment;
+		if (current == null) {
+			throw new IllegalStateException("Not attached");
+		}
+		return current.plan();
+	}
+
+	synchronized long lastCursor() {
+		return this.lastCursor;
+	}
+
+	/**
+	 * Queue the replay and the frames held meanwhile, then deliver frames as they come.
+	 */
+	void release() {
+		synchronized (this) {
+			Attachment current = this.attachment;
+			List<Object> pending = this.held;
+			if (current == null || pending == null || this.cancelled) {
+				return;
+			}
+			List<StoredFrame> replay = current.replay();
+			this.connection.queue().offerReplay(replay, this.priority);
+			if (!replay.isEmpty()) {
+				this.lastCursor = replay.get(replay.size() - 1).cursor();
+			}
+			this.held = null;
+			for (Object item : pending) {
+				deliver(item);
+			}
+		}
+	}
+
+	@Override
+	public void onFrame(StoredFrame frame) {
+		boolean overflow = false;
+		synchronized (this) {
+			if (this.cancelled) {
+				return;
+			}
+			List<Object> pending = this.held;
+			if (pending != null) {
+				if (pending.size() >= this.maxHeld) {
+					overflow = true;
+				}
+				else {
+					pending.add(frame);
+				}
+			}
+			else {
+				deliver(frame);
+			}
+		}
+		if (overflow) {
+			this.connection.queueFull();
+		}
+	}
+
+	@Override
+	public void onTransient(String channel, byte[] json) {
+		synchronized (this) {
+			if (this.cancelled) {
+				return;
+			}
+			List<Object> pending = this.held;
+			if (pending != null) {
+				if (pending.size() < this.maxHeld) {
+					pending.add(json);
+				}
+				return;
+			}
+			this.connection.queue().offerTransient(json, this.priority);
+		}
+	}
+
+	private void deliver(Object item) {
+		if (item instanceof StoredFrame frame) {
+			if (frame.cursor() <= this.lastCursor) {
+				return;
+			}
+			this.lastCursor = frame.cursor();
+			this.connection.queue().offerFrame(frame, this.priority);
+		}
+		else {
+			this.connection.queue().offerTransient((byte[]) item, this.priority);
+		}
+	}
+
+	void cancel() {
+		Disposable detach;
+		synchronized (this) {
+			this.cancelled = true;
+			this.held = null;
+			detach = (this.attachment != null) ? this.attachment.detach() : null;
+		}
+		if (detach != null) {
+			detach.dispose();
+		}
+	}
+
+}

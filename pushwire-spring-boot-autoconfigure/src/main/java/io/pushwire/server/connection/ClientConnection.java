@@ -1,0 +1,539 @@
+package io.pushwire.server.connection;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
+import io.pushwire.server.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.ResumePlan;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One client's connection, whatever carries it: its session and principal, its subscriptions, its
+ * outbound queue and heartbeat, and the protocol's requests (PROTOCOL.md §4–§6). Transports decode
+ * messages and call in; they write what {@link #deliveries()} emits and close with
+ * {@link #closeReason()} when it completes.
+ */
+public final class ClientConnection implements OutboundQueue.Pressure {
+
+	private static final Log logger = LogFactory.getLog(ClientConnection.class);
+
+	private static final Duration ABORT_AFTER = Duration.ofSeconds(5);
+
+	private final PushEngine engine;
+
+	private final ConnectionTransport transport;
+
+	private final OutboundQueue queue;
+
+	private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
+
+	private final FrameDispatcher dispatcher;
+
+	private volatile @Nullable DefaultPushSession session;
+
+	private volatile @Nullable Principal principal;
+
+	private volatile @Nullable CloseReason closeReason;
+
+	private volatile long lastSeenNanos = System.nanoTime();
+
+	private volatile long lastPingNanos = System.nanoTime();
+
+	private volatile @Nullable Disposable heartbeat;
+
+	private volatile @Nullable Disposable abortTimer;
+
+	/**
+	 * Create a connection.
+	 * @param engine the server's engine
+	 * @param transport the transport that carries it
+	 */
+	public ClientConnection(PushEngine engine, ConnectionTransport transport) {
+		this.engine = engine;
+		this.transport = transport;
+		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
+		this.dispatcher = new FrameDispatcher(engine, this);
+	}
+
+	/**
+	 * The transport's name.
+	 * @return {@code websocket} or {@code sse}
+	 */
+	public String transport() {
+		return this.transport.name();
+	}
+
+	/**
+	 * The messages to write; completes after the {@code goodbye} of a close.
+	 * @return the deliveries
+	 */
+	public Flux<Delivery> deliveries() {
+		return this.queue.deliveries();
+	}
+
+	OutboundQueue queue() {
+		return this.queue;
+	}
+
+	/**
+	 * The session, once authenticated.
+	 * @return the session or {@code null}
+	 */
+	public @Nullable DefaultPushSession session() {
+		return this.session;
+	}
+
+	/**
+	 * The principal, once authenticated.
+	 * @return the principal or {@code null}
+	 */
+	public @Nullable Principal principal() {
+		return this.principal;
+	}
+
+	/**
+	 * Why the connection closes, once it does.
+	 * @return the reason or {@code null} while open
+	 */
+	public @Nullable CloseReason closeReason() {
+		return this.closeReason;
+	}
+
+	/**
+	 * Whether the handshake completed.
+	 * @return {@code true} once authenticated
+	 */
+	public boolean isAuthenticated() {
+		return this.session != null;
+	}
+
+	/**
+	 * Record that the peer was heard from (any inbound message counts).
+	 */
+	public void touch() {
+		this.lastSeenNanos = System.nanoTime();
+	}
+
+	/**
+	 * Queue a system op.
+	 * @param op the op
+	 */
+	public void send(SystemOp op) {
+		this.queue.offerOp(this.engine.codec().encodeToUtf8(op));
+	}
+
+	/**
+	 * Queue an op already encoded (a transport's shared {@code ping}).
+	 * @param json the op's JSON
+	 */
+	public void sendEncoded(byte[] json) {
+		this.queue.offerOp(json);
+	}
+
+	/**
+	 * Queue a transient frame for this client alone.
+	 * @param json the frame's JSON
+	 * @param priority its kind's priority
+	 * @return {@code false} when the connection is closing or its queue is full
+	 */
+	public boolean sendTransient(byte[] json, io.pushwire.server.Priority priority) {
+		return this.queue.offerTransient(json, priority);
+	}
+
+	/**
+	 * Authenticate, attach to the session, subscribe to the capabilities, and queue {@code auth_ok},
+	 * the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4 step 2–3). A failure
+	 * closes the connection with the matching code.
+	 * @param auth the auth op (for SSE, built from the query)
+	 * @param request what the client presented
+	 * @return completes when the handshake is done (or the connection is closing)
+	 */
+	public Mono<Void> handshake(SystemOp.Auth auth, io.pushwire.security.AuthRequest request) {
+		String clientId = auth.clientId();
+		if (clientId != null && !ClientIds.isValid(clientId)) {
+			close(CloseReason.POLICY);
+			return Mono.empty();
+		}
+		String id = (clientId != null) ? clientId : ClientIds.newId();
+		return this.engine.authenticate(request, id).flatMap((principal) -> {
+			SessionRegistry.Attached attached = this.engine.sessions().attach(id, principal, this);
+			this.principal = principal;
+			this.session = attached.session();
+			if (attached.replaced() != null) {
+				attached.replaced().close(CloseReason.REPLACED);
+			}
+			if (this.closeReason != null) {
+				return Mono.empty();
+			}
+			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
+			for (String channel : new LinkedHashSet<>(auth.capabilities())) {
+				Long cursor = auth.resumeCursors().get(channel);
+				if (cursor == null) {
+					cursor = auth.resumeCursor();
+				}
+				if (cursor != null) {
+					resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
+				}
+			}
+			return subscribeAll(auth.capabilities(), resume).doOnNext((result) -> {
+				Map<String, Long> after = new LinkedHashMap<>();
+				Map<String, Long> heads = new LinkedHashMap<>();
+				Map<String, String> epochs = new LinkedHashMap<>();
+				for (ChannelSubscription subscription : result.granted()) {
+					ResumePlan plan = subscription.plan();
+					after.put(plan.channel(), plan.after());
+					heads.put(plan.channel(), plan.head());
+					epochs.put(plan.channel(), plan.epoch());
+				}
+				send(new SystemOp.AuthOk(id, after, heads, epochs, this.engine.settings().heartbeat().toMillis(),
+						this.engine.settings().features()));
+				result.errors().forEach(this::send);
+				result.release(this);
+				startHeartbeat();
+			}).then();
+		}).onErrorResume(ProtocolException.class, (ex) -> {
+			close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+			return Mono.empty();
+		});
+	}
+
+	/**
+	 * Handle a message after the handshake.
+	 * @param message the message
+	 * @return completes when handled; errors become {@code error} ops
+	 */
+	public Mono<Void> handle(io.pushwire.core.PushMessage message) {
+		Mono<Void> result;
+		if (message instanceof Frame frame) {
+			result = this.dispatcher.dispatch(frame);
+		}
+		else if (message instanceof SystemOp.Subscribe subscribe) {
+			result = subscribe(subscribe);
+		}
+		else if (message instanceof SystemOp.Unsubscribe unsubscribe) {
+			unsubscribe(unsubscribe.channels());
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Ack ack) {
+			acknowledge(ack.channel(), ack.cursor());
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Ping) {
+			send(new SystemOp.Pong());
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Pong) {
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Goodbye) {
+			close(CloseReason.NORMAL);
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Features features) {
+			List<String> enabled = new ArrayList<>();
+			for (String requested : features.requested()) {
+				if (this.engine.settings().features().contains(requested)) {
+					enabled.add(requested);
+				}
+			}
+			send(new SystemOp.Features(enabled, Collections.emptyList()));
+			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Auth) {
+			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once"));
+		}
+		else if (message instanceof SystemOp.Relay relay) {
+			result = Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
+					"Relay is not enabled on this server", relay.channel()));
+		}
+		else {
+			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"'" + ((SystemOp) message).type() + "' is not accepted from clients"));
+		}
+		return result.onErrorResume(ProtocolException.class, (ex) -> {
+			send(ex.toOp());
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> subscribe(SystemOp.Subscribe subscribe) {
+		Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
+		subscribe.cursors()
+			.forEach((channel, cursor) -> resume.put(channel,
+					new ResumeToken.Position(cursor, subscribe.epochs().get(channel))));
+		return subscribeAll(subscribe.channels(), resume).doOnNext((result) -> {
+			result.errors().forEach(this::send);
+			List<String> channels = new ArrayList<>();
+			Map<String, Long> heads = new LinkedHashMap<>();
+			Map<String, String> epochs = new LinkedHashMap<>();
+			for (ChannelSubscription subscription : result.granted()) {
+				ResumePlan plan = subscription.plan();
+				channels.add(plan.channel());
+				heads.put(plan.channel(), plan.after());
+				epochs.put(plan.channel(), plan.epoch());
+				if (plan.resumeRequired()) {
+					send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
+				}
+			}
+			send(new SystemOp.Subscribed(channels, heads, epochs));
+			result.releaseReplays();
+		}).then();
+	}
+
+	/**
+	 * Subscribe to channels: refusals become errors, granted channels are attached held.
+	 */
+	private Mono<SubscribeResult> subscribeAll(List<String> requested, Map<String, ResumeToken.Position> resume) {
+		SubscribeResult result = new SubscribeResult();
+		return Flux.fromIterable(new LinkedHashSet<>(requested))
+			.concatMap((channel) -> subscribeOne(channel, resume.get(channel), result))
+			.then(Mono.fromSupplier(() -> result));
+	}
+
+	private Mono<Void> subscribeOne(String channel, ResumeToken.@Nullable Position requested, SubscribeResult result) {
+		ResolvedChannel resolved;
+		try {
+			resolved = this.engine.channels().resolve(channel);
+		}
+		catch (ProtocolException ex) {
+			result.errors().add(ex.toOp());
+			return Mono.empty();
+		}
+		ChannelSubscription existing = this.subscriptions.get(channel);
+		if (existing == null && this.subscriptions.size() + result.granted().size() >= this.engine.settings()
+			.maxSubscriptions()) {
+			result.errors()
+				.add(SystemOp.Error.of(ErrorCode.BAD_MESSAGE, "A connection may subscribe to at most "
+						+ this.engine.settings().maxSubscriptions() + " channels; unsubscribe first", channel));
+			return Mono.empty();
+		}
+		Principal principal = requirePrincipal();
+		DefaultPushSession session = requireSession();
+		return this.engine.authorizer()
+			.canSubscribe(principal, resolved.name(), resolved.kind())
+			.defaultIfEmpty(false)
+			.flatMap((allowed) -> {
+				if (!allowed) {
+					result.errors()
+						.add(SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel, channel));
+					return Mono.empty();
+				}
+				ResumeToken.Position from = requested;
+				ChannelSubscription previous = this.subscriptions.remove(channel);
+				if (previous != null) {
+					// Cancelled before the new attachment, so that no frame reaches the client twice.
+					previous.cancel();
+					if (from == null) {
+						from = new ResumeToken.Position(previous.lastCursor(), previous.plan().epoch());
+					}
+				}
+				if (from == null) {
+					from = session.acknowledged(channel);
+				}
+				ChannelSubscription subscription = new ChannelSubscription(this, channel, resolved.kind());
+				ChannelStream stream = this.engine.streams().stream(resolved.name(), resolved.kind());
+				return stream.attach(from, subscription).doOnNext((attachment) -> {
+					subscription.attached(attachment);
+					this.subscriptions.put(channel, subscription);
+					session.channelAdded(channel);
+					result.granted().add(subscription);
+					if (this.closeReason != null) {
+						subscription.cancel();
+					}
+				}).then();
+			});
+	}
+
+	private void unsubscribe(List<String> channels) {
+		List<String> removed = new ArrayList<>();
+		DefaultPushSession session = requireSession();
+		for (String channel : channels) {
+			ChannelSubscription subscription = this.subscriptions.remove(channel);
+			if (subscription != null) {
+				subscription.cancel();
+			}
+			session.channelRemoved(channel);
+			removed.add(channel);
+		}
+		send(new SystemOp.Unsubscribed(removed));
+	}
+
+	/**
+	 * Record an acknowledgement (PROTOCOL.md §5.3).
+	 * @param channel the channel
+	 * @param cursor the cursor processed
+	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
+	 * or a cursor beyond the head
+	 */
+	public void acknowledge(String channel, long cursor) {
+		DefaultPushSession session = requireSession();
+		ChannelSubscription subscription = this.subscriptions.get(channel);
+		if (subscription == null) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
+		}
+		ChannelStream stream = this.engine.streams().find(channel);
+		String epoch = subscription.plan().epoch();
+		long head = (stream != null && stream.epoch().equals(epoch)) ? stream.head() : subscription.lastCursor();
+		if (cursor > head) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
+		}
+		session.acknowledge(channel, cursor, epoch);
+	}
+
+	private void startHeartbeat() {
+		long interval = this.engine.settings().heartbeat().toNanos();
+		long grace = this.engine.settings().heartbeatGrace().toNanos();
+		long writeTimeout = this.engine.settings().writeTimeout().toNanos();
+		long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(interval, grace) / 2);
+		this.heartbeat = Schedulers.parallel().schedulePeriodically(() -> {
+			long now = System.nanoTime();
+			if (now - this.lastSeenNanos > interval + grace) {
+				close(CloseReason.HEARTBEAT_TIMEOUT);
+			}
+			else if (this.queue.stalledNanos() > writeTimeout) {
+				close(CloseReason.SLOW_CONSUMER);
+			}
+			else if (now - this.lastPingNanos >= interval) {
+				this.lastPingNanos = now;
+				this.transport.heartbeat(this);
+			}
+		}, tick, tick, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Close: queue a {@code goodbye} with the reason after dropping what is queued; the transport then
+	 * closes with the reason's code. If the goodbye is not written within a few seconds, the transport
+	 * drops the connection. Idempotent.
+	 * @param reason why
+	 */
+	public void close(CloseReason reason) {
+		synchronized (this) {
+			if (this.closeReason != null) {
+				return;
+			}
+			this.closeReason = reason;
+		}
+		Disposable beat = this.heartbeat;
+		if (beat != null) {
+			beat.dispose();
+		}
+		this.queue.finish(this.engine.codec().encodeToUtf8(SystemOp.Goodbye.of(reason)));
+		this.abortTimer = Schedulers.parallel()
+			.schedule(() -> this.transport.abort(reason), ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Release everything once the transport ended: subscriptions, heartbeat, the session's connection.
+	 */
+	public void terminated() {
+		synchronized (this) {
+			if (this.closeReason == null) {
+				this.closeReason = CloseReason.NORMAL;
+			}
+		}
+		Disposable beat = this.heartbeat;
+		if (beat != null) {
+			beat.dispose();
+		}
+		Disposable timer = this.abortTimer;
+		if (timer != null) {
+			timer.dispose();
+		}
+		this.queue.finish(null);
+		this.subscriptions.values().forEach(ChannelSubscription::cancel);
+		this.subscriptions.clear();
+		DefaultPushSession current = this.session;
+		if (current != null) {
+			this.engine.sessions().detach(current, this);
+		}
+	}
+
+	@Override
+	public void slow(long freeBytes) {
+		send(new SystemOp.Slow(freeBytes));
+	}
+
+	@Override
+	public void full() {
+		queueFull();
+	}
+
+	void queueFull() {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Shedding slow consumer " + this.session);
+		}
+		close(CloseReason.SLOW_CONSUMER);
+	}
+
+	Principal requirePrincipal() {
+		Principal current = this.principal;
+		if (current == null) {
+			throw new ProtocolException(ErrorCode.UNAUTHORIZED, "Not authenticated");
+		}
+		return current;
+	}
+
+	DefaultPushSession requireSession() {
+		DefaultPushSession current = this.session;
+		if (current == null) {
+			throw new ProtocolException(ErrorCode.UNAUTHORIZED, "Not authenticated");
+		}
+		return current;
+	}
+
+	/** The outcome of subscribing to several channels. */
+	private static final class SubscribeResult {
+
+		private final List<ChannelSubscription> granted = Collections.synchronizedList(new ArrayList<>());
+
+		private final List<SystemOp.Error> errors = Collections.synchronizedList(new ArrayList<>());
+
+		List<ChannelSubscription> granted() {
+			return this.granted;
+		}
+
+		List<SystemOp.Error> errors() {
+			return this.errors;
+		}
+
+		/** For auth_ok: the resume_required ops, then every replay. */
+		void release(ClientConnection connection) {
+			for (ChannelSubscription subscription : this.granted) {
+				ResumePlan plan = subscription.plan();
+				if (plan.resumeRequired()) {
+					connection.send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
+				}
+			}
+			releaseReplays();
+		}
+
+		void releaseReplays() {
+			this.granted.forEach(ChannelSubscription::release);
+		}
+
+	}
+
+}

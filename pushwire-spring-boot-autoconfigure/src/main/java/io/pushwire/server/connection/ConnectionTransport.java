@@ -1,0 +1,29 @@
+package io.pushwire.server.connection;
+
+import io.pushwire.core.CloseReason;
+
+/**
+ * What a {@link ClientConnection} needs from the transport that carries it.
+ */
+public interface ConnectionTransport {
+
+	/**
+	 * The transport's name, a low-cardinality tag: {@code websocket} or {@code sse}.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Send a heartbeat: a {@code ping} op on WebSocket, a comment on SSE.
+	 * @param connection the connection
+	 */
+	void heartbeat(ClientConnection connection);
+
+	/**
+	 * Drop the underlying connection now, without waiting for the peer: used when a closing
+	 * connection did not finish writing its goodbye in time.
+	 * @param reason why the connection closes
+	 */
+	void abort(CloseReason reason);
+
+}

@@ -1,0 +1,82 @@
+package io.pushwire.server.connection;
+
+import java.security.Principal;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.server.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.handler.ChannelHandler;
+import io.pushwire.server.handler.HandlerInvocation;
+import io.pushwire.server.handler.PushReply;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6) and
+ * publishes what the handler replies. Errors become {@code error} ops for the sending client.
+ */
+final class FrameDispatcher {
+
+	private static final Log logger = LogFactory.getLog(FrameDispatcher.class);
+
+	private final PushEngine engine;
+
+	private final ClientConnection connection;
+
+	FrameDispatcher(PushEngine engine, ClientConnection connection) {
+		this.engine = engine;
+		this.connection = connection;
+	}
+
+	Mono<Void> dispatch(Frame frame) {
+		return Mono.defer(() -> {
+			ResolvedChannel resolved = this.engine.channels().resolve(frame.channel());
+			ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
+			if (handler == null) {
+				return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
+						"Clients cannot send frames on '" + resolved.name().kind() + "': no handler takes them",
+						frame.channel()));
+			}
+			Principal principal = this.connection.requirePrincipal();
+			DefaultPushSession session = this.connection.requireSession();
+			return this.engine.authorizer()
+				.canPublish(principal, resolved.name(), resolved.kind())
+				.defaultIfEmpty(false)
+				.flatMap((allowed) -> {
+					if (!allowed) {
+						return Mono.error(new ProtocolException(ErrorCode.FORBIDDEN,
+								"Not allowed to publish on " + frame.channel(), frame.channel()));
+					}
+					HandlerInvocation invocation = new HandlerInvocation(
+							new Frame(frame.channel(), null, frame.payload(), session.clientId()), resolved.name(),
+							session.clientId(), principal, session);
+					return Mono.defer(() -> handler.handle(invocation).concatMap((reply) -> publish(reply, frame, session)).then())
+						.onErrorResume((ex) -> Mono.error(toProtocolException(ex, frame)));
+				});
+		});
+	}
+
+	private Mono<Void> publish(PushReply reply, Frame frame, DefaultPushSession session) {
+		String channel = (reply.channel() != null) ? reply.channel() : frame.channel();
+		if (reply.transientFrame()) {
+			return this.engine.publishTransient(channel, reply.payload(), session.clientId()).then();
+		}
+		return this.engine.publish(channel, reply.payload(), session.clientId()).then();
+	}
+
+	private static ProtocolException toProtocolException(Throwable ex, Frame frame) {
+		if (ex instanceof ProtocolException protocolException) {
+			if (protocolException.channel() != null) {
+				return protocolException;
+			}
+			return new ProtocolException(protocolException.code(), protocolException.getMessage(), frame.channel());
+		}
+		logger.error("Push handler failed for a frame on " + frame.channel(), ex);
+		return new ProtocolException(ErrorCode.INTERNAL, "The handler failed; the server logged the cause",
+				frame.channel());
+	}
+
+}

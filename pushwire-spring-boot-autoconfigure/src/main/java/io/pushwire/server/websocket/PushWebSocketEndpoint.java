@@ -1,0 +1,93 @@
+package io.pushwire.server.websocket;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin} is not
+ * allowed with HTTP 403 before upgrading, then hands the upgrade to the {@link WebSocketService}.
+ * Mapped through a WebFlux handler mapping, so the application's security, CORS and observation
+ * filters run first.
+ */
+public final class PushWebSocketEndpoint implements WebHandler {
+
+	private final WebSocketService service;
+
+	private final WebSocketHandler handler;
+
+	private final List<String> allowedOrigins;
+
+	/**
+	 * Create an endpoint.
+	 * @param service the upgrade service
+	 * @param handler the protocol handler
+	 * @param allowedOrigins the allowed origins; empty for same origin only, {@code *} for any
+	 */
+	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins) {
+		this.service = service;
+		this.handler = handler;
+		this.allowedOrigins = allowedOrigins.stream().map(PushWebSocketEndpoint::normalize).toList();
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		String origin = request.getHeaders().getOrigin();
+		if (origin != null && !isAllowed(request, origin)) {
+			return forbidden(exchange.getResponse(), origin);
+		}
+		return this.service.handleRequest(exchange, this.handler);
+	}
+
+	private boolean isAllowed(ServerHttpRequest request, String origin) {
+		if (this.allowedOrigins.isEmpty()) {
+			URI uri = request.getURI();
+			return normalize(uri.getScheme() + "://" + uri.getHost() + ((uri.getPort() != -1) ? ":" + uri.getPort() : ""))
+				.equals(normalize(origin));
+		}
+		return this.allowedOrigins.contains("*") || this.allowedOrigins.contains(normalize(origin));
+	}
+
+	private static String normalize(String origin) {
+		String value = origin.trim().toLowerCase(Locale.ROOT);
+		if (value.endsWith("/")) {
+			value = value.substring(0, value.length() - 1);
+		}
+		try {
+			URI uri = URI.create(value);
+			int port = uri.getPort();
+			boolean defaultPort = port == -1 || ("http".equals(uri.getScheme()) && port == 80)
+					|| ("https".equals(uri.getScheme()) && port == 443);
+			return uri.getScheme() + "://" + uri.getHost() + (defaultPort ? "" : ":" + port);
+		}
+		catch (IllegalArgumentException ex) {
+			return value;
+		}
+	}
+
+	private static Mono<Void> forbidden(ServerHttpResponse response, String origin) {
+		response.setStatusCode(HttpStatus.FORBIDDEN);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		String message = "Origin " + origin.replace("\"", "").replace("\\", "")
+				+ " is not allowed; add it to pushwire.server.allowed-origins";
+		byte[] body = ("{\"code\":\"forbidden\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+		DataBuffer buffer = response.bufferFactory().wrap(body);
+		response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
+		return response.writeWith(Mono.just(buffer));
+	}
+
+}

@@ -1,0 +1,229 @@
+package io.pushwire.server.websocket;
+
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.time.Duration;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ConnectionTransport;
+import io.pushwire.server.connection.Delivery;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+
+/**
+ * One WebSocket session: waits for {@code auth} within the handshake timeout, then hands decoded
+ * messages to its {@link ClientConnection} in order and writes what the connection queues.
+ */
+final class WebSocketSessionHandler implements ConnectionTransport {
+
+	private static final Log logger = LogFactory.getLog(WebSocketSessionHandler.class);
+
+	private static final @Nullable Method GET_DELEGATE = findGetDelegate();
+
+	private static final CloseStatus INVALID_UTF8 = new CloseStatus(1007, "invalid utf-8");
+
+	private final PushEngine engine;
+
+	private final WebSocketSession session;
+
+	private final ClientConnection connection;
+
+	private final byte[] ping;
+
+	private volatile boolean authReceived;
+
+	private volatile @Nullable CloseStatus closeOverride;
+
+	private static @Nullable Method findGetDelegate() {
+		Method method = ReflectionUtils.findMethod(AbstractWebSocketSession.class, "getDelegate");
+		if (method != null) {
+			ReflectionUtils.makeAccessible(method);
+		}
+		return method;
+	}
+
+	WebSocketSessionHandler(PushEngine engine, WebSocketSession session) {
+		this.engine = engine;
+		this.session = session;
+		this.connection = new ClientConnection(engine, this);
+		this.ping = engine.codec().encodeToUtf8(new SystemOp.Ping());
+	}
+
+	Mono<Void> run() {
+		long maxSize = this.engine.settings().maxMessageSize();
+		Duration handshakeTimeout = this.engine.settings().handshakeTimeout();
+		Disposable handshakeTimer = Schedulers.parallel().schedule(() -> {
+			if (!this.authReceived) {
+				this.connection.close(CloseReason.POLICY);
+			}
+		}, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+		Mono<Void> inbound = this.session.receive()
+			.map((message) -> InboundMessage.read(message, maxSize))
+			.doOnNext((message) -> this.connection.touch())
+			.concatMap(this::onMessage)
+			.onErrorResume((ex) -> {
+				// Reactor Netty fails the inbound for a message over its own frame limit.
+				logger.debug("WebSocket inbound failed", ex);
+				this.connection.close(isTooLong(ex) ? CloseReason.TOO_LARGE : CloseReason.POLICY);
+				return Mono.empty();
+			})
+			.then();
+		Mono<Void> outbound = this.session.send(this.connection.deliveries().map(this::toMessage))
+			.onErrorResume((ex) -> Mono.empty())
+			.then(Mono.defer(() -> this.session.close(closeStatus())));
+		return Mono.when(inbound.doFinally((signal) -> this.connection.terminated()), outbound)
+			.doFinally((signal) -> {
+				handshakeTimer.dispose();
+				this.connection.terminated();
+			});
+	}
+
+	private Mono<Void> onMessage(InboundMessage message) {
+		if (this.connection.closeReason() != null) {
+			return Mono.empty();
+		}
+		switch (message.kind()) {
+			case CONTROL:
+				return Mono.empty();
+			case TOO_LARGE:
+				this.connection.close(CloseReason.TOO_LARGE);
+				return Mono.empty();
+			case INVALID_UTF8:
+				this.closeOverride = INVALID_UTF8;
+				this.connection.close(CloseReason.POLICY);
+				return Mono.empty();
+			case BINARY:
+				if (!this.connection.isAuthenticated()) {
+					this.connection.close(CloseReason.POLICY);
+					return Mono.empty();
+				}
+				this.connection.send(SystemOp.Error.of(ErrorCode.BAD_MESSAGE,
+						"Binary messages need a binary format negotiated with ?format=msgpack or ?format=cbor", null));
+				return Mono.empty();
+			default:
+				return onText(message.text());
+		}
+	}
+
+	private Mono<Void> onText(@Nullable String text) {
+		PushMessage decoded;
+		try {
+			decoded = this.engine.codec().decodeFromClient((text != null) ? text : "");
+		}
+		catch (ProtocolException ex) {
+			if (!this.authReceived) {
+				this.connection.close(CloseReason.POLICY);
+			}
+			else {
+				this.connection.send(ex.toOp());
+			}
+			return Mono.empty();
+		}
+		if (!this.authReceived) {
+			if (!(decoded instanceof SystemOp.Auth auth)) {
+				this.connection.close(CloseReason.POLICY);
+				return Mono.empty();
+			}
+			this.authReceived = true;
+			return this.session.getHandshakeInfo()
+				.getPrincipal()
+				.map(java.util.Optional::of)
+				.defaultIfEmpty(java.util.Optional.empty())
+				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))));
+		}
+		if (!this.connection.isAuthenticated()) {
+			// The handshake failed and the connection is closing.
+			return Mono.empty();
+		}
+		return this.connection.handle(decoded);
+	}
+
+	private AuthRequest authRequest(SystemOp.Auth auth, @Nullable Principal requestPrincipal) {
+		InetSocketAddress remote = this.session.getHandshakeInfo().getRemoteAddress();
+		return new AuthRequest(auth.token(), requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
+	}
+
+	private WebSocketMessage toMessage(Delivery delivery) {
+		return new WebSocketMessage(WebSocketMessage.Type.TEXT, this.session.bufferFactory().wrap(delivery.json()));
+	}
+
+	private CloseStatus closeStatus() {
+		CloseStatus override = this.closeOverride;
+		if (override != null) {
+			return override;
+		}
+		CloseReason reason = this.connection.closeReason();
+		if (reason == null) {
+			return CloseStatus.NORMAL;
+		}
+		return new CloseStatus(reason.code(), reason.reason());
+	}
+
+	private static boolean isTooLong(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			String name = cause.getClass().getSimpleName();
+			if (name.contains("TooLong") || name.contains("CorruptedWebSocketFrame")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The Netty connection under a Reactor Netty session. WebFlux keeps it behind a protected
+	 * accessor; a client that stopped reading never receives our close frame, so dropping the TCP
+	 * connection is the only way to free it.
+	 */
+	private static @Nullable Connection nettyConnection(WebSocketSession session) {
+		if (!(session instanceof ReactorNettyWebSocketSession) || GET_DELEGATE == null) {
+			return null;
+		}
+		Object delegate = ReflectionUtils.invokeMethod(GET_DELEGATE, session);
+		if (delegate instanceof ReactorNettyWebSocketSession.WebSocketConnection webSocketConnection
+				&& webSocketConnection.getOutbound() instanceof Connection connection) {
+			return connection;
+		}
+		return null;
+	}
+
+	@Override
+	public String name() {
+		return "websocket";
+	}
+
+	@Override
+	public void heartbeat(ClientConnection connection) {
+		connection.sendEncoded(this.ping);
+	}
+
+	@Override
+	public void abort(CloseReason reason) {
+		Connection nettyConnection = nettyConnection(this.session);
+		if (nettyConnection != null) {
+			nettyConnection.dispose();
+		}
+		else {
+			this.session.close(closeStatus()).subscribe();
+		}
+	}
+
+}

@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
  * <li>{@link io.pushwire.core.ChannelName} or a {@code String} annotated {@link ChannelParam
  * @ChannelParam}: the frame's channel;</li>
  * <li>a {@code String} annotated {@link ClientId @ClientId}: the sending client's id;</li>
- * <li>{@link java.security.Principal} (or Spring Security's {@code Authentication}): the sender;</li>
+ * <li>{@link java.security.Principal} (or Spring Security's {@code Authentication}): the sender; when
+ * the sender's principal is not of the declared type the parameter is {@code null} if it is
+ * {@code @Nullable}, and the frame is otherwise refused with {@code forbidden};</li>
  * <li>{@link io.pushwire.server.PushSession}, {@link io.pushwire.core.Frame},
  * {@link HandlerInvocation}.</li>
  * </ul>

@@ -18,6 +18,7 @@ import io.pushwire.server.PushServerLifecycle;
 import io.pushwire.server.PushServerSettings;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
@@ -147,6 +148,14 @@ public final class PushwireServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ChannelHandlerRegistry pushwireChannelHandlerRegistry() {
 		return new ChannelHandlerRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushHandlerMethodDetector pushwireHandlerMethodDetector(ChannelHandlerRegistry handlers, ChannelRegistry channels,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new PushHandlerMethodDetector(handlers, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				channels::isDeclared);
 	}
 
 	@Bean

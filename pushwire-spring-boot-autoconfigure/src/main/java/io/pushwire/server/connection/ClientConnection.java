@@ -225,6 +225,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * @return completes when handled; errors become {@code error} ops
 	 */
 	public Mono<Void> handle(io.pushwire.core.PushMessage message) {
+		return Mono.defer(() -> dispatch(message)).onErrorResume(ProtocolException.class, (ex) -> {
+			send(ex.toOp());
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> dispatch(io.pushwire.core.PushMessage message) {
 		Mono<Void> result;
 		if (message instanceof Frame frame) {
 			result = this.dispatcher.dispatch(frame);
@@ -272,10 +279,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
 					"'" + ((SystemOp) message).type() + "' is not accepted from clients"));
 		}
-		return result.onErrorResume(ProtocolException.class, (ex) -> {
-			send(ex.toOp());
-			return Mono.empty();
-		});
+		return result;
 	}
 
 	private Mono<Void> subscribe(SystemOp.Subscribe subscribe) {

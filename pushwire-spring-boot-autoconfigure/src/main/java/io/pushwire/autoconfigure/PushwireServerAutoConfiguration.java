@@ -1,6 +1,7 @@
 package io.pushwire.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,10 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.PushServerLifecycle;
 import io.pushwire.server.PushServerSettings;
 import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
@@ -189,7 +194,16 @@ public final class PushwireServerAutoConfiguration {
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
 				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(properties.getPath(), endpoint));
+		Map<String, Object> routes = new LinkedHashMap<>();
+		routes.put(properties.getPath(), endpoint);
+		PushwireServerProperties.Sse sse = properties.getSse();
+		if (sse.isEnabled()) {
+			HttpSettings settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
+			routes.put(properties.getPath() + "/sse", new SseEndpoint(engine, settings));
+			routes.put(properties.getPath() + "/ack", new AckEndpoint(engine, settings));
+			routes.put(properties.getPath() + "/send", new SendEndpoint(engine, settings));
+		}
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return mapping;
 	}

@@ -89,6 +89,11 @@ public class PushwireServerProperties {
 	private boolean allowAnonymous = false;
 
 	/**
+	 * Server-Sent Events and the HTTP ack/send endpoints.
+	 */
+	private final Sse sse = new Sse();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
@@ -197,12 +202,65 @@ public class PushwireServerProperties {
 		this.allowAnonymous = allowAnonymous;
 	}
 
+	public Sse getSse() {
+		return this.sse;
+	}
+
 	public Map<String, Channel> getChannels() {
 		return this.channels;
 	}
 
 	public void setChannels(Map<String, Channel> channels) {
 		this.channels = channels;
+	}
+
+	/**
+	 * Server-Sent Events settings.
+	 */
+	public static class Sse {
+
+		/**
+		 * Whether the SSE stream and the HTTP ack/send endpoints are served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Reconnection delay the stream tells browsers (its first "retry:" line).
+		 */
+		private Duration retry = Duration.ofSeconds(2);
+
+		/**
+		 * Whether a "token" query parameter authenticates SSE and HTTP requests. Browsers' EventSource
+		 * cannot set headers, so this is on by default; tokens in URLs can end up in proxy and access
+		 * logs, so use short-lived tokens, or turn this off where clients can send an Authorization
+		 * header or a session cookie.
+		 */
+		private boolean allowQueryToken = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Duration retry) {
+			this.retry = retry;
+		}
+
+		public boolean isAllowQueryToken() {
+			return this.allowQueryToken;
+		}
+
+		public void setAllowQueryToken(boolean allowQueryToken) {
+			this.allowQueryToken = allowQueryToken;
+		}
+
 	}
 
 	/**

@@ -10,7 +10,9 @@ import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
 import org.apache.commons.logging.Log;
@@ -124,6 +126,29 @@ public final class PushEngine {
 	private static ProtocolException unauthorized(AuthRequest request) {
 		return new ProtocolException(ErrorCode.UNAUTHORIZED, (request.token() != null)
 				? "The token was not accepted" : "Authentication required: send a token in auth or credentials on the request");
+	}
+
+	/**
+	 * Record a client's acknowledgement in its session (PROTOCOL.md §5.3).
+	 * @param session the session
+	 * @param channel the channel
+	 * @param cursor the cursor processed
+	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
+	 * or a cursor beyond the head
+	 */
+	public void acknowledge(DefaultPushSession session, String channel, long cursor) {
+		if (!session.hasChannel(channel)) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
+		}
+		ChannelStream stream = this.streams.find(channel);
+		long head = (stream != null) ? stream.head() : 0;
+		if (cursor > head) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
+		}
+		if (stream != null) {
+			session.acknowledge(channel, cursor, stream.epoch());
+		}
 	}
 
 	/**

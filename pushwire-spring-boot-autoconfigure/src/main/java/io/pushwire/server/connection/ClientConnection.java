@@ -74,7 +74,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.engine = engine;
 		this.transport = transport;
 		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
-		this.dispatcher = new FrameDispatcher(engine, this);
+		this.dispatcher = new FrameDispatcher(engine);
 	}
 
 	/**
@@ -153,6 +153,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
+	 * Queue a transport heartbeat (an SSE comment).
+	 */
+	public void sendHeartbeat() {
+		this.queue.offerHeartbeat();
+	}
+
+	/**
 	 * Queue a transient frame for this client alone.
 	 * @param json the frame's JSON
 	 * @param priority its kind's priority
@@ -163,10 +170,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Authenticate, attach to the session, subscribe to the capabilities, and queue {@code auth_ok},
-	 * the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4 step 2–3). A failure
-	 * closes the connection with the matching code.
-	 * @param auth the auth op (for SSE, built from the query)
+	 * Authenticate, then {@link #start start}; a failure closes the connection with the matching code
+	 * (PROTOCOL.md §4 step 1–3).
+	 * @param auth the auth op
 	 * @param request what the client presented
 	 * @return completes when the handshake is done (or the connection is closing)
 	 */
@@ -177,15 +183,33 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			return Mono.empty();
 		}
 		String id = (clientId != null) ? clientId : ClientIds.newId();
-		return this.engine.authenticate(request, id).flatMap((principal) -> {
-			SessionRegistry.Attached attached = this.engine.sessions().attach(id, principal, this);
+		return this.engine.authenticate(request, id)
+			.flatMap((principal) -> start(id, auth, principal))
+			.then()
+			.onErrorResume(ProtocolException.class, (ex) -> {
+				close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+				return Mono.empty();
+			});
+	}
+
+	/**
+	 * Attach to the session of the client id, subscribe to the capabilities, and queue
+	 * {@code auth_ok}, the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4
+	 * step 2–3). Nothing is queued when the session refuses the principal.
+	 * @param clientId the client id
+	 * @param auth the auth op (for SSE, built from the query)
+	 * @param principal the authenticated principal
+	 * @return the {@code auth_ok} queued
+	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id belongs to
+	 * another principal
+	 */
+	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
+		return Mono.defer(() -> {
+			SessionRegistry.Attached attached = this.engine.sessions().attach(clientId, principal, this);
 			this.principal = principal;
 			this.session = attached.session();
 			if (attached.replaced() != null) {
 				attached.replaced().close(CloseReason.REPLACED);
-			}
-			if (this.closeReason != null) {
-				return Mono.empty();
 			}
 			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
 			for (String channel : new LinkedHashSet<>(auth.capabilities())) {
@@ -197,7 +221,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
 				}
 			}
-			return subscribeAll(auth.capabilities(), resume).doOnNext((result) -> {
+			return subscribeAll(auth.capabilities(), resume).map((result) -> {
 				Map<String, Long> after = new LinkedHashMap<>();
 				Map<String, Long> heads = new LinkedHashMap<>();
 				Map<String, String> epochs = new LinkedHashMap<>();
@@ -207,15 +231,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					heads.put(plan.channel(), plan.head());
 					epochs.put(plan.channel(), plan.epoch());
 				}
-				send(new SystemOp.AuthOk(id, after, heads, epochs, this.engine.settings().heartbeat().toMillis(),
-						this.engine.settings().features()));
+				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
+						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features());
+				send(ok);
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
-			}).then();
-		}).onErrorResume(ProtocolException.class, (ex) -> {
-			close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
-			return Mono.empty();
+				return ok;
+			});
 		});
 	}
 
@@ -234,7 +257,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	private Mono<Void> dispatch(io.pushwire.core.PushMessage message) {
 		Mono<Void> result;
 		if (message instanceof Frame frame) {
-			result = this.dispatcher.dispatch(frame);
+			result = this.dispatcher.dispatch(frame, requirePrincipal(), requireSession());
 		}
 		else if (message instanceof SystemOp.Subscribe subscribe) {
 			result = subscribe(subscribe);
@@ -244,7 +267,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			result = Mono.empty();
 		}
 		else if (message instanceof SystemOp.Ack ack) {
-			acknowledge(ack.channel(), ack.cursor());
+			this.engine.acknowledge(requireSession(), ack.channel(), ack.cursor());
 			result = Mono.empty();
 		}
 		else if (message instanceof SystemOp.Ping) {
@@ -384,29 +407,6 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		send(new SystemOp.Unsubscribed(removed));
 	}
 
-	/**
-	 * Record an acknowledgement (PROTOCOL.md §5.3).
-	 * @param channel the channel
-	 * @param cursor the cursor processed
-	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
-	 * or a cursor beyond the head
-	 */
-	public void acknowledge(String channel, long cursor) {
-		DefaultPushSession session = requireSession();
-		ChannelSubscription subscription = this.subscriptions.get(channel);
-		if (subscription == null) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
-		}
-		ChannelStream stream = this.engine.streams().find(channel);
-		String epoch = subscription.plan().epoch();
-		long head = (stream != null && stream.epoch().equals(epoch)) ? stream.head() : subscription.lastCursor();
-		if (cursor > head) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
-		}
-		session.acknowledge(channel, cursor, epoch);
-	}
-
 	private void startHeartbeat() {
 		long interval = this.engine.settings().heartbeat().toNanos();
 		long grace = this.engine.settings().heartbeatGrace().toNanos();
@@ -414,7 +414,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(interval, grace) / 2);
 		this.heartbeat = Schedulers.parallel().schedulePeriodically(() -> {
 			long now = System.nanoTime();
-			if (now - this.lastSeenNanos > interval + grace) {
+			if (this.transport.expectsInbound() && now - this.lastSeenNanos > interval + grace) {
 				close(CloseReason.HEARTBEAT_TIMEOUT);
 			}
 			else if (this.queue.stalledNanos() > writeTimeout) {

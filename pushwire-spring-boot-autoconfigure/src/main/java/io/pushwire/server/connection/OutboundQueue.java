@@ -106,6 +106,14 @@ public final class OutboundQueue {
 	}
 
 	/**
+	 * Queue a heartbeat ahead of all frames (for transports whose heartbeat is not an op).
+	 * @return {@code false} when refused because the queue is finished
+	 */
+	public boolean offerHeartbeat() {
+		return offer(OP_LANE, Delivery.heartbeat(), 0);
+	}
+
+	/**
 	 * Queue a stored frame in its kind's lane.
 	 * @param frame the frame
 	 * @param priority the kind's priority

@@ -46,6 +46,10 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	private final Disposable connection;
 
+	private volatile Sinks.One<Void> gate = Sinks.one();
+
+	private volatile boolean paused;
+
 	private TestWebSocketClient(int port, String path, Consumer<HttpHeaders> headers) {
 		this.connection = HttpClient.create()
 			.headers(headers)
@@ -56,9 +60,12 @@ public final class TestWebSocketClient implements AutoCloseable {
 				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
 				Mono<Void> receive = in.aggregateFrames(16 * 1024 * 1024)
 					.receiveFrames()
+					.map((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : "")
+					// While paused, no demand: Reactor Netty stops reading and TCP pushes back on the server.
+					.delayUntil((text) -> this.paused ? this.gate.asMono() : Mono.empty())
 					.doOnNext((frame) -> {
-						if (frame instanceof TextWebSocketFrame text) {
-							this.received.add(text.text());
+						if (!frame.isEmpty()) {
+							this.received.add(frame);
 						}
 					})
 					.then();
@@ -194,6 +201,18 @@ public final class TestWebSocketClient implements AutoCloseable {
 				return;
 			}
 		}
+	}
+
+	/** Stop reading: the client requests no more messages, so TCP pushes back on the server. */
+	public void pauseReading() {
+		this.gate = Sinks.one();
+		this.paused = true;
+	}
+
+	/** Read again after {@link #pauseReading()}. */
+	public void resumeReading() {
+		this.paused = false;
+		this.gate.tryEmitEmpty();
 	}
 
 	public WebSocketCloseStatus awaitClose() {

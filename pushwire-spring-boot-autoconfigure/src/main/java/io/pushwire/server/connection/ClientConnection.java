@@ -98,6 +98,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
+	 * The bytes waiting in the outbound queue (replays excluded).
+	 * @return the count
+	 */
+	public long queuedBytes() {
+		return this.queue.queuedBytes();
+	}
+
+	/**
 	 * The session, once authenticated.
 	 * @return the session or {@code null}
 	 */

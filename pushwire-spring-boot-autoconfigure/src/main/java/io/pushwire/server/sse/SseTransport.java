@@ -2,6 +2,7 @@ package io.pushwire.server.sse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.pushwire.core.CloseReason;
@@ -37,6 +38,8 @@ final class SseTransport implements ConnectionTransport {
 
 	private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
 
+	private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+
 	private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
 
 	private final ServerWebExchange exchange;
@@ -62,38 +65,39 @@ final class SseTransport implements ConnectionTransport {
 		DataBufferFactory buffers = response.bufferFactory();
 		byte[] retry = ("retry: " + this.settings.sseRetry().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
 		Flux<DataBuffer> body = Flux.concat(Mono.just(buffers.wrap(retry)),
-				connection.deliveries().map((delivery) -> buffers.wrap(render(delivery))))
+				connection.deliveries().map((delivery) -> render(buffers, delivery)))
 			.doFinally((signal) -> connection.terminated());
 		return response.writeWith(body);
 	}
 
-	private byte[] render(Delivery delivery) {
+	/**
+	 * One event: a small per-connection head ({@code event:}, {@code id:}, {@code data: }), the
+	 * message's JSON shared with every other connection (wrapped, not copied), and the end.
+	 */
+	private DataBuffer render(DataBufferFactory buffers, Delivery delivery) {
 		if (delivery.isHeartbeat()) {
-			return PING;
+			return buffers.wrap(PING);
 		}
 		StoredFrame frame = delivery.frame();
 		if (frame != null) {
 			this.positions.put(frame.channel(), new ResumeToken.Position(frame.cursor(), frame.epoch()));
 		}
-		byte[] id = (delivery.op() || frame != null) ? new ResumeToken(this.positions).format()
-			.getBytes(StandardCharsets.UTF_8) : null;
+		byte[] id = (delivery.op() || frame != null)
+				? new ResumeToken(this.positions).format().getBytes(StandardCharsets.UTF_8) : null;
 		int size = (delivery.op() ? EVENT_SYSTEM.length : 0) + ((id != null) ? ID.length + id.length + 1 : 0)
-				+ DATA.length + delivery.json().length + 2;
-		byte[] event = new byte[size];
+				+ DATA.length;
+		byte[] head = new byte[size];
 		int at = 0;
 		if (delivery.op()) {
-			at = put(event, at, EVENT_SYSTEM);
+			at = put(head, at, EVENT_SYSTEM);
 		}
 		if (id != null) {
-			at = put(event, at, ID);
-			at = put(event, at, id);
-			event[at++] = '\n';
+			at = put(head, at, ID);
+			at = put(head, at, id);
+			head[at++] = '\n';
 		}
-		at = put(event, at, DATA);
-		at = put(event, at, delivery.json());
-		event[at++] = '\n';
-		event[at] = '\n';
-		return event;
+		put(head, at, DATA);
+		return buffers.join(List.of(buffers.wrap(head), buffers.wrap(delivery.json()), buffers.wrap(END)));
 	}
 
 	private static int put(byte[] target, int at, byte[] source) {

@@ -103,11 +103,6 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushServerSettings pushwireServerSettings(PushwireServerProperties properties) {
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
@@ -181,6 +176,12 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
 	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
+		// Checked here, where the path is used, so that it is checked with an application's own settings too.
+		String path = properties.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+			throw new IllegalStateException(
+					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
+		}
 		long maxMessage = engine.settings().maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
@@ -189,7 +190,7 @@ public final class PushwireServerAutoConfiguration {
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
 				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(properties.getPath(), endpoint));
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(path, endpoint));
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return mapping;
 	}

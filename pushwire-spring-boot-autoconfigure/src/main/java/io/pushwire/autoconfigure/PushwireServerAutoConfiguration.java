@@ -108,11 +108,6 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushServerSettings pushwireServerSettings(PushwireServerProperties properties) {
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
@@ -186,6 +181,12 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
 	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
+		// Checked here, where the path is used, so that it is checked with an application's own settings too.
+		String path = properties.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+			throw new IllegalStateException(
+					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
+		}
 		long maxMessage = engine.settings().maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
@@ -195,13 +196,13 @@ public final class PushwireServerAutoConfiguration {
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
 				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
 		Map<String, Object> routes = new LinkedHashMap<>();
-		routes.put(properties.getPath(), endpoint);
+		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();
 		if (sse.isEnabled()) {
 			HttpSettings settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
-			routes.put(properties.getPath() + "/sse", new SseEndpoint(engine, settings));
-			routes.put(properties.getPath() + "/ack", new AckEndpoint(engine, settings));
-			routes.put(properties.getPath() + "/send", new SendEndpoint(engine, settings));
+			routes.put(path + "/sse", new SseEndpoint(engine, settings));
+			routes.put(path + "/ack", new AckEndpoint(engine, settings));
+			routes.put(path + "/send", new SendEndpoint(engine, settings));
 		}
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);

@@ -94,7 +94,12 @@ public class PushwireServerProperties {
 	private final Sse sse = new Sse();
 
 	/**
-	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved).
+	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind takes
+	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
+	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
+	 * 1024), history-ttl (oldest a kept frame may be; default 10m), subscribe (who may subscribe:
+	 * authenticated, anonymous, none, owner or role:NAME; default authenticated) and publish (who may
+	 * send frames, which also needs a PushHandler; same rules; default authenticated).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 

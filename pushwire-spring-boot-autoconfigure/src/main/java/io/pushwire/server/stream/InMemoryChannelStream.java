@@ -100,10 +100,13 @@ final class InMemoryChannelStream implements ChannelStream {
 	public Mono<Integer> publishTransient(byte[] json) {
 		return Mono.fromSupplier(() -> {
 			synchronized (this) {
+				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
+				int given = 0;
 				for (StreamListener listener : this.listeners) {
 					listener.onTransient(this.channel, json);
+					given++;
 				}
-				return this.listeners.size();
+				return given;
 			}
 		});
 	}

@@ -88,7 +88,7 @@ class InMemoryChannelStreamStoreTests {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
 		appendAll(stream, 2);
 		this.clock.advance(Duration.ofMinutes(2));
-		this.store.sweep();
+		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isNull();
 		assertThat(this.store.size()).isZero();
 		ChannelStream next = this.store.stream(ROOM, this.chat);
@@ -113,7 +113,7 @@ class InMemoryChannelStreamStoreTests {
 		this.store.sweep();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
 		detach.dispose();
-		this.store.sweep();
+		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isNull();
 	}
 
@@ -123,7 +123,25 @@ class InMemoryChannelStreamStoreTests {
 		this.scheduler.advanceTimeBy(Duration.ofSeconds(29));
 		assertThat(this.store.size()).isOne();
 		this.scheduler.advanceTimeBy(Duration.ofSeconds(1));
-		assertThat(this.store.size()).isZero();
+		assertThat(this.store.size()).as("idle at one sweep: kept").isOne();
+		this.scheduler.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(this.store.size()).as("idle at two sweeps in a row: removed").isZero();
+	}
+
+	@Test
+	void streamFoundIdleByOneSweepIsKeptForItsCaller() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		this.store.sweep();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+		RecordingListener listener = new RecordingListener();
+		attach(stream, null, listener);
+		sweepTwice();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+	}
+
+	private void sweepTwice() {
+		this.store.sweep();
+		this.store.sweep();
 	}
 
 	@Test
@@ -146,7 +164,7 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void appendThroughRetiredStreamGoesToNewStream() {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
-		this.store.sweep();
+		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isNull();
 		StoredFrame frame = append(stale, 7);
 		ChannelStream current = this.store.find("chat:room-42");
@@ -160,7 +178,7 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void appendThroughRetiredStreamReachesListenersOfNewStream() {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
-		this.store.sweep();
+		sweepTwice();
 		RecordingListener listener = new RecordingListener();
 		attach(this.store.stream(ROOM, this.chat), null, listener);
 		StoredFrame frame = append(stale, 7);
@@ -170,7 +188,7 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void attachThroughRetiredStreamAttachesToNewStream() {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
-		this.store.sweep();
+		sweepTwice();
 		RecordingListener listener = new RecordingListener();
 		Attachment attachment = attach(stale, null, listener);
 		ChannelStream current = this.store.find("chat:room-42");
@@ -188,9 +206,9 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void streamRetiredTwiceStillHandsOverToCurrentStream() {
 		ChannelStream first = this.store.stream(ROOM, this.chat);
-		this.store.sweep();
+		sweepTwice();
 		ChannelStream second = this.store.stream(ROOM, this.chat);
-		this.store.sweep();
+		sweepTwice();
 		StoredFrame frame = append(first, 1);
 		ChannelStream current = this.store.find("chat:room-42");
 		assertThat(current).isNotNull().isNotSameAs(first).isNotSameAs(second);

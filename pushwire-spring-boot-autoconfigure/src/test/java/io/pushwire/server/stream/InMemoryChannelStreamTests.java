@@ -74,6 +74,30 @@ class InMemoryChannelStreamTests {
 	}
 
 	@Test
+	void listenerThatThrowsDoesNotCostTheOthersTheFrame() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		RecordingListener before = new RecordingListener();
+		RecordingListener after = new RecordingListener();
+		attach(stream, null, before);
+		attach(stream, null, new StreamListener() {
+			@Override
+			public void onFrame(StoredFrame frame) {
+				throw new IllegalStateException("broken listener");
+			}
+
+			@Override
+			public void onTransient(String channel, byte[] json) {
+				throw new IllegalStateException("broken listener");
+			}
+		});
+		attach(stream, null, after);
+		StoredFrame frame = append(stream, 1);
+		assertThat(before.frames()).containsExactly(frame);
+		assertThat(after.frames()).containsExactly(frame);
+		assertThat(stream.head()).isEqualTo(1);
+	}
+
+	@Test
 	@Timeout(15)
 	void concurrentAppendsGetEveryCursorOnceAndListenersSeeThemInOrder() throws Exception {
 		int threads = 4;

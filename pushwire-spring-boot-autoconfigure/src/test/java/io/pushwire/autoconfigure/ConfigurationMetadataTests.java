@@ -62,6 +62,17 @@ class ConfigurationMetadataTests {
 		for (PropertyDescriptor descriptor : writableProperties(PushwireServerProperties.class)) {
 			expected.add(PREFIX + kebab(descriptor.getName()));
 		}
+		// Nested groups (getter only, like sse) bind their own writable properties.
+		for (PropertyDescriptor group : BeanUtils.getPropertyDescriptors(PushwireServerProperties.class)) {
+			Class<?> type = group.getPropertyType();
+			if (group.getWriteMethod() == null && type != null
+					&& type.getEnclosingClass() == PushwireServerProperties.class) {
+				for (PropertyDescriptor descriptor : writableProperties(type)) {
+					expected.add(PREFIX + kebab(group.getName()) + "." + kebab(descriptor.getName()));
+				}
+			}
+		}
+		assertThat(expected).contains(PREFIX + "sse.retry");
 		assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(expected);
 	}
 

@@ -26,6 +26,9 @@ import io.pushwire.server.handler.PushHandler;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,8 +122,20 @@ class PushwireServerAutoConfigurationTests {
 	void mapsTheWebSocketEndpointAtThePath() {
 		this.contextRunner.withPropertyValues("pushwire.server.path=/push/ws").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
-			assertThat(mapping.getUrlMap()).containsOnlyKeys("/push/ws");
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/push/ws", "/push/ws/sse", "/push/ws/ack",
+					"/push/ws/send");
 			assertThat(mapping.getUrlMap().get("/push/ws")).isInstanceOf(PushWebSocketEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/sse")).isInstanceOf(SseEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/ack")).isInstanceOf(AckEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/send")).isInstanceOf(SendEndpoint.class);
+		});
+	}
+
+	@Test
+	void mapsOnlyTheWebSocketWhenSseIsDisabled() {
+		this.contextRunner.withPropertyValues("pushwire.server.sse.enabled=false").run((context) -> {
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps");
 		});
 	}
 

@@ -5,17 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
+import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin} is not
@@ -50,7 +55,21 @@ public final class PushWebSocketEndpoint implements WebHandler {
 		if (origin != null && !isAllowed(request, origin)) {
 			return forbidden(exchange.getResponse(), origin);
 		}
-		return this.service.handleRequest(exchange, this.handler);
+		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler);
+		EventLoop eventLoop = eventLoop(exchange);
+		if (eventLoop == null || eventLoop.inEventLoop()) {
+			return upgrade;
+		}
+		// Filters before us (Spring Security's among them) may have moved the exchange to another
+		// thread. Reactor Netty must switch the connection to WebSocket on its event loop: done
+		// elsewhere, a frame that the client sends right after the 101 response can reach the HTTP
+		// operations and be dropped, losing the client's auth message.
+		return Mono.defer(() -> upgrade).subscribeOn(Schedulers.fromExecutor(eventLoop));
+	}
+
+	private static @Nullable EventLoop eventLoop(ServerWebExchange exchange) {
+		Object response = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
+		return (response instanceof Connection connection) ? connection.channel().eventLoop() : null;
 	}
 
 	private boolean isAllowed(ServerHttpRequest request, String origin) {

@@ -82,7 +82,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
 				// Reactor Netty fails the inbound for a message over its own frame limit.
-				logger.debug("WebSocket inbound failed", ex);
+				logger.error("WebSocket inbound failed", ex);
 				this.connection.close(isTooLong(ex) ? CloseReason.TOO_LARGE : CloseReason.POLICY);
 				return Mono.empty();
 			})

@@ -17,6 +17,7 @@ import io.pushwire.server.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushServerLifecycle;
 import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.http.AckEndpoint;
 import io.pushwire.server.http.HttpSettings;
@@ -120,6 +121,19 @@ public final class PushwireServerAutoConfiguration {
 		}
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ServerLimits pushwireServerLimits(PushwireServerProperties properties) {
+		try {
+			return new ServerLimits(properties.getMaxConnectionsPerPrincipal(), properties.getMaxConnectionsPerSecond(),
+					properties.getMaxInboundRate(), properties.getMaxInboundBurst(),
+					properties.getMaxChannelNameLength());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
 	ChannelStreamStore pushwireChannelStreamStore() {
@@ -160,10 +174,11 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushEngine pushwireEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
-			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
-			ChannelHandlerRegistry handlers, ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
-		return new PushEngine(settings, channels, streams, sessions, authValidator, authorizer, handlers, codec,
+	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
+			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
+			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new PushEngine(settings, limits, channels, streams, sessions, authValidator, authorizer, handlers, codec,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
@@ -194,7 +209,7 @@ public final class PushwireServerAutoConfiguration {
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
-				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
+				new PushWebSocketHandler(engine), properties.getAllowedOrigins(), engine::admitNewConnection);
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();

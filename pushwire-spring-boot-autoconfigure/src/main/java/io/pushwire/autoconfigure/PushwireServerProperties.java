@@ -70,6 +70,35 @@ public class PushwireServerProperties {
 	private int maxSubscriptions = 256;
 
 	/**
+	 * Most live connections one principal may hold; more are refused (WebSocket: error rate_limited
+	 * and close 1008; SSE: HTTP 429).
+	 */
+	private int maxConnectionsPerPrincipal = 100;
+
+	/**
+	 * New connections this node accepts per second; more get HTTP 429 before upgrading.
+	 */
+	private int maxConnectionsPerSecond = 2000;
+
+	/**
+	 * Messages per second one connection may send (HTTP ack/send included); more are dropped with
+	 * error rate_limited.
+	 */
+	private int maxInboundRate = 100;
+
+	/**
+	 * Messages a connection may send at once above its rate; this many refused in a row close the
+	 * connection with 1008.
+	 */
+	private int maxInboundBurst = 200;
+
+	/**
+	 * Longest channel name a client may use (the protocol's grammar allows 233); longer is
+	 * bad_message.
+	 */
+	private int maxChannelNameLength = 233;
+
+	/**
 	 * Most frames a server-side subscriber (PushServer#subscribe) may leave waiting before its Flux
 	 * fails.
 	 */
@@ -181,6 +210,46 @@ public class PushwireServerProperties {
 
 	public void setMaxSubscriptions(int maxSubscriptions) {
 		this.maxSubscriptions = maxSubscriptions;
+	}
+
+	public int getMaxConnectionsPerPrincipal() {
+		return this.maxConnectionsPerPrincipal;
+	}
+
+	public void setMaxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
+		this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
+	}
+
+	public int getMaxConnectionsPerSecond() {
+		return this.maxConnectionsPerSecond;
+	}
+
+	public void setMaxConnectionsPerSecond(int maxConnectionsPerSecond) {
+		this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+	}
+
+	public int getMaxInboundRate() {
+		return this.maxInboundRate;
+	}
+
+	public void setMaxInboundRate(int maxInboundRate) {
+		this.maxInboundRate = maxInboundRate;
+	}
+
+	public int getMaxInboundBurst() {
+		return this.maxInboundBurst;
+	}
+
+	public void setMaxInboundBurst(int maxInboundBurst) {
+		this.maxInboundBurst = maxInboundBurst;
+	}
+
+	public int getMaxChannelNameLength() {
+		return this.maxChannelNameLength;
+	}
+
+	public void setMaxChannelNameLength(int maxChannelNameLength) {
+		this.maxChannelNameLength = maxChannelNameLength;
 	}
 
 	public int getSubscriberBuffer() {

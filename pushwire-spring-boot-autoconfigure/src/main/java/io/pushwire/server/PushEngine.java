@@ -1,6 +1,9 @@
 package io.pushwire.server;
 
 import java.security.Principal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
@@ -48,6 +51,12 @@ public final class PushEngine {
 
 	private final JsonMapper payloadMapper;
 
+	private final ServerLimits limits;
+
+	private final TokenBucket newConnections;
+
+	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
+
 	/**
 	 * Create an engine.
 	 * @param settings limits and timings
@@ -63,6 +72,29 @@ public final class PushEngine {
 	public PushEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
 			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
 			ChannelHandlerRegistry handlers, ProtocolCodec codec, JsonMapper payloadMapper) {
+		this(settings, ServerLimits.defaults(), channels, streams, sessions, authValidator, authorizer, handlers, codec,
+				payloadMapper);
+	}
+
+	/**
+	 * Create an engine with limits.
+	 * @param settings limits and timings
+	 * @param limits limits against abuse
+	 * @param channels the declared channel kinds
+	 * @param streams the channel streams
+	 * @param sessions the sessions
+	 * @param authValidator authenticates clients
+	 * @param authorizer authorizes channels
+	 * @param handlers handlers of client frames
+	 * @param codec the protocol codec
+	 * @param payloadMapper the application's mapper, for converting payloads
+	 */
+	public PushEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
+			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
+			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
+			JsonMapper payloadMapper) {
+		this.limits = limits;
+		this.newConnections = new TokenBucket(limits.maxConnectionsPerSecond(), limits.maxConnectionsPerSecond());
 		this.settings = settings;
 		this.channels = channels;
 		this.streams = streams;
@@ -76,6 +108,10 @@ public final class PushEngine {
 
 	public PushServerSettings settings() {
 		return this.settings;
+	}
+
+	public ServerLimits limits() {
+		return this.limits;
 	}
 
 	public ChannelRegistry channels() {
@@ -100,6 +136,57 @@ public final class PushEngine {
 
 	public ProtocolCodec codec() {
 		return this.codec;
+	}
+
+	/**
+	 * Whether this node accepts one more new connection now ({@code max-connections-per-second}).
+	 * @return {@code false} when the client should be refused with HTTP 429
+	 */
+	public boolean admitNewConnection() {
+		return this.newConnections.tryAcquire();
+	}
+
+	/**
+	 * Count a connection against its principal's limit.
+	 * @param principal the principal
+	 * @param replacing whether the connection replaces one of the same client id (which is about to
+	 * close, so it may pass the limit briefly)
+	 * @throws ProtocolException {@code rate_limited} when the principal holds too many connections
+	 */
+	public void acquireConnectionSlot(Principal principal, boolean replacing) {
+		AtomicInteger count = this.connectionsByPrincipal.computeIfAbsent(principal.getName(),
+				(name) -> new AtomicInteger());
+		int now = count.incrementAndGet();
+		if (now > this.limits.maxConnectionsPerPrincipal() && !replacing) {
+			releaseConnectionSlot(principal);
+			throw new ProtocolException(ErrorCode.RATE_LIMITED, "Too many connections for this principal (at most "
+					+ this.limits.maxConnectionsPerPrincipal() + "); close one first");
+		}
+	}
+
+	/**
+	 * Release a slot taken with {@link #acquireConnectionSlot}.
+	 * @param principal the principal
+	 */
+	public void releaseConnectionSlot(Principal principal) {
+		this.connectionsByPrincipal.computeIfPresent(principal.getName(),
+				(name, count) -> (count.decrementAndGet() <= 0) ? null : count);
+	}
+
+	/**
+	 * Parse a channel name that a client sent, within {@code max-channel-name-length}, and find its
+	 * kind.
+	 * @param channel the name
+	 * @return the channel and its kind
+	 * @throws ProtocolException {@code bad_message} or {@code unknown_channel}
+	 */
+	public ChannelRegistry.ResolvedChannel resolveFromClient(String channel) {
+		if (channel.length() > this.limits.maxChannelNameLength()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Channel names are at most "
+					+ this.limits.maxChannelNameLength() + " characters here",
+					(channel.length() > 64) ? channel.substring(0, 61) + "..." : channel);
+		}
+		return this.channels.resolve(channel);
 	}
 
 	/**

@@ -20,6 +20,7 @@ import io.pushwire.server.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushServerLifecycle;
 import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandler;
@@ -155,6 +156,7 @@ class PushwireServerAutoConfigurationTests {
 		return Stream.of(Arguments.of(ProtocolCodec.class, UserProtocolCodec.class),
 				Arguments.of(ChannelRegistry.class, UserChannelRegistry.class),
 				Arguments.of(PushServerSettings.class, UserPushServerSettings.class),
+				Arguments.of(ServerLimits.class, UserServerLimits.class),
 				Arguments.of(ChannelStreamStore.class, UserChannelStreamStore.class),
 				Arguments.of(SessionRegistry.class, UserSessionRegistry.class),
 				Arguments.of(ChannelAuthorizer.class, UserChannelAuthorizer.class),
@@ -390,6 +392,21 @@ class PushwireServerAutoConfigurationTests {
 			.run((context) -> assertFailure(context, "pushwire.server.max-subscriptions"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "max-connections-per-principal", "max-connections-per-second", "max-inbound-rate",
+			"max-inbound-burst", "max-channel-name-length" })
+	void failsForLimitBelowOne(String property) {
+		this.contextRunner.withPropertyValues("pushwire.server." + property + "=0")
+			.run((context) -> assertFailure(context, "pushwire.server." + property));
+	}
+
+	@Test
+	void limitsDefaultToSafeValues() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ServerLimits.class))
+			.isEqualTo(ServerLimits.defaults())
+			.isEqualTo(new ServerLimits(100, 2000, 100, 200, 233)));
+	}
+
 	@Test
 	void failsForInvalidPriority() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.priority=urgent").run((context) -> {
@@ -457,6 +474,16 @@ class PushwireServerAutoConfigurationTests {
 		PushServerSettings userPushServerSettings() {
 			return new PushServerSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024,
 					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 1, 1, true, PushServerSettings.BASE_FEATURES);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserServerLimits {
+
+		@Bean
+		ServerLimits userServerLimits() {
+			return new ServerLimits(1, 1, 1, 1, 10);
 		}
 
 	}

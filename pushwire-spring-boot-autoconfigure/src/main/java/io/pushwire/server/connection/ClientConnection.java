@@ -65,6 +65,12 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile @Nullable Disposable abortTimer;
 
+	private final io.pushwire.server.TokenBucket inbound;
+
+	private int refusedInARow;
+
+	private volatile boolean holdsSlot;
+
 	/**
 	 * Create a connection.
 	 * @param engine the server's engine
@@ -75,6 +81,43 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.transport = transport;
 		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
 		this.dispatcher = new FrameDispatcher(engine);
+		this.inbound = new io.pushwire.server.TokenBucket(engine.limits().maxInboundRate(),
+				engine.limits().maxInboundBurst());
+	}
+
+	/**
+	 * Count a request of the HTTP endpoints (ack, send) against the same rate as inbound messages.
+	 * @return {@code false} when over the rate (the caller answers 429)
+	 */
+	public boolean admitHttpRequest() {
+		return this.inbound.tryAcquire();
+	}
+
+	/**
+	 * Count an inbound message against {@code max-inbound-rate}. Over it the message must be dropped:
+	 * the client is told {@code rate_limited}, and a burst's worth of refusals in a row closes the
+	 * connection with 1008.
+	 * @return {@code true} when the message may be handled
+	 */
+	public boolean admitInbound() {
+		if (this.inbound.tryAcquire()) {
+			synchronized (this.inbound) {
+				this.refusedInARow = 0;
+			}
+			return true;
+		}
+		boolean persistent;
+		synchronized (this.inbound) {
+			persistent = ++this.refusedInARow >= this.engine.limits().maxInboundBurst();
+		}
+		if (persistent) {
+			close(CloseReason.POLICY);
+		}
+		else {
+			send(SystemOp.Error.of(ErrorCode.RATE_LIMITED, "More than " + this.engine.limits().maxInboundRate()
+					+ " messages per second; this one was dropped, slow down", null));
+		}
+		return false;
 	}
 
 	/**
@@ -195,7 +238,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			.flatMap((principal) -> start(id, auth, principal))
 			.then()
 			.onErrorResume(ProtocolException.class, (ex) -> {
-				close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+				if (ex.code() == ErrorCode.RATE_LIMITED) {
+					send(ex.toOp());
+					close(CloseReason.POLICY);
+				}
+				else {
+					close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+				}
 				return Mono.empty();
 			});
 	}
@@ -213,7 +262,19 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 */
 	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
 		return Mono.defer(() -> {
-			SessionRegistry.Attached attached = this.engine.sessions().attach(clientId, principal, this);
+			DefaultPushSession existing = this.engine.sessions().find(clientId);
+			boolean replacing = existing != null && existing.isConnected()
+					&& existing.principal().getName().equals(principal.getName());
+			this.engine.acquireConnectionSlot(principal, replacing);
+			SessionRegistry.Attached attached;
+			try {
+				attached = this.engine.sessions().attach(clientId, principal, this);
+			}
+			catch (RuntimeException ex) {
+				this.engine.releaseConnectionSlot(principal);
+				throw ex;
+			}
+			this.holdsSlot = true;
 			this.principal = principal;
 			this.session = attached.session();
 			if (attached.replaced() != null) {
@@ -350,15 +411,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	private Mono<Void> subscribeOne(String channel, ResumeToken.@Nullable Position requested, SubscribeResult result) {
 		ResolvedChannel resolved;
 		try {
-			resolved = this.engine.channels().resolve(channel);
+			resolved = this.engine.resolveFromClient(channel);
 		}
 		catch (ProtocolException ex) {
 			result.errors().add(ex.toOp());
 			return Mono.empty();
 		}
 		ChannelSubscription existing = this.subscriptions.get(channel);
-		if (existing == null && this.subscriptions.size() + result.granted().size() >= this.engine.settings()
-			.maxSubscriptions()) {
+		// Granted subscriptions are in the map already (channels are subscribed one after another).
+		if (existing == null && this.subscriptions.size() >= this.engine.settings().maxSubscriptions()) {
 			result.errors()
 				.add(SystemOp.Error.of(ErrorCode.BAD_MESSAGE, "A connection may subscribe to at most "
 						+ this.engine.settings().maxSubscriptions() + " channels; unsubscribe first", channel));
@@ -480,6 +541,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		DefaultPushSession current = this.session;
 		if (current != null) {
 			this.engine.sessions().detach(current, this);
+		}
+		Principal owner = this.principal;
+		synchronized (this) {
+			if (this.holdsSlot && owner != null) {
+				this.holdsSlot = false;
+				this.engine.releaseConnectionSlot(owner);
+			}
 		}
 	}
 

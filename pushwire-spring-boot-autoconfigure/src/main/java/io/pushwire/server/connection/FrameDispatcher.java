@@ -41,7 +41,7 @@ public final class FrameDispatcher {
 	 */
 	public Mono<Void> dispatch(Frame frame, Principal principal, DefaultPushSession session) {
 		return Mono.defer(() -> {
-			ResolvedChannel resolved = this.engine.channels().resolve(frame.channel());
+			ResolvedChannel resolved = this.engine.resolveFromClient(frame.channel());
 			ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
 			if (handler == null) {
 				return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,

@@ -46,7 +46,8 @@ public final class AckEndpoint implements WebHandler {
 			String channel = HttpRequests.requiredString(body, "channel");
 			long cursor = cursor(body);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId).doOnNext((principal) -> {
-				this.engine.acknowledge(this.engine.sessions().require(clientId, principal), channel, cursor);
+				this.engine.acknowledge(HttpRequests.admit(this.engine.sessions().require(clientId, principal)), channel,
+						cursor);
 			});
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);

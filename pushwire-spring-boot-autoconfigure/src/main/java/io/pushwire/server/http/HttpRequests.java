@@ -8,6 +8,8 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -77,6 +79,18 @@ final class HttpRequests {
 				}
 				return node;
 			});
+	}
+
+	/**
+	 * Count a request against the rate of the session's connection, if it has one.
+	 */
+	static DefaultPushSession admit(DefaultPushSession session) {
+		ClientConnection connection = session.connection();
+		if (connection != null && !connection.admitHttpRequest()) {
+			throw new ProtocolException(ErrorCode.RATE_LIMITED,
+					"More than the allowed messages per second for this client; slow down");
+		}
+		return session;
 	}
 
 	static String requiredString(JsonNode body, String key) {

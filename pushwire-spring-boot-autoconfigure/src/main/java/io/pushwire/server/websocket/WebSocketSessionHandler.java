@@ -101,12 +101,17 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		if (this.connection.closeReason() != null) {
 			return Mono.empty();
 		}
+		if (message.kind() == InboundMessage.Kind.CONTROL) {
+			return Mono.empty();
+		}
+		if (message.kind() == InboundMessage.Kind.TOO_LARGE) {
+			this.connection.close(CloseReason.TOO_LARGE);
+			return Mono.empty();
+		}
+		if (!this.connection.admitInbound()) {
+			return Mono.empty();
+		}
 		switch (message.kind()) {
-			case CONTROL:
-				return Mono.empty();
-			case TOO_LARGE:
-				this.connection.close(CloseReason.TOO_LARGE);
-				return Mono.empty();
 			case INVALID_UTF8:
 				this.closeOverride = INVALID_UTF8;
 				this.connection.close(CloseReason.POLICY);

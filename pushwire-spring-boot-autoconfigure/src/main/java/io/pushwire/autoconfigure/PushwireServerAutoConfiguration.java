@@ -209,7 +209,8 @@ public final class PushwireServerAutoConfiguration {
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
-				new PushWebSocketHandler(engine), properties.getAllowedOrigins(), engine::admitNewConnection);
+				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
+				properties.getAllowedOrigins(), engine::admitNewConnection);
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();

@@ -22,6 +22,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.Disposable;
@@ -61,7 +63,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return method;
 	}
 
-	WebSocketSessionHandler(PushEngine engine, WebSocketSession session) {
+	private final boolean allowQueryToken;
+
+	WebSocketSessionHandler(PushEngine engine, WebSocketSession session, boolean allowQueryToken) {
+		this.allowQueryToken = allowQueryToken;
 		this.engine = engine;
 		this.session = session;
 		this.connection = new ClientConnection(engine, this);
@@ -164,7 +169,15 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private AuthRequest authRequest(SystemOp.Auth auth, @Nullable Principal requestPrincipal) {
 		InetSocketAddress remote = this.session.getHandshakeInfo().getRemoteAddress();
-		return new AuthRequest(auth.token(), requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
+		String token = auth.token();
+		if (token == null && this.allowQueryToken) {
+			String raw = UriComponentsBuilder.fromUri(this.session.getHandshakeInfo().getUri())
+				.build()
+				.getQueryParams()
+				.getFirst("token");
+			token = (raw != null) ? UriUtils.decode(raw, java.nio.charset.StandardCharsets.UTF_8) : null;
+		}
+		return new AuthRequest(token, requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
 	}
 
 	private WebSocketMessage toMessage(Delivery delivery) {

@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
 public class PushTestApplication {
 
 	/** The properties every end-to-end test shares, so that they share one context. */
-	public static final String[] PROPERTIES = { "pushwire.server.channels.chat.priority=normal",
+	public static final String[] PROPERTIES = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=8192",
 			"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
 			"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
 			"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",

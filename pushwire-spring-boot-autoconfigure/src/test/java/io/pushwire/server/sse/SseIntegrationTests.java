@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Server-Sent Events and the HTTP ack/send endpoints end to end (PROTOCOL.md §11).
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
+		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=8192",
 				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
 				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
 				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
@@ -81,7 +81,7 @@ class SseIntegrationTests {
 	void resumesWithLastEventIdAcrossADroppedStreamWithoutLossOrDuplicates() {
 		String channel = channel("chat:sse-resume");
 		AtomicLong head = new AtomicLong();
-		Disposable publisher = Flux.interval(Duration.ofMillis(1))
+		Disposable publisher = Flux.interval(Duration.ofMillis(2))
 			.onBackpressureDrop()
 			.concatMap((i) -> this.pushServer.publish(channel, Map.of("n", i)), 1)
 			.subscribe((result) -> head.set(result.cursor()));
@@ -206,6 +206,55 @@ class SseIntegrationTests {
 			ws.auth("token-alice", clientId, List.of());
 			assertThat(sse.expectSystem("goodbye").path("reason").asString()).isEqualTo("replaced");
 		}
+	}
+
+	@Test
+	void streamThatStopsBeingReadEndsWithGoodbyeSlowConsumer() {
+		String channel = channel("chat:sse-slow");
+		java.util.concurrent.BlockingQueue<ServerSentEvent<String>> events = new java.util.concurrent.LinkedBlockingQueue<>();
+		java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscription> upstream = new java.util.concurrent.atomic.AtomicReference<>();
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+		WebClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/rps/sse?token=token-alice&channels=" + channel)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(new org.springframework.core.ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.subscribe(new reactor.core.publisher.BaseSubscriber<ServerSentEvent<String>>() {
+				@Override
+				protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+					upstream.set(subscription);
+					subscription.request(3);
+				}
+
+				@Override
+				protected void hookOnNext(ServerSentEvent<String> event) {
+					events.add(event);
+				}
+
+				@Override
+				protected void hookFinally(reactor.core.publisher.SignalType type) {
+					done.countDown();
+				}
+			});
+		String payload = "x".repeat(4000);
+		Flux.range(0, 2500).concatMap((i) -> this.pushServer.publish(channel, payload)).blockLast(WAIT);
+		upstream.get().request(Long.MAX_VALUE);
+		try {
+			assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("stream ended").isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		List<ServerSentEvent<String>> all = new java.util.ArrayList<>(events);
+		ServerSentEvent<String> last = all.get(all.size() - 1);
+		assertThat(last.event()).isEqualTo("system");
+		JsonNode goodbye = TestSseClient.json(last);
+		assertThat(goodbye.path("type").asString()).isEqualTo("goodbye");
+		assertThat(goodbye.path("reason").asString()).isEqualTo("slow_consumer");
+		long frames = all.stream().filter((event) -> event.event() == null && event.data() != null).count();
+		assertThat(frames).isLessThan(2500);
 	}
 
 	private int status(String uri) {

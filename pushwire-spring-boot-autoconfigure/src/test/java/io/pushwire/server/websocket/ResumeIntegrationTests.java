@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cursors, replay and resume end to end (PROTOCOL.md §5).
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
+		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=8192",
 				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
 				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
 				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
@@ -46,7 +46,7 @@ class ResumeIntegrationTests {
 		String channel = "chat:resume-" + UUID.randomUUID().toString().substring(0, 8);
 		String clientId = UUID.randomUUID().toString();
 		AtomicLong head = new AtomicLong();
-		Disposable publisher = Flux.interval(Duration.ofMillis(1))
+		Disposable publisher = Flux.interval(Duration.ofMillis(2))
 			.onBackpressureDrop()
 			.concatMap((i) -> this.pushServer.publish(channel, Map.of("n", i)), 1)
 			.subscribe((result) -> head.set(result.cursor()));

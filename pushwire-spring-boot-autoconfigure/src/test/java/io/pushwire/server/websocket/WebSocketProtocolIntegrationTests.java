@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The WebSocket protocol end to end (PROTOCOL.md §3, §4), against the real server on a random port.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
+		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=8192",
 				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
 				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
 				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",

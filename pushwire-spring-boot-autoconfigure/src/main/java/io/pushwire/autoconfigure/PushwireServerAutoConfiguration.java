@@ -172,7 +172,7 @@ public final class PushwireServerAutoConfiguration {
 				channels::isDeclared);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
 	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
 			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,

@@ -14,6 +14,7 @@ import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
 import io.pushwire.server.connection.DefaultPushSession;
+import io.pushwire.server.connection.HeartbeatMonitor;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
@@ -57,6 +58,8 @@ public final class PushEngine {
 
 	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
 
+	private final HeartbeatMonitor heartbeats;
+
 	/**
 	 * Create an engine.
 	 * @param settings limits and timings
@@ -94,6 +97,7 @@ public final class PushEngine {
 			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
 			JsonMapper payloadMapper) {
 		this.limits = limits;
+		this.heartbeats = new HeartbeatMonitor(settings.heartbeat(), settings.heartbeatGrace());
 		this.newConnections = new TokenBucket(limits.maxConnectionsPerSecond(), limits.maxConnectionsPerSecond());
 		this.settings = settings;
 		this.channels = channels;
@@ -108,6 +112,21 @@ public final class PushEngine {
 
 	public PushServerSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * The heartbeat timer of every connection.
+	 * @return the monitor
+	 */
+	public HeartbeatMonitor heartbeats() {
+		return this.heartbeats;
+	}
+
+	/**
+	 * Stop the heartbeat timer.
+	 */
+	public void dispose() {
+		this.heartbeats.dispose();
 	}
 
 	public ServerLimits limits() {

@@ -61,7 +61,6 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile long lastPingNanos = System.nanoTime();
 
-	private volatile @Nullable Disposable heartbeat;
 
 	private volatile @Nullable Disposable abortTimer;
 
@@ -477,23 +476,31 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	private void startHeartbeat() {
+		this.lastPingNanos = System.nanoTime();
+		this.engine.heartbeats().register(this);
+		if (this.closeReason != null) {
+			this.engine.heartbeats().unregister(this);
+		}
+	}
+
+	/**
+	 * One tick of the {@link HeartbeatMonitor}: ping when due, close when silent past the grace
+	 * (4010) or stalled past the write timeout (4008).
+	 * @param now the tick's {@link System#nanoTime()}
+	 */
+	void heartbeatTick(long now) {
 		long interval = this.engine.settings().heartbeat().toNanos();
-		long grace = this.engine.settings().heartbeatGrace().toNanos();
-		long writeTimeout = this.engine.settings().writeTimeout().toNanos();
-		long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(interval, grace) / 2);
-		this.heartbeat = Schedulers.parallel().schedulePeriodically(() -> {
-			long now = System.nanoTime();
-			if (this.transport.expectsInbound() && now - this.lastSeenNanos > interval + grace) {
-				close(CloseReason.HEARTBEAT_TIMEOUT);
-			}
-			else if (this.queue.stalledNanos() > writeTimeout) {
-				close(CloseReason.SLOW_CONSUMER);
-			}
-			else if (now - this.lastPingNanos >= interval) {
-				this.lastPingNanos = now;
-				this.transport.heartbeat(this);
-			}
-		}, tick, tick, TimeUnit.NANOSECONDS);
+		if (this.transport.expectsInbound()
+				&& now - this.lastSeenNanos > interval + this.engine.settings().heartbeatGrace().toNanos()) {
+			close(CloseReason.HEARTBEAT_TIMEOUT);
+		}
+		else if (this.queue.stalledNanos() > this.engine.settings().writeTimeout().toNanos()) {
+			close(CloseReason.SLOW_CONSUMER);
+		}
+		else if (now - this.lastPingNanos >= interval) {
+			this.lastPingNanos = now;
+			this.transport.heartbeat(this);
+		}
 	}
 
 	/**
@@ -509,10 +516,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 			this.closeReason = reason;
 		}
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
+		this.engine.heartbeats().unregister(this);
 		this.queue.finish(this.engine.codec().encodeToUtf8(SystemOp.Goodbye.of(reason)));
 		this.abortTimer = Schedulers.parallel()
 			.schedule(() -> this.transport.abort(reason), ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
@@ -527,10 +531,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				this.closeReason = CloseReason.NORMAL;
 			}
 		}
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
+		this.engine.heartbeats().unregister(this);
 		Disposable timer = this.abortTimer;
 		if (timer != null) {
 			timer.dispose();

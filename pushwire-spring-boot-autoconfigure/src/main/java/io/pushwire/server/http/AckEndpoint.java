@@ -37,9 +37,7 @@ public final class AckEndpoint implements WebHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		if (exchange.getRequest().getMethod() != HttpMethod.POST) {
-			exchange.getResponse().setStatusCode(HttpStatus.METHOD_NOT_ALLOWED);
-			exchange.getResponse().getHeaders().setAllow(java.util.Set.of(HttpMethod.POST));
-			return exchange.getResponse().setComplete();
+			return HttpRequests.methodNotAllowed(exchange, HttpMethod.POST);
 		}
 		return HttpRequests.readJson(this.engine, exchange).flatMap((body) -> {
 			String clientId = clientId(body);

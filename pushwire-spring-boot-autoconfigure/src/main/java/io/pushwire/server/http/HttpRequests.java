@@ -82,6 +82,15 @@ final class HttpRequests {
 	}
 
 	/**
+	 * Answer 405 with the allowed method.
+	 */
+	static Mono<Void> methodNotAllowed(ServerWebExchange exchange, org.springframework.http.HttpMethod allowed) {
+		exchange.getResponse().setStatusCode(org.springframework.http.HttpStatus.METHOD_NOT_ALLOWED);
+		exchange.getResponse().getHeaders().setAllow(java.util.Set.of(allowed));
+		return exchange.getResponse().setComplete();
+	}
+
+	/**
 	 * Count a request against the rate of the session's connection, if it has one.
 	 */
 	static DefaultPushSession admit(DefaultPushSession session) {

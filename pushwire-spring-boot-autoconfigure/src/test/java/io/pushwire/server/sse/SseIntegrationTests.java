@@ -8,12 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.PushServer;
-import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.PushIntegrationTest;
 import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -27,14 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Server-Sent Events and the HTTP ack/send endpoints end to end (PROTOCOL.md §11).
  */
-@SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=8192",
-				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
-				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
-				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
-				"pushwire.server.channels.reject.priority=normal", "pushwire.server.heartbeat=400ms",
-				"pushwire.server.heartbeat-grace=400ms", "pushwire.server.handshake-timeout=1s",
-				"pushwire.server.max-message-size=4KB" })
+@PushIntegrationTest
 class SseIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);

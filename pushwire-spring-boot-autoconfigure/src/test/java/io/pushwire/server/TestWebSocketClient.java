@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -52,6 +53,9 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	private TestWebSocketClient(int port, String path, Consumer<HttpHeaders> headers) {
 		this.connection = HttpClient.create()
+			// A fixed receive buffer: a client that stops reading pushes back on the server at once,
+			// instead of after whatever the kernel's autotuning lets through.
+			.option(ChannelOption.SO_RCVBUF, 64 * 1024)
 			.headers(headers)
 			.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).handlePing(false).build())
 			.uri("ws://localhost:" + port + path)

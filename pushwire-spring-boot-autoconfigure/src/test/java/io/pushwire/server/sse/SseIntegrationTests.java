@@ -206,7 +206,12 @@ class SseIntegrationTests {
 		java.util.concurrent.BlockingQueue<ServerSentEvent<String>> events = new java.util.concurrent.LinkedBlockingQueue<>();
 		java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscription> upstream = new java.util.concurrent.atomic.AtomicReference<>();
 		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-		WebClient.create("http://localhost:" + this.port)
+		WebClient.builder()
+			.baseUrl("http://localhost:" + this.port)
+			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+					reactor.netty.http.client.HttpClient.create()
+						.option(io.netty.channel.ChannelOption.SO_RCVBUF, 64 * 1024)))
+			.build()
 			.get()
 			.uri("/rps/sse?token=token-alice&channels=" + channel)
 			.accept(MediaType.TEXT_EVENT_STREAM)

@@ -21,10 +21,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushTestApplication;
 import io.pushwire.server.TestWebSocketClient;
+import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.websocket.MessageFuzzer.Category;
 import io.pushwire.server.websocket.MessageFuzzer.Expected;
@@ -67,6 +70,12 @@ class ProtocolFuzzIntegrationTests {
 
 	private static final int BATCH = 250;
 
+	/** Threads that send the messages that close their connection, each on a fresh connection. */
+	private static final int CLOSERS = 2;
+
+	/** One client id per closer thread: the session is reused, and no connection replaces another. */
+	private static final ThreadLocal<String> CLOSER_IDS = ThreadLocal.withInitial(() -> UUID.randomUUID().toString());
+
 	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Duration MAX_PROBE_LATENCY = Duration.ofSeconds(2);
@@ -94,6 +103,9 @@ class ProtocolFuzzIntegrationTests {
 	@Autowired
 	ChannelStreamStore streams;
 
+	@Autowired
+	SessionRegistry sessions;
+
 	@Test
 	void everyMalformedMessageIsAnsweredByTheRulesWhileAWellBehavedClientIsServedAndMemoryReturnsToBaseline()
 			throws Exception {
@@ -104,6 +116,7 @@ class ProtocolFuzzIntegrationTests {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> this.pushServer.connectedClients().size() == 1);
 			int streamsBefore = this.streams.size();
+			int sessionsBefore = this.sessions.sessions().size();
 			long heapBefore = usedHeapAfterGc();
 			long start = System.nanoTime();
 
@@ -115,6 +128,7 @@ class ProtocolFuzzIntegrationTests {
 			long heapAfter = usedHeapAfterGc();
 			probe.finish();
 			int streamsAfter = this.streams.size();
+			int sessionsAfter = this.sessions.sessions().size();
 			System.out.printf("Fuzz: %d messages in %d ms on %d connections (+%d fresh ones for closing messages, %d ms in all)%n",
 					stats.total(), TimeUnit.NANOSECONDS.toMillis(elapsed), WORKERS, stats.freshConnections.sum(),
 					TimeUnit.NANOSECONDS.toMillis(stats.closingNanos.sum()));
@@ -123,8 +137,8 @@ class ProtocolFuzzIntegrationTests {
 					stats.errors.sum(), stats.rateLimited.sum(), stats.frames.sum());
 			System.out.printf("Probe: %,d frames, max latency %d ms, %,d pongs%n", probe.received.get(),
 					TimeUnit.NANOSECONDS.toMillis(probe.maxLatencyNanos.get()), probe.pongs.get());
-			System.out.printf("Heap: %,d KB before, %,d KB after; streams %d before, %d after%n", heapBefore / 1024,
-					heapAfter / 1024, streamsBefore, streamsAfter);
+			System.out.printf("Heap: %,d KB before, %,d KB after; streams %d before, %d after; sessions %d before, %d after%n",
+					heapBefore / 1024, heapAfter / 1024, streamsBefore, streamsAfter, sessionsBefore, sessionsAfter);
 
 			assertThat(stats.violations).as("protocol violations (first %d)", MAX_REPORTED).isEmpty();
 			assertThat(stats.total()).isGreaterThanOrEqualTo(MESSAGES);
@@ -134,6 +148,8 @@ class ProtocolFuzzIntegrationTests {
 			assertThat(heapAfter).as("used heap after fuzzing").isLessThan(heapBefore + HEAP_TOLERANCE);
 			// Fuzz subscriptions and frames only name the pool channels, or mutations of them.
 			assertThat(streamsAfter - streamsBefore).isLessThanOrEqualTo(stats.mutatedLenient.intValue());
+			// One session per client id: the workers' and the closer threads', however often they reconnected.
+			assertThat(sessionsAfter - sessionsBefore).isLessThanOrEqualTo(WORKERS + CLOSERS);
 		}
 	}
 
@@ -141,13 +157,16 @@ class ProtocolFuzzIntegrationTests {
 		Stats stats = new Stats();
 		List<String> pool = MessageFuzzer.channelPool();
 		ExecutorService executor = Executors.newFixedThreadPool(WORKERS);
+		ExecutorService closers = Executors.newFixedThreadPool(CLOSERS);
 		try {
+			List<Worker> workers = new ArrayList<>();
 			List<Future<?>> futures = new ArrayList<>();
 			for (int w = 0; w < WORKERS; w++) {
 				String user = "fuzz" + w;
 				MessageFuzzer fuzzer = new MessageFuzzer(root.split(), user, "ticker:home-" + w, pool);
 				int count = messages / WORKERS + ((w < messages % WORKERS) ? 1 : 0);
-				Worker worker = new Worker(user, fuzzer, count, stats);
+				Worker worker = new Worker(user, fuzzer, count, stats, closers);
+				workers.add(worker);
 				futures.add(executor.submit(() -> {
 					worker.run();
 					return null;
@@ -156,9 +175,15 @@ class ProtocolFuzzIntegrationTests {
 			for (Future<?> future : futures) {
 				future.get(5, TimeUnit.MINUTES);
 			}
+			for (Worker worker : workers) {
+				for (Future<?> future : worker.closing()) {
+					future.get(5, TimeUnit.MINUTES);
+				}
+			}
 		}
 		finally {
 			executor.shutdownNow();
+			closers.shutdownNow();
 		}
 		return stats;
 	}
@@ -176,11 +201,23 @@ class ProtocolFuzzIntegrationTests {
 	}
 
 	private static void send(TestWebSocketClient client, Message message) {
-		if (message.binary()) {
-			client.sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message.bytes())));
-		}
-		else {
-			client.sendFrame(new TextWebSocketFrame(Unpooled.wrappedBuffer(message.bytes())));
+		byte[] bytes = message.bytes();
+		switch (message.form()) {
+			case BINARY -> client.sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+			case PING -> client.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+			default -> {
+				int[] cuts = message.fragments();
+				if (cuts.length == 0) {
+					client.sendFrame(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+					return;
+				}
+				client.sendFrame(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes, 0, cuts[0])));
+				for (int i = 0; i < cuts.length; i++) {
+					int end = (i + 1 < cuts.length) ? cuts[i + 1] : bytes.length;
+					client.sendFrame(new ContinuationWebSocketFrame(i + 1 == cuts.length, 0,
+							Unpooled.wrappedBuffer(bytes, cuts[i], end - cuts[i])));
+				}
+			}
 		}
 	}
 
@@ -248,15 +285,24 @@ class ProtocolFuzzIntegrationTests {
 
 		private final String clientId = UUID.randomUUID().toString();
 
-		private final String closerId = UUID.randomUUID().toString();
+		private final ExecutorService closers;
+
+		private final List<Future<?>> closing = new ArrayList<>();
 
 		private TestWebSocketClient client;
 
-		Worker(String user, MessageFuzzer fuzzer, int count, Stats stats) {
+		private int pingFrames;
+
+		Worker(String user, MessageFuzzer fuzzer, int count, Stats stats, ExecutorService closers) {
 			this.user = user;
 			this.fuzzer = fuzzer;
 			this.count = count;
 			this.stats = stats;
+			this.closers = closers;
+		}
+
+		List<Future<?>> closing() {
+			return this.closing;
 		}
 
 		void run() {
@@ -270,10 +316,14 @@ class ProtocolFuzzIntegrationTests {
 						this.stats.mutatedLenient.increment();
 					}
 					if (message.category().closes()) {
-						checkClosing(message);
+						// On other threads, so that this connection never falls silent meanwhile.
+						this.closing.add(this.closers.submit(() -> checkClosing(message)));
 						continue;
 					}
 					send(this.client, message);
+					if (message.form() == MessageFuzzer.Form.PING) {
+						this.pingFrames++;
+					}
 					this.client.send(PING);
 					batch.add(message);
 					if (batch.size() == BATCH) {
@@ -296,6 +346,14 @@ class ProtocolFuzzIntegrationTests {
 				}
 				if (this.client.isClosed()) {
 					this.stats.violation(this.user + ": connection closed at the end");
+				}
+				long pongUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+				while (this.client.pongFrames() < this.pingFrames && System.nanoTime() < pongUntil) {
+					Thread.onSpinWait();
+				}
+				if (this.client.pongFrames() != this.pingFrames) {
+					this.stats.violation(this.user + ": " + this.client.pongFrames() + " pong frames for "
+							+ this.pingFrames + " ping frames");
 				}
 			}
 			finally {
@@ -450,7 +508,7 @@ class ProtocolFuzzIntegrationTests {
 		private void checkClosingOnFreshConnection(Message message) {
 			Expected expected = message.expected();
 			try (TestWebSocketClient fresh = TestWebSocketClient.connect(ProtocolFuzzIntegrationTests.this.port)) {
-				fresh.auth("token-" + this.user, this.closerId, List.of());
+				fresh.auth("token-closer", CLOSER_IDS.get(), List.of());
 				send(fresh, message);
 				int code = fresh.awaitClose().code();
 				List<JsonNode> received = new ArrayList<>();
@@ -477,6 +535,7 @@ class ProtocolFuzzIntegrationTests {
 		private void reconnect() {
 			this.client.close();
 			this.client = open();
+			this.pingFrames = 0;
 		}
 
 	}

@@ -2,11 +2,12 @@ package io.pushwire.server.websocket;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -104,17 +105,18 @@ final class MessageFuzzer {
 		NOT_JSON, TRUNCATED_JSON, NON_OBJECT, NO_TYPE_OR_CHANNEL, UNKNOWN_TYPE, SERVER_ONLY_OP, SECOND_AUTH,
 		WRONG_VALUE_TYPE, BAD_FRAME_FIELD, DEEP_NESTING, INVALID_CHANNEL, UNKNOWN_KIND, NO_HANDLER, FORBIDDEN,
 		HANDLER_FAILURE, BAD_ACK, VALID, MUTATED, BINARY, FRAGMENTED, WS_PING, OVERSIZED, FRAGMENTED_OVERSIZED,
-		INVALID_UTF8, GOODBYE;
+		INVALID_UTF8, GOODBYE, BEFORE_AUTH;
 
 		boolean closes() {
-			return this == OVERSIZED || this == FRAGMENTED_OVERSIZED || this == INVALID_UTF8 || this == GOODBYE;
+			return this == OVERSIZED || this == FRAGMENTED_OVERSIZED || this == INVALID_UTF8 || this == GOODBYE
+					|| this == BEFORE_AUTH;
 		}
 
 	}
 
 	/** Per mille of each category, in {@link Category} order. */
-	private static final int[] WEIGHTS = { 50, 40, 50, 40, 50, 50, 20, 120, 80, 15, 70, 35, 30, 15, 3, 45, 87, 148,
-			20, 15, 5, 4, 2, 4, 2 };
+	private static final int[] WEIGHTS = { 50, 40, 50, 40, 50, 50, 20, 120, 80, 15, 70, 35, 30, 15, 3, 45, 87, 146,
+			20, 15, 5, 4, 2, 4, 2, 2 };
 
 	enum Kind {
 
@@ -186,7 +188,7 @@ final class MessageFuzzer {
 					? this.form + " " + HexFormat.of().formatHex(this.bytes, 0, Math.min(this.bytes.length, 64))
 					: new String(this.bytes, StandardCharsets.UTF_8);
 			if (this.fragments.length > 0) {
-				shown = "in fragments cut at " + java.util.Arrays.toString(this.fragments) + ": " + shown;
+				shown = "in fragments cut at " + Arrays.toString(this.fragments) + ": " + shown;
 			}
 			if (shown.length() > 300) {
 				shown = shown.substring(0, 300) + "...(" + this.bytes.length + " bytes)";
@@ -265,6 +267,18 @@ final class MessageFuzzer {
 			}
 			case OVERSIZED -> oversized();
 			case INVALID_UTF8 -> invalidUtf8();
+			case BEFORE_AUTH -> {
+				// Anything but a valid auth first ends the connection with goodbye policy and 1008 (§4).
+				Message first = (this.random.nextInt(8) == 0)
+						? Message.text(category, pick("{\"type\":\"auth\",\"capabilities\":5}",
+								"{\"type\":\"auth\",\"client_id\":\"not-a-uuid\"}", "{\"type\":\"auth\",\"token\":7}"),
+								Expected.error(BAD))
+						: generate(pick(Category.NOT_JSON, Category.NON_OBJECT, Category.UNKNOWN_TYPE,
+								Category.SERVER_ONLY_OP, Category.VALID, Category.BINARY, Category.BAD_FRAME_FIELD,
+								Category.FRAGMENTED, Category.MUTATED));
+				yield new Message(category, first.bytes(), first.form(), first.fragments(),
+						Expected.close(1008, "policy"));
+			}
 			case GOODBYE -> Message.text(category, pick("{\"type\":\"goodbye\"}",
 					"{\"type\":\"goodbye\",\"reason\":\"normal\",\"code\":1000}", "{\"type\":\"goodbye\",\"reason\":null}",
 					"{\"channel\":\"system\",\"payload\":{\"type\":\"goodbye\"}}", "{\"type\":\"goodbye\",\"x\":[1,2]}"),
@@ -525,7 +539,7 @@ final class MessageFuzzer {
 
 	/** Distinct, increasing offsets that cut {@code length} bytes into {@code pieces} non-empty parts. */
 	private int[] cuts(int length, int pieces) {
-		java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+		TreeSet<Integer> cuts = new TreeSet<>();
 		while (cuts.size() < pieces - 1) {
 			cuts.add(1 + this.random.nextInt(length - 1));
 		}
@@ -723,14 +737,6 @@ final class MessageFuzzer {
 	@SafeVarargs
 	private <T> T pick(T... values) {
 		return values[this.random.nextInt(values.length)];
-	}
-
-	static Map<Category, Integer> weights() {
-		Map<Category, Integer> weights = new java.util.EnumMap<>(Category.class);
-		for (Category category : Category.values()) {
-			weights.put(category, WEIGHTS[category.ordinal()]);
-		}
-		return weights;
 	}
 
 }

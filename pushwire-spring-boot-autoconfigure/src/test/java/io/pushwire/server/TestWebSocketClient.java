@@ -8,10 +8,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -51,6 +53,8 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	private volatile boolean paused;
 
+	private final AtomicInteger pongFrames = new AtomicInteger();
+
 	private TestWebSocketClient(int port, String path, Consumer<HttpHeaders> headers) {
 		this.connection = HttpClient.create()
 			// A fixed receive buffer: a client that stops reading pushes back on the server at once,
@@ -64,6 +68,11 @@ public final class TestWebSocketClient implements AutoCloseable {
 				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
 				Mono<Void> receive = in.aggregateFrames(16 * 1024 * 1024)
 					.receiveFrames()
+					.doOnNext((frame) -> {
+						if (frame instanceof PongWebSocketFrame) {
+							this.pongFrames.incrementAndGet();
+						}
+					})
 					.map((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : "")
 					// While paused, no demand: Reactor Netty stops reading and TCP pushes back on the server.
 					.delayUntil((text) -> this.paused ? this.gate.asMono() : Mono.empty())
@@ -151,6 +160,21 @@ public final class TestWebSocketClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The next message, or {@code null} when none arrives within the timeout (for callers that
+	 * collect failures instead of failing at once).
+	 */
+	public JsonNode poll(Duration timeout) {
+		try {
+			String text = this.received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return (text != null) ? mapper.readTree(text) : null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** The next message that is not a ping, answering pings on the way. */
 	public JsonNode nextNonPing() {
 		while (true) {
@@ -226,6 +250,11 @@ public final class TestWebSocketClient implements AutoCloseable {
 		catch (Exception ex) {
 			throw new IllegalStateException("Connection was not closed within " + TIMEOUT, ex);
 		}
+	}
+
+	/** How many WebSocket-level pong frames the server sent. */
+	public int pongFrames() {
+		return this.pongFrames.get();
 	}
 
 	public boolean isClosed() {

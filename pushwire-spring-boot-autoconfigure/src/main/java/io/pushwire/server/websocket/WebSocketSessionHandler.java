@@ -86,9 +86,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.doOnNext((message) -> this.connection.touch())
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
-				// Reactor Netty fails the inbound for a message over its own frame limit.
-				logger.error("WebSocket inbound failed", ex);
-				this.connection.close(isTooLong(ex) ? CloseReason.TOO_LARGE : CloseReason.POLICY);
+				// Reactor Netty fails the inbound for a message over its own frame limit: the client's
+				// doing, worth no more than a debug line. Anything else is ours.
+				if (isTooLong(ex)) {
+					logger.debug("WebSocket message over the frame limit", ex);
+					this.connection.close(CloseReason.TOO_LARGE);
+				}
+				else {
+					logger.error("WebSocket inbound failed", ex);
+					this.connection.close(CloseReason.POLICY);
+				}
 				return Mono.empty();
 			})
 			.then();

@@ -32,7 +32,12 @@ final class ChannelSubscription implements StreamListener {
 
 	private @Nullable List<Object> held = new ArrayList<>();
 
-	private @Nullable Attachment attachment;
+	private @Nullable ResumePlan plan;
+
+	private @Nullable Disposable detach;
+
+	/** The frames to replay, dropped once queued so that they are not held for the subscription's life. */
+	private @Nullable List<StoredFrame> replay;
 
 	private long lastCursor;
 
@@ -50,16 +55,18 @@ final class ChannelSubscription implements StreamListener {
 	}
 
 	synchronized void attached(Attachment attachment) {
-		this.attachment = attachment;
+		this.plan = attachment.plan();
+		this.detach = attachment.detach();
+		this.replay = attachment.replay();
 		this.lastCursor = attachment.plan().after();
 	}
 
-	ResumePlan plan() {
-		Attachment current = this.attachment;
+	synchronized ResumePlan plan() {
+		ResumePlan current = this.plan;
 		if (current == null) {
 			throw new IllegalStateException("Not attached");
 		}
-		return current.plan();
+		return current;
 	}
 
 	synchronized long lastCursor() {
@@ -71,16 +78,16 @@ final class ChannelSubscription implements StreamListener {
 	 */
 	void release() {
 		synchronized (this) {
-			Attachment current = this.attachment;
+			List<StoredFrame> frames = this.replay;
 			List<Object> pending = this.held;
-			if (current == null || pending == null || this.cancelled) {
+			if (frames == null || pending == null || this.cancelled) {
 				return;
 			}
-			List<StoredFrame> replay = current.replay();
-			this.connection.queue().offerReplay(replay, this.priority);
-			if (!replay.isEmpty()) {
-				this.lastCursor = replay.get(replay.size() - 1).cursor();
+			this.connection.queue().offerReplay(frames, this.priority);
+			if (!frames.isEmpty()) {
+				this.lastCursor = frames.get(frames.size() - 1).cursor();
 			}
+			this.replay = null;
 			this.held = null;
 			for (Object item : pending) {
 				deliver(item);
@@ -148,7 +155,8 @@ final class ChannelSubscription implements StreamListener {
 		synchronized (this) {
 			this.cancelled = true;
 			this.held = null;
-			detach = (this.attachment != null) ? this.attachment.detach() : null;
+			this.replay = null;
+			detach = this.detach;
 		}
 		if (detach != null) {
 			detach.dispose();

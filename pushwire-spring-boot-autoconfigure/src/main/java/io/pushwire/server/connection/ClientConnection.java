@@ -140,6 +140,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
+	 * Write from this executor (the connection's event loop) rather than from publishing threads.
+	 * @param executor the executor
+	 */
+	public void drainOn(java.util.concurrent.Executor executor) {
+		this.queue.drainOn(executor);
+	}
+
+	/**
 	 * The bytes waiting in the outbound queue (replays excluded).
 	 * @return the count
 	 */

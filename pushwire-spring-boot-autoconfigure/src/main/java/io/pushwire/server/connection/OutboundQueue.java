@@ -2,6 +2,8 @@ package io.pushwire.server.connection;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -52,6 +54,13 @@ public final class OutboundQueue {
 
 	private volatile @Nullable FluxSink<Delivery> sink;
 
+	private volatile @Nullable Executor drainExecutor;
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	/** Items (messages and replays) in all lanes. */
+	private int items;
+
 	/**
 	 * Told when the queue fills up.
 	 */
@@ -94,10 +103,17 @@ public final class OutboundQueue {
 		this.lastProgressNanos = nanoTime.getAsLong();
 		this.codec = codec;
 		this.pressure = pressure;
+		// Lanes are made on first use: most connections only ever use one or two.
 		this.lanes = new ArrayDeque[1 + Priority.values().length];
-		for (int i = 0; i < this.lanes.length; i++) {
-			this.lanes[i] = new ArrayDeque<>();
-		}
+	}
+
+	/**
+	 * Drain on this executor (the connection's event loop) instead of the offering thread: a publisher
+	 * then only enqueues, and the event loop writes everything queued in one go.
+	 * @param executor the executor, or {@code null} to drain on the offering thread
+	 */
+	public void drainOn(@Nullable Executor executor) {
+		this.drainExecutor = executor;
 	}
 
 	/**
@@ -167,13 +183,14 @@ public final class OutboundQueue {
 				// As in offer: an idle queue has not stalled, so the wait starts now.
 				this.lastProgressNanos = this.nanoTime.getAsLong();
 			}
-			this.lanes[lane(priority)].addLast(new Replay(frames));
+			add(lane(priority), new Replay(frames));
 		}
-		drain();
+		scheduleDrain();
 	}
 
 	/**
-	 * Stop: drop what is queued, write a last message (a {@code goodbye}) if given, then complete.
+	 * Stop: drop the queued frames, write the queued ops and then a last message (a {@code goodbye}),
+	 * then complete. Without a last message (the transport has ended) everything queued is dropped.
 	 * Later offers are refused.
 	 * @param lastMessage the last message's JSON, or {@code null}
 	 */
@@ -184,12 +201,27 @@ public final class OutboundQueue {
 			}
 			this.finished = true;
 			this.farewell = lastMessage;
-			for (ArrayDeque<Object> lane : this.lanes) {
-				lane.clear();
-			}
+			// Frames are dropped; ops already queued (an error that explains the close, a pong owed)
+			// still go out before the goodbye. Without a last message the transport is gone: drop all.
+			this.items = 0;
 			this.bytes = 0;
+			for (int i = 0; i < this.lanes.length; i++) {
+				ArrayDeque<Object> lane = this.lanes[i];
+				if (lane == null) {
+					continue;
+				}
+				if (i == OP_LANE && lastMessage != null) {
+					this.items += lane.size();
+					for (Object op : lane) {
+						this.bytes += ((Delivery) op).json().length;
+					}
+				}
+				else {
+					lane.clear();
+				}
+			}
 		}
-		drain();
+		scheduleDrain();
 	}
 
 	/**
@@ -239,7 +271,7 @@ public final class OutboundQueue {
 				if (isEmpty()) {
 					this.lastProgressNanos = this.nanoTime.getAsLong();
 				}
-				this.lanes[lane].addLast(delivery);
+				add(lane, delivery);
 				this.bytes += size;
 				if (!this.slowSignalled && this.bytes > this.maxBytes / 2) {
 					this.slowSignalled = true;
@@ -255,24 +287,40 @@ public final class OutboundQueue {
 		if (slow) {
 			this.pressure.slow(this.maxBytes - queuedBytes());
 		}
-		drain();
+		scheduleDrain();
 		return true;
 	}
 
-
+	private void add(int lane, Object item) {
+		ArrayDeque<Object> deque = this.lanes[lane];
+		if (deque == null) {
+			deque = new ArrayDeque<>(8);
+			this.lanes[lane] = deque;
+		}
+		deque.addLast(item);
+		this.items++;
+	}
 
 	private boolean isEmpty() {
-		for (ArrayDeque<Object> lane : this.lanes) {
-			if (!lane.isEmpty()) {
-				return false;
-			}
+		return this.items == 0;
+	}
+
+	private void scheduleDrain() {
+		Executor executor = this.drainExecutor;
+		if (executor == null) {
+			drain();
 		}
-		return true;
+		else if (this.drainScheduled.compareAndSet(false, true)) {
+			executor.execute(() -> {
+				this.drainScheduled.set(false);
+				drain();
+			});
+		}
 	}
 
 	private synchronized @Nullable Delivery poll() {
 		for (ArrayDeque<Object> lane : this.lanes) {
-			Object head = lane.peekFirst();
+			Object head = (lane != null) ? lane.peekFirst() : null;
 			if (head == null) {
 				continue;
 			}
@@ -280,10 +328,12 @@ public final class OutboundQueue {
 				StoredFrame frame = replay.next();
 				if (!replay.hasNext()) {
 					lane.pollFirst();
+					this.items--;
 				}
 				return new Delivery(frame.json(this.codec), frame, false);
 			}
 			lane.pollFirst();
+			this.items--;
 			Delivery delivery = (Delivery) head;
 			this.bytes -= delivery.json().length;
 			if (this.slowSignalled && this.bytes < this.maxBytes / 4) {
@@ -301,13 +351,17 @@ public final class OutboundQueue {
 		}
 		int missed = 1;
 		do {
+			boolean emitted = false;
 			while (emitter.requestedFromDownstream() > 0 && !emitter.isCancelled()) {
 				Delivery next = poll();
 				if (next == null) {
 					break;
 				}
-				this.lastProgressNanos = this.nanoTime.getAsLong();
+				emitted = true;
 				emitter.next(next);
+			}
+			if (emitted) {
+				this.lastProgressNanos = this.nanoTime.getAsLong();
 			}
 			byte[] last = null;
 			boolean complete = false;

@@ -58,6 +58,10 @@ final class SseTransport implements ConnectionTransport {
 		ok.resumeCursors().forEach((channel, cursor) -> this.positions.put(channel,
 				new ResumeToken.Position(cursor, ok.epochs().get(channel))));
 		ServerHttpResponse response = this.exchange.getResponse();
+		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+		if (nativeResponse instanceof Connection netty) {
+			connection.drainOn(netty.channel().eventLoop());
+		}
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
 		response.getHeaders().setCacheControl("no-cache");
 		response.getHeaders().set("X-Accel-Buffering", "no");

@@ -53,6 +53,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private volatile boolean authReceived;
 
+	private volatile @Nullable Disposable handshakeTimer;
+
 	private volatile @Nullable CloseStatus closeOverride;
 
 	private static @Nullable Method findGetDelegate() {
@@ -71,12 +73,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		this.session = session;
 		this.connection = new ClientConnection(engine, this);
 		this.ping = engine.codec().encodeToUtf8(new SystemOp.Ping());
+		Connection netty = nettyConnection(session);
+		if (netty != null) {
+			this.connection.drainOn(netty.channel().eventLoop());
+		}
 	}
 
 	Mono<Void> run() {
 		long maxSize = this.engine.settings().maxMessageSize();
 		Duration handshakeTimeout = this.engine.settings().handshakeTimeout();
-		Disposable handshakeTimer = Schedulers.parallel().schedule(() -> {
+		this.handshakeTimer = Schedulers.parallel().schedule(() -> {
 			if (!this.authReceived) {
 				this.connection.close(CloseReason.POLICY);
 			}
@@ -104,7 +110,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.then(Mono.defer(() -> this.session.close(closeStatus())));
 		return Mono.when(inbound.doFinally((signal) -> this.connection.terminated()), outbound)
 			.doFinally((signal) -> {
-				handshakeTimer.dispose();
+				disposeHandshakeTimer();
 				this.connection.terminated();
 			});
 	}
@@ -161,6 +167,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				return Mono.empty();
 			}
 			this.authReceived = true;
+			disposeHandshakeTimer();
 			return this.session.getHandshakeInfo()
 				.getPrincipal()
 				.map(java.util.Optional::of)
@@ -172,6 +179,14 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			return Mono.empty();
 		}
 		return this.connection.handle(decoded);
+	}
+
+	private void disposeHandshakeTimer() {
+		Disposable timer = this.handshakeTimer;
+		if (timer != null) {
+			timer.dispose();
+			this.handshakeTimer = null;
+		}
 	}
 
 	private AuthRequest authRequest(SystemOp.Auth auth, @Nullable Principal requestPrincipal) {

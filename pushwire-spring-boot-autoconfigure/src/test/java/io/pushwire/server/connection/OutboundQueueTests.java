@@ -239,15 +239,16 @@ class OutboundQueueTests {
 	}
 
 	@Test
-	void finishDropsQueuedMessagesAndEndsWithLastMessage() {
+	void finishDropsQueuedFramesButWritesQueuedOpsBeforeTheLastMessage() {
 		OutboundQueue queue = queue(1 << 20);
 		queue.offerOp(this.ping);
 		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
 		queue.offerReplay(List.of(frame("chat", 2)), Priority.LOW);
 		queue.finish(this.goodbye);
 		assertThat(queue.isFinished()).isTrue();
-		assertThat(queue.queuedBytes()).isZero();
+		assertThat(queue.queuedBytes()).isEqualTo(this.ping.length);
 		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
 			.assertNext((delivery) -> {
 				assertThat(delivery.json()).isSameAs(this.goodbye);
 				assertThat(delivery.op()).isTrue();

@@ -9,6 +9,7 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.security.PushwireCors;
 import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.ChannelKind;
 import io.pushwire.server.ChannelRegistry;
@@ -38,6 +39,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -206,6 +208,16 @@ public final class PushwireServerAutoConfiguration {
 		}
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		if (sse.isEnabled()) {
+			// The same origins as the WebSocket's Origin check; none configured: same origin only.
+			// The WebSocket route has no CORS rules: its endpoint checks Origin itself.
+			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
+			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
+			for (String route : List.of("/sse", "/ack", "/send")) {
+				corsConfigurations.put(path + route, cors);
+			}
+			mapping.setCorsConfigurations(corsConfigurations);
+		}
 		return mapping;
 	}
 

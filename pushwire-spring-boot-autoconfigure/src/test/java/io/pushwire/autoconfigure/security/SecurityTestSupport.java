@@ -9,6 +9,8 @@ import io.pushwire.server.handler.PushReply;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -57,11 +59,26 @@ final class SecurityTestSupport {
 
 	/** The status of an SSE request, with the stream closed right away. */
 	static HttpStatusCode sseStatus(int port, String query, Consumer<HttpHeaders> headers) {
+		return sseResponse(port, query, headers).getStatusCode();
+	}
+
+	/**
+	 * The status and headers of an SSE request, with the stream closed once its first bytes arrived
+	 * (an open stream's body never completes, so it cannot simply be released).
+	 */
+	static ResponseEntity<Void> sseResponse(int port, String query, Consumer<HttpHeaders> headers) {
 		return client(port).get()
 			.uri("/rps/sse?" + query)
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.headers(headers)
-			.exchangeToMono((response) -> Mono.just(response.statusCode()))
+			.exchangeToFlux((response) -> response.bodyToFlux(DataBuffer.class)
+				.take(1)
+				.doOnNext(DataBufferUtils::release)
+				.then(Mono.just(ResponseEntity.status(response.statusCode())
+					.headers(response.headers().asHttpHeaders())
+					.<Void>build()))
+				.flux())
+			.next()
 			.block(TestWebSocketClient.TIMEOUT);
 	}
 

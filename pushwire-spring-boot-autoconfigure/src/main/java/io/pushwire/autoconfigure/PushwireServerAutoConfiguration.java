@@ -206,11 +206,18 @@ public final class PushwireServerAutoConfiguration {
 			routes.put(path + "/ack", new AckEndpoint(engine, settings));
 			routes.put(path + "/send", new SendEndpoint(engine, settings));
 		}
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes) {
+
+			@Override
+			protected boolean hasCorsConfigurationSource(Object handler) {
+				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of CORS processing.
+				return !(handler instanceof PushWebSocketEndpoint) && super.hasCorsConfigurationSource(handler);
+			}
+
+		};
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		if (sse.isEnabled()) {
 			// The same origins as the WebSocket's Origin check; none configured: same origin only.
-			// The WebSocket route has no CORS rules: its endpoint checks Origin itself.
 			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
 			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
 			for (String route : List.of("/sse", "/ack", "/send")) {

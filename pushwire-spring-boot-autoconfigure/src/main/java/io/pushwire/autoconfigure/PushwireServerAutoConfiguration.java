@@ -9,6 +9,7 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.security.PushwireCors;
 import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.ChannelKind;
 import io.pushwire.server.ChannelRegistry;
@@ -39,6 +40,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -220,8 +222,25 @@ public final class PushwireServerAutoConfiguration {
 			routes.put(path + "/ack", new AckEndpoint(engine, settings));
 			routes.put(path + "/send", new SendEndpoint(engine, settings));
 		}
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes) {
+
+			@Override
+			protected boolean hasCorsConfigurationSource(Object handler) {
+				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of CORS processing.
+				return !(handler instanceof PushWebSocketEndpoint) && super.hasCorsConfigurationSource(handler);
+			}
+
+		};
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		if (sse.isEnabled()) {
+			// The same origins as the WebSocket's Origin check; none configured: same origin only.
+			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
+			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
+			for (String route : List.of("/sse", "/ack", "/send")) {
+				corsConfigurations.put(path + route, cors);
+			}
+			mapping.setCorsConfigurations(corsConfigurations);
+		}
 		return mapping;
 	}
 

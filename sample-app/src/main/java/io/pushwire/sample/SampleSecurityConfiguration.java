@@ -1,6 +1,6 @@
 package io.pushwire.sample;
 
-import org.springframework.beans.factory.annotation.Value;
+import io.pushwire.security.PushwireSecurityCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -22,11 +22,11 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 class SampleSecurityConfiguration {
 
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http,
-			@Value("${pushwire.server.path:/rps}") String pushPath) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, PushwireSecurityCustomizer pushwire) {
+		// First: opens pushwire's routes at the HTTP level (their clients are authenticated by the
+		// protocol) before anyExchange() below closes everything else.
+		pushwire.customize(http);
 		http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
-			.permitAll()
-			.pathMatchers(pushPath, pushPath + "/**")
 			.permitAll()
 			.anyExchange()
 			.authenticated());

@@ -1,0 +1,82 @@
+package io.pushwire.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * The server as the load generator sees it from outside: its publish trigger and heap figures over
+ * HTTP, its CPU time and resident memory from {@code /proc}.
+ */
+final class ServerProbe {
+
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private final HttpClient http;
+
+	private final long pid;
+
+	ServerProbe(int port, long pid) {
+		this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(180));
+		this.pid = pid;
+	}
+
+	/** Publish and wait until the server handed the last payload over. */
+	String publish(long from, int count, double rate) {
+		return this.http.post()
+			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate)
+			.responseSingle((response, body) -> body.asString())
+			.block(Duration.ofSeconds(200));
+	}
+
+	/** Heap and collector figures, after full collections when asked. */
+	Stats stats(boolean fullGc) {
+		String json = this.http.get()
+			.uri("/bench/stats?gc=" + fullGc)
+			.responseSingle((response, body) -> body.asString())
+			.block(Duration.ofSeconds(60));
+		return new Stats(Bytes.longAfter(json, "\"used\":"), Bytes.longAfter(json, "\"committed\":"),
+				Bytes.longAfter(json, "\"young_gc_count\":"), Bytes.longAfter(json, "\"full_gc_count\":"),
+				Bytes.longAfter(json, "\"full_gc_ms\":"), Bytes.longAfter(json, "\"young_gc_ms\":"));
+	}
+
+	/** User plus system CPU time of the server process, milliseconds. */
+	long cpuMillis() {
+		return cpuMillis(this.pid);
+	}
+
+	static long cpuMillis(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			// Fields after the command name, which is in parentheses and may contain spaces.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the CPU time of process " + pid, ex);
+		}
+	}
+
+	/** Resident set size of the server process, bytes. */
+	long rssBytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + this.pid + "/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			return -1;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the memory of process " + this.pid, ex);
+		}
+	}
+
+	record Stats(long used, long committed, long youngGcs, long fullGcs, long fullGcMillis, long youngGcMillis) {
+	}
+
+}

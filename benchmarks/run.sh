@@ -23,7 +23,7 @@ OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
 mkdir -p "$OUT"
 
 # The same flags for every server.
-SERVER_JVM=(-Xms512m -Xmx2g -XX:+UseG1GC -Xlog:gc:file=/dev/null)
+SERVER_JVM=(-Xms512m -Xmx2g -XX:+UseG1GC)
 LOADGEN_JVM=(-Xms1g -Xmx4g -XX:+UseG1GC)
 
 ulimit -n 20000 || ulimit -n "$(ulimit -Hn)"

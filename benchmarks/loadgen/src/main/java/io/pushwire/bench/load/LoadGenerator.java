@@ -49,6 +49,10 @@ public final class LoadGenerator {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("jfr")) {
+			JfrSummary.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
 		if (args.length > 0 && args[0].equals("summary")) {
 			Summary.main(Arrays.copyOfRange(args, 1, args.length));
 			return;
@@ -264,7 +268,7 @@ public final class LoadGenerator {
 		long ownCpu0 = ownCpuMillis();
 		long t0 = System.nanoTime();
 		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
-		long end = waitDelivered(count, idle, Duration.ofSeconds(180));
+		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
 		String publishSummary = publishing.join();

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.pushwire.bench.common.BenchPayload;
 import io.pushwire.bench.common.BenchPublisher;
 import io.pushwire.bench.common.HeapProbe;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -18,12 +19,16 @@ import reactor.netty.http.server.HttpServerRequest;
 /**
  * The ceiling of the stack: a bare Reactor Netty WebSocket broadcast at {@code /ws}. Each payload is
  * encoded once and every connection writes a view of the same bytes, as pushwire does; no cursors, no
- * per-connection queue, no bookkeeping. A connection that cannot keep up simply misses what was
- * emitted while it had no demand ({@code directBestEffort}).
+ * priority lanes, no byte accounting, no sessions. A connection that cannot keep up
+ * does not slow the others: each connection has a plain Reactor buffer of {@value #BUFFER} payloads in
+ * front of its socket and drops the oldest past that (no shedding, no resume).
  * <p>
  * {@code java -jar raw-bench-server.jar [port]}, default 8083.
  */
 public final class RawBenchServer {
+
+	/** Payloads buffered per connection; a burst of scenario A (2,000) or all of D (5,000) fits. */
+	static final int BUFFER = 65536;
 
 	private RawBenchServer() {
 	}
@@ -38,7 +43,9 @@ public final class RawBenchServer {
 			.port(port)
 			.route((routes) -> routes
 				.ws("/ws", (in, out) -> out
-					.sendObject(broadcast.asFlux().map((json) -> new TextWebSocketFrame(Unpooled.wrappedBuffer(json))))
+					.sendObject(broadcast.asFlux()
+						.onBackpressureBuffer(BUFFER, BufferOverflowStrategy.DROP_OLDEST)
+						.map((json) -> new TextWebSocketFrame(Unpooled.wrappedBuffer(json))))
 					.then()
 					.and(in.receive().then()))
 				.post("/bench/publish", (request, response) -> {

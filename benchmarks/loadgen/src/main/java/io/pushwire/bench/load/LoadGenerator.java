@@ -85,7 +85,9 @@ public final class LoadGenerator {
 			case "E" -> storm();
 			default -> throw new IllegalArgumentException(o.scenario());
 		}
-		this.results.put("connect_failures", this.metrics.connectFailures.sum())
+		this.results.put("close_codes", this.metrics.describe(this.metrics.closeCodes))
+			.put("goodbyes", this.metrics.describe(this.metrics.goodbyes))
+			.put("connect_failures", this.metrics.connectFailures.sum())
 			.put("errors", this.metrics.errors.sum())
 			.put("server_rss_mb_end", this.server.rssBytes() / 1048576.0);
 		this.subscribers.forEach(Subscriber::stop);
@@ -126,6 +128,27 @@ public final class LoadGenerator {
 			.put("rss_before_mb", rssBefore / 1048576.0)
 			.put("rss_after_mb", rssAfter / 1048576.0)
 			.put("rss_per_conn_kb", (rssAfter - rssBefore) / 1024.0 / n);
+		classHistogram();
+	}
+
+	/** What the idle connections hold: {@code jcmd GC.class_histogram}, next to the results. */
+	private void classHistogram() {
+		if (this.options.out() == null || this.options.pid() < 0) {
+			return;
+		}
+		try {
+			Process jcmd = new ProcessBuilder("jcmd", Long.toString(this.options.pid()), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.redirectOutput(java.nio.file.Path.of(this.options.out().replace(".properties", "-histogram.txt")).toFile())
+				.start();
+			jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (java.io.IOException ex) {
+			System.out.println("  (no class histogram: " + ex.getMessage() + ")");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** D: more than the machine can deliver, with a share of subscribers that stop reading. */
@@ -197,12 +220,15 @@ public final class LoadGenerator {
 		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
 		this.metrics.recording = true;
 		long cpu0 = this.server.cpuMillis();
+		long ownCpu0 = ownCpuMillis();
 		long t0 = System.nanoTime();
 		connectAll(this.subscribers, "reconnect");
 		long end = o.target().resumes() ? waitDelivered(o.behind(), Duration.ofSeconds(10), Duration.ofSeconds(60)) : t0;
 		long cpu1 = this.server.cpuMillis();
+		long ownCpu1 = ownCpuMillis();
 		long delivered = delivered();
 		long expected = (long) o.behind() * o.connections();
+		this.results.put("loadgen_cpu_ms", ownCpu1 - ownCpu0);
 		this.results.put("behind", o.behind())
 			.put("caught_up_s", (end - t0) / 1e9)
 			.put("clients_complete", complete(o.behind()))

@@ -35,6 +35,18 @@ final class Metrics {
 
 	final LongAdder errors = new LongAdder();
 
+	/** Close codes seen by clients (1006: the TCP connection ended without a close frame). */
+	final java.util.Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+	/** Reasons of {@code goodbye} ops received (pushwire). */
+	final java.util.Map<String, LongAdder> goodbyes = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+	String describe(java.util.Map<?, LongAdder> counts) {
+		StringBuilder text = new StringBuilder();
+		counts.forEach((key, count) -> text.append((text.length() > 0) ? " " : "").append(key).append(':').append(count.sum()));
+		return (text.length() > 0) ? text.toString() : "none";
+	}
+
 	final AtomicLong lastError = new AtomicLong();
 
 	volatile boolean recording;

@@ -258,6 +258,11 @@ final class Subscriber {
 		else if ("resume_required".equals(type)) {
 			this.metrics.resumeRequired.increment();
 		}
+		else if ("goodbye".equals(type)) {
+			String reason = Bytes.stringAfter(op, "\"reason\":");
+			this.metrics.goodbyes.computeIfAbsent(String.valueOf(reason), (r) -> new java.util.concurrent.atomic.LongAdder())
+				.increment();
+		}
 		else if ("error".equals(type)) {
 			this.metrics.errors.increment();
 		}
@@ -286,6 +291,9 @@ final class Subscriber {
 	}
 
 	private void onClosed(int code) {
+		if (!this.stopped) {
+			this.metrics.closeCodes.computeIfAbsent(code, (c) -> new java.util.concurrent.atomic.LongAdder()).increment();
+		}
 		if (code == 4008) {
 			this.metrics.closes4008.increment();
 		}

@@ -6,7 +6,8 @@
 #   e.g. benchmarks/run.sh A 3          benchmarks/run.sh C 1 -- --connections 5000
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
-# PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory).
+# PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
+# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB").
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -38,7 +39,7 @@ fi
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "server jvm: ${SERVER_JVM[*]}"
-  echo "command: benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:-}"
+  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
 } | tee "$OUT/machine.txt"
 
 server_jar() {
@@ -76,9 +77,15 @@ for round in $(seq 1 "$ROUNDS"); do
     port=$(server_port "$target")
     jfr=()
     if [[ "${PROFILE:-0}" == "1" ]]; then
-      jfr=(-XX:StartFlightRecording=settings=profile,filename="$OUT/$target-round$round.jfr",dumponexit=true)
+      # JDK's "profile" settings (Java samples every 10 ms), with per-thread CPU load every second.
+      if [[ ! -f "$OUT/bench.jfc" ]]; then
+        java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.home/ {print $2}')
+        sed '/name="jdk.ThreadCPULoad"/,/<\/event>/ s|<setting name="period">10 s</setting>|<setting name="period">1 s</setting>|' \
+          "$java_home/lib/jfr/profile.jfc" > "$OUT/bench.jfc"
+      fi
+      jfr=(-XX:StartFlightRecording=settings="$OUT/bench.jfc",filename="$OUT/$target-round$round.jfr",dumponexit=true)
     fi
-    java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" $( [[ $target == raw ]] && echo "$port" ) \
+    java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" $( [[ $target == raw ]] && echo "$port" ) ${SERVER_ARGS:-} \
       > "$OUT/$target-round$round-server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do

@@ -34,16 +34,21 @@ public final class BenchPublisher {
 	 * @param from the first sequence number
 	 * @param count how many
 	 * @param rate payloads per second, or 0 for a burst
-	 * @return completes with a JSON summary once the last one was handed to the server
+	 * @param maxSeconds stop after this long even if fewer were published (a server that cannot keep
+	 * up slows its publisher down), 0 for no limit
+	 * @return completes with a JSON summary ({@code published}, {@code elapsed_us}) once the last one
+	 * was handed to the server
 	 */
-	public CompletableFuture<String> publish(long from, int count, double rate) {
-		return CompletableFuture.supplyAsync(() -> run(from, count, rate), this.thread);
+	public CompletableFuture<String> publish(long from, int count, double rate, double maxSeconds) {
+		return CompletableFuture.supplyAsync(() -> run(from, count, rate, maxSeconds), this.thread);
 	}
 
-	private String run(long from, int count, double rate) {
+	private String run(long from, int count, double rate, double maxSeconds) {
 		long start = System.nanoTime();
+		long deadline = (maxSeconds > 0) ? start + (long) (maxSeconds * 1e9) : Long.MAX_VALUE;
 		long intervalNanos = (rate > 0) ? (long) (1_000_000_000L / rate) : 0;
-		for (int i = 0; i < count; i++) {
+		int published = 0;
+		for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
 			if (intervalNanos > 0) {
 				long due = start + i * intervalNanos;
 				long wait;
@@ -52,9 +57,10 @@ public final class BenchPublisher {
 				}
 			}
 			this.publish.accept(BenchPayload.now(from + i));
+			published++;
 		}
 		long elapsedMicros = (System.nanoTime() - start) / 1_000;
-		return "{\"published\":" + count + ",\"elapsed_us\":" + elapsedMicros + "}";
+		return "{\"published\":" + published + ",\"elapsed_us\":" + elapsedMicros + "}";
 	}
 
 }

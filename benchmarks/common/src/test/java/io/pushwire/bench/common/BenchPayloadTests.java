@@ -17,9 +17,17 @@ class BenchPayloadTests {
 	void publisherNumbersPayloadsFromTheFirstSequenceNumber() throws Exception {
 		java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 		BenchPublisher publisher = new BenchPublisher((payload) -> seen.add(payload.seq()));
-		String summary = publisher.publish(100, 3, 0).get(5, TimeUnit.SECONDS);
+		String summary = publisher.publish(100, 3, 0, 0).get(5, TimeUnit.SECONDS);
 		assertThat(seen).containsExactly(100L, 101L, 102L);
 		assertThat(summary).startsWith("{\"published\":3,");
+	}
+
+	@Test
+	void publisherStopsAtItsTimeLimit() throws Exception {
+		BenchPublisher publisher = new BenchPublisher((payload) -> {
+		});
+		String summary = publisher.publish(0, 1_000_000, 1000, 0.2).get(5, TimeUnit.SECONDS);
+		assertThat(summary).doesNotStartWith("{\"published\":1000000,");
 	}
 
 	@Test

@@ -35,16 +35,27 @@ final class JfrSummary {
 		Map<String, Integer> self = new HashMap<>();
 		Map<String, Integer> inclusive = new HashMap<>();
 		Map<String, Integer> focusInclusive = new HashMap<>();
+		Map<String, Double> cpuSeconds = new HashMap<>();
+		Map<String, Double> peakCores = new HashMap<>();
+		int cpus = Runtime.getRuntime().availableProcessors();
 		int total = 0;
 		List<RecordedEvent> events = RecordingFile.readAllEvents(file);
 		for (RecordedEvent event : events) {
+			if (event.getEventType().getName().equals("jdk.ThreadCPULoad") && event.getThread("eventThread") != null) {
+				// Loads are fractions of the whole machine over the period (1 s with bench.jfc).
+				double cores = (event.getFloat("user") + event.getFloat("system")) * cpus;
+				String group = group(event.getThread("eventThread").getJavaName());
+				cpuSeconds.merge(group, cores, Double::sum);
+				peakCores.merge(group, cores, Math::max);
+				continue;
+			}
 			if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
 				continue;
 			}
 			total++;
 			String thread = event.getThread("sampledThread") != null ? event.getThread("sampledThread").getJavaName()
 					: "?";
-			threads.merge(thread.replaceAll("-?\\d+$", "-N"), 1, Integer::sum);
+			threads.merge(group(thread), 1, Integer::sum);
 			RecordedStackTrace stack = event.getStackTrace();
 			if (stack == null || stack.getFrames().isEmpty()) {
 				continue;
@@ -62,10 +73,24 @@ final class JfrSummary {
 			}
 		}
 		System.out.println("samples: " + total + " (" + file.getFileName() + ")");
+		System.out.println();
+		System.out.println("| thread (jdk.ThreadCPULoad, 1 s periods) | CPU seconds | busiest second, cores of one thread |");
+		System.out.println("|---|---|---|");
+		cpuSeconds.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+			.limit(12)
+			.forEach((e) -> System.out.println("| `" + e.getKey() + "` | "
+					+ String.format(Locale.ROOT, "%.1f", e.getValue()) + " | "
+					+ String.format(Locale.ROOT, "%.2f", peakCores.get(e.getKey())) + " |"));
 		print("threads", threads, total, top);
 		print("self (top of stack)", self, total, top);
 		print("inclusive", inclusive, total, top);
 		print("inclusive, " + focus.pattern(), focusInclusive, total, top);
+	}
+
+	private static String group(String thread) {
+		return thread.replaceAll("-?\\d+$", "-N");
 	}
 
 	private static String name(RecordedFrame frame) {

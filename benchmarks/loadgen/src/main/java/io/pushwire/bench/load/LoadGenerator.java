@@ -74,8 +74,13 @@ public final class LoadGenerator {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 		String scheme = (o.target() == Target.SSE) ? "http" : "ws";
 		String uri = scheme + "://127.0.0.1:" + o.port() + o.target().path();
+		// Slow subscribers may get a small socket buffer, so that the server's queue (not the kernel's
+		// buffers) absorbs what they do not read.
+		HttpClient slowHttp = (o.slowReceiveBuffer() > 0) ? http.option(ChannelOption.SO_RCVBUF, o.slowReceiveBuffer()) : http;
+		int slowEvery = slowEvery();
 		for (int i = 0; i < o.connections(); i++) {
-			this.subscribers.add(new Subscriber(i, o.target(), http, uri, this.metrics));
+			boolean slow = slowEvery > 0 && i % slowEvery == 0;
+			this.subscribers.add(new Subscriber(i, o.target(), slow ? slowHttp : http, uri, this.metrics));
 		}
 		switch (o.scenario()) {
 			case "A", "F" -> burst();
@@ -158,7 +163,7 @@ public final class LoadGenerator {
 		awaitReady();
 		warmUp(100, 0);
 		ServerProbe.Stats before = this.server.stats(false);
-		int count = (int) (o.rate() * o.durationSeconds());
+		int planned = (int) (o.rate() * o.durationSeconds());
 		this.subscribers.forEach((s) -> {
 			s.measureFrom = MEASURED;
 			s.reconnect = true;
@@ -168,8 +173,11 @@ public final class LoadGenerator {
 		long t0 = System.nanoTime();
 		HeapSampler sampler = new HeapSampler(this.server);
 		sampler.start();
-		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, o.rate()));
-		int slowEvery = (o.slowFraction() > 0) ? (int) Math.round(1 / o.slowFraction()) : 0;
+		// A server that cannot keep up slows the publisher down; stop it at three times the planned time
+		// and expect what was published.
+		CompletableFuture<String> publishing = CompletableFuture
+			.supplyAsync(() -> this.server.publish(MEASURED, planned, o.rate(), o.durationSeconds() * 3.0));
+		int slowEvery = slowEvery();
 		if (slowEvery > 0) {
 			Thread.sleep(2000);
 			for (Subscriber s : this.subscribers) {
@@ -178,8 +186,9 @@ public final class LoadGenerator {
 				}
 			}
 		}
-		publishing.get();
+		String summary = publishing.get();
 		long published = System.nanoTime();
+		int count = (int) Bytes.longAfter(summary, "\"published\":");
 		long end = waitDelivered(count, Duration.ofSeconds(15), Duration.ofSeconds(120));
 		long cpu1 = this.server.cpuMillis();
 		sampler.stop();
@@ -187,7 +196,9 @@ public final class LoadGenerator {
 		ServerProbe.Stats retained = this.server.stats(true);
 		long delivered = delivered();
 		long expected = (long) count * o.connections();
-		this.results.put("published", count)
+		this.results.put("planned", planned)
+			.put("published", count)
+			.put("publish_rate", count / ((published - t0) / 1e9))
 			.put("publish_s", (published - t0) / 1e9)
 			.put("deliveries", delivered)
 			.put("expected", expected)
@@ -230,13 +241,17 @@ public final class LoadGenerator {
 		long expected = (long) o.behind() * o.connections();
 		this.results.put("loadgen_cpu_ms", ownCpu1 - ownCpu0);
 		this.results.put("behind", o.behind())
-			.put("caught_up_s", (end - t0) / 1e9)
+			.put("caught_up_s", o.target().resumes() ? (Object) ((end - t0) / 1e9) : "n/a (cannot resume)")
 			.put("clients_complete", complete(o.behind()))
 			.put("deliveries", delivered)
 			.put("loss", expected - delivered)
 			.put("duplicates", duplicates())
 			.put("resume_required", this.metrics.resumeRequired.sum())
 			.put("server_cpu_ms", cpu1 - cpu0);
+	}
+
+	private int slowEvery() {
+		return (this.options.slowFraction() > 0) ? (int) Math.round(1 / this.options.slowFraction()) : 0;
 	}
 
 	private void connectAll(List<Subscriber> subscribers, String label) {

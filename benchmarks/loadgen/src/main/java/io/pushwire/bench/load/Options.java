@@ -18,13 +18,14 @@ import java.util.Map;
  * @param connectConcurrency connections opened at once
  * @param slowFraction share of subscribers that stop reading for a while (scenario D)
  * @param slowPauseMillis how long they stop reading
+ * @param slowReceiveBuffer SO_RCVBUF of the slow subscribers' sockets, 0 for the system's default
  * @param behind frames published while every client is away (scenario E)
  * @param loops event-loop threads of the load generator
  * @param out where to write the results ({@code key=value} lines), or {@code null}
  * @param round the round number, recorded with the results
  */
 record Options(Target target, String scenario, int port, long pid, int connections, int messages, double rate,
-		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int behind, int loops,
+		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer, int behind, int loops,
 		String out, int round) {
 
 	static Options parse(String[] args) {
@@ -46,7 +47,8 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				Integer.parseInt(values.getOrDefault("duration", "10")),
 				Integer.parseInt(values.getOrDefault("connect-concurrency", "200")),
 				Double.parseDouble(values.getOrDefault("slow-fraction", "0")),
-				Long.parseLong(values.getOrDefault("slow-pause-ms", "0")), Integer.parseInt(values.getOrDefault("behind", "0")),
+				Long.parseLong(values.getOrDefault("slow-pause-ms", "0")),
+				Integer.parseInt(values.getOrDefault("slow-rcvbuf", "0")), Integer.parseInt(values.getOrDefault("behind", "0")),
 				Integer.parseInt(values.getOrDefault("loops", "" + Runtime.getRuntime().availableProcessors())),
 				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")));
 	}

@@ -20,16 +20,21 @@ final class ServerProbe {
 	private final long pid;
 
 	ServerProbe(int port, long pid) {
-		this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(180));
+		this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(400));
 		this.pid = pid;
 	}
 
 	/** Publish and wait until the server handed the last payload over. */
 	String publish(long from, int count, double rate) {
+		return publish(from, count, rate, 0);
+	}
+
+	/** Publish for at most {@code maxSeconds}; the summary says how many were published. */
+	String publish(long from, int count, double rate, double maxSeconds) {
 		return this.http.post()
-			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate)
+			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds)
 			.responseSingle((response, body) -> body.asString())
-			.block(Duration.ofSeconds(200));
+			.block(Duration.ofSeconds(420));
 	}
 
 	/** Heap and collector figures, after full collections when asked. */

@@ -47,7 +47,8 @@ public class PushwireBenchServer {
 		long from = Long.parseLong(request.queryParam("from").orElse("0"));
 		int count = Integer.parseInt(request.queryParam("count").orElse("1"));
 		double rate = Double.parseDouble(request.queryParam("rate").orElse("0"));
-		return Mono.fromFuture(() -> publisher.publish(from, count, rate))
+		double maxSeconds = Double.parseDouble(request.queryParam("max-seconds").orElse("0"));
+		return Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds))
 			.flatMap((summary) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(summary));
 	}
 

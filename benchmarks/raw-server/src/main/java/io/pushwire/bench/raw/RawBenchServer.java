@@ -52,8 +52,9 @@ public final class RawBenchServer {
 					long from = longParam(request, "from", 0);
 					int count = (int) longParam(request, "count", 1);
 					double rate = Double.parseDouble(param(request, "rate", "0"));
+					double maxSeconds = Double.parseDouble(param(request, "max-seconds", "0"));
 					return response.header("Content-Type", "application/json")
-						.sendString(Mono.fromFuture(() -> publisher.publish(from, count, rate)));
+						.sendString(Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds)));
 				})
 				.get("/bench/stats", (request, response) -> {
 					boolean gc = Boolean.parseBoolean(param(request, "gc", "false"));

@@ -69,8 +69,9 @@ public class StompBenchServer {
 
 		@PostMapping(path = "/bench/publish", produces = MediaType.APPLICATION_JSON_VALUE)
 		CompletableFuture<String> publish(@RequestParam(defaultValue = "0") long from,
-				@RequestParam(defaultValue = "1") int count, @RequestParam(defaultValue = "0") double rate) {
-			return this.publisher.publish(from, count, rate);
+				@RequestParam(defaultValue = "1") int count, @RequestParam(defaultValue = "0") double rate,
+				@RequestParam(name = "max-seconds", defaultValue = "0") double maxSeconds) {
+			return this.publisher.publish(from, count, rate, maxSeconds);
 		}
 
 		@GetMapping(path = "/bench/stats", produces = MediaType.APPLICATION_JSON_VALUE)

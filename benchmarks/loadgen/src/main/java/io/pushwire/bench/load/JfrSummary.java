@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * method on top of the stack (self), and by method anywhere on the stack (inclusive), optionally only
  * for methods whose class matches a pattern.
  * <p>
- * {@code java -cp loadgen.jar ... jfr <file.jfr> [class regex, default io\.pushwire\.] [top, default 25]}
+ * {@code java -jar loadgen.jar jfr <file.jfr> [class regex, default io\.pushwire\.] [top, default 25]
+ * [thread regex: only samples of matching threads]}
  */
 final class JfrSummary {
 
@@ -31,6 +32,7 @@ final class JfrSummary {
 		Path file = Path.of(args[0]);
 		Pattern focus = Pattern.compile((args.length > 1) ? args[1] : "io\\.pushwire\\.");
 		int top = (args.length > 2) ? Integer.parseInt(args[2]) : 25;
+		Pattern onlyThreads = Pattern.compile((args.length > 3) ? args[3] : ".*");
 		Map<String, Integer> threads = new HashMap<>();
 		Map<String, Integer> self = new HashMap<>();
 		Map<String, Integer> inclusive = new HashMap<>();
@@ -52,9 +54,12 @@ final class JfrSummary {
 			if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
 				continue;
 			}
-			total++;
 			String thread = event.getThread("sampledThread") != null ? event.getThread("sampledThread").getJavaName()
 					: "?";
+			if (!onlyThreads.matcher(thread).find()) {
+				continue;
+			}
+			total++;
 			threads.merge(group(thread), 1, Integer::sum);
 			RecordedStackTrace stack = event.getStackTrace();
 			if (stack == null || stack.getFrames().isEmpty()) {

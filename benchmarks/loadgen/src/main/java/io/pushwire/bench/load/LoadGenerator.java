@@ -80,7 +80,9 @@ public final class LoadGenerator {
 		int slowEvery = slowEvery();
 		for (int i = 0; i < o.connections(); i++) {
 			boolean slow = slowEvery > 0 && i % slowEvery == 0;
-			this.subscribers.add(new Subscriber(i, o.target(), slow ? slowHttp : http, uri, this.metrics));
+			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, uri, this.metrics);
+			subscriber.slow = slow;
+			this.subscribers.add(subscriber);
 		}
 		switch (o.scenario()) {
 			case "A", "F" -> burst();
@@ -91,6 +93,7 @@ public final class LoadGenerator {
 			default -> throw new IllegalArgumentException(o.scenario());
 		}
 		this.results.put("close_codes", this.metrics.describe(this.metrics.closeCodes))
+			.put("slow_close_codes", this.metrics.describe(this.metrics.slowCloseCodes))
 			.put("goodbyes", this.metrics.describe(this.metrics.goodbyes))
 			.put("connect_failures", this.metrics.connectFailures.sum())
 			.put("errors", this.metrics.errors.sum())
@@ -307,11 +310,13 @@ public final class LoadGenerator {
 		this.metrics.recording = true;
 		long cpu0 = this.server.cpuMillis();
 		long ownCpu0 = ownCpuMillis();
+		long machine0 = ServerProbe.machineBusyMillis();
 		long t0 = System.nanoTime();
 		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
 		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
+		long machine1 = ServerProbe.machineBusyMillis();
 		String publishSummary = publishing.join();
 		long delivered = delivered();
 		long expected = (long) count * this.options.connections();
@@ -328,7 +333,9 @@ public final class LoadGenerator {
 			.put("server_cpu_ms", cpu1 - cpu0)
 			.put("server_cpu_us_per_delivery", (cpu1 - cpu0) * 1000.0 / Math.max(1, delivered))
 			.put("server_cpu_cores", (cpu1 - cpu0) / 1000.0 / seconds)
-			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0);
+			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0)
+			// Everything else that ran meanwhile: other processes, kernel work not charged to either.
+			.put("other_cpu_cores", ((machine1 - machine0) - (cpu1 - cpu0) - (ownCpu1 - ownCpu0)) / 1000.0 / seconds);
 		putLatency();
 		ServerProbe.Stats stats = this.server.stats(false);
 		this.results.put("server_heap_used_mb", stats.used() / 1048576.0).put("server_full_gcs", stats.fullGcs());

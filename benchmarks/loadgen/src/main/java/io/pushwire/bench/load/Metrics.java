@@ -38,6 +38,9 @@ final class Metrics {
 	/** Close codes seen by clients (1006: the TCP connection ended without a close frame). */
 	final java.util.Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+	/** Close codes seen by the subscribers that stopped reading (scenario D). */
+	final java.util.Map<Integer, LongAdder> slowCloseCodes = new java.util.concurrent.ConcurrentSkipListMap<>();
+
 	/** Reasons of {@code goodbye} ops received (pushwire). */
 	final java.util.Map<String, LongAdder> goodbyes = new java.util.concurrent.ConcurrentSkipListMap<>();
 

@@ -66,6 +66,20 @@ final class ServerProbe {
 		}
 	}
 
+	/** Busy CPU time of the whole machine (all processes and the kernel), milliseconds. */
+	static long machineBusyMillis() {
+		try {
+			String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			// cpu user nice system idle iowait irq softirq steal ...
+			long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+					+ Long.parseLong(f[7]) + Long.parseLong(f[8]);
+			return busy * 1000 / CLOCK_TICKS_PER_SECOND;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read /proc/stat", ex);
+		}
+	}
+
 	/** Resident set size of the server process, bytes. */
 	long rssBytes() {
 		try {

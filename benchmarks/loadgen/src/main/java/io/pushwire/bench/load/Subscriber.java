@@ -50,6 +50,9 @@ final class Subscriber {
 
 	volatile boolean anyReceived;
 
+	/** Whether this subscriber is one that stops reading for a while (scenario D). */
+	volatile boolean slow;
+
 	volatile long received;
 
 	volatile long duplicates;
@@ -292,7 +295,9 @@ final class Subscriber {
 
 	private void onClosed(int code) {
 		if (!this.stopped) {
-			this.metrics.closeCodes.computeIfAbsent(code, (c) -> new java.util.concurrent.atomic.LongAdder()).increment();
+			(this.slow ? this.metrics.slowCloseCodes : this.metrics.closeCodes)
+				.computeIfAbsent(code, (c) -> new java.util.concurrent.atomic.LongAdder())
+				.increment();
 		}
 		if (code == 4008) {
 			this.metrics.closes4008.increment();

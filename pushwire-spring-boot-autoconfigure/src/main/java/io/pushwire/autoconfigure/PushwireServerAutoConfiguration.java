@@ -1,6 +1,7 @@
 package io.pushwire.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,12 @@ import io.pushwire.server.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushServerLifecycle;
 import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
@@ -103,17 +109,25 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushServerSettings pushwireServerSettings(PushwireServerProperties properties) {
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
 					properties.getSessionTtl(), properties.getMaxQueuedBytes().toBytes(), properties.getWriteTimeout(),
 					properties.getMaxSubscriptions(), properties.getSubscriberBuffer(), properties.isAllowAnonymous(),
 					PushServerSettings.BASE_FEATURES);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerLimits pushwireServerLimits(PushwireServerProperties properties) {
+		try {
+			return new ServerLimits(properties.getMaxConnectionsPerPrincipal(), properties.getMaxConnectionsPerSecond(),
+					properties.getMaxInboundRate(), properties.getMaxInboundBurst(),
+					properties.getMaxChannelNameLength());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
@@ -158,12 +172,13 @@ public final class PushwireServerAutoConfiguration {
 				channels::isDeclared);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	PushEngine pushwireEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
-			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
-			ChannelHandlerRegistry handlers, ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
-		return new PushEngine(settings, channels, streams, sessions, authValidator, authorizer, handlers, codec,
+	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
+			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
+			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new PushEngine(settings, limits, channels, streams, sessions, authValidator, authorizer, handlers, codec,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
@@ -181,6 +196,12 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
 	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
+		// Checked here, where the path is used, so that it is checked with an application's own settings too.
+		String path = properties.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+			throw new IllegalStateException(
+					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
+		}
 		long maxMessage = engine.settings().maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
@@ -188,8 +209,18 @@ public final class PushwireServerAutoConfiguration {
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
-				new PushWebSocketHandler(engine), properties.getAllowedOrigins());
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(properties.getPath(), endpoint));
+				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
+				properties.getAllowedOrigins(), engine::admitNewConnection);
+		Map<String, Object> routes = new LinkedHashMap<>();
+		routes.put(path, endpoint);
+		PushwireServerProperties.Sse sse = properties.getSse();
+		if (sse.isEnabled()) {
+			HttpSettings settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
+			routes.put(path + "/sse", new SseEndpoint(engine, settings));
+			routes.put(path + "/ack", new AckEndpoint(engine, settings));
+			routes.put(path + "/send", new SendEndpoint(engine, settings));
+		}
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes);
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return mapping;
 	}

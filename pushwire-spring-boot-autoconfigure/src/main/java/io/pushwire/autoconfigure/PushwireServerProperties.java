@@ -70,6 +70,35 @@ public class PushwireServerProperties {
 	private int maxSubscriptions = 256;
 
 	/**
+	 * Most live connections one principal may hold; more are refused (WebSocket: error rate_limited
+	 * and close 1008; SSE: HTTP 429).
+	 */
+	private int maxConnectionsPerPrincipal = 100;
+
+	/**
+	 * New connections this node accepts per second; more get HTTP 429 before upgrading.
+	 */
+	private int maxConnectionsPerSecond = 2000;
+
+	/**
+	 * Messages per second one connection may send (HTTP ack/send included); more are dropped with
+	 * error rate_limited.
+	 */
+	private int maxInboundRate = 100;
+
+	/**
+	 * Messages a connection may send at once above its rate; this many refused in a row close the
+	 * connection with 1008.
+	 */
+	private int maxInboundBurst = 200;
+
+	/**
+	 * Longest channel name a client may use (the protocol's grammar allows 233); longer is
+	 * bad_message.
+	 */
+	private int maxChannelNameLength = 233;
+
+	/**
 	 * Most frames a server-side subscriber (PushServer#subscribe) may leave waiting before its Flux
 	 * fails.
 	 */
@@ -89,7 +118,17 @@ public class PushwireServerProperties {
 	private boolean allowAnonymous = false;
 
 	/**
-	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved).
+	 * Server-Sent Events and the HTTP ack/send endpoints.
+	 */
+	private final Sse sse = new Sse();
+
+	/**
+	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind takes
+	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
+	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
+	 * 1024), history-ttl (oldest a kept frame may be; default 10m), subscribe (who may subscribe:
+	 * authenticated, anonymous, none, owner or role:NAME; default authenticated) and publish (who may
+	 * send frames, which also needs a PushHandler; same rules; default authenticated).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 
@@ -173,6 +212,46 @@ public class PushwireServerProperties {
 		this.maxSubscriptions = maxSubscriptions;
 	}
 
+	public int getMaxConnectionsPerPrincipal() {
+		return this.maxConnectionsPerPrincipal;
+	}
+
+	public void setMaxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
+		this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
+	}
+
+	public int getMaxConnectionsPerSecond() {
+		return this.maxConnectionsPerSecond;
+	}
+
+	public void setMaxConnectionsPerSecond(int maxConnectionsPerSecond) {
+		this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+	}
+
+	public int getMaxInboundRate() {
+		return this.maxInboundRate;
+	}
+
+	public void setMaxInboundRate(int maxInboundRate) {
+		this.maxInboundRate = maxInboundRate;
+	}
+
+	public int getMaxInboundBurst() {
+		return this.maxInboundBurst;
+	}
+
+	public void setMaxInboundBurst(int maxInboundBurst) {
+		this.maxInboundBurst = maxInboundBurst;
+	}
+
+	public int getMaxChannelNameLength() {
+		return this.maxChannelNameLength;
+	}
+
+	public void setMaxChannelNameLength(int maxChannelNameLength) {
+		this.maxChannelNameLength = maxChannelNameLength;
+	}
+
 	public int getSubscriberBuffer() {
 		return this.subscriberBuffer;
 	}
@@ -197,12 +276,65 @@ public class PushwireServerProperties {
 		this.allowAnonymous = allowAnonymous;
 	}
 
+	public Sse getSse() {
+		return this.sse;
+	}
+
 	public Map<String, Channel> getChannels() {
 		return this.channels;
 	}
 
 	public void setChannels(Map<String, Channel> channels) {
 		this.channels = channels;
+	}
+
+	/**
+	 * Server-Sent Events settings.
+	 */
+	public static class Sse {
+
+		/**
+		 * Whether the SSE stream and the HTTP ack/send endpoints are served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Reconnection delay the stream tells browsers (its first "retry:" line).
+		 */
+		private Duration retry = Duration.ofSeconds(2);
+
+		/**
+		 * Whether a "token" query parameter authenticates SSE and HTTP requests. Browsers' EventSource
+		 * cannot set headers, so this is on by default; tokens in URLs can end up in proxy and access
+		 * logs, so use short-lived tokens, or turn this off where clients can send an Authorization
+		 * header or a session cookie.
+		 */
+		private boolean allowQueryToken = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Duration retry) {
+			this.retry = retry;
+		}
+
+		public boolean isAllowQueryToken() {
+			return this.allowQueryToken;
+		}
+
+		public void setAllowQueryToken(boolean allowQueryToken) {
+			this.allowQueryToken = allowQueryToken;
+		}
+
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package io.pushwire.server;
 
 import java.security.Principal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
@@ -10,7 +13,10 @@ import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.server.connection.DefaultPushSession;
+import io.pushwire.server.connection.HeartbeatMonitor;
 import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
 import org.apache.commons.logging.Log;
@@ -46,6 +52,14 @@ public final class PushEngine {
 
 	private final JsonMapper payloadMapper;
 
+	private final ServerLimits limits;
+
+	private final TokenBucket newConnections;
+
+	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
+
+	private final HeartbeatMonitor heartbeats;
+
 	/**
 	 * Create an engine.
 	 * @param settings limits and timings
@@ -61,6 +75,30 @@ public final class PushEngine {
 	public PushEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
 			SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
 			ChannelHandlerRegistry handlers, ProtocolCodec codec, JsonMapper payloadMapper) {
+		this(settings, ServerLimits.defaults(), channels, streams, sessions, authValidator, authorizer, handlers, codec,
+				payloadMapper);
+	}
+
+	/**
+	 * Create an engine with limits.
+	 * @param settings limits and timings
+	 * @param limits limits against abuse
+	 * @param channels the declared channel kinds
+	 * @param streams the channel streams
+	 * @param sessions the sessions
+	 * @param authValidator authenticates clients
+	 * @param authorizer authorizes channels
+	 * @param handlers handlers of client frames
+	 * @param codec the protocol codec
+	 * @param payloadMapper the application's mapper, for converting payloads
+	 */
+	public PushEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
+			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
+			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
+			JsonMapper payloadMapper) {
+		this.limits = limits;
+		this.heartbeats = new HeartbeatMonitor(settings.heartbeat(), settings.heartbeatGrace());
+		this.newConnections = new TokenBucket(limits.maxConnectionsPerSecond(), limits.maxConnectionsPerSecond());
 		this.settings = settings;
 		this.channels = channels;
 		this.streams = streams;
@@ -74,6 +112,25 @@ public final class PushEngine {
 
 	public PushServerSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * The heartbeat timer of every connection.
+	 * @return the monitor
+	 */
+	public HeartbeatMonitor heartbeats() {
+		return this.heartbeats;
+	}
+
+	/**
+	 * Stop the heartbeat timer.
+	 */
+	public void dispose() {
+		this.heartbeats.dispose();
+	}
+
+	public ServerLimits limits() {
+		return this.limits;
 	}
 
 	public ChannelRegistry channels() {
@@ -101,6 +158,57 @@ public final class PushEngine {
 	}
 
 	/**
+	 * Whether this node accepts one more new connection now ({@code max-connections-per-second}).
+	 * @return {@code false} when the client should be refused with HTTP 429
+	 */
+	public boolean admitNewConnection() {
+		return this.newConnections.tryAcquire();
+	}
+
+	/**
+	 * Count a connection against its principal's limit.
+	 * @param principal the principal
+	 * @param replacing whether the connection replaces one of the same client id (which is about to
+	 * close, so it may pass the limit briefly)
+	 * @throws ProtocolException {@code rate_limited} when the principal holds too many connections
+	 */
+	public void acquireConnectionSlot(Principal principal, boolean replacing) {
+		AtomicInteger count = this.connectionsByPrincipal.computeIfAbsent(principal.getName(),
+				(name) -> new AtomicInteger());
+		int now = count.incrementAndGet();
+		if (now > this.limits.maxConnectionsPerPrincipal() && !replacing) {
+			releaseConnectionSlot(principal);
+			throw new ProtocolException(ErrorCode.RATE_LIMITED, "Too many connections for this principal (at most "
+					+ this.limits.maxConnectionsPerPrincipal() + "); close one first");
+		}
+	}
+
+	/**
+	 * Release a slot taken with {@link #acquireConnectionSlot}.
+	 * @param principal the principal
+	 */
+	public void releaseConnectionSlot(Principal principal) {
+		this.connectionsByPrincipal.computeIfPresent(principal.getName(),
+				(name, count) -> (count.decrementAndGet() <= 0) ? null : count);
+	}
+
+	/**
+	 * Parse a channel name that a client sent, within {@code max-channel-name-length}, and find its
+	 * kind.
+	 * @param channel the name
+	 * @return the channel and its kind
+	 * @throws ProtocolException {@code bad_message} or {@code unknown_channel}
+	 */
+	public ChannelRegistry.ResolvedChannel resolveFromClient(String channel) {
+		if (channel.length() > this.limits.maxChannelNameLength()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Channel names are at most "
+					+ this.limits.maxChannelNameLength() + " characters here",
+					(channel.length() > 64) ? channel.substring(0, 61) + "..." : channel);
+		}
+		return this.channels.resolve(channel);
+	}
+
+	/**
 	 * Authenticate a client; anonymous clients get an {@link AnonymousPrincipal} where allowed.
 	 * @param request what the client presented
 	 * @param clientId the client's id (names its anonymous principal)
@@ -124,6 +232,29 @@ public final class PushEngine {
 	private static ProtocolException unauthorized(AuthRequest request) {
 		return new ProtocolException(ErrorCode.UNAUTHORIZED, (request.token() != null)
 				? "The token was not accepted" : "Authentication required: send a token in auth or credentials on the request");
+	}
+
+	/**
+	 * Record a client's acknowledgement in its session (PROTOCOL.md §5.3).
+	 * @param session the session
+	 * @param channel the channel
+	 * @param cursor the cursor processed
+	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
+	 * or a cursor beyond the head
+	 */
+	public void acknowledge(DefaultPushSession session, String channel, long cursor) {
+		if (!session.hasChannel(channel)) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
+		}
+		ChannelStream stream = this.streams.find(channel);
+		long head = (stream != null) ? stream.head() : 0;
+		if (cursor > head) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
+		}
+		if (stream != null) {
+			session.acknowledge(channel, cursor, stream.epoch());
+		}
 	}
 
 	/**

@@ -28,15 +28,6 @@ import reactor.core.publisher.Mono;
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration" })
 public class PushTestApplication {
 
-	/** The properties every end-to-end test shares, so that they share one context. */
-	public static final String[] PROPERTIES = { "pushwire.server.channels.chat.priority=normal",
-			"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
-			"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
-			"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
-			"pushwire.server.channels.reject.priority=normal", "pushwire.server.heartbeat=400ms",
-			"pushwire.server.heartbeat-grace=400ms", "pushwire.server.handshake-timeout=1s",
-			"pushwire.server.max-message-size=4KB" };
-
 	@Bean
 	AuthValidator testAuthValidator() {
 		return (request) -> {

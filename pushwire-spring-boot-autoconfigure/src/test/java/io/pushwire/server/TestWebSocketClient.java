@@ -8,9 +8,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -46,8 +49,17 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	private final Disposable connection;
 
+	private volatile Sinks.One<Void> gate = Sinks.one();
+
+	private volatile boolean paused;
+
+	private final AtomicInteger pongFrames = new AtomicInteger();
+
 	private TestWebSocketClient(int port, String path, Consumer<HttpHeaders> headers) {
 		this.connection = HttpClient.create()
+			// A fixed receive buffer: a client that stops reading pushes back on the server at once,
+			// instead of after whatever the kernel's autotuning lets through.
+			.option(ChannelOption.SO_RCVBUF, 64 * 1024)
 			.headers(headers)
 			.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).handlePing(false).build())
 			.uri("ws://localhost:" + port + path)
@@ -57,8 +69,16 @@ public final class TestWebSocketClient implements AutoCloseable {
 				Mono<Void> receive = in.aggregateFrames(16 * 1024 * 1024)
 					.receiveFrames()
 					.doOnNext((frame) -> {
-						if (frame instanceof TextWebSocketFrame text) {
-							this.received.add(text.text());
+						if (frame instanceof PongWebSocketFrame) {
+							this.pongFrames.incrementAndGet();
+						}
+					})
+					.map((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : "")
+					// While paused, no demand: Reactor Netty stops reading and TCP pushes back on the server.
+					.delayUntil((text) -> this.paused ? this.gate.asMono() : Mono.empty())
+					.doOnNext((frame) -> {
+						if (!frame.isEmpty()) {
+							this.received.add(frame);
 						}
 					})
 					.then();
@@ -140,6 +160,21 @@ public final class TestWebSocketClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The next message, or {@code null} when none arrives within the timeout (for callers that
+	 * collect failures instead of failing at once).
+	 */
+	public JsonNode poll(Duration timeout) {
+		try {
+			String text = this.received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return (text != null) ? mapper.readTree(text) : null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** The next message that is not a ping, answering pings on the way. */
 	public JsonNode nextNonPing() {
 		while (true) {
@@ -196,6 +231,18 @@ public final class TestWebSocketClient implements AutoCloseable {
 		}
 	}
 
+	/** Stop reading: the client requests no more messages, so TCP pushes back on the server. */
+	public void pauseReading() {
+		this.gate = Sinks.one();
+		this.paused = true;
+	}
+
+	/** Read again after {@link #pauseReading()}. */
+	public void resumeReading() {
+		this.paused = false;
+		this.gate.tryEmitEmpty();
+	}
+
 	public WebSocketCloseStatus awaitClose() {
 		try {
 			return this.closeStatus.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,6 +250,11 @@ public final class TestWebSocketClient implements AutoCloseable {
 		catch (Exception ex) {
 			throw new IllegalStateException("Connection was not closed within " + TIMEOUT, ex);
 		}
+	}
+
+	/** How many WebSocket-level pong frames the server sent. */
+	public int pongFrames() {
+		return this.pongFrames.get();
 	}
 
 	public boolean isClosed() {

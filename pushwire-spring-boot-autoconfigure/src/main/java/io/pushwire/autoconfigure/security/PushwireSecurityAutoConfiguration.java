@@ -4,9 +4,11 @@ import io.pushwire.security.AuthValidator;
 import io.pushwire.security.SpringSecurityAuthValidator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -17,7 +19,10 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
@@ -32,11 +37,17 @@ import reactor.core.publisher.Mono;
  * and only the principal authenticated on the HTTP request is honoured.
  * <p>
  * Runs after Spring Boot's reactive resource server auto-configuration, which contributes the JWT
- * decoder, and backs off when the application defines its own {@link AuthValidator}.
+ * decoder, and backs off when the application defines its own {@link AuthValidator}. It applies
+ * only where {@link io.pushwire.autoconfigure.PushwireServerAutoConfiguration} does (a reactive web
+ * application with the server's classes and {@code pushwire.server.enabled} not {@code false}), so
+ * that no validator is left behind without a server to use it.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
 		beforeName = "io.pushwire.autoconfigure.PushwireServerAutoConfiguration")
-@ConditionalOnClass({ ReactiveAuthenticationManager.class, Mono.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ ReactiveAuthenticationManager.class, Mono.class, WebSocketHandler.class, HttpServer.class,
+		JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "pushwire.server.enabled", matchIfMissing = true)
 @ConditionalOnMissingBean(AuthValidator.class)
 public final class PushwireSecurityAutoConfiguration {
 

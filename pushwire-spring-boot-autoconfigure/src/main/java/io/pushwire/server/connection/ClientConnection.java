@@ -61,9 +61,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile long lastPingNanos = System.nanoTime();
 
-	private volatile @Nullable Disposable heartbeat;
 
 	private volatile @Nullable Disposable abortTimer;
+
+	private final io.pushwire.server.TokenBucket inbound;
+
+	private int refusedInARow;
+
+	private volatile boolean holdsSlot;
 
 	/**
 	 * Create a connection.
@@ -74,7 +79,44 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.engine = engine;
 		this.transport = transport;
 		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
-		this.dispatcher = new FrameDispatcher(engine, this);
+		this.dispatcher = new FrameDispatcher(engine);
+		this.inbound = new io.pushwire.server.TokenBucket(engine.limits().maxInboundRate(),
+				engine.limits().maxInboundBurst());
+	}
+
+	/**
+	 * Count a request of the HTTP endpoints (ack, send) against the same rate as inbound messages.
+	 * @return {@code false} when over the rate (the caller answers 429)
+	 */
+	public boolean admitHttpRequest() {
+		return this.inbound.tryAcquire();
+	}
+
+	/**
+	 * Count an inbound message against {@code max-inbound-rate}. Over it the message must be dropped:
+	 * the client is told {@code rate_limited}, and a burst's worth of refusals in a row closes the
+	 * connection with 1008.
+	 * @return {@code true} when the message may be handled
+	 */
+	public boolean admitInbound() {
+		if (this.inbound.tryAcquire()) {
+			synchronized (this.inbound) {
+				this.refusedInARow = 0;
+			}
+			return true;
+		}
+		boolean persistent;
+		synchronized (this.inbound) {
+			persistent = ++this.refusedInARow >= this.engine.limits().maxInboundBurst();
+		}
+		if (persistent) {
+			close(CloseReason.POLICY);
+		}
+		else {
+			send(SystemOp.Error.of(ErrorCode.RATE_LIMITED, "More than " + this.engine.limits().maxInboundRate()
+					+ " messages per second; this one was dropped, slow down", null));
+		}
+		return false;
 	}
 
 	/**
@@ -95,6 +137,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	OutboundQueue queue() {
 		return this.queue;
+	}
+
+	/**
+	 * The bytes waiting in the outbound queue (replays excluded).
+	 * @return the count
+	 */
+	public long queuedBytes() {
+		return this.queue.queuedBytes();
 	}
 
 	/**
@@ -153,6 +203,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
+	 * Queue a transport heartbeat (an SSE comment).
+	 */
+	public void sendHeartbeat() {
+		this.queue.offerHeartbeat();
+	}
+
+	/**
 	 * Queue a transient frame for this client alone.
 	 * @param json the frame's JSON
 	 * @param priority its kind's priority
@@ -163,10 +220,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Authenticate, attach to the session, subscribe to the capabilities, and queue {@code auth_ok},
-	 * the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4 step 2–3). A failure
-	 * closes the connection with the matching code.
-	 * @param auth the auth op (for SSE, built from the query)
+	 * Authenticate, then {@link #start start}; a failure closes the connection with the matching code
+	 * (PROTOCOL.md §4 step 1–3).
+	 * @param auth the auth op
 	 * @param request what the client presented
 	 * @return completes when the handshake is done (or the connection is closing)
 	 */
@@ -177,15 +233,51 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			return Mono.empty();
 		}
 		String id = (clientId != null) ? clientId : ClientIds.newId();
-		return this.engine.authenticate(request, id).flatMap((principal) -> {
-			SessionRegistry.Attached attached = this.engine.sessions().attach(id, principal, this);
+		return this.engine.authenticate(request, id)
+			.flatMap((principal) -> start(id, auth, principal))
+			.then()
+			.onErrorResume(ProtocolException.class, (ex) -> {
+				if (ex.code() == ErrorCode.RATE_LIMITED) {
+					send(ex.toOp());
+					close(CloseReason.POLICY);
+				}
+				else {
+					close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+				}
+				return Mono.empty();
+			});
+	}
+
+	/**
+	 * Attach to the session of the client id, subscribe to the capabilities, and queue
+	 * {@code auth_ok}, the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4
+	 * step 2–3). Nothing is queued when the session refuses the principal.
+	 * @param clientId the client id
+	 * @param auth the auth op (for SSE, built from the query)
+	 * @param principal the authenticated principal
+	 * @return the {@code auth_ok} queued
+	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id belongs to
+	 * another principal
+	 */
+	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
+		return Mono.defer(() -> {
+			DefaultPushSession existing = this.engine.sessions().find(clientId);
+			boolean replacing = existing != null && existing.isConnected()
+					&& existing.principal().getName().equals(principal.getName());
+			this.engine.acquireConnectionSlot(principal, replacing);
+			SessionRegistry.Attached attached;
+			try {
+				attached = this.engine.sessions().attach(clientId, principal, this);
+			}
+			catch (RuntimeException ex) {
+				this.engine.releaseConnectionSlot(principal);
+				throw ex;
+			}
+			this.holdsSlot = true;
 			this.principal = principal;
 			this.session = attached.session();
 			if (attached.replaced() != null) {
 				attached.replaced().close(CloseReason.REPLACED);
-			}
-			if (this.closeReason != null) {
-				return Mono.empty();
 			}
 			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
 			for (String channel : new LinkedHashSet<>(auth.capabilities())) {
@@ -197,7 +289,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
 				}
 			}
-			return subscribeAll(auth.capabilities(), resume).doOnNext((result) -> {
+			return subscribeAll(auth.capabilities(), resume).map((result) -> {
 				Map<String, Long> after = new LinkedHashMap<>();
 				Map<String, Long> heads = new LinkedHashMap<>();
 				Map<String, String> epochs = new LinkedHashMap<>();
@@ -207,15 +299,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					heads.put(plan.channel(), plan.head());
 					epochs.put(plan.channel(), plan.epoch());
 				}
-				send(new SystemOp.AuthOk(id, after, heads, epochs, this.engine.settings().heartbeat().toMillis(),
-						this.engine.settings().features()));
+				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
+						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features());
+				send(ok);
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
-			}).then();
-		}).onErrorResume(ProtocolException.class, (ex) -> {
-			close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
-			return Mono.empty();
+				return ok;
+			});
 		});
 	}
 
@@ -234,7 +325,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	private Mono<Void> dispatch(io.pushwire.core.PushMessage message) {
 		Mono<Void> result;
 		if (message instanceof Frame frame) {
-			result = this.dispatcher.dispatch(frame);
+			result = this.dispatcher.dispatch(frame, requirePrincipal(), requireSession());
 		}
 		else if (message instanceof SystemOp.Subscribe subscribe) {
 			result = subscribe(subscribe);
@@ -244,7 +335,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			result = Mono.empty();
 		}
 		else if (message instanceof SystemOp.Ack ack) {
-			acknowledge(ack.channel(), ack.cursor());
+			this.engine.acknowledge(requireSession(), ack.channel(), ack.cursor());
 			result = Mono.empty();
 		}
 		else if (message instanceof SystemOp.Ping) {
@@ -319,15 +410,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	private Mono<Void> subscribeOne(String channel, ResumeToken.@Nullable Position requested, SubscribeResult result) {
 		ResolvedChannel resolved;
 		try {
-			resolved = this.engine.channels().resolve(channel);
+			resolved = this.engine.resolveFromClient(channel);
 		}
 		catch (ProtocolException ex) {
 			result.errors().add(ex.toOp());
 			return Mono.empty();
 		}
 		ChannelSubscription existing = this.subscriptions.get(channel);
-		if (existing == null && this.subscriptions.size() + result.granted().size() >= this.engine.settings()
-			.maxSubscriptions()) {
+		// Granted subscriptions are in the map already (channels are subscribed one after another).
+		if (existing == null && this.subscriptions.size() >= this.engine.settings().maxSubscriptions()) {
 			result.errors()
 				.add(SystemOp.Error.of(ErrorCode.BAD_MESSAGE, "A connection may subscribe to at most "
 						+ this.engine.settings().maxSubscriptions() + " channels; unsubscribe first", channel));
@@ -384,47 +475,32 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		send(new SystemOp.Unsubscribed(removed));
 	}
 
-	/**
-	 * Record an acknowledgement (PROTOCOL.md §5.3).
-	 * @param channel the channel
-	 * @param cursor the cursor processed
-	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
-	 * or a cursor beyond the head
-	 */
-	public void acknowledge(String channel, long cursor) {
-		DefaultPushSession session = requireSession();
-		ChannelSubscription subscription = this.subscriptions.get(channel);
-		if (subscription == null) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
+	private void startHeartbeat() {
+		this.lastPingNanos = System.nanoTime();
+		this.engine.heartbeats().register(this);
+		if (this.closeReason != null) {
+			this.engine.heartbeats().unregister(this);
 		}
-		ChannelStream stream = this.engine.streams().find(channel);
-		String epoch = subscription.plan().epoch();
-		long head = (stream != null && stream.epoch().equals(epoch)) ? stream.head() : subscription.lastCursor();
-		if (cursor > head) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
-		}
-		session.acknowledge(channel, cursor, epoch);
 	}
 
-	private void startHeartbeat() {
+	/**
+	 * One tick of the {@link HeartbeatMonitor}: ping when due, close when silent past the grace
+	 * (4010) or stalled past the write timeout (4008).
+	 * @param now the tick's {@link System#nanoTime()}
+	 */
+	void heartbeatTick(long now) {
 		long interval = this.engine.settings().heartbeat().toNanos();
-		long grace = this.engine.settings().heartbeatGrace().toNanos();
-		long writeTimeout = this.engine.settings().writeTimeout().toNanos();
-		long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(interval, grace) / 2);
-		this.heartbeat = Schedulers.parallel().schedulePeriodically(() -> {
-			long now = System.nanoTime();
-			if (now - this.lastSeenNanos > interval + grace) {
-				close(CloseReason.HEARTBEAT_TIMEOUT);
-			}
-			else if (this.queue.stalledNanos() > writeTimeout) {
-				close(CloseReason.SLOW_CONSUMER);
-			}
-			else if (now - this.lastPingNanos >= interval) {
-				this.lastPingNanos = now;
-				this.transport.heartbeat(this);
-			}
-		}, tick, tick, TimeUnit.NANOSECONDS);
+		if (this.transport.expectsInbound()
+				&& now - this.lastSeenNanos > interval + this.engine.settings().heartbeatGrace().toNanos()) {
+			close(CloseReason.HEARTBEAT_TIMEOUT);
+		}
+		else if (this.queue.stalledNanos() > this.engine.settings().writeTimeout().toNanos()) {
+			close(CloseReason.SLOW_CONSUMER);
+		}
+		else if (now - this.lastPingNanos >= interval) {
+			this.lastPingNanos = now;
+			this.transport.heartbeat(this);
+		}
 	}
 
 	/**
@@ -440,10 +516,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 			this.closeReason = reason;
 		}
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
+		this.engine.heartbeats().unregister(this);
 		this.queue.finish(this.engine.codec().encodeToUtf8(SystemOp.Goodbye.of(reason)));
 		this.abortTimer = Schedulers.parallel()
 			.schedule(() -> this.transport.abort(reason), ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
@@ -458,10 +531,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				this.closeReason = CloseReason.NORMAL;
 			}
 		}
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
+		this.engine.heartbeats().unregister(this);
 		Disposable timer = this.abortTimer;
 		if (timer != null) {
 			timer.dispose();
@@ -472,6 +542,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		DefaultPushSession current = this.session;
 		if (current != null) {
 			this.engine.sessions().detach(current, this);
+		}
+		Principal owner = this.principal;
+		synchronized (this) {
+			if (this.holdsSlot && owner != null) {
+				this.holdsSlot = false;
+				this.engine.releaseConnectionSlot(owner);
+			}
 		}
 	}
 

@@ -20,6 +20,15 @@ public interface ConnectionTransport {
 	void heartbeat(ClientConnection connection);
 
 	/**
+	 * Whether the peer can talk back on this transport, so that its silence means it is gone
+	 * (WebSocket). A one-way stream (SSE) is only ever closed by failing writes.
+	 * @return {@code true} when silence past the heartbeat grace closes the connection
+	 */
+	default boolean expectsInbound() {
+		return true;
+	}
+
+	/**
 	 * Drop the underlying connection now, without waiting for the peer: used when a closing
 	 * connection did not finish writing its goodbye in time.
 	 * @param reason why the connection closes

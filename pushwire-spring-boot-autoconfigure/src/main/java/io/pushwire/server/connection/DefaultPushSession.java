@@ -65,6 +65,15 @@ public final class DefaultPushSession implements PushSession {
 		return Set.copyOf(this.channels);
 	}
 
+	/**
+	 * Whether the client is (or was last) subscribed to a channel.
+	 * @param channel the channel
+	 * @return {@code true} when subscribed
+	 */
+	public boolean hasChannel(String channel) {
+		return this.channels.contains(channel);
+	}
+
 	@Override
 	public Map<String, ResumeToken.Position> acknowledged() {
 		return Map.copyOf(this.acks);

@@ -9,8 +9,26 @@ import org.jspecify.annotations.Nullable;
  *
  * @param json the message's JSON encoding in UTF-8
  * @param frame the stored frame, or {@code null} for ops and transient frames
- * @param op whether the message is a system op
+ * @param op whether the message is a system op (or a heartbeat)
  */
 public record Delivery(byte[] json, @Nullable StoredFrame frame, boolean op) {
+
+	private static final byte[] NO_JSON = new byte[0];
+
+	/**
+	 * A heartbeat for transports whose keep-alive is not a protocol message (an SSE comment).
+	 * @return the delivery
+	 */
+	public static Delivery heartbeat() {
+		return new Delivery(NO_JSON, null, true);
+	}
+
+	/**
+	 * Whether this is a heartbeat rather than a message.
+	 * @return {@code true} for {@link #heartbeat()}
+	 */
+	public boolean isHeartbeat() {
+		return this.json.length == 0;
+	}
 
 }

@@ -18,30 +18,36 @@ import reactor.core.publisher.Mono;
  * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6) and
  * publishes what the handler replies. Errors become {@code error} ops for the sending client.
  */
-final class FrameDispatcher {
+public final class FrameDispatcher {
 
 	private static final Log logger = LogFactory.getLog(FrameDispatcher.class);
 
 	private final PushEngine engine;
 
-	private final ClientConnection connection;
-
-	FrameDispatcher(PushEngine engine, ClientConnection connection) {
+	/**
+	 * Create a dispatcher.
+	 * @param engine the server's engine
+	 */
+	public FrameDispatcher(PushEngine engine) {
 		this.engine = engine;
-		this.connection = connection;
 	}
 
-	Mono<Void> dispatch(Frame frame) {
+	/**
+	 * Hand a client's frame to its kind's handler and publish the replies.
+	 * @param frame the frame
+	 * @param principal the sender
+	 * @param session the sender's session
+	 * @return completes when the replies are published; fails with a {@link ProtocolException}
+	 */
+	public Mono<Void> dispatch(Frame frame, Principal principal, DefaultPushSession session) {
 		return Mono.defer(() -> {
-			ResolvedChannel resolved = this.engine.channels().resolve(frame.channel());
+			ResolvedChannel resolved = this.engine.resolveFromClient(frame.channel());
 			ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
 			if (handler == null) {
 				return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
 						"Clients cannot send frames on '" + resolved.name().kind() + "': no handler takes them",
 						frame.channel()));
 			}
-			Principal principal = this.connection.requirePrincipal();
-			DefaultPushSession session = this.connection.requireSession();
 			return this.engine.authorizer()
 				.canPublish(principal, resolved.name(), resolved.kind())
 				.defaultIfEmpty(false)

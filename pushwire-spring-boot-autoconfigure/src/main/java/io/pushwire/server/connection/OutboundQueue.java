@@ -3,6 +3,7 @@ package io.pushwire.server.connection;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.Priority;
@@ -35,6 +36,8 @@ public final class OutboundQueue {
 
 	private final Pressure pressure;
 
+	private final LongSupplier nanoTime;
+
 	private final AtomicInteger wip = new AtomicInteger();
 
 	private long bytes;
@@ -45,7 +48,7 @@ public final class OutboundQueue {
 
 	private byte @Nullable [] farewell;
 
-	private volatile long lastProgressNanos = System.nanoTime();
+	private volatile long lastProgressNanos;
 
 	private volatile @Nullable FluxSink<Delivery> sink;
 
@@ -73,9 +76,22 @@ public final class OutboundQueue {
 	 * @param codec the codec that encodes replayed frames
 	 * @param pressure told when the queue fills up
 	 */
-	@SuppressWarnings("unchecked")
 	public OutboundQueue(long maxBytes, ProtocolCodec codec, Pressure pressure) {
+		this(maxBytes, codec, pressure, System::nanoTime);
+	}
+
+	/**
+	 * Create a queue that reads the time for {@link #stalledNanos()} from a given source (for tests).
+	 * @param maxBytes the bound of queued JSON bytes
+	 * @param codec the codec that encodes replayed frames
+	 * @param pressure told when the queue fills up
+	 * @param nanoTime the time source, like {@link System#nanoTime()}
+	 */
+	@SuppressWarnings("unchecked")
+	OutboundQueue(long maxBytes, ProtocolCodec codec, Pressure pressure, LongSupplier nanoTime) {
 		this.maxBytes = maxBytes;
+		this.nanoTime = nanoTime;
+		this.lastProgressNanos = nanoTime.getAsLong();
 		this.codec = codec;
 		this.pressure = pressure;
 		this.lanes = new ArrayDeque[1 + Priority.values().length];
@@ -103,6 +119,14 @@ public final class OutboundQueue {
 	 */
 	public boolean offerOp(byte[] json) {
 		return offer(OP_LANE, new Delivery(json, null, true), json.length);
+	}
+
+	/**
+	 * Queue a heartbeat ahead of all frames (for transports whose heartbeat is not an op).
+	 * @return {@code false} when refused because the queue is finished
+	 */
+	public boolean offerHeartbeat() {
+		return offer(OP_LANE, Delivery.heartbeat(), 0);
 	}
 
 	/**
@@ -138,6 +162,10 @@ public final class OutboundQueue {
 		synchronized (this) {
 			if (this.finished) {
 				return;
+			}
+			if (isEmpty()) {
+				// As in offer: an idle queue has not stalled, so the wait starts now.
+				this.lastProgressNanos = this.nanoTime.getAsLong();
 			}
 			this.lanes[lane(priority)].addLast(new Replay(frames));
 		}
@@ -190,7 +218,7 @@ public final class OutboundQueue {
 				return 0;
 			}
 		}
-		return System.nanoTime() - this.lastProgressNanos;
+		return this.nanoTime.getAsLong() - this.lastProgressNanos;
 	}
 
 	private static int lane(Priority priority) {
@@ -209,7 +237,7 @@ public final class OutboundQueue {
 			}
 			else {
 				if (isEmpty()) {
-					this.lastProgressNanos = System.nanoTime();
+					this.lastProgressNanos = this.nanoTime.getAsLong();
 				}
 				this.lanes[lane].addLast(delivery);
 				this.bytes += size;
@@ -278,7 +306,7 @@ public final class OutboundQueue {
 				if (next == null) {
 					break;
 				}
-				this.lastProgressNanos = System.nanoTime();
+				this.lastProgressNanos = this.nanoTime.getAsLong();
 				emitter.next(next);
 			}
 			byte[] last = null;

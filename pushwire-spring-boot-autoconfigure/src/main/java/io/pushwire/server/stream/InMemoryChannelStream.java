@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 
 import io.pushwire.core.Cursors;
 import io.pushwire.core.ResumeToken;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +25,8 @@ import tools.jackson.databind.JsonNode;
  * makes cursors gapless and replay-then-live free of reordering and duplicates.
  */
 final class InMemoryChannelStream implements ChannelStream {
+
+	private static final Log logger = LogFactory.getLog(InMemoryChannelStream.class);
 
 	private final String channel;
 
@@ -43,6 +47,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	private long head;
 
 	private boolean retired;
+
+	private boolean idleOnLastSweep;
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
@@ -74,13 +80,16 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
-		synchronized (this) {
-			if (!this.retired) {
-				return appendLocked(payload, clientId);
+		InMemoryChannelStream stream = this;
+		while (true) {
+			synchronized (stream) {
+				if (!stream.retired) {
+					return stream.appendLocked(payload, clientId);
+				}
 			}
+			// The sweep removed this stream between lookup and use: the store's current one takes it.
+			stream = stream.successor.get();
 		}
-		// The sweep removed this stream between lookup and use: the store's current one takes it.
-		return this.successor.get().appendNow(payload, clientId);
 	}
 
 	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId) {
@@ -91,7 +100,13 @@ final class InMemoryChannelStream implements ChannelStream {
 		}
 		trim(now);
 		for (StreamListener listener : this.listeners) {
-			listener.onFrame(frame);
+			try {
+				listener.onFrame(frame);
+			}
+			catch (RuntimeException ex) {
+				// One broken listener must not cost the others this frame.
+				logger.error("Stream listener failed on " + frame, ex);
+			}
 		}
 		return frame;
 	}
@@ -100,10 +115,18 @@ final class InMemoryChannelStream implements ChannelStream {
 	public Mono<Integer> publishTransient(byte[] json) {
 		return Mono.fromSupplier(() -> {
 			synchronized (this) {
+				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
+				int given = 0;
 				for (StreamListener listener : this.listeners) {
-					listener.onTransient(this.channel, json);
+					try {
+						listener.onTransient(this.channel, json);
+						given++;
+					}
+					catch (RuntimeException ex) {
+						logger.error("Stream listener failed on a transient frame of " + this.channel, ex);
+					}
 				}
-				return this.listeners.size();
+				return given;
 			}
 		});
 	}
@@ -114,12 +137,15 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	Attachment attachNow(ResumeToken.@Nullable Position from, StreamListener listener) {
-		synchronized (this) {
-			if (!this.retired) {
-				return attachLocked(from, listener);
+		InMemoryChannelStream stream = this;
+		while (true) {
+			synchronized (stream) {
+				if (!stream.retired) {
+					return stream.attachLocked(from, listener);
+				}
 			}
+			stream = stream.successor.get();
 		}
-		return this.successor.get().attachNow(from, listener);
 	}
 
 	private Attachment attachLocked(ResumeToken.@Nullable Position from, StreamListener listener) {
@@ -175,7 +201,11 @@ final class InMemoryChannelStream implements ChannelStream {
 	 */
 	synchronized boolean retireIfIdle() {
 		trim(this.clock.millis());
-		this.retired = this.listeners.isEmpty() && this.window.isEmpty();
+		boolean idle = this.listeners.isEmpty() && this.window.isEmpty();
+		// Retired only when found idle by two sweeps in a row, so that a stream just created for a
+		// caller is not retired before the caller uses it.
+		this.retired = idle && this.idleOnLastSweep;
+		this.idleOnLastSweep = idle;
 		return this.retired;
 	}
 

@@ -4,18 +4,24 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
+import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin} is not
@@ -31,6 +37,8 @@ public final class PushWebSocketEndpoint implements WebHandler {
 
 	private final List<String> allowedOrigins;
 
+	private final BooleanSupplier admission;
+
 	/**
 	 * Create an endpoint.
 	 * @param service the upgrade service
@@ -38,6 +46,19 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	 * @param allowedOrigins the allowed origins; empty for same origin only, {@code *} for any
 	 */
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins) {
+		this(service, handler, allowedOrigins, () -> true);
+	}
+
+	/**
+	 * Create an endpoint that admits new connections only while {@code admission} says so.
+	 * @param service the upgrade service
+	 * @param handler the protocol handler
+	 * @param allowedOrigins the allowed origins; empty for same origin only, {@code *} for any
+	 * @param admission whether one more connection may open now (else HTTP 429)
+	 */
+	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
+			BooleanSupplier admission) {
+		this.admission = admission;
 		this.service = service;
 		this.handler = handler;
 		this.allowedOrigins = allowedOrigins.stream().map(PushWebSocketEndpoint::normalize).toList();
@@ -50,7 +71,25 @@ public final class PushWebSocketEndpoint implements WebHandler {
 		if (origin != null && !isAllowed(request, origin)) {
 			return forbidden(exchange.getResponse(), origin);
 		}
-		return this.service.handleRequest(exchange, this.handler);
+		if (!this.admission.getAsBoolean()) {
+			return refuse(exchange.getResponse(), HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+					"Too many new connections on this server; retry with backoff");
+		}
+		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler);
+		EventLoop eventLoop = eventLoop(exchange);
+		if (eventLoop == null || eventLoop.inEventLoop()) {
+			return upgrade;
+		}
+		// Filters before us (Spring Security's among them) may have moved the exchange to another
+		// thread. Reactor Netty must switch the connection to WebSocket on its event loop: done
+		// elsewhere, a frame that the client sends right after the 101 response can reach the HTTP
+		// operations and be dropped, losing the client's auth message.
+		return Mono.defer(() -> upgrade).subscribeOn(Schedulers.fromExecutor(eventLoop));
+	}
+
+	private static @Nullable EventLoop eventLoop(ServerWebExchange exchange) {
+		Object response = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
+		return (response instanceof Connection connection) ? connection.channel().eventLoop() : null;
 	}
 
 	private boolean isAllowed(ServerHttpRequest request, String origin) {
@@ -80,11 +119,16 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	}
 
 	private static Mono<Void> forbidden(ServerHttpResponse response, String origin) {
-		response.setStatusCode(HttpStatus.FORBIDDEN);
-		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
 		String message = "Origin " + origin.replace("\"", "").replace("\\", "")
 				+ " is not allowed; add it to pushwire.server.allowed-origins";
-		byte[] body = ("{\"code\":\"forbidden\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+		return refuse(response, HttpStatus.FORBIDDEN, "forbidden", message);
+	}
+
+	private static Mono<Void> refuse(ServerHttpResponse response, HttpStatus status, String code, String message) {
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		byte[] body = ("{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}")
+			.getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
 		return response.writeWith(Mono.just(buffer));

@@ -22,6 +22,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.Disposable;
@@ -61,7 +63,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return method;
 	}
 
-	WebSocketSessionHandler(PushEngine engine, WebSocketSession session) {
+	private final boolean allowQueryToken;
+
+	WebSocketSessionHandler(PushEngine engine, WebSocketSession session, boolean allowQueryToken) {
+		this.allowQueryToken = allowQueryToken;
 		this.engine = engine;
 		this.session = session;
 		this.connection = new ClientConnection(engine, this);
@@ -81,9 +86,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.doOnNext((message) -> this.connection.touch())
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
-				// Reactor Netty fails the inbound for a message over its own frame limit.
-				logger.debug("WebSocket inbound failed", ex);
-				this.connection.close(isTooLong(ex) ? CloseReason.TOO_LARGE : CloseReason.POLICY);
+				// Reactor Netty fails the inbound for a message over its own frame limit: the client's
+				// doing, worth no more than a debug line. Anything else is ours.
+				if (isTooLong(ex)) {
+					logger.debug("WebSocket message over the frame limit", ex);
+					this.connection.close(CloseReason.TOO_LARGE);
+				}
+				else {
+					logger.error("WebSocket inbound failed", ex);
+					this.connection.close(CloseReason.POLICY);
+				}
 				return Mono.empty();
 			})
 			.then();
@@ -101,12 +113,17 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		if (this.connection.closeReason() != null) {
 			return Mono.empty();
 		}
+		if (message.kind() == InboundMessage.Kind.CONTROL) {
+			return Mono.empty();
+		}
+		if (message.kind() == InboundMessage.Kind.TOO_LARGE) {
+			this.connection.close(CloseReason.TOO_LARGE);
+			return Mono.empty();
+		}
+		if (!this.connection.admitInbound()) {
+			return Mono.empty();
+		}
 		switch (message.kind()) {
-			case CONTROL:
-				return Mono.empty();
-			case TOO_LARGE:
-				this.connection.close(CloseReason.TOO_LARGE);
-				return Mono.empty();
 			case INVALID_UTF8:
 				this.closeOverride = INVALID_UTF8;
 				this.connection.close(CloseReason.POLICY);
@@ -159,7 +176,15 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private AuthRequest authRequest(SystemOp.Auth auth, @Nullable Principal requestPrincipal) {
 		InetSocketAddress remote = this.session.getHandshakeInfo().getRemoteAddress();
-		return new AuthRequest(auth.token(), requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
+		String token = auth.token();
+		if (token == null && this.allowQueryToken) {
+			String raw = UriComponentsBuilder.fromUri(this.session.getHandshakeInfo().getUri())
+				.build()
+				.getQueryParams()
+				.getFirst("token");
+			token = (raw != null) ? UriUtils.decode(raw, java.nio.charset.StandardCharsets.UTF_8) : null;
+		}
+		return new AuthRequest(token, requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
 	}
 
 	private WebSocketMessage toMessage(Delivery delivery) {

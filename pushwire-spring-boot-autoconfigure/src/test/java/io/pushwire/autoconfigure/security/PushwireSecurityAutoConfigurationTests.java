@@ -38,6 +38,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +55,7 @@ class PushwireSecurityAutoConfigurationTests {
 	private static final Principal BOB = UsernamePasswordAuthenticationToken.authenticated("bob", null,
 			AuthorityUtils.createAuthorityList("ROLE_USER"));
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PushwireSecurityAutoConfiguration.class));
 
 	@Test
@@ -171,6 +172,26 @@ class PushwireSecurityAutoConfigurationTests {
 	@Test
 	void backsOffWithoutSpringSecurity() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ReactiveAuthenticationManager.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(AuthValidator.class));
+	}
+
+	@Test
+	void backsOffWhenPushServerIsDisabled() {
+		this.contextRunner.withUserConfiguration(JwtDecoderConfiguration.class)
+			.withPropertyValues("pushwire.server.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(AuthValidator.class));
+	}
+
+	@Test
+	void backsOffInNonReactiveApplication() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PushwireSecurityAutoConfiguration.class))
+			.withUserConfiguration(JwtDecoderConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(AuthValidator.class));
+	}
+
+	@Test
+	void backsOffWithoutReactorNetty() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HttpServer.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(AuthValidator.class));
 	}
 

@@ -8,11 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
-import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.PushIntegrationTest;
 import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -23,14 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Cursors, replay and resume end to end (PROTOCOL.md §5).
  */
-@SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
-				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
-				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
-				"pushwire.server.channels.reject.priority=normal", "pushwire.server.heartbeat=400ms",
-				"pushwire.server.heartbeat-grace=400ms", "pushwire.server.handshake-timeout=1s",
-				"pushwire.server.max-message-size=4KB" })
+@PushIntegrationTest
 class ResumeIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -46,7 +38,7 @@ class ResumeIntegrationTests {
 		String channel = "chat:resume-" + UUID.randomUUID().toString().substring(0, 8);
 		String clientId = UUID.randomUUID().toString();
 		AtomicLong head = new AtomicLong();
-		Disposable publisher = Flux.interval(Duration.ofMillis(1))
+		Disposable publisher = Flux.interval(Duration.ofMillis(2))
 			.onBackpressureDrop()
 			.concatMap((i) -> this.pushServer.publish(channel, Map.of("n", i)), 1)
 			.subscribe((result) -> head.set(result.cursor()));

@@ -9,11 +9,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.buffer.Unpooled;
 import io.pushwire.server.PushServer;
-import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.PushIntegrationTest;
 import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -22,14 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The WebSocket protocol end to end (PROTOCOL.md §3, §4), against the real server on a random port.
  */
-@SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
-				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
-				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
-				"pushwire.server.channels.reject.priority=normal", "pushwire.server.heartbeat=400ms",
-				"pushwire.server.heartbeat-grace=400ms", "pushwire.server.handshake-timeout=1s",
-				"pushwire.server.max-message-size=4KB" })
+@PushIntegrationTest
 class WebSocketProtocolIntegrationTests {
 
 	@LocalServerPort
@@ -62,6 +54,16 @@ class WebSocketProtocolIntegrationTests {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			JsonNode ok = client.auth("token-alice", null, List.of());
 			assertThat(ok.path("client_id").asString()).matches("[0-9a-f-]{36}");
+		}
+	}
+
+	@Test
+	void tokenInTheQueryAuthenticatesWhenAuthCarriesNone() {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps?token=token-alice",
+				(headers) -> {
+				})) {
+			client.send("{\"type\":\"auth\",\"capabilities\":[\"inbox:alice\"]}");
+			assertThat(client.expect("auth_ok").path("heads").has("inbox:alice")).isTrue();
 		}
 	}
 

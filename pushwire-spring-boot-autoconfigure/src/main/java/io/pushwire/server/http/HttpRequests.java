@@ -1,0 +1,118 @@
+package io.pushwire.server.http;
+
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.Optional;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reading and authenticating the requests of the SSE and HTTP endpoints.
+ */
+final class HttpRequests {
+
+	private HttpRequests() {
+	}
+
+	/**
+	 * Authenticate an HTTP request: its principal (from the application's security) or a
+	 * {@code token} query parameter where allowed.
+	 */
+	static Mono<Principal> authenticate(PushEngine engine, HttpSettings settings, ServerWebExchange exchange,
+			String clientId) {
+		ServerHttpRequest request = exchange.getRequest();
+		String token = request.getQueryParams().getFirst("token");
+		if (token != null && !settings.allowQueryToken()) {
+			return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Query tokens are disabled (pushwire.server.sse.allow-query-token=false); send an Authorization header"));
+		}
+		InetSocketAddress remote = request.getRemoteAddress();
+		return exchange.getPrincipal()
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principal) -> engine.authenticate(
+					new AuthRequest(token, principal.orElse(null), request.getHeaders(), remote), clientId));
+	}
+
+	/**
+	 * Read a JSON object body of at most {@code maxSize} bytes.
+	 */
+	static Mono<JsonNode> readJson(PushEngine engine, ServerWebExchange exchange) {
+		int maxSize = (int) Math.min(Integer.MAX_VALUE, engine.settings().maxMessageSize());
+		return DataBufferUtils.join(exchange.getRequest().getBody(), maxSize)
+			.map((buffer) -> {
+				try {
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					return bytes;
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.defaultIfEmpty(new byte[0])
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new ProtocolException(ErrorCode.TOO_LARGE,
+					"The body is larger than " + maxSize + " bytes (pushwire.server.max-message-size)"))
+			.map((bytes) -> {
+				JsonNode node;
+				try {
+					node = engine.codec().mapper().readTree(bytes);
+				}
+				catch (JacksonException ex) {
+					throw new ProtocolException(ErrorCode.BAD_MESSAGE, "The body is not valid JSON");
+				}
+				if (node == null || !node.isObject()) {
+					throw new ProtocolException(ErrorCode.BAD_MESSAGE, "The body must be a JSON object");
+				}
+				return node;
+			});
+	}
+
+	/**
+	 * Answer 405 with the allowed method.
+	 */
+	static Mono<Void> methodNotAllowed(ServerWebExchange exchange, org.springframework.http.HttpMethod allowed) {
+		exchange.getResponse().setStatusCode(org.springframework.http.HttpStatus.METHOD_NOT_ALLOWED);
+		exchange.getResponse().getHeaders().setAllow(java.util.Set.of(allowed));
+		return exchange.getResponse().setComplete();
+	}
+
+	/**
+	 * Count a request against the rate of the session's connection, if it has one.
+	 */
+	static DefaultPushSession admit(DefaultPushSession session) {
+		ClientConnection connection = session.connection();
+		if (connection != null && !connection.admitHttpRequest()) {
+			throw new ProtocolException(ErrorCode.RATE_LIMITED,
+					"More than the allowed messages per second for this client; slow down");
+		}
+		return session;
+	}
+
+	static String requiredString(JsonNode body, String key) {
+		JsonNode value = body.get(key);
+		if (value == null || !value.isString()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + key + "' is required and must be a string");
+		}
+		return value.stringValue();
+	}
+
+	static @Nullable JsonNode optional(JsonNode body, String key) {
+		JsonNode value = body.get(key);
+		return (value == null || value.isNull()) ? null : value;
+	}
+
+}

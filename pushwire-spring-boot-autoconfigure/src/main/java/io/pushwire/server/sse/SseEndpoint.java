@@ -1,0 +1,123 @@
+package io.pushwire.server.sse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.http.HttpErrors;
+import io.pushwire.server.http.HttpSettings;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…} (PROTOCOL.md §11): the same
+ * session, subscriptions, replay and delivery as the WebSocket, one way, as Server-Sent Events.
+ * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource} resumes every
+ * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
+ * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal).
+ */
+public final class SseEndpoint implements WebHandler {
+
+	private final PushEngine engine;
+
+	private final HttpSettings settings;
+
+	/**
+	 * Create the endpoint.
+	 * @param engine the server's engine
+	 * @param settings the HTTP settings
+	 */
+	public SseEndpoint(PushEngine engine, HttpSettings settings) {
+		this.engine = engine;
+		this.settings = settings;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (request.getMethod() != HttpMethod.GET) {
+			exchange.getResponse().setStatusCode(HttpStatus.METHOD_NOT_ALLOWED);
+			exchange.getResponse().getHeaders().setAllow(java.util.Set.of(HttpMethod.GET));
+			return exchange.getResponse().setComplete();
+		}
+		SystemOp.Auth auth;
+		String clientId;
+		try {
+			auth = parse(request);
+			clientId = (auth.clientId() != null) ? auth.clientId() : ClientIds.newId();
+		}
+		catch (ProtocolException ex) {
+			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex);
+		}
+		if (auth.token() != null && !this.settings.allowQueryToken()) {
+			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.BAD_MESSAGE,
+					"Query tokens are disabled (pushwire.server.sse.allow-query-token=false); send an Authorization header");
+		}
+		if (!this.engine.admitNewConnection()) {
+			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.RATE_LIMITED,
+					"Too many new connections on this server; retry with backoff");
+		}
+		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
+		ClientConnection connection = new ClientConnection(this.engine, transport);
+		return exchange.getPrincipal()
+			.map(java.util.Optional::of)
+			.defaultIfEmpty(java.util.Optional.empty())
+			.flatMap((principal) -> this.engine.authenticate(new AuthRequest(auth.token(), principal.orElse(null),
+					request.getHeaders(), request.getRemoteAddress()), clientId))
+			.flatMap((principal) -> connection.start(clientId, auth, principal))
+			.flatMap((ok) -> transport.stream(connection, ok))
+			.onErrorResume(ProtocolException.class, (ex) -> {
+				connection.terminated();
+				return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex);
+			});
+	}
+
+	private SystemOp.Auth parse(ServerHttpRequest request) {
+		MultiValueMap<String, String> query = request.getQueryParams();
+		String clientId = query.getFirst("client_id");
+		if (clientId != null && !ClientIds.isValid(clientId)) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'client_id' must be a lowercase hyphenated UUID");
+		}
+		String lastEventId = request.getHeaders().getFirst("Last-Event-ID");
+		ResumeToken resume = ResumeToken
+			.parse((lastEventId != null && !lastEventId.isBlank()) ? lastEventId : query.getFirst("cursors"));
+		List<String> channels = new ArrayList<>();
+		String channelList = query.getFirst("channels");
+		if (channelList != null && !channelList.isBlank()) {
+			for (String channel : channelList.split(",", -1)) {
+				if (channels.size() >= ResumeToken.MAX_CHANNELS) {
+					throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+							"At most " + ResumeToken.MAX_CHANNELS + " channels per stream");
+				}
+				channels.add(channel.trim());
+			}
+		}
+		else {
+			channels.addAll(resume.positions().keySet());
+		}
+		Map<String, Long> cursors = new LinkedHashMap<>();
+		Map<String, String> epochs = new LinkedHashMap<>();
+		resume.positions().forEach((channel, position) -> {
+			cursors.put(channel, position.cursor());
+			if (position.epoch() != null) {
+				epochs.put(channel, position.epoch());
+			}
+		});
+		return new SystemOp.Auth(clientId, query.getFirst("token"), channels, cursors, epochs, null);
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The Server-Sent Events transport ({@code GET /rps/sse}, PROTOCOL.md §11).
+ */
+@NullMarked
+package io.pushwire.server.sse;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,611 @@
+package io.pushwire.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.AccessRule;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.security.RequestPrincipalAuthValidator;
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.ChannelRegistry;
+import io.pushwire.server.DefaultPushServer;
+import io.pushwire.server.Priority;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushServerLifecycle;
+import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandler;
+import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PushwireServerAutoConfiguration}.
+ */
+class PushwireServerAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+	/** Every pushwire auto-configuration, as the starter's imports list them. */
+	private static final AutoConfigurations ALL_PUSHWIRE = AutoConfigurations.of(PushwireServerAutoConfiguration.class,
+			PushwireSecurityAutoConfiguration.class, JacksonAutoConfiguration.class);
+
+	@Test
+	void contributesEveryBeanByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(PushwireServerProperties.class);
+			assertThat(context).hasSingleBean(ProtocolCodec.class);
+			assertThat(context).hasSingleBean(ChannelRegistry.class);
+			assertThat(context).hasSingleBean(PushServerSettings.class);
+			assertThat(context).getBean(ChannelStreamStore.class).isInstanceOf(InMemoryChannelStreamStore.class);
+			assertThat(context).hasSingleBean(SessionRegistry.class);
+			assertThat(context).getBean(ChannelAuthorizer.class).isSameAs(ChannelAuthorizer.declarative());
+			assertThat(context).getBean(AuthValidator.class).isInstanceOf(RequestPrincipalAuthValidator.class);
+			assertThat(context).hasSingleBean(ChannelHandlerRegistry.class);
+			assertThat(context).hasSingleBean(PushHandlerMethodDetector.class);
+			assertThat(context).hasSingleBean(PushEngine.class);
+			assertThat(context).getBean(PushServer.class).isInstanceOf(DefaultPushServer.class);
+			assertThat(context).hasSingleBean(PushServerLifecycle.class);
+			assertThat(context).getBean("pushwireHandlerMapping").isInstanceOf(SimpleUrlHandlerMapping.class);
+			assertThat(context.getBean(ChannelRegistry.class).kinds()).isEmpty();
+		});
+	}
+
+	@Test
+	void defaultSettingsAreThoseOfTheProtocol() {
+		this.contextRunner.run((context) -> {
+			PushServerSettings settings = context.getBean(PushServerSettings.class);
+			assertThat(settings.heartbeat()).isEqualTo(Duration.ofSeconds(25));
+			assertThat(settings.heartbeatGrace()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(settings.maxMessageSize()).isEqualTo(64 * 1024);
+			assertThat(settings.sessionTtl()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(settings.maxQueuedBytes()).isEqualTo(1024 * 1024);
+			assertThat(settings.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(settings.allowAnonymous()).isFalse();
+			assertThat(settings).isEqualTo(PushServerSettings.defaults());
+		});
+	}
+
+	@Test
+	void bindsSettingsFromProperties() {
+		this.contextRunner
+			.withPropertyValues("pushwire.server.heartbeat=5s", "pushwire.server.heartbeat-grace=2s",
+					"pushwire.server.handshake-timeout=3s", "pushwire.server.max-message-size=8KB",
+					"pushwire.server.session-ttl=1m", "pushwire.server.max-queued-bytes=256KB",
+					"pushwire.server.write-timeout=7s", "pushwire.server.max-subscriptions=12",
+					"pushwire.server.subscriber-buffer=34", "pushwire.server.allow-anonymous=true")
+			.run((context) -> assertThat(context.getBean(PushServerSettings.class))
+				.isEqualTo(new PushServerSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3),
+						8 * 1024, Duration.ofMinutes(1), 256 * 1024, Duration.ofSeconds(7), 12, 34, true,
+						PushServerSettings.BASE_FEATURES)));
+	}
+
+	@Test
+	void mapsTheWebSocketEndpointAtThePath() {
+		this.contextRunner.withPropertyValues("pushwire.server.path=/push/ws").run((context) -> {
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/push/ws", "/push/ws/sse", "/push/ws/ack",
+					"/push/ws/send");
+			assertThat(mapping.getUrlMap().get("/push/ws")).isInstanceOf(PushWebSocketEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/sse")).isInstanceOf(SseEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/ack")).isInstanceOf(AckEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/send")).isInstanceOf(SendEndpoint.class);
+		});
+	}
+
+	@Test
+	void mapsOnlyTheWebSocketWhenSseIsDisabled() {
+		this.contextRunner.withPropertyValues("pushwire.server.sse.enabled=false").run((context) -> {
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("userBeans")
+	void backsOffForUserBean(Class<?> type, Class<?> userConfiguration) {
+		this.contextRunner.withUserConfiguration(userConfiguration).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(type);
+			assertThat(context.getBeanNamesForType(type)).containsExactly("user" + type.getSimpleName());
+			// Whatever depends on the bean uses the user's.
+			assertThat(context).hasSingleBean(PushServer.class);
+		});
+	}
+
+	static Stream<Arguments> userBeans() {
+		return Stream.of(Arguments.of(ProtocolCodec.class, UserProtocolCodec.class),
+				Arguments.of(ChannelRegistry.class, UserChannelRegistry.class),
+				Arguments.of(PushServerSettings.class, UserPushServerSettings.class),
+				Arguments.of(ServerLimits.class, UserServerLimits.class),
+				Arguments.of(ChannelStreamStore.class, UserChannelStreamStore.class),
+				Arguments.of(SessionRegistry.class, UserSessionRegistry.class),
+				Arguments.of(ChannelAuthorizer.class, UserChannelAuthorizer.class),
+				Arguments.of(AuthValidator.class, UserAuthValidator.class),
+				Arguments.of(ChannelHandlerRegistry.class, UserChannelHandlerRegistry.class),
+				Arguments.of(PushHandlerMethodDetector.class, UserPushHandlerMethodDetector.class),
+				Arguments.of(PushEngine.class, UserPushEngine.class),
+				Arguments.of(PushServer.class, UserPushServer.class));
+	}
+
+	@Test
+	void usersBeansAreWiredIntoTheEngine() {
+		this.contextRunner
+			.withUserConfiguration(UserPushServerSettings.class, UserChannelRegistry.class,
+					UserChannelStreamStore.class, UserSessionRegistry.class, UserChannelHandlerRegistry.class,
+					UserProtocolCodec.class)
+			.run((context) -> {
+				PushEngine engine = context.getBean(PushEngine.class);
+				assertThat(engine.settings()).isSameAs(context.getBean("userPushServerSettings"));
+				assertThat(engine.channels()).isSameAs(context.getBean("userChannelRegistry"));
+				assertThat(engine.streams()).isSameAs(context.getBean("userChannelStreamStore"));
+				assertThat(engine.sessions()).isSameAs(context.getBean("userSessionRegistry"));
+				assertThat(engine.handlers()).isSameAs(context.getBean("userChannelHandlerRegistry"));
+				assertThat(engine.codec()).isSameAs(context.getBean("userProtocolCodec"));
+			});
+	}
+
+	@Test
+	void backsOffForUserHandlerMappingNamedPushwireHandlerMapping() {
+		this.contextRunner.withUserConfiguration(UserHandlerMapping.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).isEmpty();
+			assertThat(context).hasSingleBean(HandlerMapping.class);
+		});
+	}
+
+	@Test
+	void contributesNothingWhenDisabled() {
+		this.contextRunner.withConfiguration(ALL_PUSHWIRE)
+			.withPropertyValues("pushwire.server.enabled=false")
+			.run(PushwireServerAutoConfigurationTests::assertNoPushwireBeans);
+	}
+
+	@Test
+	void contributesEverythingWhenExplicitlyEnabled() {
+		this.contextRunner.withPropertyValues("pushwire.server.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(PushServer.class));
+	}
+
+	@Test
+	void contributesNothingInNonWebApplication() {
+		new ApplicationContextRunner().withConfiguration(ALL_PUSHWIRE)
+			.run(PushwireServerAutoConfigurationTests::assertNoPushwireBeans);
+	}
+
+	@Test
+	void contributesNothingWithoutReactorNetty() {
+		this.contextRunner.withConfiguration(ALL_PUSHWIRE)
+			.withClassLoader(new FilteredClassLoader(HttpServer.class))
+			.run(PushwireServerAutoConfigurationTests::assertNoPushwireBeans);
+	}
+
+	@Test
+	void checksThatNoPushwireBeansIsAMeaningfulAssertion() {
+		this.contextRunner.withConfiguration(ALL_PUSHWIRE)
+			.run((context) -> assertThat(pushwireBeanNames(context)).contains("pushwireEngine", "pushwireAuthValidator",
+					"pushwireHandlerMapping", "pushwire.server-" + PushwireServerProperties.class.getName()));
+	}
+
+	@Test
+	void declaresChannelKindsFromPropertiesAndBeans() {
+		this.contextRunner.withUserConfiguration(TickerKind.class)
+			.withPropertyValues("pushwire.server.channels.chat.priority=high", "pushwire.server.channels.chat.wire-id=7",
+					"pushwire.server.channels.chat.history-size=50", "pushwire.server.channels.chat.history-ttl=30s",
+					"pushwire.server.channels.chat.subscribe=owner", "pushwire.server.channels.chat.publish=role:ADMIN",
+					"pushwire.server.channels.alerts.publish=none", "pushwire.server.channels.news.priority=LOW")
+			.run((context) -> {
+				ChannelRegistry registry = context.getBean(ChannelRegistry.class);
+				assertThat(registry.kinds()).extracting(ChannelKind::name)
+					.containsExactly("chat", "alerts", "news", "ticker");
+				assertThat(registry.find("chat")).isEqualTo(new ChannelKind("chat", Priority.HIGH, 7, 50,
+						Duration.ofSeconds(30), AccessRule.OWNER, AccessRule.parse("role:ADMIN")));
+				// Unset wire ids get the lowest free ones, skipping system's 5 and the explicit ones.
+				assertThat(registry.find("alerts")).isEqualTo(new ChannelKind("alerts", Priority.NORMAL, 0, 1024,
+						Duration.ofMinutes(10), AccessRule.AUTHENTICATED, AccessRule.NONE));
+				assertThat(registry.find("news").priority()).isEqualTo(Priority.LOW);
+				assertThat(registry.find("news").wireId()).isEqualTo(1);
+				assertThat(registry.find("ticker")).isEqualTo(new ChannelKind("ticker", Priority.LOW, 2, 1,
+						Duration.ofSeconds(5), AccessRule.ANONYMOUS, AccessRule.NONE));
+			});
+	}
+
+	@Test
+	void assignsWireIdsAroundSystemAndExplicitOnes() {
+		List<String> properties = new ArrayList<>(List.of("pushwire.server.channels.k0.wire-id=0",
+				"pushwire.server.channels.k1.wire-id=2"));
+		for (String kind : List.of("a", "b", "c", "d")) {
+			properties.add("pushwire.server.channels." + kind + ".priority=normal");
+		}
+		this.contextRunner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+			ChannelRegistry registry = context.getBean(ChannelRegistry.class);
+			assertThat(List.of("a", "b", "c", "d")).map((kind) -> registry.find(kind).wireId())
+				.containsExactly(1, 3, 4, 6);
+		});
+	}
+
+	@Test
+	void registersPushHandlerOfDeclaredKind() {
+		this.contextRunner.withUserConfiguration(ShoutHandler.class)
+			.withPropertyValues("pushwire.server.channels.shout.publish=authenticated")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ChannelHandlerRegistry.class).describe("shout")).contains("shout(");
+			});
+	}
+
+	@Test
+	void failsForPushHandlerOfUndeclaredKind() {
+		this.contextRunner.withUserConfiguration(ShoutHandler.class)
+			.run((context) -> assertFailure(context, "@PushHandler method", "shout(", "'shout'",
+					"pushwire.server.channels.shout"));
+	}
+
+	@Test
+	void failsForInvalidKindName() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.Bad.priority=high")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.Bad", "Invalid channel kind 'Bad'"));
+	}
+
+	@Test
+	void failsForSystemKind() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.system.priority=high")
+			.run((context) -> assertFailure(context, "pushwire.server.channels", "'system' is reserved"));
+	}
+
+	@Test
+	void failsForSystemKindBean() {
+		this.contextRunner.withBean("systemKind", ChannelKind.class, () -> ChannelKind.builder("system").build())
+			.run((context) -> assertFailure(context, "'system' is reserved"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "subscribe", "publish" })
+	void failsForUnknownAccessRule(String property) {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat." + property + "=sometimes")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat." + property,
+					"Unknown access rule 'sometimes'", "role:NAME"));
+	}
+
+	@Test
+	void failsForEmptyRoleRule() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.subscribe=role:")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat.subscribe", "role:"));
+	}
+
+	@Test
+	void failsForNegativeHistorySize() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-size=-1")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History size", "-1"));
+	}
+
+	@Test
+	void failsForNegativeHistoryTtl() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-ttl=-1s")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History TTL"));
+	}
+
+	@Test
+	void failsForSystemWireId() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.wire-id=5")
+			.run((context) -> assertFailure(context, "pushwire.server.channels", "'chat'", "wire id 5"));
+	}
+
+	@Test
+	void failsForWireIdOutOfRange() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.wire-id=300")
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "0 to 255", "300"));
+	}
+
+	@Test
+	void failsForDuplicateWireId() {
+		this.contextRunner
+			.withPropertyValues("pushwire.server.channels.chat.wire-id=9", "pushwire.server.channels.news.wire-id=9")
+			.run((context) -> assertFailure(context, "pushwire.server.channels", "'chat' and 'news'", "wire id 9"));
+	}
+
+	@Test
+	void failsForKindDeclaredInPropertiesAndAsBean() {
+		this.contextRunner.withUserConfiguration(TickerKind.class)
+			.withPropertyValues("pushwire.server.channels.ticker.priority=high")
+			.run((context) -> assertFailure(context, "'ticker' is declared twice"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "rps/", "/rps/", "/rps/*", "rps" })
+	void failsForInvalidPath(String path) {
+		this.contextRunner.withPropertyValues("pushwire.server.path=" + path)
+			.run((context) -> assertFailure(context, "pushwire.server.path", "'" + path + "'"));
+	}
+
+	@Test
+	void failsForInvalidPathWithUserSettings() {
+		this.contextRunner.withUserConfiguration(UserPushServerSettings.class)
+			.withPropertyValues("pushwire.server.path=rps/")
+			.run((context) -> assertFailure(context, "pushwire.server.path", "'rps/'"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "heartbeat", "heartbeat-grace", "handshake-timeout", "session-ttl", "write-timeout" })
+	void failsForZeroDuration(String property) {
+		this.contextRunner.withPropertyValues("pushwire.server." + property + "=0s")
+			.run((context) -> assertFailure(context, "pushwire.server." + property, "positive duration"));
+	}
+
+	@Test
+	void failsForQueueSmallerThanMessage() {
+		this.contextRunner
+			.withPropertyValues("pushwire.server.max-message-size=64KB", "pushwire.server.max-queued-bytes=32KB")
+			.run((context) -> assertFailure(context, "pushwire.server.max-queued-bytes",
+					"pushwire.server.max-message-size"));
+	}
+
+	@Test
+	void failsForTinyMessageSize() {
+		this.contextRunner.withPropertyValues("pushwire.server.max-message-size=100B")
+			.run((context) -> assertFailure(context, "pushwire.server.max-message-size", "256B"));
+	}
+
+	@Test
+	void failsForZeroMaxSubscriptions() {
+		this.contextRunner.withPropertyValues("pushwire.server.max-subscriptions=0")
+			.run((context) -> assertFailure(context, "pushwire.server.max-subscriptions"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "max-connections-per-principal", "max-connections-per-second", "max-inbound-rate",
+			"max-inbound-burst", "max-channel-name-length" })
+	void failsForLimitBelowOne(String property) {
+		this.contextRunner.withPropertyValues("pushwire.server." + property + "=0")
+			.run((context) -> assertFailure(context, "pushwire.server." + property));
+	}
+
+	@Test
+	void limitsDefaultToSafeValues() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ServerLimits.class))
+			.isEqualTo(ServerLimits.defaults())
+			.isEqualTo(new ServerLimits(100, 2000, 100, 200, 233)));
+	}
+
+	@Test
+	void failsForInvalidPriority() {
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.priority=urgent").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(causes(context.getStartupFailure())).filteredOn(BindException.class::isInstance)
+				.singleElement()
+				.satisfies((ex) -> assertThat(ex).hasMessageContaining("pushwire.server.channels.chat.priority"));
+		});
+	}
+
+	private static void assertFailure(ApplicationContextAssertProvider<?> context, String... fragments) {
+		assertThat(context).hasFailed();
+		// One exception in the chain says it all: which property and what is wrong with it.
+		assertThat(causes(context.getStartupFailure())).map(Throwable::getMessage)
+			.as("messages of the startup failure and its causes")
+			.anySatisfy((message) -> assertThat(message).contains(fragments));
+	}
+
+	private static List<Throwable> causes(Throwable failure) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable ex = failure; ex != null && !causes.contains(ex); ex = ex.getCause()) {
+			causes.add(ex);
+		}
+		return causes;
+	}
+
+	private static void assertNoPushwireBeans(ApplicationContextAssertProvider<?> context) {
+		assertThat(context).hasNotFailed();
+		assertThat(pushwireBeanNames(context)).isEmpty();
+		assertThat(context.getBeanNamesForType(HandlerMapping.class)).isEmpty();
+	}
+
+	private static List<String> pushwireBeanNames(ApplicationContext context) {
+		return Arrays.stream(context.getBeanDefinitionNames()).filter((name) -> {
+			Class<?> type = context.getType(name);
+			return name.startsWith("pushwire") || name.startsWith("io.pushwire")
+					|| (type != null && type.getName().startsWith("io.pushwire."));
+		}).toList();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProtocolCodec {
+
+		@Bean
+		ProtocolCodec userProtocolCodec() {
+			return new ProtocolCodec();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChannelRegistry {
+
+		@Bean
+		ChannelRegistry userChannelRegistry() {
+			return new ChannelRegistry(List.of(ChannelKind.builder("custom").build()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPushServerSettings {
+
+		@Bean
+		PushServerSettings userPushServerSettings() {
+			return new PushServerSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024,
+					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 1, 1, true, PushServerSettings.BASE_FEATURES);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserServerLimits {
+
+		@Bean
+		ServerLimits userServerLimits() {
+			return new ServerLimits(1, 1, 1, 1, 10);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChannelStreamStore {
+
+		@Bean(destroyMethod = "dispose")
+		ChannelStreamStore userChannelStreamStore() {
+			return new InMemoryChannelStreamStore();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSessionRegistry {
+
+		@Bean(destroyMethod = "dispose")
+		SessionRegistry userSessionRegistry() {
+			return new SessionRegistry(Duration.ofMinutes(1));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChannelAuthorizer {
+
+		@Bean
+		ChannelAuthorizer userChannelAuthorizer() {
+			return ChannelAuthorizer.declarative();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserAuthValidator {
+
+		@Bean
+		AuthValidator userAuthValidator() {
+			return (request) -> Mono.empty();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChannelHandlerRegistry {
+
+		@Bean
+		ChannelHandlerRegistry userChannelHandlerRegistry() {
+			return new ChannelHandlerRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPushHandlerMethodDetector {
+
+		@Bean
+		PushHandlerMethodDetector userPushHandlerMethodDetector(ChannelHandlerRegistry handlers,
+				ChannelRegistry channels) {
+			return new PushHandlerMethodDetector(handlers, JsonMapper.builder().build(), channels::isDeclared);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPushEngine {
+
+		@Bean
+		PushEngine userPushEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
+				SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
+				ChannelHandlerRegistry handlers, ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
+			return new PushEngine(settings, channels, streams, sessions, authValidator, authorizer, handlers, codec,
+					jsonMapper.getObject());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPushServer {
+
+		@Bean
+		PushServer userPushServer(PushEngine engine) {
+			return new DefaultPushServer(engine);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHandlerMapping {
+
+		@Bean
+		HandlerMapping pushwireHandlerMapping() {
+			return new SimpleUrlHandlerMapping();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TickerKind {
+
+		@Bean
+		ChannelKind tickerKind() {
+			return ChannelKind.builder("ticker")
+				.priority(Priority.LOW)
+				.historySize(1)
+				.historyTtl(Duration.ofSeconds(5))
+				.subscribe(AccessRule.ANONYMOUS)
+				.publish(AccessRule.NONE)
+				.build();
+		}
+
+	}
+
+	@PushHandler
+	static class ShoutHandler {
+
+		@PushHandler("shout")
+		String shout(String text) {
+			return text.toUpperCase();
+		}
+
+	}
+
+}

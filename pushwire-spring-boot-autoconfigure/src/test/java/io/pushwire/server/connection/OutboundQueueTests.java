@@ -1,0 +1,446 @@
+package io.pushwire.server.connection;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.SystemOp;
+import io.pushwire.server.Priority;
+import io.pushwire.server.stream.StoredFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.node.IntNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link OutboundQueue}.
+ */
+class OutboundQueueTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private final ProtocolCodec codec = new ProtocolCodec();
+
+	private final RecordingPressure pressure = new RecordingPressure();
+
+	private final AtomicLong nanoTime = new AtomicLong(1_000_000_000L);
+
+	private final byte[] ping = this.codec.encodeToUtf8(new SystemOp.Ping());
+
+	private final byte[] goodbye = this.codec.encodeToUtf8(SystemOp.Goodbye.of(CloseReason.SLOW_CONSUMER));
+
+	@Test
+	void opsGoFirstThenHighNormalAndLowFrames() {
+		OutboundQueue queue = queue(1 << 20);
+		StoredFrame low = frame("audit", 1);
+		StoredFrame normal = frame("chat", 1);
+		StoredFrame high = frame("alerts", 1);
+		assertThat(queue.offerFrame(low, Priority.LOW)).isTrue();
+		assertThat(queue.offerFrame(normal, Priority.NORMAL)).isTrue();
+		assertThat(queue.offerFrame(high, Priority.HIGH)).isTrue();
+		assertThat(queue.offerOp(this.ping)).isTrue();
+		StepVerifier.create(queue.deliveries(), 0)
+			.thenRequest(4)
+			.assertNext((delivery) -> {
+				assertThat(delivery.op()).isTrue();
+				assertThat(delivery.json()).isSameAs(this.ping);
+				assertThat(delivery.frame()).isNull();
+			})
+			.assertNext((delivery) -> assertFrame(delivery, high))
+			.assertNext((delivery) -> assertFrame(delivery, normal))
+			.assertNext((delivery) -> assertFrame(delivery, low))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void higherLaneOfferedLaterOvertakesWaitingLowerLane() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.offerFrame(frame("audit", 1), Priority.LOW);
+		queue.offerFrame(frame("audit", 2), Priority.LOW);
+		StepVerifier.create(queue.deliveries(), 0)
+			.thenRequest(1)
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("audit#1"))
+			.then(() -> queue.offerFrame(frame("chat", 1), Priority.NORMAL))
+			.then(() -> queue.offerOp(this.ping))
+			.thenRequest(3)
+			.expectNextMatches((delivery) -> delivery.op())
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#1"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("audit#2"))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void laneIsFifoAcrossFramesAndTransients() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] transientJson = "{\"channel\":\"chat\",\"payload\":0}".getBytes();
+		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+		queue.offerTransient(transientJson, Priority.NORMAL);
+		queue.offerFrame(frame("chat", 2), Priority.NORMAL);
+		queue.offerFrame(frame("news", 1), Priority.NORMAL);
+		queue.offerFrame(frame("chat", 3), Priority.NORMAL);
+		List<String> labels = new ArrayList<>();
+		StepVerifier.create(queue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(5)
+			.consumeRecordedWith((deliveries) -> deliveries.forEach((delivery) -> labels.add(label(delivery))))
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(labels).containsExactly("chat#1", "transient:" + new String(transientJson), "chat#2", "news#1",
+				"chat#3");
+	}
+
+	@Test
+	void emitsNoMoreThanRequested() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] first = bytes(10);
+		byte[] second = bytes(20);
+		byte[] third = bytes(30);
+		queue.offerTransient(first, Priority.NORMAL);
+		queue.offerTransient(second, Priority.NORMAL);
+		StepVerifier.create(queue.deliveries(), 0)
+			.expectSubscription()
+			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(30))
+			.thenRequest(1)
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(first))
+			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(20))
+			.then(() -> queue.offerTransient(third, Priority.NORMAL))
+			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(50))
+			.thenRequest(1)
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(second))
+			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(30))
+			.thenRequest(5)
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(third))
+			.then(() -> queue.offerOp(this.ping))
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
+			.then(() -> assertThat(queue.queuedBytes()).isZero())
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void slowIsToldOncePastHalfFull() {
+		OutboundQueue queue = queue(1000);
+		assertThat(queue.offerTransient(bytes(500), Priority.NORMAL)).isTrue();
+		assertThat(this.pressure.slows).isEmpty();
+		assertThat(queue.offerTransient(bytes(1), Priority.NORMAL)).isTrue();
+		assertThat(this.pressure.slows).containsExactly(499L);
+		assertThat(queue.offerTransient(bytes(200), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerOp(bytes(200))).isTrue();
+		assertThat(this.pressure.slows).containsExactly(499L);
+		assertThat(this.pressure.fulls).isZero();
+	}
+
+	@Test
+	void slowIsToldAgainOnlyAfterDrainingBelowQuarter() {
+		OutboundQueue queue = queue(1000);
+		queue.offerTransient(bytes(260), Priority.NORMAL);
+		queue.offerTransient(bytes(250), Priority.NORMAL);
+		assertThat(this.pressure.slows).containsExactly(490L);
+		StepVerifier.create(queue.deliveries(), 0)
+			.thenRequest(1)
+			.expectNextCount(1)
+			// 250 left: a quarter, not below it.
+			.then(() -> queue.offerTransient(bytes(260), Priority.NORMAL))
+			.then(() -> assertThat(this.pressure.slows).containsExactly(490L))
+			.thenRequest(1)
+			.expectNextCount(1)
+			// 260 left.
+			.thenRequest(1)
+			.expectNextCount(1)
+			.then(() -> assertThat(queue.queuedBytes()).isZero())
+			.then(() -> queue.offerTransient(bytes(501), Priority.NORMAL))
+			.then(() -> assertThat(this.pressure.slows).containsExactly(490L, 499L))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void offerPastBoundIsRefusedAndFullIsTold() {
+		OutboundQueue queue = queue(100);
+		assertThat(queue.offerTransient(bytes(60), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerTransient(bytes(41), Priority.NORMAL)).isFalse();
+		assertThat(this.pressure.fulls).isOne();
+		assertThat(queue.queuedBytes()).isEqualTo(60);
+		assertThat(queue.offerTransient(bytes(40), Priority.NORMAL)).as("exactly at the bound").isTrue();
+		assertThat(queue.queuedBytes()).isEqualTo(100);
+		assertThat(queue.offerOp(bytes(1))).isFalse();
+		assertThat(queue.offerFrame(frame("chat", 1), Priority.HIGH)).isFalse();
+		assertThat(this.pressure.fulls).isEqualTo(3);
+		assertThat(queue.queuedBytes()).isEqualTo(100);
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(60))
+			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(40))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void messageLargerThanBoundIsRefusedEvenWhenEmpty() {
+		OutboundQueue queue = queue(100);
+		assertThat(queue.offerOp(bytes(101))).isFalse();
+		assertThat(this.pressure.fulls).isOne();
+		assertThat(queue.queuedBytes()).isZero();
+		assertThat(queue.stalledNanos()).isZero();
+	}
+
+	@Test
+	void replayIsNotCountedAgainstBound() {
+		OutboundQueue queue = queue(100);
+		List<StoredFrame> replay = List.of(frame("chat", 1), frame("chat", 2), frame("chat", 3), frame("chat", 4));
+		assertThat(replay.stream().mapToInt((frame) -> frame.json(this.codec).length).sum()).isGreaterThan(100);
+		queue.offerReplay(replay, Priority.NORMAL);
+		assertThat(queue.queuedBytes()).isZero();
+		assertThat(queue.offerTransient(bytes(100), Priority.LOW)).isTrue();
+		assertThat(this.pressure.fulls).isZero();
+		assertThat(this.pressure.slows).containsExactly(0L);
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertFrame(delivery, replay.get(0)))
+			.assertNext((delivery) -> assertFrame(delivery, replay.get(1)))
+			.assertNext((delivery) -> assertFrame(delivery, replay.get(2)))
+			.assertNext((delivery) -> assertFrame(delivery, replay.get(3)))
+			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(100))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void replayKeepsItsPlaceInItsLane() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.offerFrame(frame("news", 7), Priority.NORMAL);
+		queue.offerReplay(List.of(frame("chat", 1), frame("chat", 2), frame("chat", 3)), Priority.NORMAL);
+		queue.offerFrame(frame("chat", 4), Priority.NORMAL);
+		queue.offerReplay(List.of(), Priority.NORMAL);
+		queue.offerReplay(List.of(frame("audit", 1), frame("audit", 2)), Priority.LOW);
+		StepVerifier.create(queue.deliveries(), 0)
+			.thenRequest(2)
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("news#7"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#1"))
+			// A higher lane overtakes a replay in progress; the replay then goes on where it was.
+			.then(() -> queue.offerFrame(frame("alerts", 1), Priority.HIGH))
+			.thenRequest(6)
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("alerts#1"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#2"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#3"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#4"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("audit#1"))
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("audit#2"))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void finishDropsQueuedMessagesAndEndsWithLastMessage() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.offerOp(this.ping);
+		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+		queue.offerReplay(List.of(frame("chat", 2)), Priority.LOW);
+		queue.finish(this.goodbye);
+		assertThat(queue.isFinished()).isTrue();
+		assertThat(queue.queuedBytes()).isZero();
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> {
+				assertThat(delivery.json()).isSameAs(this.goodbye);
+				assertThat(delivery.op()).isTrue();
+				assertThat(delivery.frame()).isNull();
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void finishWaitsForDemandToWriteLastMessageAndComplete() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+		queue.offerFrame(frame("chat", 2), Priority.NORMAL);
+		StepVerifier.create(queue.deliveries(), 0)
+			.thenRequest(1)
+			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#1"))
+			.then(() -> queue.finish(this.goodbye))
+			.then(() -> assertThat(queue.queuedBytes()).isZero())
+			.thenRequest(1)
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void finishWithoutLastMessageCompletesWithoutDemand() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.offerOp(this.ping);
+		StepVerifier.create(queue.deliveries(), 0)
+			.expectSubscription()
+			.then(() -> queue.finish(null))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void finishWhileSubscribedWithDemandWritesLastMessageAndCompletes() {
+		OutboundQueue queue = queue(1 << 20);
+		StepVerifier.create(queue.deliveries())
+			.then(() -> queue.offerOp(this.ping))
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
+			.then(() -> queue.finish(this.goodbye))
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void offersAfterFinishAreRefusedWithoutTellingFull() {
+		OutboundQueue queue = queue(1 << 20);
+		queue.finish(this.goodbye);
+		assertThat(queue.offerOp(this.ping)).isFalse();
+		assertThat(queue.offerFrame(frame("chat", 1), Priority.HIGH)).isFalse();
+		assertThat(queue.offerTransient(bytes(10), Priority.LOW)).isFalse();
+		queue.offerReplay(List.of(frame("chat", 1)), Priority.NORMAL);
+		queue.finish(this.ping);
+		assertThat(this.pressure.fulls).isZero();
+		assertThat(queue.queuedBytes()).isZero();
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	@Timeout(15)
+	void concurrentOffersAreEachDeliveredOnceInOrderPerProducer() {
+		int producers = 4;
+		int perProducer = 2_000;
+		OutboundQueue queue = queue(1 << 24);
+		ExecutorService executor = Executors.newFixedThreadPool(producers);
+		try {
+			StepVerifier.create(queue.deliveries().limitRate(16).take(producers * perProducer))
+				.then(() -> {
+					for (int p = 0; p < producers; p++) {
+						int producer = p;
+						executor.execute(() -> {
+							for (int i = 0; i < perProducer; i++) {
+								byte[] json = (producer + ":" + i).getBytes();
+								assertThat(queue.offerTransient(json, Priority.NORMAL)).isTrue();
+							}
+						});
+					}
+				})
+				.recordWith(ArrayList::new)
+				.expectNextCount(producers * perProducer)
+				.consumeRecordedWith((deliveries) -> {
+					int[] next = new int[producers];
+					for (Delivery delivery : deliveries) {
+						String[] parts = new String(delivery.json()).split(":");
+						int producer = Integer.parseInt(parts[0]);
+						assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]++);
+					}
+					assertThat(next).containsOnly(perProducer);
+				})
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(this.pressure.fulls).isZero();
+	}
+
+	@Test
+	void stalledNanosIsZeroWhenEmpty() {
+		OutboundQueue queue = queue(1 << 20);
+		assertThat(queue.stalledNanos()).isZero();
+		advance(Duration.ofMinutes(1));
+		assertThat(queue.stalledNanos()).isZero();
+	}
+
+	@Test
+	void stalledNanosCountsFromOfferUntilTransportTakesOne() {
+		OutboundQueue queue = queue(1 << 20);
+		advance(Duration.ofMinutes(1));
+		queue.offerOp(this.ping);
+		queue.offerOp(this.ping);
+		advance(Duration.ofSeconds(3));
+		queue.offerOp(this.ping);
+		assertThat(queue.stalledNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(3));
+		StepVerifier.create(queue.deliveries(), 0)
+			.then(() -> advance(Duration.ofSeconds(2)))
+			.then(() -> assertThat(queue.stalledNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5)))
+			.thenRequest(1)
+			.expectNextCount(1)
+			.then(() -> advance(Duration.ofSeconds(1)))
+			.then(() -> assertThat(queue.stalledNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1)))
+			.thenRequest(2)
+			.expectNextCount(2)
+			.then(() -> assertThat(queue.stalledNanos()).isZero())
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void stalledNanosOfReplayQueuedInIdleQueueCountsFromReplay() {
+		OutboundQueue queue = queue(1 << 20);
+		advance(Duration.ofMinutes(1));
+		queue.offerReplay(List.of(frame("chat", 1), frame("chat", 2)), Priority.NORMAL);
+		assertThat(queue.stalledNanos()).isZero();
+		advance(Duration.ofSeconds(2));
+		assertThat(queue.stalledNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(2));
+	}
+
+	private OutboundQueue queue(long maxBytes) {
+		return new OutboundQueue(maxBytes, this.codec, this.pressure, this.nanoTime::get);
+	}
+
+	private void advance(Duration duration) {
+		this.nanoTime.addAndGet(duration.toNanos());
+	}
+
+	private StoredFrame frame(String channel, long cursor) {
+		return new StoredFrame(channel, cursor, "Xb3kQ1pz", IntNode.valueOf((int) cursor), null, 0);
+	}
+
+	private void assertFrame(Delivery delivery, StoredFrame frame) {
+		assertThat(delivery.op()).isFalse();
+		assertThat(delivery.frame()).isSameAs(frame);
+		assertThat(delivery.json()).isSameAs(frame.json(this.codec));
+		assertThat(this.codec.decode(new String(delivery.json()))).isEqualTo(frame.toFrame());
+	}
+
+	/** The queue counts bytes and never reads them, so any content of the right size will do. */
+	private static byte[] bytes(int size) {
+		return new byte[size];
+	}
+
+	private static String label(Delivery delivery) {
+		if (delivery.frame() != null) {
+			return delivery.frame().channel() + "#" + delivery.frame().cursor();
+		}
+		return (delivery.op() ? "op:" : "transient:") + new String(delivery.json());
+	}
+
+	private static final class RecordingPressure implements OutboundQueue.Pressure {
+
+		private final List<Long> slows = new ArrayList<>();
+
+		private int fulls;
+
+		@Override
+		public synchronized void slow(long freeBytes) {
+			this.slows.add(freeBytes);
+		}
+
+		@Override
+		public synchronized void full() {
+			this.fulls++;
+		}
+
+	}
+
+}

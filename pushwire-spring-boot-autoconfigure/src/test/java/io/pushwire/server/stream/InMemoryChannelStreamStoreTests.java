@@ -1,0 +1,279 @@
+package io.pushwire.server.stream;
+
+import java.time.Duration;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ResumeToken.Position;
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.stream.InMemoryChannelStreamTests.RecordingListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static io.pushwire.server.stream.InMemoryChannelStreamTests.append;
+import static io.pushwire.server.stream.InMemoryChannelStreamTests.appendAll;
+import static io.pushwire.server.stream.InMemoryChannelStreamTests.attach;
+import static io.pushwire.server.stream.InMemoryChannelStreamTests.cursors;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InMemoryChannelStreamStore}.
+ */
+class InMemoryChannelStreamStoreTests {
+
+	private static final ChannelName ROOM = ChannelName.parse("chat:room-42");
+
+	private final MutableClock clock = new MutableClock();
+
+	private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
+
+	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(this.clock,
+			Duration.ofSeconds(30), this.scheduler);
+
+	private final ChannelKind chat = ChannelKind.builder("chat")
+		.historySize(3)
+		.historyTtl(Duration.ofMinutes(1))
+		.build();
+
+	@AfterEach
+	void disposeStore() {
+		this.store.dispose();
+		this.scheduler.dispose();
+	}
+
+	@Test
+	void streamIsCreatedOnFirstUseAndThenFound() {
+		assertThat(this.store.find("chat:room-42")).isNull();
+		assertThat(this.store.size()).isZero();
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		assertThat(stream.channel()).isEqualTo("chat:room-42");
+		assertThat(this.store.stream(ROOM, this.chat)).isSameAs(stream);
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+		assertThat(this.store.find("chat:room-43")).isNull();
+		assertThat(this.store.size()).isOne();
+	}
+
+	@Test
+	void eachChannelHasItsOwnStreamAndEpoch() {
+		ChannelStream room = this.store.stream(ROOM, this.chat);
+		ChannelStream other = this.store.stream(ChannelName.parse("chat:room-43"), this.chat);
+		assertThat(other).isNotSameAs(room);
+		assertThat(other.epoch()).isNotEqualTo(room.epoch());
+		appendAll(room, 2);
+		assertThat(append(other, 1).cursor()).isEqualTo(1);
+		assertThat(this.store.size()).isEqualTo(2);
+	}
+
+	@Test
+	void streamUsesItsKindsHistorySizeAndTtl() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		appendAll(stream, 5);
+		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay()))
+			.containsExactly(3, 4, 5);
+		this.clock.advance(Duration.ofMinutes(1).plusMillis(1));
+		assertThat(attach(stream, new Position(5, null), new RecordingListener()).replay()).isEmpty();
+		assertThat(attach(stream, new Position(4, null), new RecordingListener()).plan().resumeRequired()).isTrue();
+	}
+
+	@Test
+	void sweepRemovesStreamWithoutListenerAndWithEmptyWindow() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		appendAll(stream, 2);
+		this.clock.advance(Duration.ofMinutes(2));
+		sweepTwice();
+		assertThat(this.store.find("chat:room-42")).isNull();
+		assertThat(this.store.size()).isZero();
+		ChannelStream next = this.store.stream(ROOM, this.chat);
+		assertThat(next).isNotSameAs(stream);
+		assertThat(next.epoch()).isNotEqualTo(stream.epoch());
+		assertThat(next.head()).isZero();
+	}
+
+	@Test
+	void sweepKeepsStreamWithFramesInWindow() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		appendAll(stream, 1);
+		this.clock.advance(Duration.ofSeconds(59));
+		this.store.sweep();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+	}
+
+	@Test
+	void sweepKeepsStreamWithListenerUntilDetached() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		Disposable detach = attach(stream, null, new RecordingListener()).detach();
+		this.store.sweep();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+		detach.dispose();
+		sweepTwice();
+		assertThat(this.store.find("chat:room-42")).isNull();
+	}
+
+	@Test
+	void sweepRunsEverySweepInterval() {
+		this.store.stream(ROOM, this.chat);
+		this.scheduler.advanceTimeBy(Duration.ofSeconds(29));
+		assertThat(this.store.size()).isOne();
+		this.scheduler.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.store.size()).as("idle at one sweep: kept").isOne();
+		this.scheduler.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(this.store.size()).as("idle at two sweeps in a row: removed").isZero();
+	}
+
+	@Test
+	void streamFoundIdleByOneSweepIsKeptForItsCaller() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		this.store.sweep();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+		RecordingListener listener = new RecordingListener();
+		attach(stream, null, listener);
+		sweepTwice();
+		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+	}
+
+	private void sweepTwice() {
+		this.store.sweep();
+		this.store.sweep();
+	}
+
+	@Test
+	void disposeStopsSweeping() {
+		this.store.stream(ROOM, this.chat);
+		this.store.dispose();
+		this.scheduler.advanceTimeBy(Duration.ofMinutes(1));
+		assertThat(this.store.size()).isOne();
+	}
+
+	@Test
+	void storeWithDefaultSweepIsDisposable() {
+		// VirtualTimeScheduler's periodic tasks never report isDisposed(), so this uses the real default.
+		InMemoryChannelStreamStore defaultStore = new InMemoryChannelStreamStore();
+		assertThat(defaultStore.isDisposed()).isFalse();
+		defaultStore.dispose();
+		assertThat(defaultStore.isDisposed()).isTrue();
+	}
+
+	@Test
+	void appendThroughRetiredStreamGoesToNewStream() {
+		ChannelStream stale = this.store.stream(ROOM, this.chat);
+		sweepTwice();
+		assertThat(this.store.find("chat:room-42")).isNull();
+		StoredFrame frame = append(stale, 7);
+		ChannelStream current = this.store.find("chat:room-42");
+		assertThat(current).isNotNull().isNotSameAs(stale);
+		assertThat(frame.cursor()).isEqualTo(1);
+		assertThat(frame.epoch()).isEqualTo(current.epoch());
+		assertThat(current.head()).isEqualTo(1);
+		assertThat(attach(current, new Position(0, null), new RecordingListener()).replay()).containsExactly(frame);
+	}
+
+	@Test
+	void appendThroughRetiredStreamReachesListenersOfNewStream() {
+		ChannelStream stale = this.store.stream(ROOM, this.chat);
+		sweepTwice();
+		RecordingListener listener = new RecordingListener();
+		attach(this.store.stream(ROOM, this.chat), null, listener);
+		StoredFrame frame = append(stale, 7);
+		assertThat(listener.frames()).containsExactly(frame);
+	}
+
+	@Test
+	void attachThroughRetiredStreamAttachesToNewStream() {
+		ChannelStream stale = this.store.stream(ROOM, this.chat);
+		sweepTwice();
+		RecordingListener listener = new RecordingListener();
+		Attachment attachment = attach(stale, null, listener);
+		ChannelStream current = this.store.find("chat:room-42");
+		assertThat(current).isNotNull().isNotSameAs(stale);
+		assertThat(attachment.plan().epoch()).isEqualTo(current.epoch());
+		this.store.sweep();
+		assertThat(this.store.find("chat:room-42")).as("has a listener, so kept").isSameAs(current);
+		StoredFrame frame = append(current, 1);
+		assertThat(listener.frames()).containsExactly(frame);
+		attachment.detach().dispose();
+		append(current, 2);
+		assertThat(listener.frames()).containsExactly(frame);
+	}
+
+	@Test
+	void streamRetiredTwiceStillHandsOverToCurrentStream() {
+		ChannelStream first = this.store.stream(ROOM, this.chat);
+		sweepTwice();
+		ChannelStream second = this.store.stream(ROOM, this.chat);
+		sweepTwice();
+		StoredFrame frame = append(first, 1);
+		ChannelStream current = this.store.find("chat:room-42");
+		assertThat(current).isNotNull().isNotSameAs(first).isNotSameAs(second);
+		assertThat(frame.epoch()).isEqualTo(current.epoch());
+		assertThat(current.head()).isEqualTo(1);
+	}
+
+	@Test
+	@Timeout(15)
+	void nothingIsLostThroughReferencesToStreamsThatSweepRetiresMeanwhile() throws Exception {
+		// No history, so a sweep retires every stream that has no listener at that moment.
+		ChannelKind noHistory = ChannelKind.builder("chat").historySize(0).build();
+		int channels = 32;
+		int iterations = 500;
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		int handedOver = 0;
+		try {
+			// One sweep per iteration, racing the attachments through references looked up before it. (A
+			// sweeper that never paused could retire each new stream before its caller gets to it, again and
+			// again; the 30 second production cadence cannot.)
+			Future<?> sweeper = executor.submit(() -> {
+				for (int i = 0; i < iterations; i++) {
+					barrier.await(5, TimeUnit.SECONDS);
+					for (int spin = ThreadLocalRandom.current().nextInt(1_000); spin > 0; spin--) {
+						Thread.onSpinWait();
+					}
+					this.store.sweep();
+				}
+				return null;
+			});
+			for (int i = 0; i < iterations; i++) {
+				ChannelName[] names = new ChannelName[channels];
+				ChannelStream[] maybeStale = new ChannelStream[channels];
+				for (int c = 0; c < channels; c++) {
+					names[c] = ChannelName.parse("chat:room-" + c);
+					maybeStale[c] = this.store.stream(names[c], noHistory);
+				}
+				barrier.await(5, TimeUnit.SECONDS);
+				RecordingListener[] listeners = new RecordingListener[channels];
+				Attachment[] attachments = new Attachment[channels];
+				for (int c = 0; c < channels; c++) {
+					listeners[c] = new RecordingListener();
+					attachments[c] = attach(maybeStale[c], null, listeners[c]);
+				}
+				for (int c = 0; c < channels; c++) {
+					StoredFrame frame = append(this.store.stream(names[c], noHistory), i);
+					StoredFrame throughStale = append(maybeStale[c], i);
+					assertThat(listeners[c].frames()).as("%s in iteration %d", names[c], i)
+						.containsExactly(frame, throughStale);
+					assertThat(frame.epoch()).isEqualTo(attachments[c].plan().epoch());
+					assertThat(throughStale.epoch()).isEqualTo(frame.epoch());
+					assertThat(throughStale.cursor()).isEqualTo(frame.cursor() + 1);
+					if (!frame.epoch().equals(maybeStale[c].epoch())) {
+						handedOver++;
+					}
+					attachments[c].detach().dispose();
+				}
+			}
+			sweeper.get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(handedOver).as("appends and attachments handed over by retired streams").isPositive();
+	}
+
+}

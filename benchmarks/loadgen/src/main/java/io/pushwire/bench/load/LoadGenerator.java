@@ -1,0 +1,453 @@
+package io.pushwire.bench.load;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.netty.channel.ChannelOption;
+import org.HdrHistogram.Histogram;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Runs one scenario against one server and prints (and writes) its figures.
+ * <p>
+ * {@code java -jar loadgen.jar --target pushwire|stomp|raw|sse --scenario A..F --pid <server pid>
+ * [--port P] [--connections N] [--messages M] [--rate R] [--duration S] [--out file]}; defaults are
+ * the sizes of issue #5. {@code java -jar loadgen.jar summary <dir>} prints medians and ratios of the
+ * result files in a directory.
+ */
+public final class LoadGenerator {
+
+	/** Sequence numbers from here on are measured; lower ones are probes and warm-up. */
+	static final long MEASURED = 1_000_000_000L;
+
+	private static final long WARMUP = 1_000_000L;
+
+	private final Options options;
+
+	private final Metrics metrics = new Metrics();
+
+	private final ServerProbe server;
+
+	private final List<Subscriber> subscribers = new ArrayList<>();
+
+	private final Results results = new Results();
+
+	private final AtomicLong probeSeq = new AtomicLong();
+
+	private LoadGenerator(Options options) {
+		this.options = options;
+		this.server = new ServerProbe(options.port(), options.pid());
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("jfr")) {
+			JfrSummary.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		if (args.length > 0 && args[0].equals("summary")) {
+			Summary.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		Options options = Options.parse(args);
+		new LoadGenerator(options).run();
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		Options o = this.options;
+		System.out.println("Scenario " + o.scenario() + " against " + o.target() + " on port " + o.port() + " (pid "
+				+ o.pid() + "), round " + o.round());
+		this.results.put("scenario", o.scenario()).put("target", o.target().name().toLowerCase()).put("round", o.round())
+			.put("connections", o.connections());
+		LoopResources loops = LoopResources.create("loadgen", o.loops(), true);
+		HttpClient http = HttpClient.newConnection()
+			.runOn(loops)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+		String scheme = (o.target() == Target.SSE) ? "http" : "ws";
+		String uri = scheme + "://127.0.0.1:" + o.port() + o.target().path();
+		// Slow subscribers may get a small socket buffer, so that the server's queue (not the kernel's
+		// buffers) absorbs what they do not read.
+		HttpClient slowHttp = (o.slowReceiveBuffer() > 0) ? http.option(ChannelOption.SO_RCVBUF, o.slowReceiveBuffer()) : http;
+		int slowEvery = slowEvery();
+		for (int i = 0; i < o.connections(); i++) {
+			boolean slow = slowEvery > 0 && i % slowEvery == 0;
+			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, uri, this.metrics);
+			subscriber.slow = slow;
+			this.subscribers.add(subscriber);
+		}
+		switch (o.scenario()) {
+			case "A", "F" -> burst();
+			case "B" -> steady();
+			case "C" -> idle();
+			case "D" -> overload();
+			case "E" -> storm();
+			default -> throw new IllegalArgumentException(o.scenario());
+		}
+		this.results.put("close_codes", this.metrics.describe(this.metrics.closeCodes))
+			.put("slow_close_codes", this.metrics.describe(this.metrics.slowCloseCodes))
+			.put("goodbyes", this.metrics.describe(this.metrics.goodbyes))
+			.put("connect_failures", this.metrics.connectFailures.sum())
+			.put("errors", this.metrics.errors.sum())
+			.put("server_rss_mb_end", this.server.rssBytes() / 1048576.0);
+		this.subscribers.forEach(Subscriber::stop);
+		this.results.write(o.out());
+	}
+
+	/** A and F: N subscribers, M messages as fast as the server takes them. */
+	private void burst() {
+		connectAll(this.subscribers, "connect");
+		awaitReady();
+		warmUp(Math.min(this.options.messages(), 500), 0);
+		measure(this.options.messages(), 0, Duration.ofSeconds(5));
+	}
+
+	/** B: N subscribers, R messages per second for S seconds. */
+	private void steady() {
+		connectAll(this.subscribers, "connect");
+		awaitReady();
+		warmUp((int) (this.options.rate() * 2), this.options.rate());
+		measure((int) (this.options.rate() * this.options.durationSeconds()), this.options.rate(), Duration.ofSeconds(5));
+	}
+
+	/** C: memory per idle connection, live objects only. */
+	private void idle() throws InterruptedException {
+		ServerProbe.Stats before = this.server.stats(true);
+		long rssBefore = this.server.rssBytes();
+		connectAll(this.subscribers, "connect");
+		awaitReady();
+		Thread.sleep(3000);
+		ServerProbe.Stats after = this.server.stats(true);
+		long rssAfter = this.server.rssBytes();
+		long ready = this.subscribers.stream().filter((s) -> s.anyReceived).count();
+		int n = this.options.connections();
+		this.results.put("connections_live", ready)
+			.put("heap_before_mb", before.used() / 1048576.0)
+			.put("heap_after_mb", after.used() / 1048576.0)
+			.put("heap_per_conn_kb", (after.used() - before.used()) / 1024.0 / n)
+			.put("rss_before_mb", rssBefore / 1048576.0)
+			.put("rss_after_mb", rssAfter / 1048576.0)
+			.put("rss_per_conn_kb", (rssAfter - rssBefore) / 1024.0 / n);
+		classHistogram();
+	}
+
+	/** What the idle connections hold: {@code jcmd GC.class_histogram}, next to the results. */
+	private void classHistogram() {
+		if (this.options.out() == null || this.options.pid() < 0) {
+			return;
+		}
+		try {
+			Process jcmd = new ProcessBuilder("jcmd", Long.toString(this.options.pid()), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.redirectOutput(java.nio.file.Path.of(this.options.out().replace(".properties", "-histogram.txt")).toFile())
+				.start();
+			jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (java.io.IOException ex) {
+			System.out.println("  (no class histogram: " + ex.getMessage() + ")");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** D: more than the machine can deliver, with a share of subscribers that stop reading. */
+	private void overload() throws Exception {
+		Options o = this.options;
+		connectAll(this.subscribers, "connect");
+		awaitReady();
+		warmUp(100, 0);
+		ServerProbe.Stats before = this.server.stats(false);
+		int planned = (int) (o.rate() * o.durationSeconds());
+		this.subscribers.forEach((s) -> {
+			s.measureFrom = MEASURED;
+			s.reconnect = true;
+		});
+		this.metrics.recording = true;
+		long cpu0 = this.server.cpuMillis();
+		long t0 = System.nanoTime();
+		HeapSampler sampler = new HeapSampler(this.server);
+		sampler.start();
+		// A server that cannot keep up slows the publisher down; stop it at three times the planned time
+		// and expect what was published.
+		CompletableFuture<String> publishing = CompletableFuture
+			.supplyAsync(() -> this.server.publish(MEASURED, planned, o.rate(), o.durationSeconds() * 3.0));
+		int slowEvery = slowEvery();
+		if (slowEvery > 0) {
+			Thread.sleep(2000);
+			for (Subscriber s : this.subscribers) {
+				if (s.index() % slowEvery == 0) {
+					s.pauseReading(Duration.ofMillis(o.slowPauseMillis()));
+				}
+			}
+		}
+		String summary = publishing.get();
+		long published = System.nanoTime();
+		int count = (int) Bytes.longAfter(summary, "\"published\":");
+		long end = waitDelivered(count, Duration.ofSeconds(15), Duration.ofSeconds(120));
+		long cpu1 = this.server.cpuMillis();
+		sampler.stop();
+		ServerProbe.Stats after = this.server.stats(false);
+		ServerProbe.Stats retained = this.server.stats(true);
+		long delivered = delivered();
+		long expected = (long) count * o.connections();
+		this.results.put("planned", planned)
+			.put("published", count)
+			.put("publish_rate", count / ((published - t0) / 1e9))
+			.put("publish_s", (published - t0) / 1e9)
+			.put("deliveries", delivered)
+			.put("expected", expected)
+			.put("loss", expected - delivered)
+			.put("clients_complete", complete(count))
+			.put("duplicates", duplicates())
+			.put("caught_up_after_publish_end_s", Math.max(0, end - published) / 1e9)
+			.put("closes_4008", this.metrics.closes4008.sum())
+			.put("closes_other", this.metrics.closesOther.sum())
+			.put("reconnects", this.metrics.reconnects.sum())
+			.put("resume_required", this.metrics.resumeRequired.sum())
+			.put("heap_max_used_mb", sampler.maxUsed / 1048576.0)
+			.put("heap_retained_after_mb", retained.used() / 1048576.0)
+			.put("full_gcs", after.fullGcs() - before.fullGcs())
+			.put("young_gcs", after.youngGcs() - before.youngGcs())
+			.put("young_gc_ms", after.youngGcMillis() - before.youngGcMillis())
+			.put("server_cpu_ms", cpu1 - cpu0);
+		putLatency();
+	}
+
+	/** E: every client drops at once, the channel moves on, every client resumes. */
+	private void storm() throws Exception {
+		Options o = this.options;
+		connectAll(this.subscribers, "connect");
+		awaitReady();
+		warmUp(20, 0);
+		this.subscribers.forEach(Subscriber::drop);
+		Thread.sleep(1500);
+		this.server.publish(MEASURED, o.behind(), 0);
+		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
+		this.metrics.recording = true;
+		long cpu0 = this.server.cpuMillis();
+		long ownCpu0 = ownCpuMillis();
+		long t0 = System.nanoTime();
+		connectAll(this.subscribers, "reconnect");
+		long end = o.target().resumes() ? waitDelivered(o.behind(), Duration.ofSeconds(10), Duration.ofSeconds(60)) : t0;
+		long cpu1 = this.server.cpuMillis();
+		long ownCpu1 = ownCpuMillis();
+		long delivered = delivered();
+		long expected = (long) o.behind() * o.connections();
+		this.results.put("loadgen_cpu_ms", ownCpu1 - ownCpu0);
+		this.results.put("behind", o.behind())
+			.put("caught_up_s", o.target().resumes() ? (Object) ((end - t0) / 1e9) : "n/a (cannot resume)")
+			.put("clients_complete", complete(o.behind()))
+			.put("deliveries", delivered)
+			.put("loss", expected - delivered)
+			.put("duplicates", duplicates())
+			.put("resume_required", this.metrics.resumeRequired.sum())
+			.put("server_cpu_ms", cpu1 - cpu0);
+	}
+
+	private int slowEvery() {
+		return (this.options.slowFraction() > 0) ? (int) Math.round(1 / this.options.slowFraction()) : 0;
+	}
+
+	private void connectAll(List<Subscriber> subscribers, String label) {
+		long start = System.nanoTime();
+		long before = this.metrics.connectFailures.sum();
+		Flux.fromIterable(subscribers)
+			.flatMap((s) -> ((this.options.target() == Target.SSE) ? s.connectSse() : s.connect())
+				.timeout(Duration.ofSeconds(60))
+				.onErrorResume((ex) -> {
+					this.metrics.connectFailures.increment();
+					return Mono.empty();
+				}), this.options.connectConcurrency())
+			.blockLast(Duration.ofMinutes(5));
+		double seconds = (System.nanoTime() - start) / 1e9;
+		this.results.put(label + "_s", seconds)
+			.put(label + "s_per_s", subscribers.size() / seconds)
+			.put(label + "_failures", this.metrics.connectFailures.sum() - before);
+	}
+
+	/** Publish single probes until every subscriber received one: only then is everyone subscribed. */
+	private void awaitReady() {
+		long start = System.nanoTime();
+		long deadline = start + Duration.ofSeconds(60).toNanos();
+		long ready = 0;
+		while (System.nanoTime() < deadline) {
+			this.server.publish(this.probeSeq.getAndIncrement(), 1, 0);
+			sleep(200);
+			ready = this.subscribers.stream().filter((s) -> s.anyReceived).count();
+			if (ready == this.subscribers.size()) {
+				break;
+			}
+		}
+		this.results.put("ready", ready).put("ready_s", (System.nanoTime() - start) / 1e9);
+	}
+
+	/** Let every JIT see the delivery path before measuring; wait until receiving went quiet. */
+	private void warmUp(int count, double rate) {
+		this.server.publish(WARMUP + this.probeSeq.getAndAdd(count), count, rate);
+		long quietNanos = Duration.ofMillis(1000).toNanos();
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (System.nanoTime() < deadline) {
+			sleep(100);
+			long last = this.subscribers.stream().mapToLong((s) -> s.lastReceiptNanos).max().orElse(0);
+			if (System.nanoTime() - last > quietNanos) {
+				break;
+			}
+		}
+	}
+
+	/** Publish M messages (at R per second, or as a burst) and measure their delivery. */
+	private void measure(int count, double rate, Duration idle) {
+		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
+		this.metrics.recording = true;
+		long cpu0 = this.server.cpuMillis();
+		long ownCpu0 = ownCpuMillis();
+		long machine0 = ServerProbe.machineBusyMillis();
+		long t0 = System.nanoTime();
+		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
+		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
+		long cpu1 = this.server.cpuMillis();
+		long ownCpu1 = ownCpuMillis();
+		long machine1 = ServerProbe.machineBusyMillis();
+		String publishSummary = publishing.join();
+		long delivered = delivered();
+		long expected = (long) count * this.options.connections();
+		double seconds = (end - t0) / 1e9;
+		this.results.put("messages", count)
+			.put("rate", rate)
+			.put("publish", publishSummary.replace(',', ';'))
+			.put("deliveries", delivered)
+			.put("expected", expected)
+			.put("loss", expected - delivered)
+			.put("duplicates", duplicates())
+			.put("elapsed_s", seconds)
+			.put("deliveries_per_s", delivered / seconds)
+			.put("server_cpu_ms", cpu1 - cpu0)
+			.put("server_cpu_us_per_delivery", (cpu1 - cpu0) * 1000.0 / Math.max(1, delivered))
+			.put("server_cpu_cores", (cpu1 - cpu0) / 1000.0 / seconds)
+			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0)
+			// Everything else that ran meanwhile: other processes, kernel work not charged to either.
+			.put("other_cpu_cores", ((machine1 - machine0) - (cpu1 - cpu0) - (ownCpu1 - ownCpu0)) / 1000.0 / seconds);
+		putLatency();
+		ServerProbe.Stats stats = this.server.stats(false);
+		this.results.put("server_heap_used_mb", stats.used() / 1048576.0).put("server_full_gcs", stats.fullGcs());
+	}
+
+	private void putLatency() {
+		Histogram h = this.metrics.merged();
+		this.results.put("lat_count", h.getTotalCount())
+			.put("lat_p50_ms", h.getValueAtPercentile(50) / 1000.0)
+			.put("lat_p90_ms", h.getValueAtPercentile(90) / 1000.0)
+			.put("lat_p99_ms", h.getValueAtPercentile(99) / 1000.0)
+			.put("lat_p999_ms", h.getValueAtPercentile(99.9) / 1000.0)
+			.put("lat_max_ms", h.getMaxValue() / 1000.0);
+	}
+
+	/**
+	 * Wait until every subscriber has every measured message, or nothing arrived for {@code idle}.
+	 * @return when the last measured message arrived (nanoTime)
+	 */
+	private long waitDelivered(int count, Duration idle, Duration max) {
+		long expected = (long) count * this.subscribers.size();
+		long start = System.nanoTime();
+		long lastProgress = start;
+		long lastCount = -1;
+		while (true) {
+			sleep(20);
+			long now = System.nanoTime();
+			long delivered = delivered();
+			if (delivered >= expected) {
+				break;
+			}
+			if (delivered != lastCount) {
+				lastCount = delivered;
+				lastProgress = now;
+			}
+			if (now - lastProgress > idle.toNanos() || now - start > max.toNanos()) {
+				break;
+			}
+		}
+		return this.subscribers.stream().mapToLong((s) -> s.lastReceiptNanos).max().orElse(start);
+	}
+
+	private long delivered() {
+		long sum = 0;
+		for (Subscriber s : this.subscribers) {
+			sum += s.received;
+		}
+		return sum;
+	}
+
+	private long duplicates() {
+		long sum = 0;
+		for (Subscriber s : this.subscribers) {
+			sum += s.duplicates;
+		}
+		return sum;
+	}
+
+	private long complete(int count) {
+		return this.subscribers.stream().filter((s) -> s.received >= count).count();
+	}
+
+	private static long ownCpuMillis() {
+		return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Samples the server's heap while a scenario runs. */
+	private static final class HeapSampler {
+
+		private final ServerProbe server;
+
+		private volatile boolean running = true;
+
+		private volatile long maxUsed;
+
+		private Thread thread;
+
+		HeapSampler(ServerProbe server) {
+			this.server = server;
+		}
+
+		void start() {
+			this.thread = new Thread(() -> {
+				while (this.running) {
+					try {
+						this.maxUsed = Math.max(this.maxUsed, this.server.stats(false).used());
+					}
+					catch (RuntimeException ex) {
+						// A busy server may answer late; the next sample counts.
+					}
+					sleep(250);
+				}
+			}, "heap-sampler");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		void stop() throws InterruptedException {
+			this.running = false;
+			this.thread.join(5000);
+		}
+
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.pushwire.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * The server as the load generator sees it from outside: its publish trigger and heap figures over
+ * HTTP, its CPU time and resident memory from {@code /proc}.
+ */
+final class ServerProbe {
+
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private final HttpClient http;
+
+	private final long pid;
+
+	ServerProbe(int port, long pid) {
+		this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(400));
+		this.pid = pid;
+	}
+
+	/** Publish and wait until the server handed the last payload over. */
+	String publish(long from, int count, double rate) {
+		return publish(from, count, rate, 0);
+	}
+
+	/** Publish for at most {@code maxSeconds}; the summary says how many were published. */
+	String publish(long from, int count, double rate, double maxSeconds) {
+		return this.http.post()
+			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds)
+			.responseSingle((response, body) -> body.asString())
+			.block(Duration.ofSeconds(420));
+	}
+
+	/** Heap and collector figures, after full collections when asked. */
+	Stats stats(boolean fullGc) {
+		String json = this.http.get()
+			.uri("/bench/stats?gc=" + fullGc)
+			.responseSingle((response, body) -> body.asString())
+			.block(Duration.ofSeconds(60));
+		return new Stats(Bytes.longAfter(json, "\"used\":"), Bytes.longAfter(json, "\"committed\":"),
+				Bytes.longAfter(json, "\"young_gc_count\":"), Bytes.longAfter(json, "\"full_gc_count\":"),
+				Bytes.longAfter(json, "\"full_gc_ms\":"), Bytes.longAfter(json, "\"young_gc_ms\":"));
+	}
+
+	/** User plus system CPU time of the server process, milliseconds. */
+	long cpuMillis() {
+		return cpuMillis(this.pid);
+	}
+
+	static long cpuMillis(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			// Fields after the command name, which is in parentheses and may contain spaces.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the CPU time of process " + pid, ex);
+		}
+	}
+
+	/** Busy CPU time of the whole machine (all processes and the kernel), milliseconds. */
+	static long machineBusyMillis() {
+		try {
+			String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			// cpu user nice system idle iowait irq softirq steal ...
+			long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+					+ Long.parseLong(f[7]) + Long.parseLong(f[8]);
+			return busy * 1000 / CLOCK_TICKS_PER_SECOND;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read /proc/stat", ex);
+		}
+	}
+
+	/** Resident set size of the server process, bytes. */
+	long rssBytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + this.pid + "/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			return -1;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the memory of process " + this.pid, ex);
+		}
+	}
+
+	record Stats(long used, long committed, long youngGcs, long fullGcs, long fullGcMillis, long youngGcMillis) {
+	}
+
+}

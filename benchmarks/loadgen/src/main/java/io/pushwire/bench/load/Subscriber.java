@@ -1,0 +1,363 @@
+package io.pushwire.bench.load;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.pushwire.bench.common.BenchPayload;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * One subscriber connection and what it received. Everything about the measured messages (those
+ * numbered from {@code measureFrom}) is counted per subscriber, on its connection's event loop, and
+ * summed by the scenario when it polls.
+ */
+final class Subscriber {
+
+	private static final byte[] OP = "{\"type\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final String PONG = "{\"type\":\"pong\"}";
+
+	private final int index;
+
+	private final Target target;
+
+	private final HttpClient http;
+
+	private final String uri;
+
+	private final Metrics metrics;
+
+	private final String clientId = UUID.randomUUID().toString();
+
+	private final BitSet seen = new BitSet();
+
+	/** Sequence numbers from here on are measured. */
+	volatile long measureFrom = Long.MAX_VALUE;
+
+	/** Whether to reconnect (and resume, where the protocol can) when the connection ends. */
+	volatile boolean reconnect;
+
+	volatile boolean anyReceived;
+
+	/** Whether this subscriber is one that stops reading for a while (scenario D). */
+	volatile boolean slow;
+
+	volatile long received;
+
+	volatile long duplicates;
+
+	volatile long lastReceiptNanos;
+
+	private volatile long lastCursor = -1;
+
+	private volatile String epoch;
+
+	private volatile Connection connection;
+
+	private volatile boolean stopped;
+
+	Subscriber(int index, Target target, HttpClient http, String uri, Metrics metrics) {
+		this.index = index;
+		this.target = target;
+		this.http = http;
+		this.uri = uri;
+		this.metrics = metrics;
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	/**
+	 * Open the connection and speak the protocol's opening.
+	 * @return completes when the subscriber is subscribed (as far as the protocol tells)
+	 */
+	Mono<Void> connect() {
+		Sinks.One<Void> ready = Sinks.one();
+		Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
+		open(out);
+		this.http.websocket(reactor.netty.http.client.WebsocketClientSpec.builder()
+			.maxFramePayloadLength(1 << 20)
+			.build())
+			.uri(this.uri)
+			.handle((in, outbound) -> {
+				in.withConnection((c) -> this.connection = c);
+				int[] closeCode = { 1006 };
+				in.receiveCloseStatus().subscribe((status) -> closeCode[0] = status.code());
+				if (this.target == Target.RAW) {
+					ready.tryEmitEmpty();
+				}
+				Mono<Void> receive = in.aggregateFrames(1 << 20)
+					.receiveFrames()
+					.doOnNext((frame) -> onFrame(frame, out, ready))
+					.then();
+				Mono<Void> send = outbound.sendString(out.asFlux()).then();
+				return Mono.when(receive.doFinally((s) -> out.tryEmitComplete()), send)
+					.onErrorResume((ex) -> Mono.empty())
+					.doFinally((signal) -> onClosed(closeCode[0]));
+			})
+			.subscribe(null, (ex) -> {
+				ready.tryEmitError(ex);
+				onClosed(-1);
+			}, () -> ready.tryEmitEmpty());
+		return ready.asMono();
+	}
+
+	/**
+	 * Open a Server-Sent Events stream (PROTOCOL.md §11), resuming with {@code Last-Event-ID}.
+	 * @return completes when the stream delivered {@code auth_ok}
+	 */
+	Mono<Void> connectSse() {
+		Sinks.One<Void> ready = Sinks.one();
+		StringBuilder pending = new StringBuilder();
+		String lastId = this.lastEventId;
+		this.http.headers((headers) -> {
+			headers.set("Accept", "text/event-stream");
+			if (lastId != null) {
+				headers.set("Last-Event-ID", lastId);
+			}
+		})
+			.doOnConnected((c) -> this.connection = c)
+			.get()
+			.uri(this.uri + "?channels=bench&client_id=" + this.clientId)
+			.responseContent()
+			.asString(StandardCharsets.UTF_8)
+			.doOnNext((chunk) -> {
+				pending.append(chunk);
+				int end;
+				while ((end = pending.indexOf("\n\n")) >= 0) {
+					String event = pending.substring(0, end);
+					pending.delete(0, end + 2);
+					onSseEvent(event, ready);
+				}
+			})
+			.subscribe(null, (ex) -> {
+				ready.tryEmitError(ex);
+				onClosed(-1);
+			}, () -> {
+				ready.tryEmitEmpty();
+				onClosed(1006);
+			});
+		return ready.asMono();
+	}
+
+	private volatile String lastEventId;
+
+	private void onSseEvent(String event, Sinks.One<Void> ready) {
+		String name = null;
+		String data = null;
+		for (String line : event.split("\n")) {
+			if (line.startsWith("id:")) {
+				this.lastEventId = line.substring(3).trim();
+			}
+			else if (line.startsWith("event:")) {
+				name = line.substring(6).trim();
+			}
+			else if (line.startsWith("data:")) {
+				data = line.substring(5).trim();
+			}
+		}
+		if (data == null) {
+			return;
+		}
+		if ("system".equals(name)) {
+			onPushwireOp(data, null, ready);
+			return;
+		}
+		ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8));
+		long cursor = Bytes.longAfter(buf, Bytes.CURSOR);
+		if (cursor <= this.lastCursor) {
+			this.duplicates++;
+			return;
+		}
+		this.lastCursor = cursor;
+		onPayload(buf);
+	}
+
+	private void open(Sinks.Many<String> out) {
+		switch (this.target) {
+			case PUSHWIRE -> out.tryEmitNext(authMessage());
+			case STOMP -> out.tryEmitNext("CONNECT\naccept-version:1.2\nhost:127.0.0.1\nheart-beat:0,0\n\n\u0000");
+			default -> {
+			}
+		}
+	}
+
+	private String authMessage() {
+		StringBuilder auth = new StringBuilder(200).append("{\"type\":\"auth\",\"client_id\":\"")
+			.append(this.clientId)
+			.append("\",\"capabilities\":[\"bench\"]");
+		long cursor = this.lastCursor;
+		String epoch = this.epoch;
+		if (cursor >= 0 && epoch != null) {
+			auth.append(",\"resume_cursors\":{\"bench\":").append(cursor).append("},\"resume_epochs\":{\"bench\":\"")
+				.append(epoch).append("\"}");
+		}
+		return auth.append('}').toString();
+	}
+
+	private void onFrame(WebSocketFrame frame, Sinks.Many<String> out, Sinks.One<Void> ready) {
+		if (!(frame instanceof TextWebSocketFrame)) {
+			return;
+		}
+		ByteBuf buf = frame.content();
+		switch (this.target) {
+			case PUSHWIRE -> {
+				if (Bytes.startsWith(buf, OP)) {
+					onPushwireOp(buf.toString(StandardCharsets.UTF_8), out, ready);
+				}
+				else {
+					long cursor = Bytes.longAfter(buf, Bytes.CURSOR);
+					if (cursor <= this.lastCursor) {
+						this.duplicates++;
+						return;
+					}
+					this.lastCursor = cursor;
+					onPayload(buf);
+				}
+			}
+			case STOMP -> {
+				byte first = buf.getByte(buf.readerIndex());
+				if (first == 'M') {
+					onPayload(buf);
+				}
+				else if (first == 'C') {
+					out.tryEmitNext("SUBSCRIBE\nid:sub-0\ndestination:/topic/bench\n\n\u0000");
+					ready.tryEmitEmpty();
+				}
+				else if (first == 'E') {
+					this.metrics.errors.increment();
+				}
+			}
+			default -> onPayload(buf);
+		}
+	}
+
+	private void onPushwireOp(String op, Sinks.Many<String> out, Sinks.One<Void> ready) {
+		String type = Bytes.stringAfter(op, "\"type\":");
+		if ("ping".equals(type) && out != null) {
+			out.tryEmitNext(PONG);
+		}
+		else if ("auth_ok".equals(type)) {
+			int epochs = op.indexOf("\"epochs\"");
+			this.epoch = (epochs < 0) ? null : Bytes.stringAfter(op.substring(epochs), "\"bench\":");
+			int cursors = op.indexOf("\"resume_cursors\"");
+			if (cursors >= 0) {
+				this.lastCursor = Bytes.longAfter(op.substring(cursors), "\"bench\":");
+			}
+			ready.tryEmitEmpty();
+		}
+		else if ("resume_required".equals(type)) {
+			this.metrics.resumeRequired.increment();
+		}
+		else if ("goodbye".equals(type)) {
+			String reason = Bytes.stringAfter(op, "\"reason\":");
+			this.metrics.goodbyes.computeIfAbsent(String.valueOf(reason), (r) -> new java.util.concurrent.atomic.LongAdder())
+				.increment();
+		}
+		else if ("error".equals(type)) {
+			this.metrics.errors.increment();
+		}
+	}
+
+	private void onPayload(ByteBuf buf) {
+		long seq = Bytes.longAfter(buf, Bytes.SEQ);
+		long sent = Bytes.longAfter(buf, Bytes.T);
+		long now = BenchPayload.epochMicros();
+		this.anyReceived = true;
+		this.lastReceiptNanos = System.nanoTime();
+		long from = this.measureFrom;
+		if (seq < from) {
+			return;
+		}
+		int slot = (int) (seq - from);
+		synchronized (this) {
+			if (this.seen.get(slot)) {
+				this.duplicates++;
+				return;
+			}
+			this.seen.set(slot);
+			this.received++;
+		}
+		this.metrics.recordLatency(now - sent);
+	}
+
+	private void onClosed(int code) {
+		if (!this.stopped) {
+			(this.slow ? this.metrics.slowCloseCodes : this.metrics.closeCodes)
+				.computeIfAbsent(code, (c) -> new java.util.concurrent.atomic.LongAdder())
+				.increment();
+		}
+		if (code == 4008) {
+			this.metrics.closes4008.increment();
+		}
+		else if (!this.stopped) {
+			this.metrics.closesOther.increment();
+		}
+		if (this.reconnect && !this.stopped) {
+			this.metrics.reconnects.increment();
+			long delay = 50 + ThreadLocalRandom.current().nextLong(200);
+			Schedulers.parallel().schedule(() -> {
+				if (!this.stopped) {
+					Mono<Void> again = (this.target == Target.SSE) ? connectSse() : connect();
+					again.subscribe(null, (ex) -> this.metrics.connectFailures.increment());
+				}
+			}, delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Count distinct measured messages below a bound. */
+	synchronized int distinctBelow(int count) {
+		return this.seen.get(0, count).cardinality();
+	}
+
+	/** Stop reading for a while: the server sees a slow consumer. */
+	void pauseReading(Duration pause) {
+		Connection c = this.connection;
+		if (c == null) {
+			return;
+		}
+		c.channel().config().setAutoRead(false);
+		Schedulers.parallel().schedule(() -> {
+			Connection current = this.connection;
+			if (current != null) {
+				current.channel().config().setAutoRead(true);
+				current.channel().read();
+			}
+		}, pause.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** Drop the TCP connection without a close handshake; reconnects if {@link #reconnect} is set. */
+	void drop() {
+		Connection c = this.connection;
+		if (c != null) {
+			c.dispose();
+		}
+	}
+
+	/** Close for good. */
+	void stop() {
+		this.stopped = true;
+		this.reconnect = false;
+		Connection c = this.connection;
+		if (c != null) {
+			c.dispose();
+		}
+	}
+
+	String clientId() {
+		return this.clientId;
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.pushwire.bench.load;
+
+/**
+ * The servers the load generator talks to, with their subscriber path and default port.
+ */
+enum Target {
+
+	/** pushwire over WebSocket. */
+	PUSHWIRE("/rps", 8081),
+
+	/** Spring's STOMP simple broker on Tomcat. */
+	STOMP("/stomp", 8082),
+
+	/** The bare Reactor Netty broadcast. */
+	RAW("/ws", 8083),
+
+	/** pushwire over Server-Sent Events. */
+	SSE("/rps/sse", 8081);
+
+	private final String path;
+
+	private final int defaultPort;
+
+	Target(String path, int defaultPort) {
+		this.path = path;
+		this.defaultPort = defaultPort;
+	}
+
+	String path() {
+		return this.path;
+	}
+
+	int defaultPort() {
+		return this.defaultPort;
+	}
+
+	/** Whether the protocol can resume after a disconnect without losing frames. */
+	boolean resumes() {
+		return this == PUSHWIRE || this == SSE;
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.pushwire.bench.pushwire;
+
+import io.pushwire.bench.common.BenchPublisher;
+import io.pushwire.bench.common.HeapProbe;
+import io.pushwire.server.PushServer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+/**
+ * The benchmarked application: WebFlux with the pushwire starter and one channel kind, {@code bench}
+ * (see {@code application.yml}). {@code POST /bench/publish?from=&count=&rate=} publishes numbered
+ * payloads to the channel {@code bench} through {@link PushServer#publish}; {@code GET /bench/stats}
+ * reports heap and collector figures.
+ */
+@SpringBootApplication
+public class PushwireBenchServer {
+
+	static final String CHANNEL = "bench";
+
+	public static void main(String[] args) {
+		SpringApplication.run(PushwireBenchServer.class, args);
+	}
+
+	@Bean
+	BenchPublisher benchPublisher(PushServer pushServer) {
+		// publish() stores and fans out when subscribed; errors would only mean a misconfigured kind.
+		return new BenchPublisher((payload) -> pushServer.publish(CHANNEL, payload).subscribe());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> benchRoutes(BenchPublisher publisher) {
+		return route().POST("/bench/publish", (request) -> publish(request, publisher))
+			.GET("/bench/stats", (request) -> stats(request))
+			.build();
+	}
+
+	private static Mono<ServerResponse> publish(ServerRequest request, BenchPublisher publisher) {
+		long from = Long.parseLong(request.queryParam("from").orElse("0"));
+		int count = Integer.parseInt(request.queryParam("count").orElse("1"));
+		double rate = Double.parseDouble(request.queryParam("rate").orElse("0"));
+		double maxSeconds = Double.parseDouble(request.queryParam("max-seconds").orElse("0"));
+		return Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds))
+			.flatMap((summary) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(summary));
+	}
+
+	private static Mono<ServerResponse> stats(ServerRequest request) {
+		boolean gc = Boolean.parseBoolean(request.queryParam("gc").orElse("false"));
+		return Mono.fromCallable(() -> HeapProbe.stats(gc))
+			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+			.flatMap((json) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+	}
+
+
+}

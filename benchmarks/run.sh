@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs one scenario of issue #5 against pushwire, the STOMP simple broker and the raw Reactor Netty
+# server, alternating the servers in each round, then prints medians and ratios.
+#
+#   benchmarks/run.sh SCENARIO [ROUNDS] [-- extra load generator arguments]
+#   e.g. benchmarks/run.sh A 3          benchmarks/run.sh C 1 -- --connections 5000
+#
+# Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
+# PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
+# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB").
+set -euo pipefail
+
+SCENARIO=${1:?scenario A..F}
+ROUNDS=${2:-3}
+shift $(( $# >= 2 ? 2 : $# ))
+[[ "${1:-}" == "--" ]] && shift
+EXTRA=("$@")
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/benchmarks"
+if [[ "$SCENARIO" == "F" ]]; then DEFAULT_TARGETS="sse"; else DEFAULT_TARGETS="pushwire stomp raw"; fi
+read -r -a TARGETS <<< "${TARGETS:-$DEFAULT_TARGETS}"
+OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
+mkdir -p "$OUT"
+
+# The same flags for every server.
+SERVER_JVM=(-Xms512m -Xmx2g -XX:+UseG1GC)
+LOADGEN_JVM=(-Xms1g -Xmx4g -XX:+UseG1GC)
+
+ulimit -n 20000 || ulimit -n "$(ulimit -Hn)"
+
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package -pl benchmarks/loadgen,benchmarks/pushwire-server,benchmarks/stomp-server,benchmarks/raw-server -am)
+fi
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "server jvm: ${SERVER_JVM[*]}"
+  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
+} | tee "$OUT/machine.txt"
+
+server_jar() {
+  case "$1" in
+    pushwire|sse) echo "$BENCH/pushwire-server/target/pushwire-bench-server.jar" ;;
+    stomp) echo "$BENCH/stomp-server/target/stomp-bench-server.jar" ;;
+    raw) echo "$BENCH/raw-server/target/raw-bench-server.jar" ;;
+  esac
+}
+
+server_port() {
+  case "$1" in
+    pushwire|sse) echo 8081 ;;
+    stomp) echo 8082 ;;
+    raw) echo 8083 ;;
+  esac
+}
+
+SERVER_PID=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+trap stop_server EXIT
+
+for round in $(seq 1 "$ROUNDS"); do
+  # Rotate the order each round so that no server always runs first (or last) on a warm machine.
+  n=${#TARGETS[@]}
+  for i in $(seq 0 $((n - 1))); do
+    target=${TARGETS[$(( (i + round - 1) % n ))]}
+    port=$(server_port "$target")
+    jfr=()
+    if [[ "${PROFILE:-0}" == "1" ]]; then
+      # JDK's "profile" settings (Java samples every 10 ms), with per-thread CPU load every second.
+      if [[ ! -f "$OUT/bench.jfc" ]]; then
+        java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.home/ {print $2}')
+        sed '/name="jdk.ThreadCPULoad"/,/<\/event>/ s|<setting name="period">10 s</setting>|<setting name="period">1 s</setting>|' \
+          "$java_home/lib/jfr/profile.jfc" > "$OUT/bench.jfc"
+      fi
+      jfr=(-XX:StartFlightRecording=settings="$OUT/bench.jfc",filename="$OUT/$target-round$round.jfr",dumponexit=true)
+    fi
+    java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" $( [[ $target == raw ]] && echo "$port" ) ${SERVER_ARGS:-} \
+      > "$OUT/$target-round$round-server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+      curl -sf "http://127.0.0.1:$port/bench/stats" > /dev/null 2>&1 && break
+      sleep 0.2
+    done
+    echo "== round $round: $target (pid $SERVER_PID)"
+    timeout 600 java "${LOADGEN_JVM[@]}" -jar "$BENCH/loadgen/target/loadgen.jar" \
+      --target "$target" --scenario "$SCENARIO" --port "$port" --pid "$SERVER_PID" --round "$round" \
+      --out "$OUT/$target-round$round.properties" "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
+      || echo "load generator failed for $target round $round (exit $?)" | tee -a "$OUT/failures.txt"
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "server $target died during round $round" | tee -a "$OUT/failures.txt"
+    fi
+    stop_server
+    sleep 1
+  done
+done
+
+java -jar "$BENCH/loadgen/target/loadgen.jar" summary "$OUT" | tee "$OUT/summary.md"
+echo "results in $OUT"

@@ -105,9 +105,9 @@ public class PushwireServerProperties {
 	private int subscriberBuffer = 10_000;
 
 	/**
-	 * Origins allowed to open the WebSocket (and, later, to call the HTTP endpoints), such as
-	 * https://app.example.com; "*" allows any. Empty: same origin only. Requests without an Origin
-	 * header (not from a browser) are not refused for it.
+	 * Origins allowed to open the WebSocket and to call the SSE and HTTP endpoints (CORS), such as
+	 * https://app.example.com; "*" allows any (without credentials). Empty: same origin only.
+	 * Requests without an Origin header (not from a browser) are not refused for it.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 

@@ -64,6 +64,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile @Nullable Disposable abortTimer;
 
+	private volatile boolean ended;
+
 	private final io.pushwire.server.TokenBucket inbound;
 
 	private int refusedInARow;
@@ -525,15 +527,21 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			this.closeReason = reason;
 		}
 		this.engine.heartbeats().unregister(this);
+		// Armed before the goodbye is queued: the transport may end at once, and a timer armed after
+		// that would drop whatever the underlying connection serves next (a kept-alive HTTP connection).
+		this.abortTimer = Schedulers.parallel().schedule(() -> {
+			if (!this.ended) {
+				this.transport.abort(reason);
+			}
+		}, ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
 		this.queue.finish(this.engine.codec().encodeToUtf8(SystemOp.Goodbye.of(reason)));
-		this.abortTimer = Schedulers.parallel()
-			.schedule(() -> this.transport.abort(reason), ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
 	 * Release everything once the transport ended: subscriptions, heartbeat, the session's connection.
 	 */
 	public void terminated() {
+		this.ended = true;
 		synchronized (this) {
 			if (this.closeReason == null) {
 				this.closeReason = CloseReason.NORMAL;

@@ -36,7 +36,13 @@ final class SecurityTestSupport {
 	}
 
 	static WebClient client(int port) {
-		return WebClient.builder().baseUrl("http://localhost:" + port).build();
+		// A new connection per request: streams these tests cancel midway never leave a connection
+		// behind in a pool for the next request to pick up.
+		return WebClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+					reactor.netty.http.client.HttpClient.newConnection()))
+			.build();
 	}
 
 	/** Open an SSE stream, expect its first event to be auth_ok, and close it. */

@@ -21,8 +21,6 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
-import org.springframework.security.core.userdetails.User;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Mono;
@@ -219,7 +217,7 @@ class FormLoginIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(SecurityTestSupport.Channels.class)
+	@Import({ SecurityTestSupport.Channels.class, SecurityTestSupport.Users.class })
 	static class FormLoginApplication {
 
 		@Bean
@@ -228,13 +226,6 @@ class FormLoginIntegrationTests {
 			http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated());
 			http.formLogin(Customizer.withDefaults());
 			return http.build();
-		}
-
-		@Bean
-		MapReactiveUserDetailsService userDetailsService() {
-			return new MapReactiveUserDetailsService(
-					User.withUsername("alice").password("{noop}alice-pass").roles("USER").build(),
-					User.withUsername("bob").password("{noop}bob-pass").roles("USER").build());
 		}
 
 	}

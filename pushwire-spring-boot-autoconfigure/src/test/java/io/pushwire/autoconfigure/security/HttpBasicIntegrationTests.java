@@ -18,8 +18,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
-import org.springframework.security.core.userdetails.User;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import tools.jackson.databind.JsonNode;
 
@@ -142,7 +140,7 @@ class HttpBasicIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(SecurityTestSupport.Channels.class)
+	@Import({ SecurityTestSupport.Channels.class, SecurityTestSupport.Users.class })
 	static class HttpBasicApplication {
 
 		@Bean
@@ -151,13 +149,6 @@ class HttpBasicIntegrationTests {
 			http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated());
 			http.httpBasic(Customizer.withDefaults());
 			return http.build();
-		}
-
-		@Bean
-		MapReactiveUserDetailsService userDetailsService() {
-			return new MapReactiveUserDetailsService(
-					User.withUsername("alice").password("{noop}alice-pass").roles("USER").build(),
-					User.withUsername("bob").password("{noop}bob-pass").roles("USER").build());
 		}
 
 	}

@@ -16,6 +16,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -110,6 +112,19 @@ final class SecurityTestSupport {
 	static Consumer<HttpHeaders> none() {
 		return (headers) -> {
 		};
+	}
+
+	/** The users of the test applications: alice and bob. */
+	@Configuration(proxyBeanMethods = false)
+	static class Users {
+
+		@Bean
+		MapReactiveUserDetailsService userDetailsService() {
+			return new MapReactiveUserDetailsService(
+					User.withUsername("alice").password("{noop}alice-pass").roles("USER").build(),
+					User.withUsername("bob").password("{noop}bob-pass").roles("USER").build());
+		}
+
 	}
 
 	/** The handlers of the test applications. */

@@ -28,6 +28,7 @@ import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
 import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.springframework.beans.factory.ObjectProvider;
@@ -115,6 +116,7 @@ public final class PushwireServerAutoConfiguration {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
 					properties.getSessionTtl(), properties.getMaxQueuedBytes().toBytes(), properties.getWriteTimeout(),
+					properties.getSocketSendBuffer().toBytes(),
 					properties.getMaxSubscriptions(), properties.getSubscriberBuffer(), properties.isAllowAnonymous(),
 					PushServerSettings.BASE_FEATURES);
 		}
@@ -210,7 +212,8 @@ public final class PushwireServerAutoConfiguration {
 		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
-		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(new HandshakeWebSocketService(strategy),
+		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
+				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
 				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
 				properties.getAllowedOrigins(), engine::admitNewConnection);
 		Map<String, Object> routes = new LinkedHashMap<>();

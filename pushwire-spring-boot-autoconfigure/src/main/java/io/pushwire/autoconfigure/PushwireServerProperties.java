@@ -65,6 +65,13 @@ public class PushwireServerProperties {
 	private Duration writeTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Kernel send buffer (SO_SNDBUF) of each WebSocket and SSE connection's socket; 0 keeps the
+	 * system's auto-tuning. Bytes a client has not read wait here outside max-queued-bytes, so a small
+	 * buffer lets the queue bound and the slow-consumer policy see a lagging client sooner.
+	 */
+	private DataSize socketSendBuffer = DataSize.ofKilobytes(256);
+
+	/**
 	 * Most channels one connection may subscribe to.
 	 */
 	private int maxSubscriptions = 256;
@@ -202,6 +209,14 @@ public class PushwireServerProperties {
 
 	public void setWriteTimeout(Duration writeTimeout) {
 		this.writeTimeout = writeTimeout;
+	}
+
+	public DataSize getSocketSendBuffer() {
+		return this.socketSendBuffer;
+	}
+
+	public void setSocketSendBuffer(DataSize socketSendBuffer) {
+		this.socketSendBuffer = socketSendBuffer;
 	}
 
 	public int getMaxSubscriptions() {

@@ -13,14 +13,20 @@ import java.util.List;
  * @param sessionTtl how long a session outlives its connection
  * @param maxQueuedBytes bound of each connection's outbound queue
  * @param writeTimeout a queue that has not moved for this long counts as full
+ * @param socketSendBuffer the kernel send buffer of each push connection's socket in bytes, 0 for the
+ * system's (auto-tuned) default
  * @param maxSubscriptions most channels per connection
  * @param subscriberBuffer most frames a server-side subscriber may leave waiting
  * @param allowAnonymous whether clients without credentials are admitted
  * @param features the features listed in {@code auth_ok}
  */
 public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Duration handshakeTimeout,
-		long maxMessageSize, Duration sessionTtl, long maxQueuedBytes, Duration writeTimeout, int maxSubscriptions,
+		long maxMessageSize, Duration sessionTtl, long maxQueuedBytes, Duration writeTimeout, long socketSendBuffer,
+		int maxSubscriptions,
 		int subscriberBuffer, boolean allowAnonymous, List<String> features) {
+
+	/** The default {@code socket-send-buffer}: 256 KB. */
+	public static final long DEFAULT_SOCKET_SEND_BUFFER = 256 * 1024;
 
 	/** The features this server supports in every configuration. */
 	public static final List<String> BASE_FEATURES = List.of("resume", "acks", "priority");
@@ -41,6 +47,10 @@ public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Du
 			throw new IllegalArgumentException(
 					"pushwire.server.max-queued-bytes must be at least pushwire.server.max-message-size");
 		}
+		if (socketSendBuffer < 0 || socketSendBuffer > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException(
+					"pushwire.server.socket-send-buffer must be 0 (the system's default) or a size up to 2GB");
+		}
 		if (maxSubscriptions < 1) {
 			throw new IllegalArgumentException("pushwire.server.max-subscriptions must be at least 1");
 		}
@@ -56,7 +66,7 @@ public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Du
 	 */
 	public static PushServerSettings defaults() {
 		return new PushServerSettings(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10),
-				64 * 1024, Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), 256, 10_000, false,
+				64 * 1024, Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), DEFAULT_SOCKET_SEND_BUFFER, 256, 10_000, false,
 				BASE_FEATURES);
 	}
 

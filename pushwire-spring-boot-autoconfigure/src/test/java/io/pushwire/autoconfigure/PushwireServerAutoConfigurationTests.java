@@ -111,11 +111,12 @@ class PushwireServerAutoConfigurationTests {
 			.withPropertyValues("pushwire.server.heartbeat=5s", "pushwire.server.heartbeat-grace=2s",
 					"pushwire.server.handshake-timeout=3s", "pushwire.server.max-message-size=8KB",
 					"pushwire.server.session-ttl=1m", "pushwire.server.max-queued-bytes=256KB",
-					"pushwire.server.write-timeout=7s", "pushwire.server.max-subscriptions=12",
+					"pushwire.server.write-timeout=7s", "pushwire.server.socket-send-buffer=64KB",
+					"pushwire.server.max-subscriptions=12",
 					"pushwire.server.subscriber-buffer=34", "pushwire.server.allow-anonymous=true")
 			.run((context) -> assertThat(context.getBean(PushServerSettings.class))
 				.isEqualTo(new PushServerSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3),
-						8 * 1024, Duration.ofMinutes(1), 256 * 1024, Duration.ofSeconds(7), 12, 34, true,
+						8 * 1024, Duration.ofMinutes(1), 256 * 1024, Duration.ofSeconds(7), 64 * 1024, 12, 34, true,
 						PushServerSettings.BASE_FEATURES)));
 	}
 
@@ -473,7 +474,7 @@ class PushwireServerAutoConfigurationTests {
 		@Bean
 		PushServerSettings userPushServerSettings() {
 			return new PushServerSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024,
-					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 1, 1, true, PushServerSettings.BASE_FEATURES);
+					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 0, 1, 1, true, PushServerSettings.BASE_FEATURES);
 		}
 
 	}

@@ -137,6 +137,22 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		return this.queue.deliveries();
 	}
 
+	/**
+	 * Write to a transport directly rather than through {@link #deliveries()}: the queue writes
+	 * batches while the transport is ready and is resumed with {@link #resumeWriting()}.
+	 * @param writer the transport's writer
+	 */
+	public void writeTo(OutboundQueue.Writer writer) {
+		this.queue.writeTo(writer);
+	}
+
+	/**
+	 * The transport given to {@link #writeTo} is ready again (its socket drained).
+	 */
+	public void resumeWriting() {
+		this.queue.resume();
+	}
+
 	OutboundQueue queue() {
 		return this.queue;
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.Priority;
 import io.pushwire.server.stream.StoredFrame;
@@ -52,7 +53,9 @@ public final class OutboundQueue {
 
 	private volatile long lastProgressNanos;
 
-	private volatile @Nullable FluxSink<Delivery> sink;
+	private volatile @Nullable Writer writer;
+
+	private boolean completed;
 
 	private volatile @Nullable Executor drainExecutor;
 
@@ -60,6 +63,37 @@ public final class OutboundQueue {
 
 	/** Items (messages and replays) in all lanes. */
 	private int items;
+
+	/**
+	 * Where the queue writes: a transport that takes messages while it is {@link #ready()}. The queue
+	 * writes a batch, then {@link #flush()}es; the transport calls {@link OutboundQueue#resume()}
+	 * when it becomes ready again. Called by one thread at a time.
+	 */
+	public interface Writer {
+
+		/**
+		 * Whether the transport takes another message now.
+		 * @return {@code true} to write
+		 */
+		boolean ready();
+
+		/**
+		 * Write one message (buffered until {@link #flush()}).
+		 * @param delivery the message
+		 */
+		void write(Delivery delivery);
+
+		/**
+		 * The end of a batch of writes.
+		 */
+		void flush();
+
+		/**
+		 * Everything was written (the last message included, if any); called once.
+		 */
+		void complete();
+
+	}
 
 	/**
 	 * Told when the queue fills up.
@@ -122,10 +156,26 @@ public final class OutboundQueue {
 	 */
 	public Flux<Delivery> deliveries() {
 		return Flux.create((emitter) -> {
-			this.sink = emitter;
+			writeTo(new SinkWriter(emitter));
 			emitter.onRequest((n) -> drain());
-			drain();
 		}, FluxSink.OverflowStrategy.ERROR);
+	}
+
+	/**
+	 * Write to a transport directly; set once, instead of subscribing to {@link #deliveries()}.
+	 * @param target the transport
+	 */
+	public void writeTo(Writer target) {
+		this.writer = target;
+		// On the drain executor like every later drain, so that no two threads ever write.
+		scheduleDrain();
+	}
+
+	/**
+	 * The transport is ready again: write what is queued.
+	 */
+	public void resume() {
+		scheduleDrain();
 	}
 
 	/**
@@ -307,7 +357,7 @@ public final class OutboundQueue {
 
 	private void scheduleDrain() {
 		Executor executor = this.drainExecutor;
-		if (executor == null) {
+		if (executor == null || (executor instanceof EventExecutor loop && loop.inEventLoop())) {
 			drain();
 		}
 		else if (this.drainScheduled.compareAndSet(false, true)) {
@@ -345,46 +395,73 @@ public final class OutboundQueue {
 	}
 
 	private void drain() {
-		FluxSink<Delivery> emitter = this.sink;
-		if (emitter == null || this.wip.getAndIncrement() != 0) {
+		Writer target = this.writer;
+		if (target == null || this.wip.getAndIncrement() != 0) {
 			return;
 		}
 		int missed = 1;
 		do {
-			boolean emitted = false;
-			while (emitter.requestedFromDownstream() > 0 && !emitter.isCancelled()) {
+			boolean written = false;
+			while (target.ready()) {
 				Delivery next = poll();
 				if (next == null) {
 					break;
 				}
-				emitted = true;
-				emitter.next(next);
+				written = true;
+				target.write(next);
 			}
-			if (emitted) {
+			if (written) {
 				this.lastProgressNanos = this.nanoTime.getAsLong();
 			}
 			byte[] last = null;
 			boolean complete = false;
 			synchronized (this) {
-				if (this.finished && isEmpty()) {
-					if (this.farewell != null) {
-						if (emitter.requestedFromDownstream() > 0) {
-							last = this.farewell;
-							this.farewell = null;
-						}
+				if (this.finished && isEmpty() && !this.completed) {
+					if (this.farewell != null && target.ready()) {
+						last = this.farewell;
+						this.farewell = null;
 					}
 					complete = this.farewell == null;
+					this.completed = complete;
 				}
 			}
 			if (last != null) {
-				emitter.next(new Delivery(last, null, true));
+				written = true;
+				target.write(new Delivery(last, null, true));
+			}
+			if (written) {
+				target.flush();
 			}
 			if (complete) {
-				emitter.complete();
+				target.complete();
 			}
 			missed = this.wip.addAndGet(-missed);
 		}
 		while (missed != 0);
+	}
+
+	/** The {@link #deliveries()} of a subscriber: ready while it requests. */
+	private record SinkWriter(FluxSink<Delivery> sink) implements Writer {
+
+		@Override
+		public boolean ready() {
+			return this.sink.requestedFromDownstream() > 0 && !this.sink.isCancelled();
+		}
+
+		@Override
+		public void write(Delivery delivery) {
+			this.sink.next(delivery);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void complete() {
+			this.sink.complete();
+		}
+
 	}
 
 	/** Frames to replay, taken one at a time. */

@@ -71,7 +71,8 @@ public final class SseEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.RATE_LIMITED,
 					"Too many new connections on this server; retry with backoff");
 		}
-		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
+		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings,
+				this.engine.settings().socketSendBuffer());
 		ClientConnection connection = new ClientConnection(this.engine, transport);
 		return exchange.getPrincipal()
 			.map(java.util.Optional::of)

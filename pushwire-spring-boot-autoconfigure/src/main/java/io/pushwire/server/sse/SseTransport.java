@@ -11,6 +11,7 @@ import io.pushwire.core.SystemOp;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.connection.SocketOptions;
 import io.pushwire.server.http.HttpSettings;
 import io.pushwire.server.stream.StoredFrame;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -49,7 +50,10 @@ final class SseTransport implements ConnectionTransport {
 	/** Written only by the single writer of the stream. */
 	private final Map<String, ResumeToken.Position> positions = new LinkedHashMap<>();
 
-	SseTransport(ServerWebExchange exchange, JsonMapper mapper, HttpSettings settings) {
+	private final long sendBuffer;
+
+	SseTransport(ServerWebExchange exchange, JsonMapper mapper, HttpSettings settings, long sendBuffer) {
+		this.sendBuffer = sendBuffer;
 		this.exchange = exchange;
 		this.settings = settings;
 	}
@@ -61,6 +65,7 @@ final class SseTransport implements ConnectionTransport {
 		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
 		if (nativeResponse instanceof Connection netty) {
 			connection.drainOn(netty.channel().eventLoop());
+			SocketOptions.sendBuffer(netty.channel(), this.sendBuffer);
 		}
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
 		response.getHeaders().setCacheControl("no-cache");

@@ -15,6 +15,7 @@ import io.pushwire.server.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.connection.SocketOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private final byte[] ping;
 
+	private final @Nullable Connection netty;
+
 	private volatile boolean authReceived;
 
 	private volatile @Nullable Disposable handshakeTimer;
@@ -73,9 +76,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		this.session = session;
 		this.connection = new ClientConnection(engine, this);
 		this.ping = engine.codec().encodeToUtf8(new SystemOp.Ping());
-		Connection netty = nettyConnection(session);
-		if (netty != null) {
-			this.connection.drainOn(netty.channel().eventLoop());
+		this.netty = nettyConnection(session);
+		if (this.netty != null) {
+			this.connection.drainOn(this.netty.channel().eventLoop());
+			SocketOptions.sendBuffer(this.netty.channel(), engine.settings().socketSendBuffer());
 		}
 	}
 
@@ -98,6 +102,11 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 					logger.debug("WebSocket message over the frame limit", ex);
 					this.connection.close(CloseReason.TOO_LARGE);
 				}
+				else if (ex instanceof java.io.IOException) {
+					// The peer reset the connection, or a write to it failed: nothing to report.
+					logger.debug("WebSocket connection failed", ex);
+					this.connection.close(CloseReason.POLICY);
+				}
 				else {
 					logger.error("WebSocket inbound failed", ex);
 					this.connection.close(CloseReason.POLICY);
@@ -105,9 +114,20 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				return Mono.empty();
 			})
 			.then();
-		Mono<Void> outbound = this.session.send(this.connection.deliveries().map(this::toMessage))
-			.onErrorResume((ex) -> Mono.empty())
-			.then(Mono.defer(() -> this.session.close(closeStatus())));
+		Mono<Void> written;
+		if (this.netty != null) {
+			// On Reactor Netty the queue writes frames to the channel itself, a batch per drain, and
+			// stops while the channel is not writable: no per-message operators between queue and socket.
+			ChannelWriter writer = new ChannelWriter(this.netty.channel(), this.connection);
+			this.netty.addHandlerLast(ChannelWriter.HANDLER_NAME, writer);
+			this.connection.writeTo(writer);
+			written = writer.done();
+		}
+		else {
+			written = this.session.send(this.connection.deliveries().map(this::toMessage))
+				.onErrorResume((ex) -> Mono.empty());
+		}
+		Mono<Void> outbound = written.then(Mono.defer(() -> this.session.close(closeStatus())));
 		return Mono.when(inbound.doFinally((signal) -> this.connection.terminated()), outbound)
 			.doFinally((signal) -> {
 				disposeHandshakeTimer();
@@ -172,7 +192,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				.getPrincipal()
 				.map(java.util.Optional::of)
 				.defaultIfEmpty(java.util.Optional.empty())
-				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))));
+				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))))
+				// The inbound's concatMap keeps its last inner subscription until the next message: an
+				// idle connection would keep the auth message, its request and the handshake's operators.
+				.onTerminateDetach();
 		}
 		if (!this.connection.isAuthenticated()) {
 			// The handshake failed and the connection is closing.
@@ -257,7 +280,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	@Override
 	public void abort(CloseReason reason) {
-		Connection nettyConnection = nettyConnection(this.session);
+		Connection nettyConnection = this.netty;
 		if (nettyConnection != null) {
 			nettyConnection.dispose();
 		}

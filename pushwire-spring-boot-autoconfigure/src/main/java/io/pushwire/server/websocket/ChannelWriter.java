@@ -1,0 +1,80 @@
+package io.pushwire.server.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.connection.OutboundQueue;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Writes a connection's queue straight to its Netty channel as text frames, on the channel's event
+ * loop: a batch per drain and one flush, and nothing while the channel is not writable. What the
+ * socket has not taken stays in the connection's bounded queue, so the slow-consumer policy applies to
+ * it, and Netty's own buffer holds at most its high water mark. As a pipeline handler it resumes the
+ * queue when the channel becomes writable again.
+ */
+final class ChannelWriter extends ChannelInboundHandlerAdapter implements OutboundQueue.Writer {
+
+	static final String HANDLER_NAME = "pushwire.writer";
+
+	private final Channel channel;
+
+	private final ClientConnection connection;
+
+	private final Sinks.Empty<Void> done = Sinks.empty();
+
+	ChannelWriter(Channel channel, ClientConnection connection) {
+		this.channel = channel;
+		this.connection = connection;
+	}
+
+	/**
+	 * Completes once the queue wrote its last message (or the connection ended).
+	 * @return the completion
+	 */
+	Mono<Void> done() {
+		return this.done.asMono();
+	}
+
+	@Override
+	public boolean ready() {
+		// False as well once the channel is closed (it has no outbound buffer then).
+		return this.channel.isWritable();
+	}
+
+	@Override
+	public void write(Delivery delivery) {
+		// A failed write closes the channel; the void promise reports it to the pipeline, which ends
+		// the inbound side and with it the connection.
+		this.channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(delivery.json())), this.channel.voidPromise());
+	}
+
+	@Override
+	public void flush() {
+		this.channel.flush();
+	}
+
+	@Override
+	public void complete() {
+		this.done.tryEmitEmpty();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		if (ctx.channel().isWritable()) {
+			this.connection.resumeWriting();
+		}
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public boolean isSharable() {
+		return false;
+	}
+
+}

@@ -25,7 +25,14 @@ mkdir -p "$OUT"
 
 # The same flags for every server.
 SERVER_JVM=(-Xms512m -Xmx2g -XX:+UseG1GC)
-LOADGEN_JVM=(-Xms1g -Xmx4g -XX:+UseG1GC)
+LOADGEN_JVM=(-Xms1g -Xmx4g -XX:+UseG1GC ${LOADGEN_JFR:+-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,filename=$LOADGEN_JFR,dumponexit=true})
+
+# D is about the server's bounds: pushwire's per-connection queue is sized so that 2,000 of them fit
+# the heap (2,000 x 256 KB = 512 MB of 2 GB), and its sockets' send buffers are fixed, so that a lagging
+# client is shed with 4008 rather than buffered in the kernel. Set SERVER_ARGS (even empty) to override.
+if [[ "$SCENARIO" == "D" && -z "${SERVER_ARGS+x}" ]]; then
+  SERVER_ARGS="--pushwire.server.max-queued-bytes=256KB --pushwire.server.socket-send-buffer=64KB"
+fi
 
 ulimit -n 20000 || ulimit -n "$(ulimit -Hn)"
 

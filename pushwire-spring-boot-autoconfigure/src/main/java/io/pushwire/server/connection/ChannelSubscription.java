@@ -2,6 +2,7 @@ package io.pushwire.server.connection;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.pushwire.server.ChannelKind;
 import io.pushwire.server.Priority;
@@ -30,6 +31,9 @@ final class ChannelSubscription implements StreamListener {
 
 	private final int maxHeld;
 
+	/** The connection's event loop, fixed for the subscription's life (the stream groups by it). */
+	private final @Nullable Executor executor;
+
 	private @Nullable List<Object> held = new ArrayList<>();
 
 	private @Nullable ResumePlan plan;
@@ -48,6 +52,60 @@ final class ChannelSubscription implements StreamListener {
 		this.channel = channel;
 		this.priority = kind.priority();
 		this.maxHeld = Math.max(MIN_HELD, kind.historySize());
+		this.executor = connection.queue().drainExecutor();
+	}
+
+	@Override
+	public @Nullable Executor executor() {
+		return this.executor;
+	}
+
+	/**
+	 * A batch on the connection's event loop: queued with one lock and written with one flush.
+	 */
+	@Override
+	public void onBatch(List<Object> items) {
+		synchronized (this) {
+			if (this.cancelled) {
+				return;
+			}
+			if (this.held == null) {
+				long last = this.lastCursor;
+				boolean seen = false;
+				for (int i = 0; i < items.size() && !seen; i++) {
+					if (items.get(i) instanceof StoredFrame frame) {
+						seen = frame.cursor() <= last;
+						last = frame.cursor();
+					}
+				}
+				List<Object> fresh = items;
+				if (seen) {
+					// Some already replayed: rare, so the batch is copied only then.
+					fresh = unseen(items);
+				}
+				else {
+					this.lastCursor = last;
+				}
+				this.connection.queue().offerBatch(fresh, this.priority);
+				return;
+			}
+		}
+		// Still held (auth_ok or subscribed not yet queued): one at a time, as when called directly.
+		StreamListener.super.onBatch(items);
+	}
+
+	private List<Object> unseen(List<Object> items) {
+		List<Object> fresh = new ArrayList<>(items.size());
+		for (Object item : items) {
+			if (item instanceof StoredFrame frame) {
+				if (frame.cursor() <= this.lastCursor) {
+					continue;
+				}
+				this.lastCursor = frame.cursor();
+			}
+			fresh.add(item);
+		}
+		return fresh;
 	}
 
 	String channel() {

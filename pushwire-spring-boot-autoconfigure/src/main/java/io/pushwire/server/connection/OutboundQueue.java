@@ -11,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.Priority;
 import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -139,6 +140,14 @@ public final class OutboundQueue {
 		this.pressure = pressure;
 		// Lanes are made on first use: most connections only ever use one or two.
 		this.lanes = new ArrayDeque[1 + Priority.values().length];
+	}
+
+	/**
+	 * The executor drains run on.
+	 * @return the executor, or {@code null} for the offering thread
+	 */
+	public @Nullable Executor drainExecutor() {
+		return this.drainExecutor;
 	}
 
 	/**
@@ -307,6 +316,33 @@ public final class OutboundQueue {
 		return 1 + priority.lane();
 	}
 
+	/**
+	 * Queue frames and transient frames of one kind in its lane, in order, with one lock and one drain.
+	 * @param items {@link StoredFrame}s and {@link StreamListener.Transient}s
+	 * @param priority the kind's priority
+	 * @return {@code false} when (some) refused because the queue is full or finished
+	 */
+	public boolean offerBatch(List<?> items, Priority priority) {
+		int lane = lane(priority);
+		boolean slow = false;
+		boolean full = false;
+		synchronized (this) {
+			if (this.finished) {
+				return false;
+			}
+			for (Object item : items) {
+				StoredFrame frame = (item instanceof StoredFrame stored) ? stored : null;
+				byte[] json = (frame != null) ? frame.json(this.codec) : ((StreamListener.Transient) item).json();
+				if (this.bytes + json.length > this.maxBytes) {
+					full = true;
+					break;
+				}
+				slow |= addCounted(lane, new Delivery(json, frame, false), json.length);
+			}
+		}
+		return signalled(slow, full);
+	}
+
 	private boolean offer(int lane, Delivery delivery, long size) {
 		boolean slow = false;
 		boolean full = false;
@@ -318,17 +354,27 @@ public final class OutboundQueue {
 				full = true;
 			}
 			else {
-				if (isEmpty()) {
-					this.lastProgressNanos = this.nanoTime.getAsLong();
-				}
-				add(lane, delivery);
-				this.bytes += size;
-				if (!this.slowSignalled && this.bytes > this.maxBytes / 2) {
-					this.slowSignalled = true;
-					slow = true;
-				}
+				slow = addCounted(lane, delivery, size);
 			}
 		}
+		return signalled(slow, full);
+	}
+
+	/** Add within the bound (under the lock); {@code true} when the queue just passed half full. */
+	private boolean addCounted(int lane, Delivery delivery, long size) {
+		if (isEmpty()) {
+			this.lastProgressNanos = this.nanoTime.getAsLong();
+		}
+		add(lane, delivery);
+		this.bytes += size;
+		if (!this.slowSignalled && this.bytes > this.maxBytes / 2) {
+			this.slowSignalled = true;
+			return true;
+		}
+		return false;
+	}
+
+	private boolean signalled(boolean slow, boolean full) {
 		if (full) {
 			// Told outside the monitor: the connection reacts by finishing this queue.
 			this.pressure.full();

@@ -7,14 +7,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.pushwire.core.Cursors;
 import io.pushwire.core.ResumeToken;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +21,6 @@ import tools.jackson.databind.JsonNode;
  * makes cursors gapless and replay-then-live free of reordering and duplicates.
  */
 final class InMemoryChannelStream implements ChannelStream {
-
-	private static final Log logger = LogFactory.getLog(InMemoryChannelStream.class);
 
 	private final String channel;
 
@@ -40,7 +34,7 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final ArrayDeque<StoredFrame> window = new ArrayDeque<>();
 
-	private final Set<StreamListener> listeners = ConcurrentHashMap.newKeySet();
+	private final StreamListeners listeners = new StreamListeners();
 
 	private final Supplier<InMemoryChannelStream> successor;
 
@@ -99,15 +93,7 @@ final class InMemoryChannelStream implements ChannelStream {
 			this.window.addLast(frame);
 		}
 		trim(now);
-		for (StreamListener listener : this.listeners) {
-			try {
-				listener.onFrame(frame);
-			}
-			catch (RuntimeException ex) {
-				// One broken listener must not cost the others this frame.
-				logger.error("Stream listener failed on " + frame, ex);
-			}
-		}
+		this.listeners.publish(frame);
 		return frame;
 	}
 
@@ -116,17 +102,7 @@ final class InMemoryChannelStream implements ChannelStream {
 		return Mono.fromSupplier(() -> {
 			synchronized (this) {
 				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
-				int given = 0;
-				for (StreamListener listener : this.listeners) {
-					try {
-						listener.onTransient(this.channel, json);
-						given++;
-					}
-					catch (RuntimeException ex) {
-						logger.error("Stream listener failed on a transient frame of " + this.channel, ex);
-					}
-				}
-				return given;
+				return this.listeners.publishTransient(this.channel, json);
 			}
 		});
 	}

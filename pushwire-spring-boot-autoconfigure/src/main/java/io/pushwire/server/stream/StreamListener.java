@@ -1,10 +1,42 @@
 package io.pushwire.server.stream;
 
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
 /**
- * Receives the frames appended to a channel's stream after it attached, in cursor order. Called
- * while the stream is locked: implementations must return quickly and never block.
+ * Receives the frames appended to a channel's stream after it attached, in cursor order. A listener
+ * without an {@link #executor()} is called while the stream is locked: it must return quickly and
+ * never block. A listener with one is given frames in batches on that executor.
  */
 public interface StreamListener {
+
+	/**
+	 * Where this listener wants its frames: an event loop shared by many listeners (the stream then
+	 * hands that executor one batch for all of them instead of calling each on the publishing thread),
+	 * or {@code null} to be called directly.
+	 * @return the executor or {@code null}
+	 */
+	default @Nullable Executor executor() {
+		return null;
+	}
+
+	/**
+	 * Frames and transient frames in publishing order, on the {@link #executor()}. By default each
+	 * is passed to {@link #onFrame} or {@link #onTransient}.
+	 * @param items {@link StoredFrame}s and {@link Transient}s; shared, never to be modified
+	 */
+	default void onBatch(List<Object> items) {
+		for (Object item : items) {
+			if (item instanceof StoredFrame frame) {
+				onFrame(frame);
+			}
+			else if (item instanceof Transient transientFrame) {
+				onTransient(transientFrame.channel(), transientFrame.json());
+			}
+		}
+	}
 
 	/**
 	 * A frame was appended.
@@ -18,5 +50,14 @@ public interface StreamListener {
 	 * @param json the frame's JSON encoding, shared by every listener
 	 */
 	void onTransient(String channel, byte[] json);
+
+	/**
+	 * A transient frame in a batch.
+	 *
+	 * @param channel the channel
+	 * @param json the frame's JSON encoding
+	 */
+	record Transient(String channel, byte[] json) {
+	}
 
 }

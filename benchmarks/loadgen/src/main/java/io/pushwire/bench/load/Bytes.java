@@ -24,30 +24,65 @@ final class Bytes {
 	}
 
 	/**
-	 * The non-negative integer after a key, or -1 when the key is absent.
+	 * A received message copied once into a reusable array and read left to right: each key is looked
+	 * for after the previous one, so a pushwire frame ({@code cursor}, then the payload's {@code seq} and
+	 * {@code t}) costs one pass, like a bare payload. One reader per thread.
 	 */
-	static long longAfter(ByteBuf buf, byte[] key) {
-		int start = buf.readerIndex();
-		int end = buf.writerIndex() - key.length;
-		outer: for (int i = start; i <= end; i++) {
-			for (int k = 0; k < key.length; k++) {
-				if (buf.getByte(i + k) != key[k]) {
-					continue outer;
-				}
+	static final class Reader {
+
+		private static final ThreadLocal<Reader> CURRENT = ThreadLocal.withInitial(Reader::new);
+
+		private byte[] bytes = new byte[512];
+
+		private int length;
+
+		private int position;
+
+		/**
+		 * This thread's reader, loaded with a message.
+		 */
+		static Reader of(ByteBuf buf) {
+			Reader reader = CURRENT.get();
+			int n = buf.readableBytes();
+			if (reader.bytes.length < n) {
+				reader.bytes = new byte[Math.max(n, 2 * reader.bytes.length)];
 			}
-			long value = 0;
-			boolean any = false;
-			for (int j = i + key.length; j < buf.writerIndex(); j++) {
-				byte b = buf.getByte(j);
-				if (b < '0' || b > '9') {
-					break;
-				}
-				value = value * 10 + (b - '0');
-				any = true;
-			}
-			return any ? value : -1;
+			buf.getBytes(buf.readerIndex(), reader.bytes, 0, n);
+			reader.length = n;
+			reader.position = 0;
+			return reader;
 		}
-		return -1;
+
+		/**
+		 * The non-negative integer after the next occurrence of a key, or -1 when the rest of the
+		 * message has none (the position then stays).
+		 */
+		long next(byte[] key) {
+			byte[] a = this.bytes;
+			byte first = key[0];
+			int last = this.length - key.length;
+			outer: for (int i = this.position; i <= last; i++) {
+				if (a[i] != first) {
+					continue;
+				}
+				for (int k = 1; k < key.length; k++) {
+					if (a[i + k] != key[k]) {
+						continue outer;
+					}
+				}
+				long value = 0;
+				boolean any = false;
+				int j = i + key.length;
+				for (; j < this.length && a[j] >= '0' && a[j] <= '9'; j++) {
+					value = value * 10 + (a[j] - '0');
+					any = true;
+				}
+				this.position = j;
+				return any ? value : -1;
+			}
+			return -1;
+		}
+
 	}
 
 	static boolean startsWith(ByteBuf buf, byte[] prefix) {

@@ -73,6 +73,9 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				defaults.put("duration", "10");
 				defaults.put("slow-fraction", "0.1");
 				defaults.put("slow-pause-ms", "6000");
+				// A stalled client's kernel would otherwise take megabytes on loopback (auto-tuned up to
+				// tcp_rmem's maximum) before the server sees it stall.
+				defaults.put("slow-rcvbuf", "65536");
 			}
 			case "E" -> {
 				defaults.put("connections", "5000");

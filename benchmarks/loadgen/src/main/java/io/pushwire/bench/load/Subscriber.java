@@ -175,14 +175,14 @@ final class Subscriber {
 			onPushwireOp(data, null, ready);
 			return;
 		}
-		ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8));
-		long cursor = Bytes.longAfter(buf, Bytes.CURSOR);
+		Bytes.Reader message = Bytes.Reader.of(io.netty.buffer.Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8)));
+		long cursor = message.next(Bytes.CURSOR);
 		if (cursor <= this.lastCursor) {
 			this.duplicates++;
 			return;
 		}
 		this.lastCursor = cursor;
-		onPayload(buf);
+		onPayload(message);
 	}
 
 	private void open(Sinks.Many<String> out) {
@@ -218,19 +218,20 @@ final class Subscriber {
 					onPushwireOp(buf.toString(StandardCharsets.UTF_8), out, ready);
 				}
 				else {
-					long cursor = Bytes.longAfter(buf, Bytes.CURSOR);
+					Bytes.Reader message = Bytes.Reader.of(buf);
+					long cursor = message.next(Bytes.CURSOR);
 					if (cursor <= this.lastCursor) {
 						this.duplicates++;
 						return;
 					}
 					this.lastCursor = cursor;
-					onPayload(buf);
+					onPayload(message);
 				}
 			}
 			case STOMP -> {
 				byte first = buf.getByte(buf.readerIndex());
 				if (first == 'M') {
-					onPayload(buf);
+					onPayload(Bytes.Reader.of(buf));
 				}
 				else if (first == 'C') {
 					out.tryEmitNext("SUBSCRIBE\nid:sub-0\ndestination:/topic/bench\n\n\u0000");
@@ -240,7 +241,7 @@ final class Subscriber {
 					this.metrics.errors.increment();
 				}
 			}
-			default -> onPayload(buf);
+			default -> onPayload(Bytes.Reader.of(buf));
 		}
 	}
 
@@ -271,9 +272,9 @@ final class Subscriber {
 		}
 	}
 
-	private void onPayload(ByteBuf buf) {
-		long seq = Bytes.longAfter(buf, Bytes.SEQ);
-		long sent = Bytes.longAfter(buf, Bytes.T);
+	private void onPayload(Bytes.Reader message) {
+		long seq = message.next(Bytes.SEQ);
+		long sent = message.next(Bytes.T);
 		long now = BenchPayload.epochMicros();
 		this.anyReceived = true;
 		this.lastReceiptNanos = System.nanoTime();

@@ -16,18 +16,22 @@ class BytesTests {
 		ByteBuf frame = Unpooled.copiedBuffer(
 				"{\"channel\":\"bench\",\"cursor\":42,\"payload\":{\"seq\":1000000007,\"t\":1764085000123456,\"pad\":\"x\"}}",
 				StandardCharsets.UTF_8);
-		assertThat(Bytes.longAfter(frame, Bytes.CURSOR)).isEqualTo(42);
-		assertThat(Bytes.longAfter(frame, Bytes.SEQ)).isEqualTo(1000000007L);
-		assertThat(Bytes.longAfter(frame, Bytes.T)).isEqualTo(1764085000123456L);
+		Bytes.Reader message = Bytes.Reader.of(frame);
+		assertThat(message.next(Bytes.CURSOR)).isEqualTo(42);
+		assertThat(message.next(Bytes.SEQ)).isEqualTo(1000000007L);
+		assertThat(message.next(Bytes.T)).isEqualTo(1764085000123456L);
 	}
 
 	@Test
 	void readsTheBodyOfAStompMessage() {
 		ByteBuf frame = Unpooled.copiedBuffer("MESSAGE\ndestination:/topic/bench\ncontent-type:text/plain\n\n"
 				+ "{\"seq\":3,\"t\":99,\"pad\":\"x\"}\u0000", StandardCharsets.UTF_8);
-		assertThat(Bytes.longAfter(frame, Bytes.SEQ)).isEqualTo(3);
-		assertThat(Bytes.longAfter(frame, Bytes.T)).isEqualTo(99);
-		assertThat(Bytes.longAfter(frame, Bytes.CURSOR)).isEqualTo(-1);
+		Bytes.Reader message = Bytes.Reader.of(frame);
+		assertThat(message.next(Bytes.SEQ)).isEqualTo(3);
+		assertThat(message.next(Bytes.CURSOR)).isEqualTo(-1);
+		// An absent key leaves the position: a later key is still found.
+		assertThat(message.next(Bytes.T)).isEqualTo(99);
+		assertThat(message.next(Bytes.SEQ)).isEqualTo(-1);
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package io.pushwire.bench.jmh;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.pushwire.core.ProtocolCodec;
@@ -27,6 +30,8 @@ import reactor.core.CoreSubscriber;
  * when there is demand). {@code offerDrained}: the subscriber keeps requesting, each offer is polled
  * at once (a connection keeping up). {@code offer32ThenDrain}: 32 frames queue while the subscriber
  * has no demand, then one request drains them (a connection whose socket was briefly full).
+ * {@code offerBatch32}: a stream's batch of 32 frames queued with one call (one lock, one drain) into a
+ * writer that is always ready, as an event loop hands a burst to a WebSocket connection.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -41,6 +46,10 @@ public class OutboundQueueBenchmark {
 	private OutboundQueue batched;
 
 	private Subscription batchedSubscription;
+
+	private OutboundQueue direct;
+
+	private List<Object> batch;
 
 	private StoredFrame frame;
 
@@ -68,6 +77,33 @@ public class OutboundQueueBenchmark {
 		Subscription[] holder = new Subscription[1];
 		this.batched.deliveries().subscribe(new Sink(0, holder));
 		this.batchedSubscription = holder[0];
+		this.direct = new OutboundQueue(1 << 20, codec, pressure);
+		this.direct.writeTo(new OutboundQueue.Writer() {
+			@Override
+			public boolean ready() {
+				return true;
+			}
+
+			@Override
+			public void write(Delivery delivery) {
+				OutboundQueueBenchmark.this.blackhole.consume(delivery);
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void complete() {
+			}
+		});
+		this.batch = new ArrayList<>(Collections.nCopies(32, this.frame));
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(32)
+	public boolean offerBatch32() {
+		return this.direct.offerBatch(this.batch, Priority.NORMAL);
 	}
 
 	@Benchmark

@@ -2,6 +2,11 @@ package io.pushwire.bench.jmh;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.pushwire.core.ChannelName;
@@ -33,7 +38,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A channel stream: append (store with the next cursor, trim the window, hand to each listener) with
  * 0 or {@code listeners} no-op listeners, and attach-with-replay of the last 200 frames (a client of
- * scenario E resuming).
+ * scenario E resuming). {@code loops} 0: the listeners are called on the appending thread; 4: they
+ * are spread over four single-thread executors, as connections over event loops, and each append
+ * costs the appending thread one hand-off per executor.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,6 +52,11 @@ public class StreamBenchmark {
 
 	@Param({ "0", "1000" })
 	public int listeners;
+
+	@Param({ "0", "4" })
+	public int loops;
+
+	private final List<ExecutorService> executors = new ArrayList<>();
 
 	private InMemoryChannelStreamStore store;
 
@@ -62,14 +74,19 @@ public class StreamBenchmark {
 		for (int i = 0; i < 4096; i++) {
 			this.stream.append(this.payload, null).block();
 		}
+		for (int i = 0; i < this.loops; i++) {
+			this.executors.add(Executors.newSingleThreadExecutor());
+		}
 		for (int i = 0; i < this.listeners; i++) {
-			this.stream.attach(null, new NoOpListener()).block();
+			Executor executor = this.executors.isEmpty() ? null : this.executors.get(i % this.executors.size());
+			this.stream.attach(null, new NoOpListener(executor)).block();
 		}
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		this.store.dispose();
+		this.executors.forEach(ExecutorService::shutdownNow);
 	}
 
 	@Benchmark
@@ -81,13 +98,24 @@ public class StreamBenchmark {
 	public void attachReplay200(Blackhole blackhole) {
 		long head = this.stream.head();
 		Attachment attachment = this.stream
-			.attach(new ResumeToken.Position(head - 200, this.stream.epoch()), new NoOpListener())
+			.attach(new ResumeToken.Position(head - 200, this.stream.epoch()), new NoOpListener(null))
 			.block();
 		blackhole.consume(attachment.replay());
 		attachment.detach().dispose();
 	}
 
 	static final class NoOpListener implements StreamListener {
+
+		private final Executor executor;
+
+		NoOpListener(Executor executor) {
+			this.executor = executor;
+		}
+
+		@Override
+		public Executor executor() {
+			return this.executor;
+		}
 
 		@Override
 		public void onFrame(StoredFrame frame) {

@@ -311,14 +311,12 @@ public final class LoadGenerator {
 		long cpu0 = this.server.cpuMillis();
 		long ownCpu0 = ownCpuMillis();
 		long machine0 = ServerProbe.machineBusyMillis();
-		long[] serverCalls0 = ServerProbe.syscalls(this.options.pid());
 		long t0 = System.nanoTime();
 		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
 		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
 		long machine1 = ServerProbe.machineBusyMillis();
-		long[] serverCalls1 = ServerProbe.syscalls(this.options.pid());
 		String publishSummary = publishing.join();
 		long delivered = delivered();
 		long expected = (long) count * this.options.connections();
@@ -337,9 +335,7 @@ public final class LoadGenerator {
 			.put("server_cpu_cores", (cpu1 - cpu0) / 1000.0 / seconds)
 			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0)
 			// Everything else that ran meanwhile: other processes, kernel work not charged to either.
-			.put("other_cpu_cores", ((machine1 - machine0) - (cpu1 - cpu0) - (ownCpu1 - ownCpu0)) / 1000.0 / seconds)
-			// Deliveries per write(2)/writev(2) of the server (syscw; send(2) and sendmsg(2) are not counted).
-			.put("deliveries_per_server_write", delivered / (double) Math.max(1, serverCalls1[1] - serverCalls0[1]));
+			.put("other_cpu_cores", ((machine1 - machine0) - (cpu1 - cpu0) - (ownCpu1 - ownCpu0)) / 1000.0 / seconds);
 		putLatency();
 		ServerProbe.Stats stats = this.server.stats(false);
 		this.results.put("server_heap_used_mb", stats.used() / 1048576.0).put("server_full_gcs", stats.fullGcs());

@@ -66,29 +66,6 @@ final class ServerProbe {
 		}
 	}
 
-	/**
-	 * Read and write system calls of a process so far ({@code syscr}, {@code syscw} of
-	 * {@code /proc/<pid>/io}): how many socket reads and writes a delivery costs.
-	 */
-	static long[] syscalls(long pid) {
-		try {
-			long reads = -1;
-			long writes = -1;
-			for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
-				if (line.startsWith("syscr:")) {
-					reads = Long.parseLong(line.substring(6).trim());
-				}
-				else if (line.startsWith("syscw:")) {
-					writes = Long.parseLong(line.substring(6).trim());
-				}
-			}
-			return new long[] { reads, writes };
-		}
-		catch (IOException ex) {
-			return new long[] { -1, -1 };
-		}
-	}
-
 	/** Busy CPU time of the whole machine (all processes and the kernel), milliseconds. */
 	static long machineBusyMillis() {
 		try {

@@ -1,0 +1,65 @@
+package io.pushwire.server.connection;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link SocketOptions} on a real connected socket.
+ */
+class SocketOptionsTests {
+
+	private ServerSocket server;
+
+	private EventLoopGroup group;
+
+	private Channel channel;
+
+	@BeforeEach
+	void connect() throws Exception {
+		this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		this.channel = new Bootstrap().group(this.group)
+			.channel(NioSocketChannel.class)
+			.handler(new ChannelInboundHandlerAdapter())
+			.connect(new InetSocketAddress(this.server.getInetAddress(), this.server.getLocalPort()))
+			.sync()
+			.channel();
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.channel.close().sync();
+		this.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+		this.server.close();
+	}
+
+	@Test
+	void fixesTheSendBufferOfAConnectedSocket() {
+		SocketOptions.sendBuffer(this.channel, 32 * 1024);
+		// Linux reports twice what was asked (half of it is bookkeeping); other systems report it as is.
+		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isBetween(32 * 1024, 64 * 1024);
+	}
+
+	@Test
+	void zeroLeavesTheSystemDefault() {
+		int before = this.channel.config().getOption(ChannelOption.SO_SNDBUF);
+		SocketOptions.sendBuffer(this.channel, 0);
+		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isEqualTo(before);
+	}
+
+}

@@ -74,6 +74,7 @@ public final class SseEndpoint implements WebHandler {
 		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings,
 				this.engine.settings().socketSendBuffer());
 		ClientConnection connection = new ClientConnection(this.engine, transport);
+		transport.bind(connection);
 		return exchange.getPrincipal()
 			.map(java.util.Optional::of)
 			.defaultIfEmpty(java.util.Optional.empty())

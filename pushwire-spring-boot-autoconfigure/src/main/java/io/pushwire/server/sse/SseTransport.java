@@ -58,15 +58,23 @@ final class SseTransport implements ConnectionTransport {
 		this.settings = settings;
 	}
 
-	Mono<Void> stream(ClientConnection connection, SystemOp.AuthOk ok) {
-		ok.resumeCursors().forEach((channel, cursor) -> this.positions.put(channel,
-				new ResumeToken.Position(cursor, ok.epochs().get(channel))));
-		ServerHttpResponse response = this.exchange.getResponse();
-		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+	/**
+	 * Drain the connection on its event loop, before it subscribes, so that its subscriptions are
+	 * given frames there in batches; fix its socket's send buffer.
+	 * @param connection the connection this transport carries
+	 */
+	void bind(ClientConnection connection) {
+		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(this.exchange.getResponse());
 		if (nativeResponse instanceof Connection netty) {
 			connection.drainOn(netty.channel().eventLoop());
 			SocketOptions.sendBuffer(netty.channel(), this.sendBuffer);
 		}
+	}
+
+	Mono<Void> stream(ClientConnection connection, SystemOp.AuthOk ok) {
+		ok.resumeCursors().forEach((channel, cursor) -> this.positions.put(channel,
+				new ResumeToken.Position(cursor, ok.epochs().get(channel))));
+		ServerHttpResponse response = this.exchange.getResponse();
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
 		response.getHeaders().setCacheControl("no-cache");
 		response.getHeaders().set("X-Accel-Buffering", "no");

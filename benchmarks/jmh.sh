@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 # One invocation, so that the reactor resolves pushwire-spring-boot-autoconfigure to this checkout's
 # build and not to a snapshot that may sit in the local repository.
-./mvnw -B -q -o -DskipTests package dependency:build-classpath -pl benchmarks/jmh -am \
+./mvnw -B -q -DskipTests package dependency:build-classpath -pl benchmarks/jmh -am \
   -Dmdep.outputFile="$ROOT/benchmarks/jmh/target/classpath.txt"
 CP="$ROOT/benchmarks/jmh/target/classes:$(cat "$ROOT/benchmarks/jmh/target/classpath.txt")"
 if [[ "$CP" != *"/pushwire-spring-boot-autoconfigure/target/"* ]]; then

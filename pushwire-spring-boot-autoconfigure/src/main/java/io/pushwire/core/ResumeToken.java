@@ -100,8 +100,17 @@ public record ResumeToken(Map<String, Position> positions) {
 	 * @return the text
 	 */
 	public String format() {
-		StringBuilder builder = new StringBuilder();
-		for (Map.Entry<String, Position> entry : this.positions.entrySet()) {
+		return format(this.positions);
+	}
+
+	/**
+	 * Format positions as a token without making one (an SSE stream formats one per event).
+	 * @param positions per channel, in order
+	 * @return the text
+	 */
+	public static String format(Map<String, Position> positions) {
+		StringBuilder builder = new StringBuilder(32 * positions.size());
+		for (Map.Entry<String, Position> entry : positions.entrySet()) {
 			if (!builder.isEmpty()) {
 				builder.append(',');
 			}

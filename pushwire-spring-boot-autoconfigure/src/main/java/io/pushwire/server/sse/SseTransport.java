@@ -2,7 +2,6 @@ package io.pushwire.server.sse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.pushwire.core.CloseReason;
@@ -88,8 +87,8 @@ final class SseTransport implements ConnectionTransport {
 	}
 
 	/**
-	 * One event: a small per-connection head ({@code event:}, {@code id:}, {@code data: }), the
-	 * message's JSON shared with every other connection (wrapped, not copied), and the end.
+	 * One event in one array: a per-connection head ({@code event:}, {@code id:}, {@code data: }), the
+	 * message's JSON (encoded once, copied into each event) and the end.
 	 */
 	private DataBuffer render(DataBufferFactory buffers, Delivery delivery) {
 		if (delivery.isHeartbeat()) {
@@ -100,21 +99,25 @@ final class SseTransport implements ConnectionTransport {
 			this.positions.put(frame.channel(), new ResumeToken.Position(frame.cursor(), frame.epoch()));
 		}
 		byte[] id = (delivery.op() || frame != null)
-				? new ResumeToken(this.positions).format().getBytes(StandardCharsets.UTF_8) : null;
+				? ResumeToken.format(this.positions).getBytes(StandardCharsets.UTF_8) : null;
+		byte[] json = delivery.json();
 		int size = (delivery.op() ? EVENT_SYSTEM.length : 0) + ((id != null) ? ID.length + id.length + 1 : 0)
-				+ DATA.length;
-		byte[] head = new byte[size];
+				+ DATA.length + json.length + END.length;
+		// One array per event: copying the JSON (a few hundred bytes) costs less than a composite buffer.
+		byte[] event = new byte[size];
 		int at = 0;
 		if (delivery.op()) {
-			at = put(head, at, EVENT_SYSTEM);
+			at = put(event, at, EVENT_SYSTEM);
 		}
 		if (id != null) {
-			at = put(head, at, ID);
-			at = put(head, at, id);
-			head[at++] = '\n';
+			at = put(event, at, ID);
+			at = put(event, at, id);
+			event[at++] = '\n';
 		}
-		put(head, at, DATA);
-		return buffers.join(List.of(buffers.wrap(head), buffers.wrap(delivery.json()), buffers.wrap(END)));
+		at = put(event, at, DATA);
+		at = put(event, at, json);
+		put(event, at, END);
+		return buffers.wrap(event);
 	}
 
 	private static int put(byte[] target, int at, byte[] source) {

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.Delivery;
 import io.pushwire.server.connection.OutboundQueue;
 import reactor.core.publisher.Mono;
@@ -24,17 +23,25 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 
 	private final Channel channel;
 
-	private final ClientConnection connection;
+	private final Runnable onWritable;
 
 	private final Sinks.Empty<Void> done = Sinks.empty();
 
-	ChannelWriter(Channel channel, ClientConnection connection) {
+	/**
+	 * Create a writer.
+	 * @param channel the connection's channel
+	 * @param onWritable told when the channel became writable again (resumes the queue)
+	 */
+	ChannelWriter(Channel channel, Runnable onWritable) {
 		this.channel = channel;
-		this.connection = connection;
+		this.onWritable = onWritable;
+		// A closed channel takes nothing more: done, even if the queue still holds a goodbye that a
+		// client which stopped reading never took before the connection was dropped.
+		channel.closeFuture().addListener((future) -> this.done.tryEmitEmpty());
 	}
 
 	/**
-	 * Completes once the queue wrote its last message (or the connection ended).
+	 * Completes once the queue wrote its last message or the channel closed.
 	 * @return the completion
 	 */
 	Mono<Void> done() {
@@ -67,7 +74,7 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
 		if (ctx.channel().isWritable()) {
-			this.connection.resumeWriting();
+			this.onWritable.run();
 		}
 		ctx.fireChannelWritabilityChanged();
 	}

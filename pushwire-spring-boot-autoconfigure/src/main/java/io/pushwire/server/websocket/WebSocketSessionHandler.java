@@ -118,7 +118,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		if (this.netty != null) {
 			// On Reactor Netty the queue writes frames to the channel itself, a batch per drain, and
 			// stops while the channel is not writable: no per-message operators between queue and socket.
-			ChannelWriter writer = new ChannelWriter(this.netty.channel(), this.connection);
+			ChannelWriter writer = new ChannelWriter(this.netty.channel(), this.connection::resumeWriting);
 			this.netty.addHandlerLast(ChannelWriter.HANDLER_NAME, writer);
 			this.connection.writeTo(writer);
 			written = writer.done();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushwire.core.CloseReason;
@@ -295,6 +296,42 @@ class OutboundQueueTests {
 			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
 			.expectComplete()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aWriterGetsBatchesWhileReadyAndIsFlushedOncePerBatch() {
+		OutboundQueue queue = queue(1 << 20);
+		List<Object> events = new ArrayList<>();
+		AtomicInteger room = new AtomicInteger(2);
+		queue.writeTo(new OutboundQueue.Writer() {
+			@Override
+			public boolean ready() {
+				return room.get() > 0;
+			}
+
+			@Override
+			public void write(Delivery delivery) {
+				room.decrementAndGet();
+				events.add(delivery.frame().cursor());
+			}
+
+			@Override
+			public void flush() {
+				events.add("flush");
+			}
+
+			@Override
+			public void complete() {
+				events.add("complete");
+			}
+		});
+		assertThat(queue.offerBatch(List.of(frame("chat", 1), frame("chat", 2), frame("chat", 3)), Priority.NORMAL))
+			.isTrue();
+		assertThat(events).containsExactly(1L, 2L, "flush");
+		room.set(10);
+		queue.resume();
+		queue.finish(null);
+		assertThat(events).containsExactly(1L, 2L, "flush", 3L, "flush", "complete");
 	}
 
 	@Test

@@ -158,11 +158,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Write from this executor (the connection's event loop) rather than from publishing threads.
-	 * @param executor the executor
+	 * Bind to the Netty channel that carries this connection: drain and write on its event loop (not
+	 * on publishing threads, and before subscribing, so that streams give this connection's frames to
+	 * that loop in batches), and fix its socket's send buffer to {@code socket-send-buffer}.
+	 * @param channel the channel
 	 */
-	public void drainOn(java.util.concurrent.Executor executor) {
-		this.queue.drainOn(executor);
+	public void runOn(io.netty.channel.Channel channel) {
+		this.queue.drainOn(channel.eventLoop());
+		SocketOptions.sendBuffer(channel, this.engine.settings().socketSendBuffer());
 	}
 
 	/**

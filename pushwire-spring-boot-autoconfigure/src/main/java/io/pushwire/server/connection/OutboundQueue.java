@@ -146,7 +146,7 @@ public final class OutboundQueue {
 	 * The executor drains run on.
 	 * @return the executor, or {@code null} for the offering thread
 	 */
-	public @Nullable Executor drainExecutor() {
+	@Nullable Executor drainExecutor() {
 		return this.drainExecutor;
 	}
 
@@ -155,7 +155,7 @@ public final class OutboundQueue {
 	 * then only enqueues, and the event loop writes everything queued in one go.
 	 * @param executor the executor, or {@code null} to drain on the offering thread
 	 */
-	public void drainOn(@Nullable Executor executor) {
+	void drainOn(@Nullable Executor executor) {
 		this.drainExecutor = executor;
 	}
 

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelOption;
  * Socket options of push connections, set once the request is known to be one (an upgrade or an SSE
  * stream), so that the application's other HTTP traffic keeps the server's defaults.
  */
-public final class SocketOptions {
+final class SocketOptions {
 
 	private SocketOptions() {
 	}
@@ -19,7 +19,7 @@ public final class SocketOptions {
 	 * @param channel the connection's channel
 	 * @param bytes the size, 0 to leave the system's default
 	 */
-	public static void sendBuffer(Channel channel, long bytes) {
+	static void sendBuffer(Channel channel, long bytes) {
 		if (bytes > 0) {
 			// Returns false where the transport has no such option (an embedded or local channel).
 			channel.config().setOption(ChannelOption.SO_SNDBUF, (int) bytes);

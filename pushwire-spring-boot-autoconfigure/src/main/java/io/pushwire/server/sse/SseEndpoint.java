@@ -71,8 +71,7 @@ public final class SseEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.RATE_LIMITED,
 					"Too many new connections on this server; retry with backoff");
 		}
-		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings,
-				this.engine.settings().socketSendBuffer());
+		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
 		ClientConnection connection = new ClientConnection(this.engine, transport);
 		transport.bind(connection);
 		return exchange.getPrincipal()

@@ -10,7 +10,6 @@ import io.pushwire.core.SystemOp;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.connection.SocketOptions;
 import io.pushwire.server.http.HttpSettings;
 import io.pushwire.server.stream.StoredFrame;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -49,24 +48,20 @@ final class SseTransport implements ConnectionTransport {
 	/** Written only by the single writer of the stream. */
 	private final Map<String, ResumeToken.Position> positions = new LinkedHashMap<>();
 
-	private final long sendBuffer;
-
-	SseTransport(ServerWebExchange exchange, JsonMapper mapper, HttpSettings settings, long sendBuffer) {
-		this.sendBuffer = sendBuffer;
+	SseTransport(ServerWebExchange exchange, JsonMapper mapper, HttpSettings settings) {
 		this.exchange = exchange;
 		this.settings = settings;
 	}
 
 	/**
-	 * Drain the connection on its event loop, before it subscribes, so that its subscriptions are
-	 * given frames there in batches; fix its socket's send buffer.
+	 * Bind the connection to the response's channel (see {@link ClientConnection#runOn}), before it
+	 * subscribes.
 	 * @param connection the connection this transport carries
 	 */
 	void bind(ClientConnection connection) {
 		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(this.exchange.getResponse());
 		if (nativeResponse instanceof Connection netty) {
-			connection.drainOn(netty.channel().eventLoop());
-			SocketOptions.sendBuffer(netty.channel(), this.sendBuffer);
+			connection.runOn(netty.channel());
 		}
 	}
 

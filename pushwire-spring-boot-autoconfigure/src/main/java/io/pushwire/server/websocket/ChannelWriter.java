@@ -79,9 +79,4 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 		ctx.fireChannelWritabilityChanged();
 	}
 
-	@Override
-	public boolean isSharable() {
-		return false;
-	}
-
 }

@@ -15,7 +15,6 @@ import io.pushwire.server.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.connection.SocketOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -78,8 +77,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		this.ping = engine.codec().encodeToUtf8(new SystemOp.Ping());
 		this.netty = nettyConnection(session);
 		if (this.netty != null) {
-			this.connection.drainOn(this.netty.channel().eventLoop());
-			SocketOptions.sendBuffer(this.netty.channel(), engine.settings().socketSendBuffer());
+			this.connection.runOn(this.netty.channel());
 		}
 	}
 

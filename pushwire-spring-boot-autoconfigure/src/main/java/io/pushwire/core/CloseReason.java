@@ -33,7 +33,10 @@ public enum CloseReason {
 	REPLACED(4009, "replaced", false),
 
 	/** Nothing was heard for too long; reconnect and resume. */
-	HEARTBEAT_TIMEOUT(4010, "heartbeat_timeout", true);
+	HEARTBEAT_TIMEOUT(4010, "heartbeat_timeout", true),
+
+	/** The credentials expired without a {@code refresh}; get fresh ones, reconnect and resume. */
+	TOKEN_EXPIRED(4011, "token_expired", true);
 
 	private final int code;
 

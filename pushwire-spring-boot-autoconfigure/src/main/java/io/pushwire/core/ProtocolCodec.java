@@ -152,11 +152,17 @@ public final class ProtocolCodec {
 			case "auth":
 				return new SystemOp.Auth(optionalString(node, "client_id"), optionalString(node, "token"),
 						stringList(node, "capabilities"), cursorMap(node, "resume_cursors"),
-						stringMap(node, "resume_epochs"), optionalCursor(node, "resume_cursor"));
+						stringMap(node, "resume_epochs"), optionalCursor(node, "resume_cursor"),
+						optionalString(node, "session_secret"));
 			case "auth_ok":
 				return new SystemOp.AuthOk(requiredString(node, "client_id"), cursorMap(node, "resume_cursors"),
 						cursorMap(node, "heads"), stringMap(node, "epochs"), optionalLong(node, "heartbeat_ms", 0),
-						stringList(node, "features"));
+						stringList(node, "features"), optionalCursor(node, "expires_at_ms"),
+						optionalString(node, "session_secret"));
+			case "refresh":
+				return new SystemOp.Refresh(requiredString(node, "token"));
+			case "refreshed":
+				return new SystemOp.Refreshed(optionalCursor(node, "expires_at_ms"));
 			case "subscribe":
 				return new SystemOp.Subscribe(requiredStringList(node, "channels"), cursorMap(node, "cursors"),
 						stringMap(node, "epochs"));
@@ -263,6 +269,7 @@ public final class ProtocolCodec {
 			if (auth.resumeCursor() != null) {
 				gen.writeNumberProperty("resume_cursor", auth.resumeCursor());
 			}
+			writeString(gen, "session_secret", auth.sessionSecret());
 		}
 		else if (op instanceof SystemOp.AuthOk ok) {
 			gen.writeStringProperty("client_id", ok.clientId());
@@ -271,6 +278,18 @@ public final class ProtocolCodec {
 			writeMap(gen, "epochs", ok.epochs());
 			gen.writeNumberProperty("heartbeat_ms", ok.heartbeatMs());
 			writeList(gen, "features", ok.features());
+			if (ok.expiresAtMs() != null) {
+				gen.writeNumberProperty("expires_at_ms", ok.expiresAtMs());
+			}
+			writeString(gen, "session_secret", ok.sessionSecret());
+		}
+		else if (op instanceof SystemOp.Refresh refresh) {
+			gen.writeStringProperty("token", refresh.token());
+		}
+		else if (op instanceof SystemOp.Refreshed refreshed) {
+			if (refreshed.expiresAtMs() != null) {
+				gen.writeNumberProperty("expires_at_ms", refreshed.expiresAtMs());
+			}
 		}
 		else if (op instanceof SystemOp.Subscribe subscribe) {
 			writeList(gen, "channels", subscribe.channels());

@@ -39,15 +39,31 @@ public sealed interface SystemOp extends PushMessage {
 	 * @param resumeCursors per channel, the last processed cursor
 	 * @param resumeEpochs per channel, the epoch of that cursor
 	 * @param resumeCursor the older single cursor for channels without an entry in {@code resumeCursors}
+	 * @param sessionSecret the secret an anonymous session was given in its first {@code auth_ok}
+	 * (PROTOCOL.md §7), or {@code null}
 	 */
 	record Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
-			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs,
-			@Nullable Long resumeCursor) implements SystemOp {
+			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
+			@Nullable String sessionSecret) implements SystemOp {
 
 		public Auth {
 			capabilities = List.copyOf(capabilities);
 			resumeCursors = Map.copyOf(resumeCursors);
 			resumeEpochs = Map.copyOf(resumeEpochs);
+		}
+
+		/**
+		 * An {@code auth} without a session secret.
+		 * @param clientId the client's id, or {@code null} to be given one
+		 * @param token a bearer token, or {@code null}
+		 * @param capabilities the channels to subscribe to
+		 * @param resumeCursors per channel, the last processed cursor
+		 * @param resumeEpochs per channel, the epoch of that cursor
+		 * @param resumeCursor the older single cursor
+		 */
+		public Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
+				Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor) {
+			this(clientId, token, capabilities, resumeCursors, resumeEpochs, resumeCursor, null);
 		}
 
 		@Override
@@ -69,7 +85,8 @@ public sealed interface SystemOp extends PushMessage {
 		public String toString() {
 			return "Auth[clientId=" + this.clientId + ", token=" + ((this.token != null) ? "<redacted>" : null)
 					+ ", capabilities=" + this.capabilities + ", resumeCursors=" + this.resumeCursors
-					+ ", resumeEpochs=" + this.resumeEpochs + ", resumeCursor=" + this.resumeCursor + "]";
+					+ ", resumeEpochs=" + this.resumeEpochs + ", resumeCursor=" + this.resumeCursor + ", sessionSecret="
+					+ ((this.sessionSecret != null) ? "<redacted>" : null) + "]";
 		}
 
 	}
@@ -82,15 +99,42 @@ public sealed interface SystemOp extends PushMessage {
 	 * @param epochs per granted channel, the epoch
 	 * @param heartbeatMs the server's heartbeat interval
 	 * @param features what the server supports
+	 * @param expiresAtMs when the credentials expire (Unix milliseconds), or {@code null} when they do
+	 * not (PROTOCOL.md §7.1)
+	 * @param sessionSecret for an anonymous session only: the secret a later {@code auth}, SSE stream or
+	 * HTTP call naming this client id must present (PROTOCOL.md §7), or {@code null}
 	 */
 	record AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads,
-			Map<String, String> epochs, long heartbeatMs, List<String> features) implements SystemOp {
+			Map<String, String> epochs, long heartbeatMs, List<String> features, @Nullable Long expiresAtMs,
+			@Nullable String sessionSecret) implements SystemOp {
 
 		public AuthOk {
 			resumeCursors = Map.copyOf(resumeCursors);
 			heads = Map.copyOf(heads);
 			epochs = Map.copyOf(epochs);
 			features = List.copyOf(features);
+		}
+
+		/**
+		 * An {@code auth_ok} without expiry or session secret.
+		 * @param clientId the client's id
+		 * @param resumeCursors per granted channel, the cursor after which frames follow
+		 * @param heads per granted channel, the newest cursor
+		 * @param epochs per granted channel, the epoch
+		 * @param heartbeatMs the server's heartbeat interval
+		 * @param features what the server supports
+		 */
+		public AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads,
+				Map<String, String> epochs, long heartbeatMs, List<String> features) {
+			this(clientId, resumeCursors, heads, epochs, heartbeatMs, features, null, null);
+		}
+
+		@Override
+		public String toString() {
+			return "AuthOk[clientId=" + this.clientId + ", resumeCursors=" + this.resumeCursors + ", heads="
+					+ this.heads + ", epochs=" + this.epochs + ", heartbeatMs=" + this.heartbeatMs + ", features="
+					+ this.features + ", expiresAtMs=" + this.expiresAtMs + ", sessionSecret="
+					+ ((this.sessionSecret != null) ? "<redacted>" : null) + "]";
 		}
 
 		@Override
@@ -505,6 +549,58 @@ public sealed interface SystemOp extends PushMessage {
 		@Override
 		public String type() {
 			return "mode_switch";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code refresh}: new credentials for the same principal, sent before the current ones expire
+	 * (PROTOCOL.md §7.1).
+	 * @param token the new bearer token
+	 */
+	record Refresh(String token) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "refresh";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+		@Override
+		public String toString() {
+			return "Refresh[token=<redacted>]";
+		}
+
+	}
+
+	/**
+	 * {@code refreshed}: the credentials of a {@code refresh} are in force.
+	 * @param expiresAtMs when they expire (Unix milliseconds), or {@code null} when they do not
+	 */
+	record Refreshed(@Nullable Long expiresAtMs) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "refreshed";
 		}
 
 		@Override

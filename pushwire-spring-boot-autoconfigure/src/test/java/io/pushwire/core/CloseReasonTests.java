@@ -17,7 +17,8 @@ class CloseReasonTests {
 	@CsvSource({ "NORMAL, 1000, normal, false", "SHUTDOWN, 1001, shutdown, true", "POLICY, 1008, policy, false",
 			"TOO_LARGE, 1009, too_large, true", "UNAUTHORIZED, 4001, unauthorized, false",
 			"FORBIDDEN, 4003, forbidden, false", "SLOW_CONSUMER, 4008, slow_consumer, true",
-			"REPLACED, 4009, replaced, false", "HEARTBEAT_TIMEOUT, 4010, heartbeat_timeout, true" })
+			"REPLACED, 4009, replaced, false", "HEARTBEAT_TIMEOUT, 4010, heartbeat_timeout, true",
+			"TOKEN_EXPIRED, 4011, token_expired, true" })
 	void hasCloseCodeReasonAndReconnectAdviceOfProtocol(CloseReason closeReason, int code, String reason,
 			boolean reconnect) {
 		assertThat(closeReason.code()).isEqualTo(code);
@@ -27,7 +28,7 @@ class CloseReasonTests {
 
 	@Test
 	void definesExactlyTheReasonsOfProtocol() {
-		assertThat(CloseReason.values()).hasSize(9);
+		assertThat(CloseReason.values()).hasSize(10);
 	}
 
 	@ParameterizedTest

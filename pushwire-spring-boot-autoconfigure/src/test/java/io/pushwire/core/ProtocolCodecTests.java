@@ -46,6 +46,10 @@ class ProtocolCodecTests {
 						"{\"type\":\"unsubscribe\",\"channels\":[\"news\",\"chat:room-42\"]}"),
 				arguments(new SystemOp.Ack("chat:room-42", 17),
 						"{\"type\":\"ack\",\"channel\":\"chat:room-42\",\"cursor\":17}"),
+				arguments(new SystemOp.Auth(CLIENT_ID, null, List.of("chat:lobby"), Map.of(), Map.of(), null, "s3cr3t"),
+						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"capabilities\":[\"chat:lobby\"],"
+								+ "\"resume_cursors\":{},\"resume_epochs\":{},\"session_secret\":\"s3cr3t\"}"),
+				arguments(new SystemOp.Refresh("eyJ.new"), "{\"type\":\"refresh\",\"token\":\"eyJ.new\"}"),
 				arguments(new SystemOp.Relay(PEER_ID, "rtc:room-1", object("hello", "world")),
 						"{\"type\":\"relay\",\"to\":\"" + PEER_ID
 								+ "\",\"channel\":\"rtc:room-1\",\"payload\":{\"hello\":\"world\"}}"));
@@ -59,6 +63,14 @@ class ProtocolCodecTests {
 								+ "\"resume_cursors\":{\"chat:room-42\":16},\"heads\":{\"chat:room-42\":17},"
 								+ "\"epochs\":{\"chat:room-42\":\"Xb3k\"},\"heartbeat_ms\":25000,"
 								+ "\"features\":[\"resume\",\"acks\"]}"),
+				arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List.of(), 1767225600000L,
+						"s3cr3t"),
+						"{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID + "\",\"resume_cursors\":{},\"heads\":{},"
+								+ "\"epochs\":{},\"heartbeat_ms\":25000,\"features\":[],\"expires_at_ms\":1767225600000,"
+								+ "\"session_secret\":\"s3cr3t\"}"),
+				arguments(new SystemOp.Refreshed(1767225600000L),
+						"{\"type\":\"refreshed\",\"expires_at_ms\":1767225600000}"),
+				arguments(new SystemOp.Refreshed(null), "{\"type\":\"refreshed\"}"),
 				arguments(new SystemOp.Subscribed(List.of("news"), Map.of("news", 5L), Map.of("news", "Q1pz")),
 						"{\"type\":\"subscribed\",\"channels\":[\"news\"],\"heads\":{\"news\":5},"
 								+ "\"epochs\":{\"news\":\"Q1pz\"}}"),
@@ -187,8 +199,8 @@ class ProtocolCodecTests {
 		assertThat(allOps().map((arguments) -> ((SystemOp) arguments.get()[0]).type()).distinct())
 			.containsExactlyInAnyOrder("auth", "auth_ok", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
 					"ack", "resume_required", "ping", "pong", "slow", "error", "goodbye", "features", "health",
-					"relay", "mode_switch");
-		assertThat(SystemOp.class.getPermittedSubclasses()).hasSize(17);
+					"relay", "mode_switch", "refresh", "refreshed");
+		assertThat(SystemOp.class.getPermittedSubclasses()).hasSize(19);
 	}
 
 	@Test

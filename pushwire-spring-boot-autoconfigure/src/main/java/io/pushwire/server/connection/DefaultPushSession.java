@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.PushSession;
+import io.pushwire.server.TokenBucket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,9 @@ public final class DefaultPushSession implements PushSession {
 	private final Map<String, ResumeToken.Position> acks = new ConcurrentHashMap<>();
 
 	private final Set<String> channels = ConcurrentHashMap.newKeySet();
+
+	/** Created on the first HTTP request made while no connection is attached. */
+	private volatile @Nullable TokenBucket detachedRequests;
 
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
@@ -106,6 +110,28 @@ public final class DefaultPushSession implements PushSession {
 	public void acknowledge(String channel, long cursor, String epoch) {
 		this.acks.merge(channel, new ResumeToken.Position(cursor, epoch), (old, now) -> (epoch.equals(old.epoch())
 				&& old.cursor() >= cursor) ? old : now);
+	}
+
+	/**
+	 * Count an HTTP request (ack, send) made while no connection is attached against the session's own
+	 * rate: without a connection there is no connection's rate to count it against, and a detached
+	 * session must not take unlimited requests.
+	 * @param rate requests per second ({@code max-inbound-rate})
+	 * @param burst requests at once ({@code max-inbound-burst})
+	 * @return {@code false} when over the rate (the caller answers 429)
+	 */
+	public boolean admitDetachedRequest(int rate, int burst) {
+		TokenBucket bucket = this.detachedRequests;
+		if (bucket == null) {
+			synchronized (this) {
+				bucket = this.detachedRequests;
+				if (bucket == null) {
+					bucket = new TokenBucket(rate, burst);
+					this.detachedRequests = bucket;
+				}
+			}
+		}
+		return bucket.tryAcquire();
 	}
 
 	void channelAdded(String channel) {

@@ -5,6 +5,7 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.PushEngine;
 import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.DefaultPushSession;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -44,8 +45,8 @@ public final class AckEndpoint implements WebHandler {
 			String channel = HttpRequests.requiredString(body, "channel");
 			long cursor = cursor(body);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId).doOnNext((principal) -> {
-				this.engine.acknowledge(HttpRequests.admit(this.engine.sessions().require(clientId, principal)), channel,
-						cursor);
+				DefaultPushSession session = this.engine.sessions().require(clientId, principal);
+				this.engine.acknowledge(HttpRequests.admit(this.engine, session), channel, cursor);
 			});
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);

@@ -91,11 +91,14 @@ final class HttpRequests {
 	}
 
 	/**
-	 * Count a request against the rate of the session's connection, if it has one.
+	 * Count a request against the rate of the session's connection, or of the session itself while it
+	 * has none.
 	 */
-	static DefaultPushSession admit(DefaultPushSession session) {
+	static DefaultPushSession admit(PushEngine engine, DefaultPushSession session) {
 		ClientConnection connection = session.connection();
-		if (connection != null && !connection.admitHttpRequest()) {
+		boolean admitted = (connection != null) ? connection.admitHttpRequest()
+				: session.admitDetachedRequest(engine.limits().maxInboundRate(), engine.limits().maxInboundBurst());
+		if (!admitted) {
 			throw new ProtocolException(ErrorCode.RATE_LIMITED,
 					"More than the allowed messages per second for this client; slow down");
 		}

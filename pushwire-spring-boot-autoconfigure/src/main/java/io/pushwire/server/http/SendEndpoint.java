@@ -45,7 +45,7 @@ public final class SendEndpoint implements WebHandler {
 			Frame frame = new Frame(channel, null, HttpRequests.optional(body, "payload"), null);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
 				.flatMap((principal) -> this.dispatcher.dispatch(frame, principal,
-						HttpRequests.admit(this.engine.sessions().require(clientId, principal))));
+						HttpRequests.admit(this.engine, this.engine.sessions().require(clientId, principal))));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();

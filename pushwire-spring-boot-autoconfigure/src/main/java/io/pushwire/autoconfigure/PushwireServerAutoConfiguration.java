@@ -215,7 +215,7 @@ public final class PushwireServerAutoConfiguration {
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
 				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
-				properties.getAllowedOrigins(), engine::admitNewConnection);
+				properties.getAllowedOrigins());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();

@@ -83,7 +83,9 @@ public class PushwireServerProperties {
 	private int maxConnectionsPerPrincipal = 100;
 
 	/**
-	 * New connections this node accepts per second; more get HTTP 429 before upgrading.
+	 * New authenticated connections this node accepts per second; more are refused once
+	 * authenticated (WebSocket: error rate_limited and close 1008; SSE: HTTP 429). Refused
+	 * authentications do not count.
 	 */
 	private int maxConnectionsPerSecond = 2000;
 

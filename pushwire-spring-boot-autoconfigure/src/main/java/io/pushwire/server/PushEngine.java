@@ -159,7 +159,9 @@ public final class PushEngine {
 
 	/**
 	 * Whether this node accepts one more new connection now ({@code max-connections-per-second}).
-	 * @return {@code false} when the client should be refused with HTTP 429
+	 * Asked only once a client has authenticated, so that refused clients cannot use up the budget.
+	 * @return {@code false} when the client should be refused ({@code rate_limited}: WebSocket
+	 * {@code error} and close 1008, SSE HTTP 429)
 	 */
 	public boolean admitNewConnection() {
 		return this.newConnections.tryAcquire();

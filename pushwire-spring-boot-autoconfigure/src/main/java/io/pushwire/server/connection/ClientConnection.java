@@ -286,10 +286,16 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * @param principal the authenticated principal
 	 * @return the {@code auth_ok} queued
 	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id belongs to
-	 * another principal
+	 * another principal, {@code rate_limited} past {@code max-connections-per-second} or
+	 * {@code max-connections-per-principal}
 	 */
 	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
 		return Mono.defer(() -> {
+			// Only now, after authentication: refused clients must not use up the legitimate ones' budget.
+			if (!this.engine.admitNewConnection()) {
+				throw new ProtocolException(ErrorCode.RATE_LIMITED,
+						"Too many new connections on this server; retry with backoff");
+			}
 			DefaultPushSession existing = this.engine.sessions().find(clientId);
 			boolean replacing = existing != null && existing.isConnected()
 					&& existing.principal().getName().equals(principal.getName());

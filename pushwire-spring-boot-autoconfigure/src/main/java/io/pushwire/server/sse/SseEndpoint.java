@@ -67,10 +67,6 @@ public final class SseEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.BAD_MESSAGE,
 					"Query tokens are disabled (pushwire.server.sse.allow-query-token=false); send an Authorization header");
 		}
-		if (!this.engine.admitNewConnection()) {
-			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.RATE_LIMITED,
-					"Too many new connections on this server; retry with backoff");
-		}
 		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
 		ClientConnection connection = new ClientConnection(this.engine, transport);
 		transport.bind(connection);

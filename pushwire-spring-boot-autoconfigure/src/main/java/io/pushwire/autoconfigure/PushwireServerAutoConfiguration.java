@@ -146,8 +146,13 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	SessionRegistry pushwireSessionRegistry(PushServerSettings settings) {
-		return new SessionRegistry(settings.sessionTtl());
+	SessionRegistry pushwireSessionRegistry(PushServerSettings settings, PushwireServerProperties properties) {
+		try {
+			return new SessionRegistry(settings.sessionTtl(), properties.getMaxSessionsPerPrincipal());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
 	}
 
 	@Bean

@@ -302,7 +302,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			this.engine.acquireConnectionSlot(principal, replacing);
 			SessionRegistry.Attached attached;
 			try {
-				attached = this.engine.sessions().attach(clientId, principal, this);
+				attached = this.engine.sessions().attach(clientId, principal, this, auth.sessionSecret());
 			}
 			catch (RuntimeException ex) {
 				this.engine.releaseConnectionSlot(principal);
@@ -335,7 +335,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					epochs.put(plan.channel(), plan.epoch());
 				}
 				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features());
+						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), null,
+						attached.newSessionSecret());
 				send(ok);
 				result.errors().forEach(this::send);
 				result.release(this);

@@ -113,6 +113,17 @@ final class HttpRequests {
 		return value.stringValue();
 	}
 
+	/**
+	 * The {@code session_secret} of the body: required to act on an anonymous session (PROTOCOL.md §7).
+	 */
+	static @Nullable String sessionSecret(JsonNode body) {
+		JsonNode value = optional(body, "session_secret");
+		if (value != null && !value.isString()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'session_secret' must be a string");
+		}
+		return (value != null) ? value.stringValue() : null;
+	}
+
 	static @Nullable JsonNode optional(JsonNode body, String key) {
 		JsonNode value = body.get(key);
 		return (value == null || value.isNull()) ? null : value;

@@ -24,11 +24,13 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…} (PROTOCOL.md §11): the same
+ * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…} (PROTOCOL.md §11,
+ * {@code session_secret} for anonymous sessions: §7): the same
  * session, subscriptions, replay and delivery as the WebSocket, one way, as Server-Sent Events.
  * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource} resumes every
  * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
- * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal).
+ * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal, or of an anonymous
+ * session without its secret), 429.
  */
 public final class SseEndpoint implements WebHandler {
 
@@ -114,7 +116,8 @@ public final class SseEndpoint implements WebHandler {
 				epochs.put(channel, position.epoch());
 			}
 		});
-		return new SystemOp.Auth(clientId, query.getFirst("token"), channels, cursors, epochs, null);
+		return new SystemOp.Auth(clientId, query.getFirst("token"), channels, cursors, epochs, null,
+				query.getFirst("session_secret"));
 	}
 
 }

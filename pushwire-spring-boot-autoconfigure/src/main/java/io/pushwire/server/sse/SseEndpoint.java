@@ -15,6 +15,8 @@ import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ClientIds;
 import io.pushwire.server.http.HttpErrors;
 import io.pushwire.server.http.HttpSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -30,9 +32,11 @@ import reactor.core.publisher.Mono;
  * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource} resumes every
  * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
  * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal, or of an anonymous
- * session without its secret), 429.
+ * session without its secret), 429, and 500 {@code internal} when the server fails.
  */
 public final class SseEndpoint implements WebHandler {
+
+	private static final Log logger = LogFactory.getLog(SseEndpoint.class);
 
 	private final PushEngine engine;
 
@@ -79,10 +83,28 @@ public final class SseEndpoint implements WebHandler {
 					request.getHeaders(), request.getRemoteAddress()), clientId))
 			.flatMap((principal) -> connection.start(clientId, auth, principal))
 			.flatMap((ok) -> transport.stream(connection, ok))
-			.onErrorResume(ProtocolException.class, (ex) -> {
+			// Whatever ends the exchange before the stream does (a refusal, a failing authorizer or
+			// store, the client going away halfway), the connection releases its session, its slot and
+			// its stream listeners; terminated() may run twice, it is idempotent.
+			.onErrorResume((ex) -> {
 				connection.terminated();
-				return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex);
-			});
+				return failed(exchange, ex);
+			})
+			.doOnCancel(connection::terminated);
+	}
+
+	private Mono<Void> failed(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof ProtocolException protocol) {
+			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), protocol);
+		}
+		if (exchange.getResponse().isCommitted()) {
+			// The stream was under way: its client went away, or a write failed.
+			logger.debug("SSE stream failed", ex);
+			return Mono.empty();
+		}
+		logger.error("Starting an SSE stream failed", ex);
+		return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.INTERNAL,
+				"The server failed to start the stream; retry later");
 	}
 
 	private SystemOp.Auth parse(ServerHttpRequest request) {

@@ -135,6 +135,26 @@ class SessionIntegrationTests {
 		assertLeftClean(clientId, channel, "token-rita");
 	}
 
+	@Test
+	void webSocketClosedDuringItsHandshakeLeavesNothingBehind() throws InterruptedException {
+		String clientId = id();
+		String channel = "chat:" + clientId;
+		CountDownLatch reached = this.authorizer.hold();
+		TestWebSocketClient client = TestWebSocketClient.connect(this.port);
+		try {
+			client.send("{\"type\":\"auth\",\"token\":\"token-sam\",\"client_id\":\"" + clientId
+					+ "\",\"capabilities\":[\"" + channel + "\",\"hold:x\"]}");
+			assertThat(reached.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			assertThat(this.pushServer.session(clientId).map(PushSession::isConnected)).contains(true);
+		}
+		finally {
+			client.close();
+		}
+		awaitDetached(clientId);
+		this.authorizer.release();
+		assertLeftClean(clientId, channel, "token-sam");
+	}
+
 	/** Nothing of a failed handshake remains: no live session, no listener, both slots free. */
 	private void assertLeftClean(String clientId, String channel, String token) {
 		awaitDetached(clientId);

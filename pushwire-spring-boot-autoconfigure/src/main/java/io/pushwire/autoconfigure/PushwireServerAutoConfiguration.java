@@ -146,8 +146,13 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	SessionRegistry pushwireSessionRegistry(PushServerSettings settings) {
-		return new SessionRegistry(settings.sessionTtl());
+	SessionRegistry pushwireSessionRegistry(PushServerSettings settings, PushwireServerProperties properties) {
+		try {
+			return new SessionRegistry(settings.sessionTtl(), properties.getMaxSessionsPerPrincipal());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
 	}
 
 	@Bean
@@ -215,7 +220,7 @@ public final class PushwireServerAutoConfiguration {
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
 				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
-				properties.getAllowedOrigins(), engine::admitNewConnection);
+				properties.getAllowedOrigins());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();

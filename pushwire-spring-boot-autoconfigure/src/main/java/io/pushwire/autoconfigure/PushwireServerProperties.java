@@ -83,7 +83,16 @@ public class PushwireServerProperties {
 	private int maxConnectionsPerPrincipal = 100;
 
 	/**
-	 * New connections this node accepts per second; more get HTTP 429 before upgrading.
+	 * Most sessions (client ids with their acknowledged cursors) one principal may hold, connected
+	 * or not; past it, the principal's session that has been without a connection the longest is
+	 * dropped, and a new one is refused (rate_limited) only when all are connected.
+	 */
+	private int maxSessionsPerPrincipal = 1000;
+
+	/**
+	 * New authenticated connections this node accepts per second; more are refused once
+	 * authenticated (WebSocket: error rate_limited and close 1008; SSE: HTTP 429). Refused
+	 * authentications do not count.
 	 */
 	private int maxConnectionsPerSecond = 2000;
 
@@ -233,6 +242,14 @@ public class PushwireServerProperties {
 
 	public void setMaxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
 		this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
+	}
+
+	public int getMaxSessionsPerPrincipal() {
+		return this.maxSessionsPerPrincipal;
+	}
+
+	public void setMaxSessionsPerPrincipal(int maxSessionsPerPrincipal) {
+		this.maxSessionsPerPrincipal = maxSessionsPerPrincipal;
 	}
 
 	public int getMaxConnectionsPerSecond() {

@@ -4,8 +4,10 @@ import java.security.Principal;
 
 /**
  * The principal of a client admitted without credentials (only where anonymous access is
- * configured). Anonymous sessions are bound to their own client id, so one anonymous client cannot
- * take over another's session.
+ * configured). Its name is made of the client id, which other clients see in frames, so the name
+ * alone proves nothing: a session created by an anonymous principal also has a secret, handed to the
+ * client in its first {@code auth_ok} and required whenever the client id is used again
+ * (PROTOCOL.md §7).
  *
  * @param name {@code anonymous:<client id>}
  */

@@ -159,7 +159,9 @@ public final class PushEngine {
 
 	/**
 	 * Whether this node accepts one more new connection now ({@code max-connections-per-second}).
-	 * @return {@code false} when the client should be refused with HTTP 429
+	 * Asked only once a client has authenticated, so that refused clients cannot use up the budget.
+	 * @return {@code false} when the client should be refused ({@code rate_limited}: WebSocket
+	 * {@code error} and close 1008, SSE HTTP 429)
 	 */
 	public boolean admitNewConnection() {
 		return this.newConnections.tryAcquire();
@@ -214,6 +216,7 @@ public final class PushEngine {
 	 * @param clientId the client's id (names its anonymous principal)
 	 * @return the principal
 	 * @throws ProtocolException (as an error signal) {@code unauthorized} when authentication fails
+	 * or gives a principal without a name
 	 */
 	public Mono<Principal> authenticate(AuthRequest request, String clientId) {
 		return Mono.defer(() -> this.authValidator.authenticate(request))
@@ -226,7 +229,19 @@ public final class PushEngine {
 					return Mono.just(AnonymousPrincipal.forClient(clientId));
 				}
 				return Mono.error(unauthorized(request));
-			}));
+			}))
+			.flatMap((principal) -> {
+				// Sessions and connection limits are keyed by the name: a principal without one cannot
+				// own a session, and refusing it here beats failing later with a NullPointerException.
+				String name = principal.getName();
+				if (name == null || name.isBlank()) {
+					logger.warn("Refusing a push client whose principal has no name (" + principal.getClass().getName()
+							+ "); the AuthValidator must return principals with a name");
+					return Mono.error(new ProtocolException(ErrorCode.UNAUTHORIZED,
+							"The credentials were accepted but name no principal"));
+				}
+				return Mono.just(principal);
+			});
 	}
 
 	private static ProtocolException unauthorized(AuthRequest request) {

@@ -7,8 +7,9 @@ import io.pushwire.core.ChannelName;
  *
  * @param maxConnectionsPerPrincipal most live connections one principal may hold; more are refused
  * with {@code error rate_limited} and close 1008 (SSE: HTTP 429)
- * @param maxConnectionsPerSecond new connections this node accepts per second (a token bucket of as
- * many tokens); more get HTTP 429 before upgrading
+ * @param maxConnectionsPerSecond new authenticated connections this node accepts per second (a token
+ * bucket of as many tokens); more are refused after authenticating ({@code error rate_limited} and close
+ * 1008, SSE: HTTP 429), while refused authentications take nothing from the bucket
  * @param maxInboundRate messages per second one connection may send (a token bucket refilled at this
  * rate); a message over it is dropped and answered {@code error rate_limited}
  * @param maxInboundBurst the bucket's size: messages a connection may send at once; this many refused

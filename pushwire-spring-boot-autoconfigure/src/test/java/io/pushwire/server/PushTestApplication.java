@@ -15,7 +15,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as the user,
+ * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as the user
+ * ({@code nameless} as a principal without a name),
  * and programmatic handlers for {@code chat} (broadcast), {@code fail} (throws) and {@code reject}
  * (refuses with {@code forbidden}).
  */
@@ -32,6 +33,10 @@ public class PushTestApplication {
 	AuthValidator testAuthValidator() {
 		return (request) -> {
 			String token = request.token();
+			if ("nameless".equals(token)) {
+				// A broken validator's principal: the server must refuse it, not fail on it.
+				return Mono.just((Principal) () -> null);
+			}
 			if (token != null && token.startsWith("token-")) {
 				String name = token.substring("token-".length());
 				return Mono.just((Principal) () -> name);

@@ -250,7 +250,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	/**
 	 * Authenticate, then {@link #start start}; a failure closes the connection with the matching code
-	 * (PROTOCOL.md §4 step 1–3).
+	 * (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or a store's) with
+	 * {@code error internal} and {@code goodbye shutdown} (1001: the client may reconnect with backoff).
 	 * @param auth the auth op
 	 * @param request what the client presented
 	 * @return completes when the handshake is done (or the connection is closing)
@@ -265,8 +266,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		return this.engine.authenticate(request, id)
 			.flatMap((principal) -> start(id, auth, principal))
 			.then()
-			.onErrorResume(ProtocolException.class, (ex) -> {
-				if (ex.code() == ErrorCode.RATE_LIMITED) {
+			.onErrorResume((failure) -> {
+				if (!(failure instanceof ProtocolException ex)) {
+					// An authorizer or store failed: the client is not at fault and may try again later.
+					logger.error("The handshake of a push client failed", failure);
+					send(SystemOp.Error.of(ErrorCode.INTERNAL,
+							"The server failed to complete the handshake; reconnect later", null));
+					close(CloseReason.SHUTDOWN);
+				}
+				else if (ex.code() == ErrorCode.RATE_LIMITED) {
 					send(ex.toOp());
 					close(CloseReason.POLICY);
 				}
@@ -280,31 +288,45 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	/**
 	 * Attach to the session of the client id, subscribe to the capabilities, and queue
 	 * {@code auth_ok}, the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4
-	 * step 2–3). Nothing is queued when the session refuses the principal.
+	 * step 2–3). Nothing is queued when the session refuses the principal, and nothing is queued or
+	 * kept when the transport ended meanwhile (then the result is empty). When the result fails, the
+	 * transport calls {@link #terminated()} to release what was taken.
 	 * @param clientId the client id
 	 * @param auth the auth op (for SSE, built from the query)
 	 * @param principal the authenticated principal
 	 * @return the {@code auth_ok} queued
 	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id belongs to
-	 * another principal
+	 * another principal, {@code rate_limited} past {@code max-connections-per-second} or
+	 * {@code max-connections-per-principal}
 	 */
 	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
 		return Mono.defer(() -> {
+			// Only now, after authentication: refused clients must not use up the legitimate ones' budget.
+			if (!this.engine.admitNewConnection()) {
+				throw new ProtocolException(ErrorCode.RATE_LIMITED,
+						"Too many new connections on this server; retry with backoff");
+			}
 			DefaultPushSession existing = this.engine.sessions().find(clientId);
 			boolean replacing = existing != null && existing.isConnected()
 					&& existing.principal().getName().equals(principal.getName());
 			this.engine.acquireConnectionSlot(principal, replacing);
 			SessionRegistry.Attached attached;
 			try {
-				attached = this.engine.sessions().attach(clientId, principal, this);
+				attached = this.engine.sessions().attach(clientId, principal, this, auth.sessionSecret());
 			}
 			catch (RuntimeException ex) {
 				this.engine.releaseConnectionSlot(principal);
 				throw ex;
 			}
-			this.holdsSlot = true;
 			this.principal = principal;
 			this.session = attached.session();
+			this.holdsSlot = true;
+			if (this.ended) {
+				// The transport ended (a cancel) while this ran: terminated() may have missed the session
+				// and the slot just taken. Each side writes its flag before reading the other's.
+				terminated();
+				return Mono.empty();
+			}
 			if (attached.replaced() != null) {
 				attached.replaced().close(CloseReason.REPLACED);
 			}
@@ -329,7 +351,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					epochs.put(plan.channel(), plan.epoch());
 				}
 				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features());
+						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), null,
+						attached.newSessionSecret());
 				send(ok);
 				result.errors().forEach(this::send);
 				result.release(this);

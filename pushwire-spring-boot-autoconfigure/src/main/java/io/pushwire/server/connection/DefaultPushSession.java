@@ -1,12 +1,18 @@
 package io.pushwire.server.connection;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.Principal;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.pushwire.core.ResumeToken;
+import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.PushSession;
+import io.pushwire.server.TokenBucket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +22,18 @@ public final class DefaultPushSession implements PushSession {
 
 	private final String clientId;
 
+	/** 192 bits: well past guessing, 32 URL-safe characters. */
+	private static final int SECRET_BYTES = 24;
+
+	private static final SecureRandom SECRETS = new SecureRandom();
+
 	private final String principalName;
+
+	/**
+	 * An anonymous session's secret (PROTOCOL.md §7): an anonymous principal is named after the
+	 * client id, which other clients see in frames, so the name alone does not prove ownership.
+	 */
+	private final @Nullable String secret;
 
 	private volatile Principal principal;
 
@@ -28,11 +45,21 @@ public final class DefaultPushSession implements PushSession {
 
 	private final Set<String> channels = ConcurrentHashMap.newKeySet();
 
+	/** Created on the first HTTP request made while no connection is attached. */
+	private volatile @Nullable TokenBucket detachedRequests;
+
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
 		this.principal = principal;
 		this.principalName = principal.getName();
 		this.detachedAtNanos = System.nanoTime();
+		this.secret = AnonymousPrincipal.isAnonymous(principal) ? newSecret() : null;
+	}
+
+	private static String newSecret() {
+		byte[] bytes = new byte[SECRET_BYTES];
+		SECRETS.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
 	@Override
@@ -47,6 +74,26 @@ public final class DefaultPushSession implements PushSession {
 
 	String principalName() {
 		return this.principalName;
+	}
+
+	@Nullable String secret() {
+		return this.secret;
+	}
+
+	/**
+	 * Whether a client presented this session's secret, compared in constant time; always
+	 * {@code true} for a session without one (that of an authenticated principal).
+	 */
+	boolean secretMatches(@Nullable String presented) {
+		if (this.secret == null) {
+			return true;
+		}
+		return presented != null && MessageDigest.isEqual(this.secret.getBytes(StandardCharsets.US_ASCII),
+				presented.getBytes(StandardCharsets.UTF_8));
+	}
+
+	long detachedAtNanos() {
+		return this.detachedAtNanos;
 	}
 
 	@Override
@@ -106,6 +153,28 @@ public final class DefaultPushSession implements PushSession {
 	public void acknowledge(String channel, long cursor, String epoch) {
 		this.acks.merge(channel, new ResumeToken.Position(cursor, epoch), (old, now) -> (epoch.equals(old.epoch())
 				&& old.cursor() >= cursor) ? old : now);
+	}
+
+	/**
+	 * Count an HTTP request (ack, send) made while no connection is attached against the session's own
+	 * rate: without a connection there is no connection's rate to count it against, and a detached
+	 * session must not take unlimited requests.
+	 * @param rate requests per second ({@code max-inbound-rate})
+	 * @param burst requests at once ({@code max-inbound-burst})
+	 * @return {@code false} when over the rate (the caller answers 429)
+	 */
+	public boolean admitDetachedRequest(int rate, int burst) {
+		TokenBucket bucket = this.detachedRequests;
+		if (bucket == null) {
+			synchronized (this) {
+				bucket = this.detachedRequests;
+				if (bucket == null) {
+					bucket = new TokenBucket(rate, burst);
+					this.detachedRequests = bucket;
+				}
+			}
+		}
+		return bucket.tryAcquire();
 	}
 
 	void channelAdded(String channel) {

@@ -4,8 +4,10 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -19,13 +21,27 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Sessions by client id. A session is bound to the principal that created it for its whole life:
  * another principal presenting its client id is refused ({@code forbidden}, 4003 / HTTP 403). A
- * session without a connection expires after the session TTL.
+ * session without a connection expires after the session TTL. One principal holds at most
+ * {@code max-sessions-per-principal} sessions: past it, its oldest session without a connection is
+ * dropped.
  */
 public final class SessionRegistry implements Disposable {
 
+	/** The default {@code max-sessions-per-principal}. */
+	public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 1000;
+
 	private final Map<String, DefaultPushSession> sessions = new ConcurrentHashMap<>();
 
+	/**
+	 * The sessions of each principal, by name. Each set is read and changed only inside
+	 * {@code compute} of its key, whose lock makes the bound exact; locks are always taken in the order
+	 * sessions, then principals.
+	 */
+	private final Map<String, Set<DefaultPushSession>> byPrincipal = new ConcurrentHashMap<>();
+
 	private final long ttlNanos;
+
+	private final int maxSessionsPerPrincipal;
 
 	private final Disposable sweeper;
 
@@ -38,11 +54,35 @@ public final class SessionRegistry implements Disposable {
 	}
 
 	/**
+	 * Create a registry that sweeps expired sessions on the parallel scheduler.
+	 * @param ttl how long a session outlives its connection
+	 * @param maxSessionsPerPrincipal most sessions one principal may hold
+	 */
+	public SessionRegistry(Duration ttl, int maxSessionsPerPrincipal) {
+		this(ttl, Schedulers.parallel(), maxSessionsPerPrincipal);
+	}
+
+	/**
 	 * Create a registry.
 	 * @param ttl how long a session outlives its connection
 	 * @param scheduler the scheduler of the sweep
 	 */
 	public SessionRegistry(Duration ttl, Scheduler scheduler) {
+		this(ttl, scheduler, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
+	}
+
+	/**
+	 * Create a registry.
+	 * @param ttl how long a session outlives its connection
+	 * @param scheduler the scheduler of the sweep
+	 * @param maxSessionsPerPrincipal most sessions one principal may hold
+	 */
+	public SessionRegistry(Duration ttl, Scheduler scheduler, int maxSessionsPerPrincipal) {
+		if (maxSessionsPerPrincipal < 1) {
+			throw new IllegalArgumentException(
+					"pushwire.server.max-sessions-per-principal must be at least 1, not " + maxSessionsPerPrincipal);
+		}
+		this.maxSessionsPerPrincipal = maxSessionsPerPrincipal;
 		this.ttlNanos = ttl.toNanos();
 		long period = Math.max(1000, Math.min(ttl.toMillis() / 2, 30_000));
 		this.sweeper = scheduler.schedulePeriodically(this::sweep, period, period, TimeUnit.MILLISECONDS);
@@ -57,20 +97,44 @@ public final class SessionRegistry implements Disposable {
 	 * @throws ProtocolException {@code forbidden} when the client id is bound to another principal
 	 */
 	public Attached attach(String clientId, Principal principal, ClientConnection connection) {
+		return attach(clientId, principal, connection, null);
+	}
+
+	/**
+	 * Attach a connection to the session of its client id, creating the session if needed. A new
+	 * session of an anonymous principal gets a session secret, which every later use of the session
+	 * must present.
+	 * @param clientId the client id
+	 * @param principal the connection's principal
+	 * @param connection the connection
+	 * @param sessionSecret the secret the client presented, or {@code null}
+	 * @return the session, the connection it replaced, if any, and the secret of a session created now
+	 * @throws ProtocolException {@code forbidden} when the client id is bound to another principal or the
+	 * secret of an anonymous session is missing or wrong, {@code rate_limited} when the principal holds
+	 * {@code max-sessions-per-principal} sessions and all of them are connected
+	 */
+	public Attached attach(String clientId, Principal principal, ClientConnection connection,
+			@Nullable String sessionSecret) {
 		ClientConnection[] replaced = new ClientConnection[1];
+		DefaultPushSession[] dropped = new DefaultPushSession[1];
+		boolean[] created = new boolean[1];
 		DefaultPushSession session = this.sessions.compute(clientId, (id, existing) -> {
 			DefaultPushSession target = existing;
 			if (target == null) {
 				target = new DefaultPushSession(id, principal);
+				dropped[0] = register(target);
+				created[0] = true;
 			}
-			else if (!target.principalName().equals(principal.getName())) {
-				throw new ProtocolException(ErrorCode.FORBIDDEN,
-						"Client id " + id + " belongs to another principal; use a client id of your own");
+			else {
+				checkOwner(target, principal, sessionSecret);
 			}
 			replaced[0] = target.attach(connection, principal);
 			return target;
 		});
-		return new Attached(session, replaced[0]);
+		if (dropped[0] != null) {
+			drop(dropped[0]);
+		}
+		return new Attached(session, replaced[0], created[0] ? session.secret() : null);
 	}
 
 	/**
@@ -82,15 +146,100 @@ public final class SessionRegistry implements Disposable {
 	 * belongs to another principal
 	 */
 	public DefaultPushSession require(String clientId, Principal principal) {
+		return require(clientId, principal, null);
+	}
+
+	/**
+	 * Look up a session for a principal (HTTP ack and send).
+	 * @param clientId the client id
+	 * @param principal the caller
+	 * @param sessionSecret the secret the caller presented, or {@code null}
+	 * @return the session
+	 * @throws ProtocolException {@code not_connected} when there is none, {@code forbidden} when it
+	 * belongs to another principal or the secret of an anonymous session is missing or wrong
+	 */
+	public DefaultPushSession require(String clientId, Principal principal, @Nullable String sessionSecret) {
 		DefaultPushSession session = this.sessions.get(clientId);
 		if (session == null) {
 			throw new ProtocolException(ErrorCode.NOT_CONNECTED,
 					"No session for client id " + clientId + "; connect first (sessions expire after their TTL)");
 		}
-		if (!session.principalName().equals(principal.getName())) {
-			throw new ProtocolException(ErrorCode.FORBIDDEN, "Client id " + clientId + " belongs to another principal");
-		}
+		checkOwner(session, principal, sessionSecret);
 		return session;
+	}
+
+	private static void checkOwner(DefaultPushSession session, Principal principal, @Nullable String sessionSecret) {
+		if (!session.principalName().equals(principal.getName())) {
+			throw new ProtocolException(ErrorCode.FORBIDDEN,
+					"Client id " + session.clientId() + " belongs to another principal; use a client id of your own");
+		}
+		if (!session.secretMatches(sessionSecret)) {
+			// Anonymous principals are named after the client id, which other clients see in frames.
+			throw new ProtocolException(ErrorCode.FORBIDDEN, "Client id " + session.clientId()
+					+ " names an anonymous session: present the session_secret of its first auth_ok");
+		}
+	}
+
+	/**
+	 * Count a new session against its principal's bound.
+	 * @return the principal's oldest session without a connection, to drop now that the principal
+	 * holds one more than allowed, or {@code null}
+	 */
+	private @Nullable DefaultPushSession register(DefaultPushSession session) {
+		DefaultPushSession[] oldest = new DefaultPushSession[1];
+		this.byPrincipal.compute(session.principalName(), (name, owned) -> {
+			Set<DefaultPushSession> target = (owned != null) ? owned : new HashSet<>();
+			if (target.size() >= this.maxSessionsPerPrincipal) {
+				oldest[0] = oldestDetached(target);
+				if (oldest[0] == null) {
+					throw new ProtocolException(ErrorCode.RATE_LIMITED, "Too many sessions for this principal (at most "
+							+ this.maxSessionsPerPrincipal + ", all connected); close one first");
+				}
+				target.remove(oldest[0]);
+			}
+			target.add(session);
+			return target;
+		});
+		return oldest[0];
+	}
+
+	private static @Nullable DefaultPushSession oldestDetached(Set<DefaultPushSession> sessions) {
+		DefaultPushSession oldest = null;
+		for (DefaultPushSession candidate : sessions) {
+			if (!candidate.isConnected()
+					&& (oldest == null || candidate.detachedAtNanos() - oldest.detachedAtNanos() < 0)) {
+				oldest = candidate;
+			}
+		}
+		return oldest;
+	}
+
+	private void unregister(DefaultPushSession session) {
+		this.byPrincipal.computeIfPresent(session.principalName(), (name, owned) -> {
+			owned.remove(session);
+			return owned.isEmpty() ? null : owned;
+		});
+	}
+
+	/**
+	 * Remove a session that {@link #register} chose to drop, unless its client reconnected meanwhile:
+	 * then it is counted again (the principal is one over its bound until one of its sessions goes).
+	 */
+	private void drop(DefaultPushSession session) {
+		this.sessions.computeIfPresent(session.clientId(), (id, current) -> {
+			if (current != session) {
+				return current;
+			}
+			if (current.isConnected()) {
+				this.byPrincipal.compute(session.principalName(), (name, owned) -> {
+					Set<DefaultPushSession> target = (owned != null) ? owned : new HashSet<>();
+					target.add(session);
+					return target;
+				});
+				return current;
+			}
+			return null;
+		});
 	}
 
 	/**
@@ -139,8 +288,13 @@ public final class SessionRegistry implements Disposable {
 	public void sweep() {
 		long now = System.nanoTime();
 		for (String clientId : this.sessions.keySet()) {
-			this.sessions.computeIfPresent(clientId,
-					(id, session) -> session.isExpired(now, this.ttlNanos) ? null : session);
+			this.sessions.computeIfPresent(clientId, (id, session) -> {
+				if (session.isExpired(now, this.ttlNanos)) {
+					unregister(session);
+					return null;
+				}
+				return session;
+			});
 		}
 	}
 
@@ -159,8 +313,21 @@ public final class SessionRegistry implements Disposable {
 	 *
 	 * @param session the session
 	 * @param replaced the connection that had the client id until now, or {@code null}
+	 * @param newSessionSecret the secret of an anonymous session created by this attachment, for its
+	 * first {@code auth_ok}; {@code null} otherwise
 	 */
-	public record Attached(DefaultPushSession session, @Nullable ClientConnection replaced) {
+	public record Attached(DefaultPushSession session, @Nullable ClientConnection replaced,
+			@Nullable String newSessionSecret) {
+
+		/**
+		 * The result of attaching a connection to a session without a new secret.
+		 * @param session the session
+		 * @param replaced the connection that had the client id until now, or {@code null}
+		 */
+		public Attached(DefaultPushSession session, @Nullable ClientConnection replaced) {
+			this(session, replaced, null);
+		}
+
 	}
 
 }

@@ -5,6 +5,7 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.PushEngine;
 import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.DefaultPushSession;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -13,10 +14,12 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}}: records an acknowledgement in
+ * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and {@code session_secret} for an
+ * anonymous session, PROTOCOL.md §7): records an acknowledgement in
  * the caller's session exactly like the {@code ack} op (PROTOCOL.md §5.3, §11). 204 on success; 400
  * {@code bad_message} for a malformed body, a channel the session is not subscribed to or a cursor
- * beyond the head; 401; 403 for another principal's client id; 404 when the session does not exist.
+ * beyond the head; 401; 403 for another principal's client id or an anonymous session's without its
+ * secret; 404 when the session does not exist; 429 past the client's rate.
  */
 public final class AckEndpoint implements WebHandler {
 
@@ -43,9 +46,10 @@ public final class AckEndpoint implements WebHandler {
 			String clientId = clientId(body);
 			String channel = HttpRequests.requiredString(body, "channel");
 			long cursor = cursor(body);
+			String secret = HttpRequests.sessionSecret(body);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId).doOnNext((principal) -> {
-				this.engine.acknowledge(HttpRequests.admit(this.engine.sessions().require(clientId, principal)), channel,
-						cursor);
+				DefaultPushSession session = this.engine.sessions().require(clientId, principal, secret);
+				this.engine.acknowledge(HttpRequests.admit(this.engine, session), channel, cursor);
 			});
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);

@@ -91,11 +91,14 @@ final class HttpRequests {
 	}
 
 	/**
-	 * Count a request against the rate of the session's connection, if it has one.
+	 * Count a request against the rate of the session's connection, or of the session itself while it
+	 * has none.
 	 */
-	static DefaultPushSession admit(DefaultPushSession session) {
+	static DefaultPushSession admit(PushEngine engine, DefaultPushSession session) {
 		ClientConnection connection = session.connection();
-		if (connection != null && !connection.admitHttpRequest()) {
+		boolean admitted = (connection != null) ? connection.admitHttpRequest()
+				: session.admitDetachedRequest(engine.limits().maxInboundRate(), engine.limits().maxInboundBurst());
+		if (!admitted) {
 			throw new ProtocolException(ErrorCode.RATE_LIMITED,
 					"More than the allowed messages per second for this client; slow down");
 		}
@@ -108,6 +111,17 @@ final class HttpRequests {
 			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + key + "' is required and must be a string");
 		}
 		return value.stringValue();
+	}
+
+	/**
+	 * The {@code session_secret} of the body: required to act on an anonymous session (PROTOCOL.md §7).
+	 */
+	static @Nullable String sessionSecret(JsonNode body) {
+		JsonNode value = optional(body, "session_secret");
+		if (value != null && !value.isString()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'session_secret' must be a string");
+		}
+		return (value != null) ? value.stringValue() : null;
 	}
 
 	static @Nullable JsonNode optional(JsonNode body, String key) {

@@ -11,7 +11,8 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /rps/send} with {@code {"client_id","channel","payload"}}: a frame sent upstream by a
+ * {@code POST /rps/send} with {@code {"client_id","channel","payload"}} (and {@code session_secret} for an
+ * anonymous session, PROTOCOL.md §7): a frame sent upstream by a
  * client that has no WebSocket (PROTOCOL.md §11), handled exactly like a frame on the WebSocket: same
  * session, same authorization, same handler. 202 once the handler has run; errors as in §3.2.
  */
@@ -43,9 +44,10 @@ public final class SendEndpoint implements WebHandler {
 			String clientId = AckEndpoint.clientId(body);
 			String channel = HttpRequests.requiredString(body, "channel");
 			Frame frame = new Frame(channel, null, HttpRequests.optional(body, "payload"), null);
+			String secret = HttpRequests.sessionSecret(body);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
 				.flatMap((principal) -> this.dispatcher.dispatch(frame, principal,
-						HttpRequests.admit(this.engine.sessions().require(clientId, principal))));
+						HttpRequests.admit(this.engine, this.engine.sessions().require(clientId, principal, secret))));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();

@@ -15,6 +15,8 @@ import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ClientIds;
 import io.pushwire.server.http.HttpErrors;
 import io.pushwire.server.http.HttpSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -24,13 +26,17 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…} (PROTOCOL.md §11): the same
+ * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…} (PROTOCOL.md §11,
+ * {@code session_secret} for anonymous sessions: §7): the same
  * session, subscriptions, replay and delivery as the WebSocket, one way, as Server-Sent Events.
  * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource} resumes every
  * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
- * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal).
+ * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal, or of an anonymous
+ * session without its secret), 429, and 500 {@code internal} when the server fails.
  */
 public final class SseEndpoint implements WebHandler {
+
+	private static final Log logger = LogFactory.getLog(SseEndpoint.class);
 
 	private final PushEngine engine;
 
@@ -67,10 +73,6 @@ public final class SseEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.BAD_MESSAGE,
 					"Query tokens are disabled (pushwire.server.sse.allow-query-token=false); send an Authorization header");
 		}
-		if (!this.engine.admitNewConnection()) {
-			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.RATE_LIMITED,
-					"Too many new connections on this server; retry with backoff");
-		}
 		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
 		ClientConnection connection = new ClientConnection(this.engine, transport);
 		transport.bind(connection);
@@ -81,10 +83,28 @@ public final class SseEndpoint implements WebHandler {
 					request.getHeaders(), request.getRemoteAddress()), clientId))
 			.flatMap((principal) -> connection.start(clientId, auth, principal))
 			.flatMap((ok) -> transport.stream(connection, ok))
-			.onErrorResume(ProtocolException.class, (ex) -> {
+			// Whatever ends the exchange before the stream does (a refusal, a failing authorizer or
+			// store, the client going away halfway), the connection releases its session, its slot and
+			// its stream listeners; terminated() may run twice, it is idempotent.
+			.onErrorResume((ex) -> {
 				connection.terminated();
-				return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex);
-			});
+				return failed(exchange, ex);
+			})
+			.doOnCancel(connection::terminated);
+	}
+
+	private Mono<Void> failed(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof ProtocolException protocol) {
+			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), protocol);
+		}
+		if (exchange.getResponse().isCommitted()) {
+			// The stream was under way: its client went away, or a write failed.
+			logger.debug("SSE stream failed", ex);
+			return Mono.empty();
+		}
+		logger.error("Starting an SSE stream failed", ex);
+		return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.INTERNAL,
+				"The server failed to start the stream; retry later");
 	}
 
 	private SystemOp.Auth parse(ServerHttpRequest request) {
@@ -118,7 +138,8 @@ public final class SseEndpoint implements WebHandler {
 				epochs.put(channel, position.epoch());
 			}
 		});
-		return new SystemOp.Auth(clientId, query.getFirst("token"), channels, cursors, epochs, null);
+		return new SystemOp.Auth(clientId, query.getFirst("token"), channels, cursors, epochs, null,
+				query.getFirst("session_secret"));
 	}
 
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +36,6 @@ public final class PushWebSocketEndpoint implements WebHandler {
 
 	private final List<String> allowedOrigins;
 
-	private final BooleanSupplier admission;
-
 	/**
 	 * Create an endpoint.
 	 * @param service the upgrade service
@@ -46,19 +43,6 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	 * @param allowedOrigins the allowed origins; empty for same origin only, {@code *} for any
 	 */
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins) {
-		this(service, handler, allowedOrigins, () -> true);
-	}
-
-	/**
-	 * Create an endpoint that admits new connections only while {@code admission} says so.
-	 * @param service the upgrade service
-	 * @param handler the protocol handler
-	 * @param allowedOrigins the allowed origins; empty for same origin only, {@code *} for any
-	 * @param admission whether one more connection may open now (else HTTP 429)
-	 */
-	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
-			BooleanSupplier admission) {
-		this.admission = admission;
 		this.service = service;
 		this.handler = handler;
 		this.allowedOrigins = allowedOrigins.stream().map(PushWebSocketEndpoint::normalize).toList();
@@ -70,10 +54,6 @@ public final class PushWebSocketEndpoint implements WebHandler {
 		String origin = request.getHeaders().getOrigin();
 		if (origin != null && !isAllowed(request, origin)) {
 			return forbidden(exchange.getResponse(), origin);
-		}
-		if (!this.admission.getAsBoolean()) {
-			return refuse(exchange.getResponse(), HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-					"Too many new connections on this server; retry with backoff");
 		}
 		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler);
 		EventLoop eventLoop = eventLoop(exchange);

@@ -191,6 +191,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				.map(java.util.Optional::of)
 				.defaultIfEmpty(java.util.Optional.empty())
 				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))))
+				// A client gone while authentication or authorization hangs: the inbound's concatMap would
+				// wait for the handshake, and the connection would never be terminated.
+				.takeUntilOther(this.session.closeStatus().defaultIfEmpty(CloseStatus.NO_CLOSE_FRAME))
 				// The inbound's concatMap keeps its last inner subscription until the next message: an
 				// idle connection would keep the auth message, its request and the handshake's operators.
 				.onTerminateDetach();

@@ -10,6 +10,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
+import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
+import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
+import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
 import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +65,65 @@ class AnonymousAccessIntegrationTests {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.send("{\"type\":\"auth\",\"token\":\"forged\",\"capabilities\":[\"open:lobby\"]}");
 			assertThat(client.awaitClose().code()).isEqualTo(4001);
+		}
+	}
+
+	@Test
+	void anonymousSessionCannotBeTakenOverWithoutItsSecret() {
+		String clientId = UUID.randomUUID().toString();
+		try (TestWebSocketClient owner = TestWebSocketClient.connect(this.port)) {
+			JsonNode ok = owner.auth(null, clientId, List.of("open:lobby"));
+			String secret = ok.path("session_secret").asString("");
+			assertThat(secret).hasSizeGreaterThanOrEqualTo(22).matches("[A-Za-z0-9_-]+");
+			// Anyone who saw the client id in a frame tries to take the session over.
+			try (TestWebSocketClient intruder = TestWebSocketClient.connect(this.port)) {
+				intruder.send("{\"type\":\"auth\",\"client_id\":\"" + clientId + "\",\"capabilities\":[]}");
+				assertThat(intruder.awaitClose().code()).isEqualTo(4003);
+			}
+			try (TestWebSocketClient intruder = TestWebSocketClient.connect(this.port)) {
+				intruder.send("{\"type\":\"auth\",\"client_id\":\"" + clientId
+						+ "\",\"session_secret\":\"" + secret.substring(1) + "x\",\"capabilities\":[]}");
+				assertThat(intruder.awaitClose().code()).isEqualTo(4003);
+			}
+			assertThat(sseStatus(this.port, "client_id=" + clientId + "&channels=open:lobby", none()).value())
+				.isEqualTo(403);
+			assertThat(sseStatus(this.port, "client_id=" + clientId + "&session_secret=wrong&channels=open:lobby",
+					none()).value()).isEqualTo(403);
+			String ack = "{\"client_id\":\"" + clientId + "\",\"channel\":\"open:lobby\",\"cursor\":0}";
+			assertThat(post(this.port, "/ack", "application/json", ack, none()).getStatusCode().value())
+				.isEqualTo(403);
+			assertThat(post(this.port, "/send", "application/json", sendBody(clientId, "open:lobby", "forged"), none())
+				.getStatusCode()
+				.value()).isEqualTo(403);
+			// The owner was neither replaced nor sent anything by the attempts.
+			owner.expectSilence(java.time.Duration.ofMillis(200));
+			assertThat(owner.isClosed()).isFalse();
+			String ownAck = ack.replace("}", ",\"session_secret\":\"" + secret + "\"}");
+			assertThat(post(this.port, "/ack", "application/json", ownAck, none()).getStatusCode().value())
+				.isEqualTo(204);
+			String ownSend = sendBody(clientId, "open:lobby", "mine").replace("}}",
+					"},\"session_secret\":\"" + secret + "\"}");
+			assertThat(post(this.port, "/send", "application/json", ownSend, none()).getStatusCode().value())
+				.isEqualTo(202);
+			assertThat(owner.expectFrame().path("payload").path("text").asString()).isEqualTo("mine");
+			// With its secret, the owner's own reconnect takes the session over; no new secret is handed out.
+			try (TestWebSocketClient again = TestWebSocketClient.connect(this.port)) {
+				again.send("{\"type\":\"auth\",\"client_id\":\"" + clientId + "\",\"session_secret\":\""
+						+ secret + "\",\"capabilities\":[\"open:lobby\"]}");
+				JsonNode resumed = again.expect("auth_ok");
+				assertThat(resumed.has("session_secret")).isFalse();
+				assertThat(owner.expect("goodbye").path("reason").asString()).isEqualTo("replaced");
+			}
+			assertThat(sseAuthOk(this.port, "client_id=" + clientId + "&session_secret=" + secret
+					+ "&channels=open:lobby", none()).has("session_secret")).isFalse();
+		}
+	}
+
+	@Test
+	void authenticatedSessionsGetNoSessionSecret() {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
+				(headers) -> headers.set("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw=="))) {
+			assertThat(client.auth(null, UUID.randomUUID().toString(), List.of()).has("session_secret")).isFalse();
 		}
 	}
 

@@ -3,12 +3,19 @@ package io.pushwire.server.websocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
 import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +31,9 @@ class LimitsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	PushServer pushServer;
 
 	@Test
 	void principalWithTooManyConnectionsIsRefusedWithRateLimitedAnd1008() {
@@ -123,6 +133,53 @@ class LimitsIntegrationTests {
 			assertThat(error.path("channel").asString()).isEqualTo("chat:d");
 			assertThat(error.path("message").asString()).contains("at most 3");
 		}
+	}
+
+	@Test
+	void httpAckAndSendOfADetachedSessionAreRateLimited() {
+		String clientId = UUID.randomUUID().toString();
+		try (TestSseClient sse = TestSseClient.connect(this.port,
+				"token=token-ivan&client_id=" + clientId + "&channels=chat:detached")) {
+			sse.expectSystem("auth_ok");
+		}
+		awaitDetached(clientId);
+		String ack = "{\"client_id\":\"" + clientId + "\",\"channel\":\"chat:detached\",\"cursor\":0}";
+		String send = "{\"client_id\":\"" + clientId + "\",\"channel\":\"chat:detached\",\"payload\":{}}";
+		int accepted = 0;
+		int limited = 0;
+		for (int i = 0; i < 30; i++) {
+			boolean isAck = i % 2 == 0;
+			int status = post(isAck ? "/rps/ack?token=token-ivan" : "/rps/send?token=token-ivan", isAck ? ack : send);
+			if (status == 429) {
+				limited++;
+			}
+			else {
+				assertThat(status).isEqualTo(isAck ? 204 : 202);
+				accepted++;
+			}
+		}
+		// A burst of ten, refilled at five per second while the thirty requests take their time.
+		assertThat(limited).isPositive();
+		assertThat(accepted).isGreaterThanOrEqualTo(10);
+	}
+
+	private void awaitDetached(String clientId) {
+		long deadline = System.nanoTime() + TestWebSocketClient.TIMEOUT.toNanos();
+		while (this.pushServer.session(clientId).map(PushSession::isConnected).orElse(false)) {
+			assertThat(System.nanoTime()).as("session %s still connected", clientId).isLessThan(deadline);
+			LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+		}
+		assertThat(this.pushServer.session(clientId)).isPresent();
+	}
+
+	private int post(String uri, String body) {
+		return WebClient.create("http://localhost:" + this.port)
+			.post()
+			.uri(uri)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.block(TestWebSocketClient.TIMEOUT);
 	}
 
 }

@@ -1,6 +1,9 @@
 package io.pushwire.security;
 
 import java.security.Principal;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Mono;
 
@@ -22,5 +25,21 @@ public interface AuthValidator {
 	 * @return the principal, or empty when the client is not authenticated
 	 */
 	Mono<Principal> authenticate(AuthRequest request);
+
+	/**
+	 * When the credentials that authenticated a principal expire (PROTOCOL.md §7.1): the server
+	 * closes the connection then with {@code goodbye token_expired} and 4011 unless the client sent
+	 * {@code refresh} with new credentials first.
+	 * <p>
+	 * By default, the expiry of the token behind a Spring Security OAuth2 token authentication: a
+	 * {@code JwtAuthenticationToken}'s {@code exp}, an opaque token's introspected expiry. It is the
+	 * token's own expiry, never extended by a decoder's clock-skew allowance. Other principals have
+	 * none. Override this to give the principals of your own tokens an expiry.
+	 * @param principal a principal that {@link #authenticate} returned
+	 * @return the expiry, or {@code null} when the credentials do not expire
+	 */
+	default @Nullable Instant expiresAt(Principal principal) {
+		return null;
+	}
 
 }

@@ -23,6 +23,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +61,8 @@ public final class PushEngine {
 	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
 
 	private final HeartbeatMonitor heartbeats;
+
+	private volatile Scheduler timers = Schedulers.parallel();
 
 	/**
 	 * Create an engine.
@@ -120,6 +124,24 @@ public final class PushEngine {
 	 */
 	public HeartbeatMonitor heartbeats() {
 		return this.heartbeats;
+	}
+
+	/**
+	 * The scheduler of per-connection timers (the expiry of a connection's credentials). Its clock,
+	 * {@link Scheduler#now}, is the wall clock that expiries are compared with.
+	 * @return the scheduler, {@link Schedulers#parallel()} unless replaced
+	 */
+	public Scheduler timers() {
+		return this.timers;
+	}
+
+	/**
+	 * Run the timers of connections started from now on on another scheduler: a
+	 * {@code VirtualTimeScheduler} in tests.
+	 * @param timers the scheduler
+	 */
+	public void setTimers(Scheduler timers) {
+		this.timers = timers;
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.security.Principal;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,6 +14,10 @@ import reactor.core.publisher.Mono;
  * application's JWT decoder or {@code ReactiveAuthenticationManager} like a bearer header, and
  * otherwise honours the principal that the security filter chain authenticated on the request.
  * Declare a bean to authenticate otherwise (custom tokens, no Spring Security).
+ * <p>
+ * A connection lives no longer than its credentials ({@link #expiresAt}). The token of a client's
+ * {@code refresh} op is authenticated here too, presented alone: an {@link AuthRequest} with no
+ * request principal and no headers.
  */
 @FunctionalInterface
 public interface AuthValidator {
@@ -39,7 +42,7 @@ public interface AuthValidator {
 	 * @return the expiry, or {@code null} when the credentials do not expire
 	 */
 	default @Nullable Instant expiresAt(Principal principal) {
-		return null;
+		return CredentialExpiry.of(principal);
 	}
 
 }

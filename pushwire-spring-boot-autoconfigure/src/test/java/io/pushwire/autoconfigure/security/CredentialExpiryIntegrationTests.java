@@ -110,6 +110,20 @@ class CredentialExpiryIntegrationTests {
 	}
 
 	@Test
+	void bearerHeaderOnTheUpgradeExpiresLikeAToken() {
+		Instant exp = this.start.plusSeconds(120);
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
+				(headers) -> headers.set("Authorization", "Bearer " + token("alice", exp)))) {
+			JsonNode ok = client.auth(null, UUID.randomUUID().toString(), List.of("chat:a"));
+			long expiresAt = ok.path("expires_at_ms").asLong();
+			assertThat(expiresAt).isEqualTo(exp.truncatedTo(ChronoUnit.SECONDS).toEpochMilli());
+			advanceTo(expiresAt);
+			assertThat(client.expect("goodbye").path("reason").asString()).isEqualTo("token_expired");
+			assertThat(client.awaitClose().code()).isEqualTo(4011);
+		}
+	}
+
+	@Test
 	void tokenAcceptedWithinTheDecodersClockSkewClosesAtOnce() {
 		// Expired 30 s ago: the decoder's 60 s skew still admits it, the connection must not live on.
 		Instant exp = this.start.minusSeconds(30);

@@ -138,8 +138,8 @@ public final class PushEngine {
 	}
 
 	/**
-	 * Run the timers of connections started from now on on another scheduler: a
-	 * {@code VirtualTimeScheduler} in tests.
+	 * Arm connections' timers on another scheduler from now on (timers already armed stay where they
+	 * are): a {@code VirtualTimeScheduler} in tests.
 	 * @param timers the scheduler
 	 */
 	public void setTimers(Scheduler timers) {

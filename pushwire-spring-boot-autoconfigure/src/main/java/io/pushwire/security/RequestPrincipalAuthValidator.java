@@ -7,7 +7,8 @@ import reactor.core.publisher.Mono;
 /**
  * The validator used without Spring Security's token support: it honours the principal that the
  * application authenticated on the HTTP request, and refuses tokens, since nothing here can check
- * them (declare an {@link AuthValidator} bean to accept your tokens).
+ * them (declare an {@link AuthValidator} bean to accept your tokens). A request principal that is an
+ * OAuth2 token authentication (a bearer header) expires with its token ({@link #expiresAt}).
  */
 public final class RequestPrincipalAuthValidator implements AuthValidator {
 

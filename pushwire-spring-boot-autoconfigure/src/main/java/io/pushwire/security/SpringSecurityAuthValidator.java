@@ -24,6 +24,10 @@ import reactor.core.publisher.Mono;
  * session cookie. Without a token, the principal that the application's security filter chain
  * authenticated on the HTTP request is honoured, unless it is anonymous.
  * <p>
+ * A connection lasts as long as its token: {@link #expiresAt} gives a {@code JwtAuthenticationToken}'s
+ * {@code exp} (the token's own, not extended by the decoder's clock skew), whether the JWT came as a
+ * token or as the request's bearer header.
+ * <p>
  * The token itself is never logged.
  */
 public final class SpringSecurityAuthValidator implements AuthValidator {

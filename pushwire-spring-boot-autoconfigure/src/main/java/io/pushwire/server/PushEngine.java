@@ -1,6 +1,7 @@
 package io.pushwire.server;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,10 @@ import io.pushwire.server.stream.ChannelStreamStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +63,8 @@ public final class PushEngine {
 	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
 
 	private final HeartbeatMonitor heartbeats;
+
+	private volatile Scheduler timers = Schedulers.parallel();
 
 	/**
 	 * Create an engine.
@@ -120,6 +126,24 @@ public final class PushEngine {
 	 */
 	public HeartbeatMonitor heartbeats() {
 		return this.heartbeats;
+	}
+
+	/**
+	 * The scheduler of per-connection timers (the expiry of a connection's credentials). Its clock,
+	 * {@link Scheduler#now}, is the wall clock that expiries are compared with.
+	 * @return the scheduler, {@link Schedulers#parallel()} unless replaced
+	 */
+	public Scheduler timers() {
+		return this.timers;
+	}
+
+	/**
+	 * Arm connections' timers on another scheduler from now on (timers already armed stay where they
+	 * are): a {@code VirtualTimeScheduler} in tests.
+	 * @param timers the scheduler
+	 */
+	public void setTimers(Scheduler timers) {
+		this.timers = timers;
 	}
 
 	/**
@@ -241,6 +265,45 @@ public final class PushEngine {
 							"The credentials were accepted but name no principal"));
 				}
 				return Mono.just(principal);
+			});
+	}
+
+	/**
+	 * When a principal's credentials expire (PROTOCOL.md §7.1), as the {@link AuthValidator} reads it.
+	 * @param principal an authenticated principal
+	 * @return the expiry, or {@code null} when they do not expire (anonymous clients included)
+	 */
+	public @Nullable Instant credentialsExpiry(Principal principal) {
+		if (principal instanceof AnonymousPrincipal) {
+			return null;
+		}
+		return this.authValidator.expiresAt(principal);
+	}
+
+	/**
+	 * Authenticate the token of a {@code refresh} op (PROTOCOL.md §7.1): the token alone counts, never
+	 * the connection's request principal nor anonymous access.
+	 * @param token the new token
+	 * @param current the connection's principal
+	 * @return the new principal, of the same name as the current one
+	 * @throws ProtocolException (as an error signal) {@code unauthorized} when the token is not valid,
+	 * {@code forbidden} when it belongs to another principal
+	 */
+	public Mono<Principal> reauthenticate(String token, Principal current) {
+		AuthRequest request = new AuthRequest(token, null, HttpHeaders.EMPTY, null);
+		return Mono.defer(() -> this.authValidator.authenticate(request))
+			.onErrorResume((ex) -> {
+				logger.debug("Authentication of a push client's refresh failed", ex);
+				return Mono.empty();
+			})
+			.switchIfEmpty(Mono.error(() -> new ProtocolException(ErrorCode.UNAUTHORIZED,
+					"The refresh token was not accepted; the current credentials stay in force until they expire")))
+			.map((principal) -> {
+				if (AnonymousPrincipal.isAnonymous(principal) || !principal.getName().equals(current.getName())) {
+					throw new ProtocolException(ErrorCode.FORBIDDEN, "The refresh token belongs to another principal; "
+							+ "the current credentials stay in force until they expire");
+				}
+				return principal;
 			});
 	}
 

@@ -113,6 +113,17 @@ class SpringSecurityAuthValidatorTests {
 	}
 
 	@Test
+	void expiryOfATokenAcceptedWithinTheClockSkewIsItsOwnExp() {
+		// Spring Security's default 60 s skew admits a token that expired 30 s ago; its expiry stays exp.
+		Instant exp = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String token = jwt(this.key, "alice", exp);
+		StepVerifier.create(this.validator.authenticate(request(token, null)))
+			.assertNext((principal) -> assertThat(this.validator.expiresAt(principal)).isEqualTo(exp))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void badTokenDoesNotFallBackToRequestPrincipal() {
 		StepVerifier.create(this.validator.authenticate(request("not-a-jwt", BOB))).expectComplete().verify(TIMEOUT);
 	}

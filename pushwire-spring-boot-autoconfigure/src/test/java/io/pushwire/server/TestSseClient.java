@@ -31,6 +31,8 @@ public final class TestSseClient implements AutoCloseable {
 
 	private volatile boolean completed;
 
+	private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
 	private TestSseClient(WebClient client, String uri, String lastEventId) {
 		this.subscription = client.get()
 			.uri(uri)
@@ -42,7 +44,10 @@ public final class TestSseClient implements AutoCloseable {
 			})
 			.retrieve()
 			.bodyToFlux(EVENT)
-			.doFinally((signal) -> this.completed = true)
+			.doFinally((signal) -> {
+				this.completed = true;
+				this.done.countDown();
+			})
 			.subscribe(this.events::add, (ex) -> {
 			});
 	}
@@ -110,6 +115,19 @@ public final class TestSseClient implements AutoCloseable {
 
 	public boolean isCompleted() {
 		return this.completed;
+	}
+
+	/** Wait for the server to end the stream, failing after the timeout. */
+	public void awaitCompleted() {
+		try {
+			assertThat(this.done.await(TestWebSocketClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+				.as("stream ended within %s", TestWebSocketClient.TIMEOUT)
+				.isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override

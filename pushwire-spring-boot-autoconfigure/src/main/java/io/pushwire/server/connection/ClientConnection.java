@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One client's connection, whatever carries it: its session and principal, its subscriptions, its
- * outbound queue and heartbeat, and the protocol's requests (PROTOCOL.md §4–§6). Transports decode
+ * outbound queue and heartbeat, the expiry of its credentials, and the protocol's requests
+ * (PROTOCOL.md §4–§7). Transports decode
  * messages and call in; they write what {@link #deliveries()} emits and close with
  * {@link #closeReason()} when it completes.
  */
@@ -63,6 +64,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 
 	private volatile @Nullable Disposable abortTimer;
+
+	/** Created for credentials that expire only. */
+	private @Nullable ExpiryTimer expiry;
 
 	private volatile boolean ended;
 
@@ -306,6 +310,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				throw new ProtocolException(ErrorCode.RATE_LIMITED,
 						"Too many new connections on this server; retry with backoff");
 			}
+			Long expiresAtMs = ExpiryTimer.epochMillis(this.engine.credentialsExpiry(principal));
 			DefaultPushSession existing = this.engine.sessions().find(clientId);
 			boolean replacing = existing != null && existing.isConnected()
 					&& existing.principal().getName().equals(principal.getName());
@@ -351,8 +356,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					epochs.put(plan.channel(), plan.epoch());
 				}
 				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), null,
+						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), expiresAtMs,
 						attached.newSessionSecret());
+				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
+				expireAt(expiresAtMs);
 				send(ok);
 				result.errors().forEach(this::send);
 				result.release(this);
@@ -410,6 +417,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 			send(new SystemOp.Features(enabled, Collections.emptyList()));
 			result = Mono.empty();
+		}
+		else if (message instanceof SystemOp.Refresh refresh) {
+			result = refresh(refresh);
 		}
 		else if (message instanceof SystemOp.Auth) {
 			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once"));
@@ -527,6 +537,73 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		send(new SystemOp.Unsubscribed(removed));
 	}
 
+	/**
+	 * New credentials for the same principal (PROTOCOL.md §7.1): every subscribed channel is authorized
+	 * again for them, then they replace the old ones: {@code refreshed}, the expiry timer moved, and an
+	 * {@code error forbidden} per channel no longer allowed, then {@code unsubscribed}. Refused
+	 * credentials leave the old ones in force.
+	 */
+	private Mono<Void> refresh(SystemOp.Refresh refresh) {
+		Principal current = requirePrincipal();
+		DefaultPushSession session = requireSession();
+		return this.engine.reauthenticate(refresh.token(), current).flatMap((principal) -> {
+			Long expiresAtMs = ExpiryTimer.epochMillis(this.engine.credentialsExpiry(principal));
+			return Flux.fromIterable(new ArrayList<>(this.subscriptions.values()))
+				.concatMap((subscription) -> {
+					ResolvedChannel resolved = this.engine.channels().resolve(subscription.channel());
+					return this.engine.authorizer()
+						.canSubscribe(principal, resolved.name(), resolved.kind())
+						.defaultIfEmpty(false)
+						.filter((allowed) -> !allowed)
+						.map((refused) -> subscription);
+				})
+				.collectList()
+				.doOnNext((revoked) -> refreshed(principal, expiresAtMs, revoked, session));
+		}).then();
+	}
+
+	private void refreshed(Principal principal, @Nullable Long expiresAtMs, List<ChannelSubscription> revoked,
+			DefaultPushSession session) {
+		if (this.closeReason != null) {
+			return;
+		}
+		List<String> removed = new ArrayList<>();
+		for (ChannelSubscription subscription : revoked) {
+			if (this.subscriptions.remove(subscription.channel(), subscription)) {
+				subscription.cancel();
+				session.channelRemoved(subscription.channel());
+				removed.add(subscription.channel());
+			}
+		}
+		this.principal = principal;
+		session.refreshed(principal);
+		expireAt(expiresAtMs);
+		// refreshed first: an error that follows it with a channel is a revoked channel, not a refused refresh.
+		send(new SystemOp.Refreshed(expiresAtMs));
+		for (String channel : removed) {
+			send(SystemOp.Error.of(ErrorCode.FORBIDDEN,
+					"No longer allowed to subscribe to " + channel + " with the refreshed credentials", channel));
+		}
+		if (!removed.isEmpty()) {
+			send(new SystemOp.Unsubscribed(removed));
+		}
+	}
+
+	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
+	private void expireAt(@Nullable Long at) {
+		ExpiryTimer timer;
+		synchronized (this) {
+			timer = this.expiry;
+			if (timer == null && at != null && !this.ended) {
+				timer = new ExpiryTimer(this.engine::timers, () -> close(CloseReason.TOKEN_EXPIRED));
+				this.expiry = timer;
+			}
+		}
+		if (timer != null) {
+			timer.expireAt(at);
+		}
+	}
+
 	private void startHeartbeat() {
 		this.lastPingNanos = System.nanoTime();
 		this.engine.heartbeats().register(this);
@@ -590,6 +667,13 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 		}
 		this.engine.heartbeats().unregister(this);
+		ExpiryTimer expiryTimer;
+		synchronized (this) {
+			expiryTimer = this.expiry;
+		}
+		if (expiryTimer != null) {
+			expiryTimer.cancel();
+		}
 		Disposable timer = this.abortTimer;
 		if (timer != null) {
 			timer.dispose();

@@ -186,6 +186,11 @@ public final class DefaultPushSession implements PushSession {
 		this.acks.remove(channel);
 	}
 
+	/** The connection's credentials were refreshed: the same principal's name, maybe new roles. */
+	void refreshed(Principal principal) {
+		this.principal = principal;
+	}
+
 	synchronized @Nullable ClientConnection attach(ClientConnection connection, Principal principal) {
 		ClientConnection previous = this.connection;
 		this.connection = connection;

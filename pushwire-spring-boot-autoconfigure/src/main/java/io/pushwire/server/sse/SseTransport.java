@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One SSE stream: writes the connection's deliveries as events. Frames are default events whose
  * {@code id:} is the full resume token (every subscribed channel's {@code channel=cursor@epoch});
- * ops are {@code event: system}; heartbeats are {@code : ping} comments.
+ * ops are {@code event: system}; heartbeats are {@code : ping} comments. A close ends the stream after
+ * its {@code goodbye} event (at the credentials' expiry: {@code token_expired}, PROTOCOL.md §7.1).
  */
 final class SseTransport implements ConnectionTransport {
 

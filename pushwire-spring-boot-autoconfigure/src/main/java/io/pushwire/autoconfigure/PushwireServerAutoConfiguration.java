@@ -215,7 +215,7 @@ public final class PushwireServerAutoConfiguration {
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
 				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
-				properties.getAllowedOrigins(), engine::admitNewConnection);
+				properties.getAllowedOrigins(), engine.codec().mapper(), engine::admitNewConnection);
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();
@@ -236,7 +236,8 @@ public final class PushwireServerAutoConfiguration {
 		};
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		if (sse.isEnabled()) {
-			// The same origins as the WebSocket's Origin check; none configured: same origin only.
+			// The same origins, and the same matching, as the WebSocket's Origin check; none configured:
+			// same origin only.
 			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
 			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
 			for (String route : List.of("/sse", "/ack", "/send")) {

@@ -214,7 +214,7 @@ public final class PushwireServerAutoConfiguration {
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
+				new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken()),
 				properties.getAllowedOrigins(), engine.codec().mapper(), engine::admitNewConnection);
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);

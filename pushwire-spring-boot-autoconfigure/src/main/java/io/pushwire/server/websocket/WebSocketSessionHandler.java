@@ -137,7 +137,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		}
 		Mono<Void> outbound = written.then(Mono.defer(() -> {
 			Connection nettyConnection = this.netty;
-			if (nettyConnection != null && !this.inboundEnded) {
+			if (nettyConnection != null && !this.inboundEnded && nettyConnection.channel().isActive()) {
 				// The server closes while the client may still be sending: the close waits for the
 				// client's close frame, so that the goodbye and close frame are not lost to a reset.
 				nettyConnection.addHandlerLast(ClosingHandshake.HANDLER_NAME, new ClosingHandshake());

@@ -219,8 +219,8 @@ public final class PushwireServerAutoConfiguration {
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				new PushWebSocketHandler(engine, properties.getSse().isAllowQueryToken()),
-				properties.getAllowedOrigins());
+				new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken()),
+				properties.getAllowedOrigins(), engine.codec().mapper());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();
@@ -241,7 +241,8 @@ public final class PushwireServerAutoConfiguration {
 		};
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		if (sse.isEnabled()) {
-			// The same origins as the WebSocket's Origin check; none configured: same origin only.
+			// The same origins, and the same matching, as the WebSocket's Origin check; none configured:
+			// same origin only.
 			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
 			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
 			for (String route : List.of("/sse", "/ack", "/send")) {

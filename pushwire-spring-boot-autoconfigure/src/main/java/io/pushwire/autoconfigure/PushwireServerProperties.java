@@ -139,6 +139,11 @@ public class PushwireServerProperties {
 	private final Sse sse = new Sse();
 
 	/**
+	 * The WebSocket endpoint.
+	 */
+	private final Websocket websocket = new Websocket();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind takes
 	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
 	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
@@ -312,6 +317,10 @@ public class PushwireServerProperties {
 		return this.sse;
 	}
 
+	public Websocket getWebsocket() {
+		return this.websocket;
+	}
+
 	public Map<String, Channel> getChannels() {
 		return this.channels;
 	}
@@ -336,10 +345,11 @@ public class PushwireServerProperties {
 		private Duration retry = Duration.ofSeconds(2);
 
 		/**
-		 * Whether a "token" query parameter authenticates SSE and HTTP requests. Browsers' EventSource
-		 * cannot set headers, so this is on by default; tokens in URLs can end up in proxy and access
-		 * logs, so use short-lived tokens, or turn this off where clients can send an Authorization
-		 * header or a session cookie.
+		 * Whether a "token" query parameter authenticates SSE streams and the HTTP ack and send
+		 * requests (not the WebSocket: see websocket.allow-query-token). Browsers' EventSource cannot
+		 * set headers, so this is on by default; tokens in URLs can end up in proxy and access logs, so
+		 * use short-lived tokens, or turn this off where clients can send an Authorization header or a
+		 * session cookie.
 		 */
 		private boolean allowQueryToken = true;
 
@@ -358,6 +368,29 @@ public class PushwireServerProperties {
 		public void setRetry(Duration retry) {
 			this.retry = retry;
 		}
+
+		public boolean isAllowQueryToken() {
+			return this.allowQueryToken;
+		}
+
+		public void setAllowQueryToken(boolean allowQueryToken) {
+			this.allowQueryToken = allowQueryToken;
+		}
+
+	}
+
+	/**
+	 * WebSocket settings.
+	 */
+	public static class Websocket {
+
+		/**
+		 * Whether a "token" query parameter of the upgrade URL authenticates a WebSocket whose auth
+		 * message carries no token. Off by default: browsers send the token in the auth message, and
+		 * tokens in URLs can end up in proxy and access logs. SSE has its own switch,
+		 * sse.allow-query-token.
+		 */
+		private boolean allowQueryToken = false;
 
 		public boolean isAllowQueryToken() {
 			return this.allowQueryToken;

@@ -17,7 +17,6 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.util.Assert;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -147,15 +146,8 @@ public final class PushwireSecurityCustomizer implements Customizer<ServerHttpSe
 			// have needed a preflight.
 			return MATCH;
 		}
-		try {
-			if (!CorsUtils.isCorsRequest(request)) {
-				return MATCH;
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			return NO_MATCH;
-		}
-		return (this.cors.checkOrigin(PushwireCors.normalizeOrigin(origin)) != null) ? MATCH : NO_MATCH;
+		// The WebSocket's Origin check: the request's own origin compared as text, or an allowed one.
+		return PushwireCors.isAllowed(this.cors, request, origin) ? MATCH : NO_MATCH;
 	}
 
 	@Override

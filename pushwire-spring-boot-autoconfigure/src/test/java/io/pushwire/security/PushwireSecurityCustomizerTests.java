@@ -56,6 +56,18 @@ class PushwireSecurityCustomizerTests {
 	}
 
 	@Test
+	void originsUnderUnderscoreHostNamesAreComparedAsText() {
+		assertThat(needsCsrfToken(MockServerHttpRequest.post("http://push_server.example:8080/push/send")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header(HttpHeaders.ORIGIN, "http://push_server.example:8080")
+			.build())).as("same origin").isFalse();
+		assertThat(needsCsrfToken(MockServerHttpRequest.post("http://push_server.example:8080/push/send")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header(HttpHeaders.ORIGIN, "http://evil_x.example")
+			.build())).as("foreign origin").isTrue();
+	}
+
+	@Test
 	void jsonPostsFromAnotherOriginNeedCsrfToken() {
 		assertThat(needsCsrfToken(json("/push/send").header(HttpHeaders.ORIGIN, "https://evil.example").build()))
 			.isTrue();

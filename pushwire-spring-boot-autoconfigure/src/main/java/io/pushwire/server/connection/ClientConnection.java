@@ -76,6 +76,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile boolean holdsSlot;
 
+	/** {@code auth_ok} is queued: frames for this client alone may follow. */
+	private volatile boolean started;
+
 	/**
 	 * Create a connection.
 	 * @param engine the server's engine
@@ -243,13 +246,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Queue a transient frame for this client alone.
+	 * Queue a transient frame for this client alone; refused until {@code auth_ok} is queued, since
+	 * nothing may reach a client before it (the session is found by its client id while the
+	 * handshake still authorizes the capabilities).
 	 * @param json the frame's JSON
 	 * @param priority its kind's priority
-	 * @return {@code false} when the connection is closing or its queue is full
+	 * @return {@code false} when the handshake is not done, the connection is closing or its queue is full
 	 */
 	public boolean sendTransient(byte[] json, io.pushwire.server.Priority priority) {
-		return this.queue.offerTransient(json, priority);
+		return this.started && this.queue.offerTransient(json, priority);
 	}
 
 	/**
@@ -361,6 +366,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
 				expireAt(expiresAtMs);
 				send(ok);
+				this.started = true;
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();

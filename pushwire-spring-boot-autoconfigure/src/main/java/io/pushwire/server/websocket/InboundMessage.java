@@ -24,10 +24,13 @@ record InboundMessage(Kind kind, @Nullable String text) {
 
 	}
 
+	/** A message that needs no handling: a control frame, or anything once the connection closes. */
+	static final InboundMessage IGNORED = new InboundMessage(Kind.CONTROL, null);
+
 	static InboundMessage read(WebSocketMessage message, long maxSize) {
 		WebSocketMessage.Type type = message.getType();
 		if (type == WebSocketMessage.Type.PING || type == WebSocketMessage.Type.PONG) {
-			return new InboundMessage(Kind.CONTROL, null);
+			return IGNORED;
 		}
 		DataBuffer payload = message.getPayload();
 		if (payload.readableByteCount() > maxSize) {

@@ -26,7 +26,7 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 	 * Create a handler.
 	 * @param engine the server's engine
 	 * @param allowQueryToken whether a {@code token} query parameter of the upgrade URL authenticates
-	 * when {@code auth} carries none
+	 * when {@code auth} carries none ({@code pushwire.server.websocket.allow-query-token})
 	 */
 	public PushWebSocketHandler(PushEngine engine, boolean allowQueryToken) {
 		this.engine = engine;

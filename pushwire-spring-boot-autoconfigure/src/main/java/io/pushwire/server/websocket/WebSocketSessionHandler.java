@@ -32,8 +32,9 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
- * One WebSocket session: waits for {@code auth} within the handshake timeout, then hands decoded
- * messages to its {@link ClientConnection} in order and writes what the connection queues.
+ * One WebSocket session: waits for {@code auth} and its authentication within the handshake timeout,
+ * then hands decoded messages to its {@link ClientConnection} in order and writes what the connection
+ * queues. When the server closes, it lets the client read the goodbye ({@link ClosingHandshake}).
  */
 final class WebSocketSessionHandler implements ConnectionTransport {
 
@@ -54,6 +55,11 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	private final @Nullable Connection netty;
 
 	private volatile boolean authReceived;
+
+	/** Authenticated and {@code auth_ok} queued, or failed and closing. */
+	private volatile boolean handshakeDone;
+
+	private volatile boolean inboundEnded;
 
 	private volatile @Nullable Disposable handshakeTimer;
 
@@ -84,13 +90,17 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	Mono<Void> run() {
 		long maxSize = this.engine.settings().maxMessageSize();
 		Duration handshakeTimeout = this.engine.settings().handshakeTimeout();
+		// Until the handshake is done, auth and its authentication included: a validator that never
+		// answers must not hold the connection open.
 		this.handshakeTimer = Schedulers.parallel().schedule(() -> {
-			if (!this.authReceived) {
+			if (!this.handshakeDone) {
 				this.connection.close(CloseReason.POLICY);
 			}
 		}, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 		Mono<Void> inbound = this.session.receive()
-			.map((message) -> InboundMessage.read(message, maxSize))
+			// Once closing, what the client sends is read and dropped, not decoded.
+			.map((message) -> (this.connection.closeReason() != null) ? InboundMessage.IGNORED
+					: InboundMessage.read(message, maxSize))
 			.doOnNext((message) -> this.connection.touch())
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
@@ -125,8 +135,19 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			written = this.session.send(this.connection.deliveries().map(this::toMessage))
 				.onErrorResume((ex) -> Mono.empty());
 		}
-		Mono<Void> outbound = written.then(Mono.defer(() -> this.session.close(closeStatus())));
-		return Mono.when(inbound.doFinally((signal) -> this.connection.terminated()), outbound)
+		Mono<Void> outbound = written.then(Mono.defer(() -> {
+			Connection nettyConnection = this.netty;
+			if (nettyConnection != null && !this.inboundEnded && nettyConnection.channel().isActive()) {
+				// The server closes while the client may still be sending: the close waits for the
+				// client's close frame, so that the goodbye and close frame are not lost to a reset.
+				nettyConnection.addHandlerLast(ClosingHandshake.HANDLER_NAME, new ClosingHandshake());
+			}
+			return this.session.close(closeStatus());
+		}));
+		return Mono.when(inbound.doFinally((signal) -> {
+			this.inboundEnded = true;
+			this.connection.terminated();
+		}), outbound)
 			.doFinally((signal) -> {
 				disposeHandshakeTimer();
 				this.connection.terminated();
@@ -185,7 +206,6 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				return Mono.empty();
 			}
 			this.authReceived = true;
-			disposeHandshakeTimer();
 			return this.session.getHandshakeInfo()
 				.getPrincipal()
 				.map(java.util.Optional::of)
@@ -194,6 +214,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				// A client gone while authentication or authorization hangs: the inbound's concatMap would
 				// wait for the handshake, and the connection would never be terminated.
 				.takeUntilOther(this.session.closeStatus().defaultIfEmpty(CloseStatus.NO_CLOSE_FRAME))
+				.doFinally((signal) -> {
+					this.handshakeDone = true;
+					disposeHandshakeTimer();
+				})
 				// The inbound's concatMap keeps its last inner subscription until the next message: an
 				// idle connection would keep the auth message, its request and the handshake's operators.
 				.onTerminateDetach();

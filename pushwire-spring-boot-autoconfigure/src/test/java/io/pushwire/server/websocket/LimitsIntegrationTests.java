@@ -1,7 +1,11 @@
 package io.pushwire.server.websocket;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,6 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Limits against abuse, each with its clear answer.
@@ -180,6 +185,63 @@ class LimitsIntegrationTests {
 			.bodyValue(body)
 			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
 			.block(TestWebSocketClient.TIMEOUT);
+	}
+
+	// A raw socket, so that a reset shows as one. The flood (15 MB) is more than the sockets' buffers
+	// hold: the server decides to close while most of it is still unread, as over a real network.
+	@Test
+	void floodingClientReadsRateLimitedThenGoodbyeThenA1008CloseFrame() throws IOException {
+		try (RawWebSocketClient client = RawWebSocketClient.connect(this.port, Map.of())) {
+			assertThat(client.response().status()).isEqualTo(101);
+			client.send("{\"type\":\"auth\",\"token\":\"token-flood\",\"capabilities\":[]}");
+			assertThat(nextOp(client).path("type").asString()).isEqualTo("auth_ok");
+			ByteArrayOutputStream flood = new ByteArrayOutputStream();
+			String garbage = "garbage ".repeat(625);
+			for (int i = 0; i < 3000; i++) {
+				flood.writeBytes(RawWebSocketClient.textFrame(garbage));
+			}
+			try {
+				client.sendRaw(flood.toByteArray());
+			}
+			catch (IOException ex) {
+				fail("The server reset the connection while the client was still sending", ex);
+			}
+			List<JsonNode> ops = new ArrayList<>();
+			RawWebSocketClient.Frame frame;
+			while (true) {
+				try {
+					frame = client.readFrame();
+				}
+				catch (IOException ex) {
+					fail("Connection ended without a close frame after " + ops.size() + " ops (last: "
+							+ (ops.isEmpty() ? "none" : ops.get(ops.size() - 1)) + ")", ex);
+					return;
+				}
+				if (frame.opcode() != RawWebSocketClient.Frame.TEXT) {
+					break;
+				}
+				JsonNode op = TestWebSocketClient.mapper().readTree(frame.text());
+				if (!"ping".equals(op.path("type").asString())) {
+					ops.add(op);
+				}
+			}
+			assertThat(frame.opcode()).isEqualTo(RawWebSocketClient.Frame.CLOSE);
+			assertThat(frame.closeCode()).isEqualTo(1008);
+			assertThat(ops).anySatisfy((op) -> assertThat(op.path("code").asString()).isEqualTo("rate_limited"));
+			JsonNode last = ops.get(ops.size() - 1);
+			assertThat(last.path("type").asString()).isEqualTo("goodbye");
+			assertThat(last.path("reason").asString()).isEqualTo("policy");
+			client.sendRaw(RawWebSocketClient.closeFrame(1000));
+		}
+	}
+
+	private static JsonNode nextOp(RawWebSocketClient client) throws IOException {
+		while (true) {
+			JsonNode op = TestWebSocketClient.mapper().readTree(client.readFrame().text());
+			if (!"ping".equals(op.path("type").asString())) {
+				return op;
+			}
+		}
 	}
 
 }

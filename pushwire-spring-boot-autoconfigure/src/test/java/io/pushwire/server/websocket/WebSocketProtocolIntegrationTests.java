@@ -58,16 +58,6 @@ class WebSocketProtocolIntegrationTests {
 	}
 
 	@Test
-	void tokenInTheQueryAuthenticatesWhenAuthCarriesNone() {
-		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps?token=token-alice",
-				(headers) -> {
-				})) {
-			client.send("{\"type\":\"auth\",\"capabilities\":[\"inbox:alice\"]}");
-			assertThat(client.expect("auth_ok").path("heads").has("inbox:alice")).isTrue();
-		}
-	}
-
-	@Test
 	void badTokenClosesWith4001() {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.send("{\"type\":\"auth\",\"token\":\"wrong\",\"capabilities\":[\"chat:x\"]}");

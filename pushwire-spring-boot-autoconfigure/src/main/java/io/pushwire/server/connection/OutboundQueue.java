@@ -19,7 +19,8 @@ import reactor.core.publisher.FluxSink;
 /**
  * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three lanes by
  * channel-kind priority. The writer always takes from the highest non-empty lane; each lane is FIFO,
- * so a channel's frames keep their cursor order.
+ * so a channel's frames keep their cursor order. An op that must not overtake frames already queued
+ * goes in a frame lane instead ({@link #offerOpBehind}).
  * <p>
  * Bounded by {@code maxBytes} of queued JSON. Past half full the {@link Pressure} is told once
  * ({@code slow}), again only after the queue drained below a quarter; an offer that would pass the
@@ -194,6 +195,18 @@ public final class OutboundQueue {
 	 */
 	public boolean offerOp(byte[] json) {
 		return offer(OP_LANE, new Delivery(json, null, true), json.length);
+	}
+
+	/**
+	 * Queue an encoded system op behind the frames already queued in a lane and the lanes above it,
+	 * for an op that must not overtake them (an {@code unsubscribed} behind the frames of the
+	 * channels it names). Frames queued later in higher lanes still go first, as always.
+	 * @param json the op's JSON
+	 * @param priority the lowest priority of the frames it must follow
+	 * @return {@code false} when refused because the queue is full or finished
+	 */
+	public boolean offerOpBehind(byte[] json, Priority priority) {
+		return offer(lane(priority), new Delivery(json, null, true), json.length);
 	}
 
 	/**

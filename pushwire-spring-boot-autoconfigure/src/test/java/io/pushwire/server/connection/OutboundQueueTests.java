@@ -81,6 +81,31 @@ class OutboundQueueTests {
 	}
 
 	@Test
+	void opQueuedBehindALaneFollowsTheFramesQueuedThereAndAbove() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] unsubscribed = this.codec.encodeToUtf8(new SystemOp.Unsubscribed(List.of("chat")));
+		queue.offerFrame(frame("audit", 1), Priority.LOW);
+		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+		queue.offerReplay(List.of(frame("chat", 2), frame("chat", 3)), Priority.NORMAL);
+		queue.offerFrame(frame("alerts", 1), Priority.HIGH);
+		assertThat(queue.offerOpBehind(unsubscribed, Priority.NORMAL)).isTrue();
+		queue.offerFrame(frame("audit", 2), Priority.LOW);
+		queue.offerOp(this.ping);
+		assertThat(queue.queuedBytes()).isEqualTo(frame("audit", 1).json(this.codec).length
+				+ frame("chat", 1).json(this.codec).length + frame("alerts", 1).json(this.codec).length
+				+ unsubscribed.length + frame("audit", 2).json(this.codec).length + this.ping.length);
+		List<String> labels = new ArrayList<>();
+		StepVerifier.create(queue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(8)
+			.consumeRecordedWith((deliveries) -> deliveries.forEach((delivery) -> labels.add(label(delivery))))
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(labels).containsExactly("op:" + new String(this.ping), "alerts#1", "chat#1", "chat#2", "chat#3",
+				"op:" + new String(unsubscribed), "audit#1", "audit#2");
+	}
+
+	@Test
 	void laneIsFifoAcrossFramesAndTransients() {
 		OutboundQueue queue = queue(1 << 20);
 		byte[] transientJson = "{\"channel\":\"chat\",\"payload\":0}".getBytes();

@@ -530,7 +530,13 @@ public final class OutboundQueue {
 		}
 		if (last != null) {
 			written = true;
-			target.write(new Delivery(last, null, true));
+			try {
+				target.write(new Delivery(last, null, true));
+			}
+			catch (RuntimeException ex) {
+				// Completed all the same, rather than left for the abort timer.
+				dropped(ex);
+			}
 		}
 		if (written) {
 			target.flush();

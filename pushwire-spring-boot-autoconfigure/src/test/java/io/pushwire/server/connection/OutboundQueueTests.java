@@ -392,6 +392,16 @@ class OutboundQueueTests {
 	}
 
 	@Test
+	void aLastMessageTheWriterFailsOnStillCompletes() {
+		OutboundQueue queue = queue(1 << 20);
+		List<String> written = new ArrayList<>();
+		queue.writeTo(new FailingWriter(written, this.goodbye));
+		queue.offerOp(this.ping);
+		queue.finish(this.goodbye);
+		assertThat(written).containsExactly(new String(this.ping), "flush", "flush", "complete");
+	}
+
+	@Test
 	void aReplayedFrameThatCannotBeEncodedIsDroppedAndTheRestIsWritten() {
 		OutboundQueue queue = queue(1 << 20);
 		StoredFrame unencodable = new StoredFrame("chat", 2, "Xb3kQ1pz", new POJONode(new Unserializable()), null, 0);

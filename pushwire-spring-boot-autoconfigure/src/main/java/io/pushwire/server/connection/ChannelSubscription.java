@@ -112,11 +112,25 @@ final class ChannelSubscription implements StreamListener {
 		return this.channel;
 	}
 
-	synchronized void attached(Attachment attachment) {
-		this.plan = attachment.plan();
-		this.detach = attachment.detach();
-		this.replay = attachment.replay();
-		this.lastCursor = attachment.plan().after();
+	Priority priority() {
+		return this.priority;
+	}
+
+	/**
+	 * The stream attached this subscription; when it was cancelled meanwhile, it is detached now.
+	 * @param attachment the attachment
+	 */
+	void attached(Attachment attachment) {
+		synchronized (this) {
+			this.plan = attachment.plan();
+			this.detach = attachment.detach();
+			if (!this.cancelled) {
+				this.replay = attachment.replay();
+				this.lastCursor = attachment.plan().after();
+				return;
+			}
+		}
+		attachment.detach().dispose();
 	}
 
 	synchronized ResumePlan plan() {

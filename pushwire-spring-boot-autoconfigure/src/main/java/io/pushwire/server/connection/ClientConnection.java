@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.pushwire.core.CloseReason;
@@ -18,7 +19,9 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.Priority;
 import io.pushwire.server.PushEngine;
+import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.stream.ResumePlan;
 import org.apache.commons.logging.Log;
@@ -466,13 +469,28 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Subscribe to channels: refusals become errors, granted channels are attached held.
+	 * Subscribe to channels: refusals and failures become errors, granted channels are attached held.
+	 * A channel that fails (an authorizer or a store that errors) fails alone: the others are still
+	 * granted, confirmed and released, rather than left held and never confirmed.
 	 */
 	private Mono<SubscribeResult> subscribeAll(List<String> requested, Map<String, ResumeToken.Position> resume) {
 		SubscribeResult result = new SubscribeResult();
 		return Flux.fromIterable(new LinkedHashSet<>(requested))
-			.concatMap((channel) -> subscribeOne(channel, resume.get(channel), result))
+			.concatMap((channel) -> Mono.defer(() -> subscribeOne(channel, resume.get(channel), result))
+				.onErrorResume((ex) -> {
+					result.errors().add(subscribeFailed(channel, ex));
+					return Mono.empty();
+				}))
 			.then(Mono.fromSupplier(() -> result));
+	}
+
+	private static SystemOp.Error subscribeFailed(String channel, Throwable ex) {
+		if (ex instanceof ProtocolException protocolException) {
+			return SystemOp.Error.of(protocolException.code(), protocolException.getMessage(), channel);
+		}
+		logger.error("Subscribing to " + channel + " failed", ex);
+		return SystemOp.Error.of(ErrorCode.INTERNAL, "Could not subscribe to " + channel
+				+ "; the server logged the cause, try again later", channel);
 	}
 
 	private Mono<Void> subscribeOne(String channel, ResumeToken.@Nullable Position requested, SubscribeResult result) {
@@ -517,8 +535,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				}
 				ChannelSubscription subscription = new ChannelSubscription(this, channel, resolved.kind());
 				ChannelStream stream = this.engine.streams().stream(resolved.name(), resolved.kind());
-				return stream.attach(from, subscription).doOnNext((attachment) -> {
-					subscription.attached(attachment);
+				return attach(stream, from, subscription).doOnNext((attachment) -> {
 					this.subscriptions.put(channel, subscription);
 					session.channelAdded(channel);
 					result.granted().add(subscription);
@@ -529,18 +546,47 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			});
 	}
 
+	/**
+	 * Attach a subscription to its stream. The stream adds the listener before it emits the
+	 * attachment, and a cancelled Mono drops what it would have emitted (with the handle that
+	 * detaches): so the attachment is awaited whatever happens downstream, and a subscription
+	 * cancelled meanwhile is detached as soon as it arrives.
+	 */
+	private static Mono<Attachment> attach(ChannelStream stream, ResumeToken.@Nullable Position from,
+			ChannelSubscription subscription) {
+		return Mono.create((sink) -> {
+			sink.onCancel(subscription::cancel);
+			stream.attach(from, subscription).contextWrite(sink.contextView()).subscribe((attachment) -> {
+				subscription.attached(attachment);
+				sink.success(attachment);
+			}, sink::error, sink::success);
+		});
+	}
+
 	private void unsubscribe(List<String> channels) {
 		List<String> removed = new ArrayList<>();
 		DefaultPushSession session = requireSession();
+		@Nullable Priority lowest = null;
 		for (String channel : channels) {
 			ChannelSubscription subscription = this.subscriptions.remove(channel);
 			if (subscription != null) {
 				subscription.cancel();
+				if (lowest == null || subscription.priority().lane() > lowest.lane()) {
+					lowest = subscription.priority();
+				}
 			}
 			session.channelRemoved(channel);
 			removed.add(channel);
 		}
-		send(new SystemOp.Unsubscribed(removed));
+		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.Unsubscribed(removed));
+		if (lowest != null) {
+			// Behind the frames of these channels already queued: in the op lane it would overtake
+			// them, and the client would get frames of a channel it was told it left.
+			this.queue.offerOpBehind(json, lowest);
+		}
+		else {
+			this.queue.offerOp(json);
+		}
 	}
 
 	/**
@@ -611,7 +657,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	private void startHeartbeat() {
-		this.lastPingNanos = System.nanoTime();
+		// A random phase within one interval: connections that (re)connect together, after a restart
+		// or a network blip, would otherwise all be pinged in the same tick, interval after interval.
+		long interval = this.engine.settings().heartbeat().toNanos();
+		this.lastPingNanos = System.nanoTime() - ThreadLocalRandom.current().nextLong(interval);
 		this.engine.heartbeats().register(this);
 		if (this.closeReason != null) {
 			this.engine.heartbeats().unregister(this);

@@ -42,12 +42,8 @@ public final class FrameDispatcher {
 	public Mono<Void> dispatch(Frame frame, Principal principal, DefaultPushSession session) {
 		return Mono.defer(() -> {
 			ResolvedChannel resolved = this.engine.resolveFromClient(frame.channel());
-			ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
-			if (handler == null) {
-				return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
-						"Clients cannot send frames on '" + resolved.name().kind() + "': no handler takes them",
-						frame.channel()));
-			}
+			// The access check comes first (PROTOCOL.md §7): a client learns nothing about the
+			// handlers of channels it may not publish to.
 			return this.engine.authorizer()
 				.canPublish(principal, resolved.name(), resolved.kind())
 				.defaultIfEmpty(false)
@@ -55,6 +51,11 @@ public final class FrameDispatcher {
 					if (!allowed) {
 						return Mono.error(new ProtocolException(ErrorCode.FORBIDDEN,
 								"Not allowed to publish on " + frame.channel(), frame.channel()));
+					}
+					ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
+					if (handler == null) {
+						return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER, "Clients cannot send frames on '"
+								+ resolved.name().kind() + "': no handler takes them", frame.channel()));
 					}
 					HandlerInvocation invocation = new HandlerInvocation(
 							new Frame(frame.channel(), null, frame.payload(), session.clientId()), resolved.name(),

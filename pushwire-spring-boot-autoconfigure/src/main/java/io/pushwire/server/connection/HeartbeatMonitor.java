@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +25,8 @@ public final class HeartbeatMonitor implements Disposable {
 
 	private final Disposable ticker;
 
+	private final LongSupplier nanoTime;
+
 	/**
 	 * Create a monitor ticking on the parallel scheduler.
 	 * @param heartbeat the heartbeat interval
@@ -40,6 +43,19 @@ public final class HeartbeatMonitor implements Disposable {
 	 * @param scheduler the scheduler of the ticks
 	 */
 	public HeartbeatMonitor(Duration heartbeat, Duration grace, Scheduler scheduler) {
+		this(heartbeat, grace, scheduler, System::nanoTime);
+	}
+
+	/**
+	 * Create a monitor that reads the time of its ticks from a given source (for tests on virtual
+	 * time).
+	 * @param heartbeat the heartbeat interval
+	 * @param grace the silence tolerated past one interval
+	 * @param scheduler the scheduler of the ticks
+	 * @param nanoTime the time source, like {@link System#nanoTime()}
+	 */
+	HeartbeatMonitor(Duration heartbeat, Duration grace, Scheduler scheduler, LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
 		long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(heartbeat.toNanos(), grace.toNanos()) / 4);
 		this.ticker = scheduler.schedulePeriodically(this::tick, tick, tick, TimeUnit.NANOSECONDS);
 	}
@@ -61,7 +77,7 @@ public final class HeartbeatMonitor implements Disposable {
 	}
 
 	void tick() {
-		long now = System.nanoTime();
+		long now = this.nanoTime.getAsLong();
 		for (ClientConnection connection : this.connections) {
 			try {
 				connection.heartbeatTick(now);

@@ -3,6 +3,7 @@ package io.pushwire.server.connection;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -12,6 +13,8 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.Priority;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -19,7 +22,8 @@ import reactor.core.publisher.FluxSink;
 /**
  * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three lanes by
  * channel-kind priority. The writer always takes from the highest non-empty lane; each lane is FIFO,
- * so a channel's frames keep their cursor order.
+ * so a channel's frames keep their cursor order. An op that must not overtake frames already queued
+ * goes in a frame lane instead ({@link #offerOpBehind}).
  * <p>
  * Bounded by {@code maxBytes} of queued JSON. Past half full the {@link Pressure} is told once
  * ({@code slow}), again only after the queue drained below a quarter; an offer that would pass the
@@ -29,6 +33,8 @@ import reactor.core.publisher.FluxSink;
  * size of its own replay.
  */
 public final class OutboundQueue {
+
+	private static final Log logger = LogFactory.getLog(OutboundQueue.class);
 
 	private static final int OP_LANE = 0;
 
@@ -194,6 +200,18 @@ public final class OutboundQueue {
 	 */
 	public boolean offerOp(byte[] json) {
 		return offer(OP_LANE, new Delivery(json, null, true), json.length);
+	}
+
+	/**
+	 * Queue an encoded system op behind the frames already queued in a lane and the lanes above it,
+	 * for an op that must not overtake them (an {@code unsubscribed} behind the frames of the
+	 * channels it names). Frames queued later in higher lanes still go first, as always.
+	 * @param json the op's JSON
+	 * @param priority the lowest priority of the frames it must follow
+	 * @return {@code false} when refused because the queue is full or finished
+	 */
+	public boolean offerOpBehind(byte[] json, Priority priority) {
+		return offer(lane(priority), new Delivery(json, null, true), json.length);
 	}
 
 	/**
@@ -407,10 +425,20 @@ public final class OutboundQueue {
 			drain();
 		}
 		else if (this.drainScheduled.compareAndSet(false, true)) {
-			executor.execute(() -> {
+			try {
+				executor.execute(() -> {
+					this.drainScheduled.set(false);
+					drain();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// The event loop is shutting down, and its connections with it. The flag must not stay
+				// set: no drain would ever be scheduled again, should the executor take tasks again.
 				this.drainScheduled.set(false);
-				drain();
-			});
+				if (logger.isDebugEnabled()) {
+					logger.debug("Drain of an outbound queue rejected by its executor", ex);
+				}
+			}
 		}
 	}
 
@@ -447,43 +475,83 @@ public final class OutboundQueue {
 		}
 		int missed = 1;
 		do {
-			boolean written = false;
-			while (target.ready()) {
-				Delivery next = poll();
-				if (next == null) {
-					break;
-				}
-				written = true;
-				target.write(next);
+			try {
+				writeQueued(target);
 			}
-			if (written) {
-				this.lastProgressNanos = this.nanoTime.getAsLong();
-			}
-			byte[] last = null;
-			boolean complete = false;
-			synchronized (this) {
-				if (this.finished && isEmpty() && !this.completed) {
-					if (this.farewell != null && target.ready()) {
-						last = this.farewell;
-						this.farewell = null;
-					}
-					complete = this.farewell == null;
-					this.completed = complete;
-				}
-			}
-			if (last != null) {
-				written = true;
-				target.write(new Delivery(last, null, true));
-			}
-			if (written) {
-				target.flush();
-			}
-			if (complete) {
-				target.complete();
+			catch (RuntimeException ex) {
+				// The transport failed (ready, flush or complete): what is queued waits for the next
+				// drain, and a queue that stays stuck is shed after write-timeout. Thrown on, it would
+				// leave wip set and the queue would never be drained again.
+				logger.error("Writing to a push connection failed", ex);
 			}
 			missed = this.wip.addAndGet(-missed);
 		}
 		while (missed != 0);
+	}
+
+	/** One pass of the drain loop: write while the transport is ready, then flush, and complete. */
+	private void writeQueued(Writer target) {
+		boolean written = false;
+		while (target.ready()) {
+			Delivery next;
+			try {
+				next = poll();
+			}
+			catch (RuntimeException ex) {
+				// A replayed frame that cannot be encoded: it was taken off the queue, the rest goes on.
+				dropped(ex);
+				continue;
+			}
+			if (next == null) {
+				break;
+			}
+			written = true;
+			try {
+				target.write(next);
+			}
+			catch (RuntimeException ex) {
+				dropped(ex);
+			}
+		}
+		if (written) {
+			this.lastProgressNanos = this.nanoTime.getAsLong();
+		}
+		byte[] last = null;
+		boolean complete = false;
+		synchronized (this) {
+			if (this.finished && isEmpty() && !this.completed) {
+				if (this.farewell != null && target.ready()) {
+					last = this.farewell;
+					this.farewell = null;
+				}
+				complete = this.farewell == null;
+				this.completed = complete;
+			}
+		}
+		if (last != null) {
+			written = true;
+			try {
+				target.write(new Delivery(last, null, true));
+			}
+			catch (RuntimeException ex) {
+				// Completed all the same, rather than left for the abort timer.
+				dropped(ex);
+			}
+		}
+		if (written) {
+			target.flush();
+		}
+		if (complete) {
+			target.complete();
+		}
+	}
+
+	/**
+	 * A message taken off the queue could not be written: it is lost to this connection (a frame
+	 * shows as a gap to the client), the others are written.
+	 */
+	private static void dropped(RuntimeException ex) {
+		logger.error("Dropped a message that could not be written to a push connection", ex);
 	}
 
 	/** The {@link #deliveries()} of a subscriber: ready while it requests. */

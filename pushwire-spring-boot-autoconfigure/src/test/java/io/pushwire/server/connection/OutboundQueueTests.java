@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,12 +16,15 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.Priority;
 import io.pushwire.server.stream.StoredFrame;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
+import tools.jackson.databind.node.POJONode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Tests for {@link OutboundQueue}.
@@ -78,6 +83,31 @@ class OutboundQueueTests {
 			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("audit#2"))
 			.thenCancel()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void opQueuedBehindALaneFollowsTheFramesQueuedThereAndAbove() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] unsubscribed = this.codec.encodeToUtf8(new SystemOp.Unsubscribed(List.of("chat")));
+		queue.offerFrame(frame("audit", 1), Priority.LOW);
+		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+		queue.offerReplay(List.of(frame("chat", 2), frame("chat", 3)), Priority.NORMAL);
+		queue.offerFrame(frame("alerts", 1), Priority.HIGH);
+		assertThat(queue.offerOpBehind(unsubscribed, Priority.NORMAL)).isTrue();
+		queue.offerFrame(frame("audit", 2), Priority.LOW);
+		queue.offerOp(this.ping);
+		assertThat(queue.queuedBytes()).isEqualTo(frame("audit", 1).json(this.codec).length
+				+ frame("chat", 1).json(this.codec).length + frame("alerts", 1).json(this.codec).length
+				+ unsubscribed.length + frame("audit", 2).json(this.codec).length + this.ping.length);
+		List<String> labels = new ArrayList<>();
+		StepVerifier.create(queue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(8)
+			.consumeRecordedWith((deliveries) -> deliveries.forEach((delivery) -> labels.add(label(delivery))))
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(labels).containsExactly("op:" + new String(this.ping), "alerts#1", "chat#1", "chat#2", "chat#3",
+				"op:" + new String(unsubscribed), "audit#1", "audit#2");
 	}
 
 	@Test
@@ -335,6 +365,74 @@ class OutboundQueueTests {
 	}
 
 	@Test
+	void aMessageTheWriterFailsOnIsDroppedAndTheQueueKeepsWriting() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] poison = "poison".getBytes();
+		List<String> written = new ArrayList<>();
+		queue.writeTo(new FailingWriter(written, poison));
+		queue.offerTransient("a".getBytes(), Priority.NORMAL);
+		Throwable thrown = catchThrowable(() -> queue.offerTransient(poison, Priority.NORMAL));
+		queue.offerTransient("b".getBytes(), Priority.NORMAL);
+		queue.finish(null);
+		assertThat(written).containsExactly("a", "flush", "flush", "b", "flush", "complete");
+		assertThat(thrown).as("the offering thread (a publisher) is not failed").isNull();
+	}
+
+	@Test
+	void aMessageTheWriterFailsOnInTheMiddleOfABatchDoesNotStrandTheRest() {
+		OutboundQueue queue = queue(1 << 20);
+		byte[] poison = "poison".getBytes();
+		queue.offerTransient("a".getBytes(), Priority.NORMAL);
+		queue.offerTransient(poison, Priority.NORMAL);
+		queue.offerTransient("b".getBytes(), Priority.NORMAL);
+		List<String> written = new ArrayList<>();
+		queue.writeTo(new FailingWriter(written, poison));
+		assertThat(written).containsExactly("a", "b", "flush");
+		assertThat(queue.queuedBytes()).isZero();
+	}
+
+	@Test
+	void aLastMessageTheWriterFailsOnStillCompletes() {
+		OutboundQueue queue = queue(1 << 20);
+		List<String> written = new ArrayList<>();
+		queue.writeTo(new FailingWriter(written, this.goodbye));
+		queue.offerOp(this.ping);
+		queue.finish(this.goodbye);
+		assertThat(written).containsExactly(new String(this.ping), "flush", "flush", "complete");
+	}
+
+	@Test
+	void aReplayedFrameThatCannotBeEncodedIsDroppedAndTheRestIsWritten() {
+		OutboundQueue queue = queue(1 << 20);
+		StoredFrame unencodable = new StoredFrame("chat", 2, "Xb3kQ1pz", new POJONode(new Unserializable()), null, 0);
+		queue.offerReplay(List.of(frame("chat", 1), unencodable, frame("chat", 3)), Priority.NORMAL);
+		List<String> written = new ArrayList<>();
+		queue.writeTo(new FailingWriter(written, null));
+		assertThat(written).containsExactly("chat#1", "chat#3", "flush");
+	}
+
+	@Test
+	void aDrainRejectedByItsExecutorLeavesNoFlagStuck() {
+		OutboundQueue queue = queue(1 << 20);
+		List<Runnable> tasks = new ArrayList<>();
+		AtomicBoolean shuttingDown = new AtomicBoolean(true);
+		queue.drainOn((task) -> {
+			if (shuttingDown.get()) {
+				throw new RejectedExecutionException("event loop shutting down");
+			}
+			tasks.add(task);
+		});
+		List<String> written = new ArrayList<>();
+		Throwable thrown = catchThrowable(() -> queue.writeTo(new FailingWriter(written, null)));
+		shuttingDown.set(false);
+		queue.offerTransient("a".getBytes(), Priority.NORMAL);
+		assertThat(tasks).as("a drain is scheduled again").hasSize(1);
+		tasks.remove(0).run();
+		assertThat(written).containsExactly("a", "flush");
+		assertThat(thrown).isNull();
+	}
+
+	@Test
 	void offersAfterFinishAreRefusedWithoutTellingFull() {
 		OutboundQueue queue = queue(1 << 20);
 		queue.finish(this.goodbye);
@@ -461,6 +559,44 @@ class OutboundQueueTests {
 			return delivery.frame().channel() + "#" + delivery.frame().cursor();
 		}
 		return (delivery.op() ? "op:" : "transient:") + new String(delivery.json());
+	}
+
+	/** Records what is written (frames as channel#cursor); fails on one message. */
+	private record FailingWriter(List<String> written, byte @Nullable [] poison) implements OutboundQueue.Writer {
+
+		@Override
+		public boolean ready() {
+			return true;
+		}
+
+		@Override
+		public void write(Delivery delivery) {
+			if (delivery.json() == this.poison) {
+				throw new IllegalStateException("cannot write this one");
+			}
+			this.written.add((delivery.frame() != null) ? delivery.frame().channel() + "#" + delivery.frame().cursor()
+					: new String(delivery.json()));
+		}
+
+		@Override
+		public void flush() {
+			this.written.add("flush");
+		}
+
+		@Override
+		public void complete() {
+			this.written.add("complete");
+		}
+
+	}
+
+	/** A payload the codec cannot encode: its getter throws. */
+	static final class Unserializable {
+
+		public String getValue() {
+			throw new IllegalStateException("not serializable");
+		}
+
 	}
 
 	private static final class RecordingPressure implements OutboundQueue.Pressure {

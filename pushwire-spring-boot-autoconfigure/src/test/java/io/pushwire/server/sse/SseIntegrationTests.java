@@ -163,7 +163,8 @@ class SseIntegrationTests {
 			assertThat(echoed.path("payload").path("from").asString()).isEqualTo("alice");
 			assertThat(echoed.path("client_id").asString()).isEqualTo(clientId);
 			assertThat(post("/rps/send?token=token-bob", send(clientId, channel, "hijack"))).isEqualTo(403);
-			assertThat(post("/rps/send?token=token-alice", send(clientId, "alerts:x", "no"))).isEqualTo(400);
+			assertThat(post("/rps/send?token=token-alice", send(clientId, "alerts:x", "no"))).isEqualTo(403);
+			assertThat(post("/rps/send?token=token-alice", send(clientId, "ticker:x", "no"))).isEqualTo(400);
 			assertThat(post("/rps/send?token=token-alice", send(clientId, "nope:x", "no"))).isEqualTo(400);
 			assertThat(post("/rps/send?token=token-alice", send(clientId, channel, "x".repeat(5000)))).isEqualTo(413);
 		}

@@ -95,7 +95,12 @@ class LimitsIntegrationTests {
 			int limited = 0;
 			for (int i = 0; i < 14; i++) {
 				JsonNode message = client.next();
-				if ("pong".equals(message.path("type").asString())) {
+				if ("ping".equals(message.path("type").asString())) {
+					// The server's heartbeat (its first comes at a random point of the interval),
+					// not answered: a pong would take a token.
+					i--;
+				}
+				else if ("pong".equals(message.path("type").asString())) {
 					pongs++;
 				}
 				else if ("rate_limited".equals(message.path("code").asString())) {

@@ -235,14 +235,16 @@ final class MessageFuzzer {
 			case DEEP_NESTING -> deepNesting();
 			case INVALID_CHANNEL -> onChannel(category, pick(INVALID_CHANNELS), BAD);
 			case UNKNOWN_KIND -> onChannel(category, pick(UNKNOWN_KINDS), "unknown_channel");
-			case NO_HANDLER -> Message.text(category,
-					frame(pick("alerts:x", "ticker:f1", "small:f2", "inbox:" + this.user, "alerts:probe"), "1"),
+			case NO_HANDLER -> Message.text(category, frame(pick("ticker:f1", "small:f2", "inbox:" + this.user), "1"),
 					Expected.error("no_handler"));
-			case FORBIDDEN -> (this.random.nextBoolean())
-					? Message.text(category, frame("reject:r" + this.random.nextInt(4), "{\"text\":\"x\"}"),
-							Expected.error("forbidden"))
-					: Message.text(category, "{\"type\":\"subscribe\",\"channels\":[\"inbox:someone-else\"]}",
-							Expected.subscribed(1, "forbidden"));
+			case FORBIDDEN -> switch (this.random.nextInt(3)) {
+				case 0 -> Message.text(category, frame("reject:r" + this.random.nextInt(4), "{\"text\":\"x\"}"),
+						Expected.error("forbidden"));
+				// alerts: publish none and no handler; the access check comes first.
+				case 1 -> Message.text(category, frame(pick("alerts:x", "alerts:probe"), "1"), Expected.error("forbidden"));
+				default -> Message.text(category, "{\"type\":\"subscribe\",\"channels\":[\"inbox:someone-else\"]}",
+						Expected.subscribed(1, "forbidden"));
+			};
 			case HANDLER_FAILURE -> Message.text(category, frame("fail:x", "1"), Expected.error("internal"));
 			case BAD_ACK -> badAck();
 			case VALID -> valid();

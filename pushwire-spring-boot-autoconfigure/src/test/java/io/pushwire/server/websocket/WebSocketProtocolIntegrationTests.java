@@ -200,10 +200,22 @@ class WebSocketProtocolIntegrationTests {
 	void framesWithoutHandlerOrOnUnknownKindsOrForbiddenGetErrors() {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth("token-alice", null, List.of());
-			client.send("{\"channel\":\"alerts:ops\",\"payload\":1}");
+			client.send("{\"channel\":\"ticker:ops\",\"payload\":1}");
 			assertThat(client.expect("error").path("code").asString()).isEqualTo("no_handler");
 			client.send("{\"channel\":\"nope\",\"payload\":1}");
 			assertThat(client.expect("error").path("code").asString()).isEqualTo("unknown_channel");
+		}
+	}
+
+	@Test
+	void frameOnChannelClientMayNotPublishToIsForbiddenEvenWithoutHandler() {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
+			client.auth("token-alice", null, List.of());
+			// alerts: publish none, and no handler takes its frames; the access check comes first.
+			client.send("{\"channel\":\"alerts:ops\",\"payload\":1}");
+			JsonNode error = client.expect("error");
+			assertThat(error.path("code").asString()).isEqualTo("forbidden");
+			assertThat(error.path("channel").asString()).isEqualTo("alerts:ops");
 		}
 	}
 

@@ -1,0 +1,204 @@
+package io.pushwire.server.connection;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.ChannelRegistry;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.stream.ResumePlan;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ChannelSubscription}: held while {@code auth_ok} or {@code subscribed} is being
+ * queued, then the replay and what was held, then live frames, each cursor at most once. Frames are
+ * handed to it directly, in the order a stream would, and written on the calling thread.
+ */
+class ChannelSubscriptionTests {
+
+	private static final String EPOCH = "Xb3kQ1pz";
+
+	private final ProtocolCodec codec = new ProtocolCodec();
+
+	private final InMemoryChannelStreamStore streams = new InMemoryChannelStreamStore();
+
+	private final SessionRegistry sessions = new SessionRegistry(Duration.ofMinutes(5));
+
+	private final ChannelKind chat = ChannelKind.builder("chat").historySize(10).build();
+
+	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
+			this.streams, this.sessions, (request) -> Mono.empty(), ChannelAuthorizer.declarative(),
+			new ChannelHandlerRegistry(), this.codec, JsonMapper.builder().build());
+
+	private final ClientConnection connection = new ClientConnection(this.engine, new ConnectionTransport() {
+
+		@Override
+		public String name() {
+			return "test";
+		}
+
+		@Override
+		public void heartbeat(ClientConnection connection) {
+		}
+
+		@Override
+		public void abort(CloseReason reason) {
+		}
+
+	});
+
+	private final List<String> written = new ArrayList<>();
+
+	private final Disposable detach = Disposables.composite();
+
+	ChannelSubscriptionTests() {
+		this.connection.writeTo(new OutboundQueue.Writer() {
+
+			@Override
+			public boolean ready() {
+				return true;
+			}
+
+			@Override
+			public void write(Delivery delivery) {
+				ChannelSubscriptionTests.this.written.add((delivery.frame() != null) ? "#" + delivery.frame().cursor()
+						: new String(delivery.json()));
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void complete() {
+			}
+
+		});
+	}
+
+	@AfterEach
+	void dispose() {
+		this.connection.terminated();
+		this.engine.dispose();
+		this.sessions.dispose();
+		this.streams.dispose();
+	}
+
+	@Test
+	void queuesNothingWhileHeldThenTheReplayThenWhatWasHeldThenLiveFrames() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(2, frame(3), frame(4), frame(5)));
+		subscription.onFrame(frame(6));
+		subscription.onTransient("chat:a", "transient".getBytes());
+		subscription.onBatch(List.of(frame(7), new StreamListener.Transient("chat:a", "batched".getBytes())));
+		assertThat(this.written).isEmpty();
+		subscription.release();
+		assertThat(this.written).containsExactly("#3", "#4", "#5", "#6", "transient", "#7", "batched");
+		subscription.onFrame(frame(8));
+		subscription.onBatch(List.of(frame(9), frame(10)));
+		assertThat(this.written).endsWith("#8", "#9", "#10");
+		assertThat(subscription.lastCursor()).isEqualTo(10);
+	}
+
+	@Test
+	void framesHeldThatTheReplayAlsoHoldsAreQueuedOnce() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(2, frame(3), frame(4)));
+		subscription.onFrame(frame(4));
+		subscription.onFrame(frame(5));
+		subscription.release();
+		assertThat(this.written).containsExactly("#3", "#4", "#5");
+	}
+
+	@Test
+	void liveFramesAtOrBelowTheLastCursorAreDropped() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(4));
+		subscription.release();
+		subscription.onFrame(frame(4));
+		subscription.onFrame(frame(5));
+		subscription.onFrame(frame(5));
+		subscription.onBatch(List.of(frame(5), frame(6), new StreamListener.Transient("chat:a", "t".getBytes()),
+				frame(6), frame(7)));
+		subscription.onBatch(List.of(frame(3), frame(8)));
+		assertThat(this.written).containsExactly("#5", "#6", "t", "#7", "#8");
+	}
+
+	@Test
+	void releaseIsQueuedOnce() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0, frame(1)));
+		subscription.release();
+		subscription.release();
+		assertThat(this.written).containsExactly("#1");
+	}
+
+	@Test
+	void heldFramesPastTheBoundShedTheConnection() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0));
+		// At least 64 frames, or the kind's history size when larger.
+		for (int cursor = 1; cursor <= 64; cursor++) {
+			subscription.onFrame(frame(cursor));
+		}
+		assertThat(this.connection.closeReason()).isNull();
+		subscription.onFrame(frame(65));
+		assertThat(this.connection.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+	}
+
+	@Test
+	void cancelledSubscriptionQueuesNothingAndDetaches() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0, frame(1)));
+		subscription.onFrame(frame(2));
+		subscription.cancel();
+		assertThat(this.detach.isDisposed()).isTrue();
+		subscription.release();
+		subscription.onFrame(frame(3));
+		subscription.onBatch(List.of(frame(4)));
+		subscription.onTransient("chat:a", "t".getBytes());
+		assertThat(this.written).isEmpty();
+	}
+
+	@Test
+	void subscriptionCancelledBeforeItsAttachmentArrivesIsDetachedWhenItDoes() {
+		ChannelSubscription subscription = subscription();
+		subscription.cancel();
+		subscription.attached(attachment(0, frame(1)));
+		assertThat(this.detach.isDisposed()).isTrue();
+		subscription.release();
+		assertThat(this.written).isEmpty();
+	}
+
+	private ChannelSubscription subscription() {
+		return new ChannelSubscription(this.connection, "chat:a", this.chat);
+	}
+
+	private Attachment attachment(long after, StoredFrame... replay) {
+		long head = (replay.length > 0) ? replay[replay.length - 1].cursor() : after;
+		return new Attachment(new ResumePlan("chat:a", EPOCH, head, after, false), List.of(replay), this.detach);
+	}
+
+	private static StoredFrame frame(long cursor) {
+		return new StoredFrame("chat:a", cursor, EPOCH, IntNode.valueOf((int) cursor), null, 0);
+	}
+
+}

@@ -578,6 +578,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			session.channelRemoved(channel);
 			removed.add(channel);
 		}
+		sendUnsubscribed(removed, lowest);
+	}
+
+	private void sendUnsubscribed(List<String> removed, @Nullable Priority lowest) {
 		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.Unsubscribed(removed));
 		if (lowest != null) {
 			// Behind the frames of these channels already queued: in the op lane it would overtake
@@ -620,11 +624,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			return;
 		}
 		List<String> removed = new ArrayList<>();
+		@Nullable Priority lowest = null;
 		for (ChannelSubscription subscription : revoked) {
 			if (this.subscriptions.remove(subscription.channel(), subscription)) {
 				subscription.cancel();
 				session.channelRemoved(subscription.channel());
 				removed.add(subscription.channel());
+				if (lowest == null || subscription.priority().lane() > lowest.lane()) {
+					lowest = subscription.priority();
+				}
 			}
 		}
 		this.principal = principal;
@@ -637,7 +645,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					"No longer allowed to subscribe to " + channel + " with the refreshed credentials", channel));
 		}
 		if (!removed.isEmpty()) {
-			send(new SystemOp.Unsubscribed(removed));
+			sendUnsubscribed(removed, lowest);
 		}
 	}
 

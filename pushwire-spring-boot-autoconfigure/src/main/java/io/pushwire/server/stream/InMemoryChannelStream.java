@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.pushwire.core.Cursors;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -18,9 +19,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * A channel's stream in memory: a window of at most {@code historySize} frames no older than
  * {@code historyTtl}. Appends and attachments are serialized by the stream's monitor, which is what
- * makes cursors gapless and replay-then-live free of reordering and duplicates.
+ * makes cursors gapless and replay-then-live free of reordering and duplicates. The monitor is held
+ * only to number, store and hand frames off: payloads are encoded before it is taken, and listeners
+ * are called after it is released (see {@link StreamListeners}).
  */
 final class InMemoryChannelStream implements ChannelStream {
+
+	private static final ProtocolCodec DEFAULT_CODEC = new ProtocolCodec();
 
 	private final String channel;
 
@@ -38,7 +43,10 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final Supplier<InMemoryChannelStream> successor;
 
-	private long head;
+	private final ProtocolCodec codec;
+
+	/** Written under the monitor, read without it (acks, heads in {@code auth_ok}). */
+	private volatile long head;
 
 	private boolean retired;
 
@@ -46,6 +54,12 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
+		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, successor);
+	}
+
+	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
+			Supplier<InMemoryChannelStream> successor) {
+		this.codec = codec;
 		this.channel = channel;
 		this.successor = successor;
 		this.historySize = historySize;
@@ -64,7 +78,7 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	@Override
-	public synchronized long head() {
+	public long head() {
 		return this.head;
 	}
 
@@ -74,36 +88,51 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
+		// Before a cursor is taken: a payload that cannot be encoded fails here and leaves no hole.
+		byte[] uncounted = StoredFrame.encodeUncounted(this.codec, this.channel, payload, clientId);
 		InMemoryChannelStream stream = this;
 		while (true) {
+			StoredFrame frame = null;
+			boolean due = false;
 			synchronized (stream) {
 				if (!stream.retired) {
-					return stream.appendLocked(payload, clientId);
+					frame = stream.appendLocked(payload, clientId, uncounted);
+					due = stream.listeners.publish(frame);
 				}
+			}
+			if (frame != null) {
+				if (due) {
+					stream.listeners.deliver();
+				}
+				return frame;
 			}
 			// The sweep removed this stream between lookup and use: the store's current one takes it.
 			stream = stream.successor.get();
 		}
 	}
 
-	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId) {
+	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId, byte[] uncounted) {
 		long now = this.clock.millis();
-		StoredFrame frame = new StoredFrame(this.channel, ++this.head, this.epoch, payload, clientId, now);
+		long cursor = this.head + 1;
+		StoredFrame frame = new StoredFrame(this.channel, cursor, this.epoch, payload, clientId, now, uncounted);
+		this.head = cursor;
 		if (this.historySize > 0) {
 			this.window.addLast(frame);
 		}
 		trim(now);
-		this.listeners.publish(frame);
 		return frame;
 	}
 
 	@Override
 	public Mono<Integer> publishTransient(byte[] json) {
 		return Mono.fromSupplier(() -> {
+			int given;
 			synchronized (this) {
 				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
-				return this.listeners.publishTransient(this.channel, json);
+				given = this.listeners.publishTransient(this.channel, json);
 			}
+			this.listeners.deliver();
+			return given;
 		});
 	}
 

@@ -82,6 +82,11 @@ public final class DefaultPushServer implements PushServer {
 		return subscribe(channel, new ResumeToken.Position(afterCursor, null));
 	}
 
+	@Override
+	public long retainedBytes() {
+		return this.engine.streams().retainedBytes();
+	}
+
 	private Flux<Frame> subscribe(String channel, ResumeToken.@Nullable Position from) {
 		int buffer = this.engine.settings().subscriberBuffer();
 		return Flux.<Frame>create((sink) -> {

@@ -83,4 +83,12 @@ public interface PushServer {
 	 */
 	Flux<Frame> subscribe(String channel, long afterCursor);
 
+	/**
+	 * How many bytes of frames the server retains for replay, over all channels, counted by their
+	 * encoded size. With the in-memory store it never exceeds {@code pushwire.server.max-retained-bytes}.
+	 * @return the bytes, or 0 when the channel store does not count them
+	 * @since 0.2.0
+	 */
+	long retainedBytes();
+
 }

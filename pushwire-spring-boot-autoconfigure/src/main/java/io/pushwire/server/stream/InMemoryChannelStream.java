@@ -48,18 +48,28 @@ final class InMemoryChannelStream implements ChannelStream {
 	/** Written under the monitor, read without it (acks, heads in {@code auth_ok}). */
 	private volatile long head;
 
+	private final Retention retention;
+
+	/** When a frame was last appended (or the stream made): how recently it was published. */
+	private volatile long lastAppendMillis;
+
+	/** The encoded size of the frames in the window; written under the monitor. */
+	private volatile long retainedBytes;
+
 	private boolean retired;
 
 	private boolean idleOnLastSweep;
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
-		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, successor);
+		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, successor);
 	}
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
-			Supplier<InMemoryChannelStream> successor) {
+			Retention retention, Supplier<InMemoryChannelStream> successor) {
 		this.codec = codec;
+		this.retention = retention;
+		this.lastAppendMillis = clock.millis();
 		this.channel = channel;
 		this.successor = successor;
 		this.historySize = historySize;
@@ -90,13 +100,19 @@ final class InMemoryChannelStream implements ChannelStream {
 	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
 		// Before a cursor is taken: a payload that cannot be encoded fails here and leaves no hole.
 		byte[] uncounted = StoredFrame.encodeUncounted(this.codec, this.channel, payload, clientId);
+		// Room is made before the monitor is taken, since making it locks other streams.
+		long reserved = 0;
+		if (this.historySize > 0) {
+			long size = StoredFrame.encodedSize(uncounted.length, this.head + 1);
+			reserved = this.retention.reserve(size) ? size : -1;
+		}
 		InMemoryChannelStream stream = this;
 		while (true) {
 			StoredFrame frame = null;
 			boolean due = false;
 			synchronized (stream) {
 				if (!stream.retired) {
-					frame = stream.appendLocked(payload, clientId, uncounted);
+					frame = stream.appendLocked(payload, clientId, uncounted, reserved);
 					due = stream.listeners.publish(frame);
 				}
 			}
@@ -111,16 +127,68 @@ final class InMemoryChannelStream implements ChannelStream {
 		}
 	}
 
-	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId, byte[] uncounted) {
+	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId, byte[] uncounted, long reserved) {
 		long now = this.clock.millis();
 		long cursor = this.head + 1;
 		StoredFrame frame = new StoredFrame(this.channel, cursor, this.epoch, payload, clientId, now, uncounted);
 		this.head = cursor;
+		this.lastAppendMillis = now;
 		if (this.historySize > 0) {
-			this.window.addLast(frame);
+			keep(frame, reserved);
 		}
 		trim(now);
 		return frame;
+	}
+
+	/**
+	 * Keep a frame within what was reserved for it (its cursor may have grown a digit meanwhile). A frame
+	 * that cannot be kept empties the window, which must never have a hole.
+	 */
+	private void keep(StoredFrame frame, long reserved) {
+		long size = frame.encodedSize();
+		if (reserved >= 0 && (size <= reserved || this.retention.tryGrow(size - reserved))) {
+			this.retention.release(Math.max(0, reserved - size));
+			this.window.addLast(frame);
+			this.retainedBytes += size;
+		}
+		else {
+			this.retention.release(Math.max(0, reserved));
+			dropWindow();
+		}
+	}
+
+	private void dropWindow() {
+		this.window.clear();
+		this.retention.release(this.retainedBytes);
+		this.retainedBytes = 0;
+	}
+
+	/**
+	 * Evict the oldest frames, for the store's {@code max-retained-bytes}.
+	 * @param needed how many bytes to free
+	 * @param retention where to release them
+	 * @return how many bytes were freed
+	 */
+	synchronized long evictOldest(long needed, Retention retention) {
+		long freed = 0;
+		while (freed < needed && !this.window.isEmpty()) {
+			freed += this.window.pollFirst().encodedSize();
+		}
+		this.retainedBytes -= freed;
+		retention.release(freed);
+		return freed;
+	}
+
+	long retainedBytes() {
+		return this.retainedBytes;
+	}
+
+	long lastAppendMillis() {
+		return this.lastAppendMillis;
+	}
+
+	boolean hasNoListener() {
+		return this.listeners.isEmpty();
 	}
 
 	@Override
@@ -191,12 +259,17 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	private void trim(long now) {
+		long freed = 0;
 		while (this.window.size() > this.historySize) {
-			this.window.pollFirst();
+			freed += this.window.pollFirst().encodedSize();
 		}
 		long oldestAllowed = now - this.historyTtlMillis;
 		while (!this.window.isEmpty() && this.window.peekFirst().storedAtMillis() < oldestAllowed) {
-			this.window.pollFirst();
+			freed += this.window.pollFirst().encodedSize();
+		}
+		if (freed > 0) {
+			this.retainedBytes -= freed;
+			this.retention.release(freed);
 		}
 	}
 
@@ -212,6 +285,20 @@ final class InMemoryChannelStream implements ChannelStream {
 		this.retired = idle && this.idleOnLastSweep;
 		this.idleOnLastSweep = idle;
 		return this.retired;
+	}
+
+	/**
+	 * Retire the stream if it has no listener, dropping its window, for the store's
+	 * {@code max-channels}.
+	 * @return {@code true} when retired
+	 */
+	synchronized boolean retireIfUnlistened() {
+		if (!this.listeners.isEmpty()) {
+			return false;
+		}
+		dropWindow();
+		this.retired = true;
+		return true;
 	}
 
 	/** Detaches one listener; removing from the concurrent set needs no lock. */

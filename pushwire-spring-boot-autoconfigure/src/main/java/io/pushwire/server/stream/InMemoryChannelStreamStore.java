@@ -2,10 +2,16 @@ package io.pushwire.server.stream;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
 import io.pushwire.server.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -15,8 +21,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Streams held in this JVM's memory. A restart loses them, and the new streams have new epochs, so
  * clients that resume are told with {@code resume_required}. A stream with no listener whose window
- * has emptied (every frame older than the kind's {@code history-ttl}) is removed by a periodic sweep,
- * so subscribing to ever new topics cannot grow memory without bound.
+ * has emptied (every frame older than the kind's {@code history-ttl}) is removed by a periodic sweep.
+ * Two bounds hold whatever clients do: the frames of all streams retain at most
+ * {@code max-retained-bytes} (counted by their encoded size; past it the oldest frames of the channels
+ * published least recently are evicted), and at most {@code max-channels} streams live (past it the
+ * streams without a listener that were published least recently are retired; when every stream has a
+ * listener a new channel is refused with {@code rate_limited}).
  */
 public final class InMemoryChannelStreamStore implements ChannelStreamStore, Disposable {
 
@@ -26,11 +36,30 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 
 	private final Disposable sweeper;
 
+	private final ProtocolCodec codec;
+
+	private final Retention retention;
+
+	private final int maxChannels;
+
+	/** One thread at a time retires streams for {@code max-channels}. */
+	private final Object makingRoom = new Object();
+
 	/**
 	 * Create a store that sweeps idle streams every 30 seconds.
 	 */
 	public InMemoryChannelStreamStore() {
 		this(Clock.systemUTC(), Duration.ofSeconds(30), Schedulers.parallel());
+	}
+
+	/**
+	 * Create a store with bounds that sweeps idle streams every 30 seconds.
+	 * @param codec the codec that frames are encoded (and counted) with
+	 * @param maxRetainedBytes the most bytes of frames that all streams retain for replay
+	 * @param maxChannels the most streams that live at once
+	 */
+	public InMemoryChannelStreamStore(ProtocolCodec codec, long maxRetainedBytes, int maxChannels) {
+		this(Clock.systemUTC(), Duration.ofSeconds(30), Schedulers.parallel(), codec, maxRetainedBytes, maxChannels);
 	}
 
 	/**
@@ -40,6 +69,30 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 * @param scheduler the scheduler of the sweep
 	 */
 	public InMemoryChannelStreamStore(Clock clock, Duration sweepInterval, Scheduler scheduler) {
+		this(clock, sweepInterval, scheduler, new ProtocolCodec(), Long.MAX_VALUE, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Create a store with bounds.
+	 * @param clock the clock for frame ages
+	 * @param sweepInterval how often to remove idle streams
+	 * @param scheduler the scheduler of the sweep
+	 * @param codec the codec that frames are encoded (and counted) with
+	 * @param maxRetainedBytes the most bytes of frames that all streams retain for replay
+	 * @param maxChannels the most streams that live at once
+	 */
+	public InMemoryChannelStreamStore(Clock clock, Duration sweepInterval, Scheduler scheduler, ProtocolCodec codec,
+			long maxRetainedBytes, int maxChannels) {
+		if (maxRetainedBytes <= 0) {
+			throw new IllegalArgumentException(
+					"pushwire.server.max-retained-bytes must be positive, was " + maxRetainedBytes + " bytes");
+		}
+		if (maxChannels <= 0) {
+			throw new IllegalArgumentException("pushwire.server.max-channels must be positive, was " + maxChannels);
+		}
+		this.codec = codec;
+		this.retention = new Retention(maxRetainedBytes, this.streams::values);
+		this.maxChannels = maxChannels;
 		this.clock = clock;
 		this.sweeper = scheduler.schedulePeriodically(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(),
 				java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -51,13 +104,57 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	}
 
 	private InMemoryChannelStream streamFor(String channel, ChannelKind kind) {
-		return this.streams.computeIfAbsent(channel, (name) -> new InMemoryChannelStream(name, kind.historySize(),
-				kind.historyTtl(), this.clock, () -> streamFor(name, kind)));
+		InMemoryChannelStream existing = this.streams.get(channel);
+		if (existing != null) {
+			return existing;
+		}
+		if (this.streams.size() >= this.maxChannels) {
+			makeRoom();
+		}
+		return this.streams.computeIfAbsent(channel, (name) -> {
+			if (this.streams.size() >= this.maxChannels) {
+				throw new ProtocolException(ErrorCode.RATE_LIMITED, "The server holds the most channels it may ("
+						+ this.maxChannels + ", pushwire.server.max-channels), each with a subscriber; try again later",
+						name);
+			}
+			return new InMemoryChannelStream(name, kind.historySize(), kind.historyTtl(), this.clock, this.codec,
+					this.retention, () -> streamFor(name, kind));
+		});
+	}
+
+	/**
+	 * Retire the streams without a listener that were published least recently: a sixteenth of the bound
+	 * at once, so that the scan is amortized over many new channels.
+	 */
+	private void makeRoom() {
+		synchronized (this.makingRoom) {
+			int excess = this.streams.size() - this.maxChannels + 1;
+			if (excess <= 0) {
+				return;
+			}
+			List<InMemoryChannelStream> idle = new ArrayList<>();
+			for (InMemoryChannelStream stream : this.streams.values()) {
+				if (stream.hasNoListener()) {
+					idle.add(stream);
+				}
+			}
+			idle.sort(Comparator.comparingLong(InMemoryChannelStream::lastAppendMillis));
+			int retire = Math.min(idle.size(), Math.max(excess, this.maxChannels / 16));
+			for (InMemoryChannelStream stream : idle.subList(0, retire)) {
+				this.streams.computeIfPresent(stream.channel(),
+						(name, current) -> (current == stream && stream.retireIfUnlistened()) ? null : current);
+			}
+		}
 	}
 
 	@Override
 	public @Nullable ChannelStream find(String channel) {
 		return this.streams.get(channel);
+	}
+
+	@Override
+	public long retainedBytes() {
+		return this.retention.retained();
 	}
 
 	@Override

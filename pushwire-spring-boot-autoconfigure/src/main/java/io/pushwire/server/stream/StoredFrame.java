@@ -100,7 +100,17 @@ public final class StoredFrame {
 	 */
 	int encodedSize() {
 		byte[] bytes = this.uncounted;
-		return (bytes != null) ? bytes.length + CURSOR_KEY.length + digits(this.cursor) : 0;
+		return (bytes != null) ? encodedSize(bytes.length, this.cursor) : 0;
+	}
+
+	/**
+	 * The size of a frame's JSON encoding.
+	 * @param uncountedLength the length of its encoding without a cursor
+	 * @param cursor its cursor
+	 * @return the size in bytes
+	 */
+	static int encodedSize(int uncountedLength, long cursor) {
+		return uncountedLength + CURSOR_KEY.length + digits(cursor);
 	}
 
 	private static final byte[] CURSOR_KEY = ",\"cursor\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -562,6 +562,12 @@ class InMemoryChannelStreamTests {
 		return frame;
 	}
 
+	static StoredFrame append(ChannelStream stream, String payload) {
+		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
 	static void appendAll(ChannelStream stream, int count) {
 		for (int i = 0; i < count; i++) {
 			append(stream, i);

@@ -481,7 +481,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				return stream.attach(from, subscription).doOnNext((attachment) -> {
 					subscription.attached(attachment);
 					this.subscriptions.put(channel, subscription);
-					session.channelAdded(channel);
+					session.channelAdded(channel, attachment.plan().epoch());
 					result.granted().add(subscription);
 					if (this.closeReason != null) {
 						subscription.cancel();

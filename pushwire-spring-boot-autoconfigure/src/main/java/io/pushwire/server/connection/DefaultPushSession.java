@@ -28,6 +28,9 @@ public final class DefaultPushSession implements PushSession {
 
 	private final Set<String> channels = ConcurrentHashMap.newKeySet();
 
+	/** The epoch each channel was subscribed in: the epoch of the cursors the client acknowledges. */
+	private final Map<String, String> epochs = new ConcurrentHashMap<>();
+
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
 		this.principal = principal;
@@ -108,12 +111,23 @@ public final class DefaultPushSession implements PushSession {
 				&& old.cursor() >= cursor) ? old : now);
 	}
 
-	void channelAdded(String channel) {
+	/**
+	 * The epoch of the stream the client was given a channel's frames from.
+	 * @param channel the channel
+	 * @return the epoch, or {@code null} when not subscribed
+	 */
+	public @Nullable String subscribedEpoch(String channel) {
+		return this.epochs.get(channel);
+	}
+
+	void channelAdded(String channel, String epoch) {
+		this.epochs.put(channel, epoch);
 		this.channels.add(channel);
 	}
 
 	void channelRemoved(String channel) {
 		this.channels.remove(channel);
+		this.epochs.remove(channel);
 		this.acks.remove(channel);
 	}
 
@@ -124,6 +138,7 @@ public final class DefaultPushSession implements PushSession {
 		if (previous != null) {
 			// The new connection chooses its channels afresh; acks are kept for resuming.
 			this.channels.clear();
+			this.epochs.clear();
 		}
 		return previous;
 	}

@@ -29,7 +29,7 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final String channel;
 
-	private final String epoch = Cursors.newEpoch();
+	private final String epoch;
 
 	private final int historySize;
 
@@ -62,11 +62,16 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
-		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, successor);
+		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, null, successor);
 	}
 
+	/**
+	 * Create a stream, continuing a retired one's epoch and cursors when it left a tombstone.
+	 */
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
-			Retention retention, Supplier<InMemoryChannelStream> successor) {
+			Retention retention, @Nullable Tombstone tombstone, Supplier<InMemoryChannelStream> successor) {
+		this.epoch = (tombstone != null) ? tombstone.epoch() : Cursors.newEpoch();
+		this.head = (tombstone != null) ? tombstone.head() : 0;
 		this.codec = codec;
 		this.retention = retention;
 		this.lastAppendMillis = clock.millis();
@@ -299,6 +304,24 @@ final class InMemoryChannelStream implements ChannelStream {
 		dropWindow();
 		this.retired = true;
 		return true;
+	}
+
+	/**
+	 * What a retired stream leaves behind: its epoch and head, so that its successor continues them and
+	 * a client that had every frame resumes without {@code resume_required}.
+	 * @return the tombstone
+	 */
+	Tombstone tombstone() {
+		return new Tombstone(this.epoch, this.head);
+	}
+
+	/**
+	 * The epoch and head of a retired stream.
+	 *
+	 * @param epoch the epoch
+	 * @param head the newest cursor
+	 */
+	record Tombstone(String epoch, long head) {
 	}
 
 	/** Detaches one listener; removing from the concurrent set needs no lock. */

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +28,17 @@ import reactor.core.scheduler.Schedulers;
  * {@code max-retained-bytes} (counted by their encoded size; past it the oldest frames of the channels
  * published least recently are evicted), and at most {@code max-channels} streams live (past it the
  * streams without a listener that were published least recently are retired; when every stream has a
- * listener a new channel is refused with {@code rate_limited}).
+ * listener a new channel is refused with {@code rate_limited}). A retired stream leaves a tombstone
+ * (its epoch and head; at most {@code max-channels} of them, the oldest forgotten first) from which the
+ * channel's next stream continues, so that retiring loses nothing a client could still resume.
  */
 public final class InMemoryChannelStreamStore implements ChannelStreamStore, Disposable {
+
+	/** The default of {@code pushwire.server.max-retained-bytes}: 256 MB. */
+	public static final long DEFAULT_MAX_RETAINED_BYTES = 256L * 1024 * 1024;
+
+	/** The default of {@code pushwire.server.max-channels}. */
+	public static final int DEFAULT_MAX_CHANNELS = 100_000;
 
 	private final Map<String, InMemoryChannelStream> streams = new ConcurrentHashMap<>();
 
@@ -41,6 +51,9 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	private final Retention retention;
 
 	private final int maxChannels;
+
+	/** Epoch and head of retired streams by channel, oldest first; guarded by itself. */
+	private final Map<String, InMemoryChannelStream.Tombstone> tombstones = new LinkedHashMap<>();
 
 	/** One thread at a time retires streams for {@code max-channels}. */
 	private final Object makingRoom = new Object();
@@ -69,7 +82,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 * @param scheduler the scheduler of the sweep
 	 */
 	public InMemoryChannelStreamStore(Clock clock, Duration sweepInterval, Scheduler scheduler) {
-		this(clock, sweepInterval, scheduler, new ProtocolCodec(), Long.MAX_VALUE, Integer.MAX_VALUE);
+		this(clock, sweepInterval, scheduler, new ProtocolCodec(), DEFAULT_MAX_RETAINED_BYTES, DEFAULT_MAX_CHANNELS);
 	}
 
 	/**
@@ -117,8 +130,12 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 						+ this.maxChannels + ", pushwire.server.max-channels), each with a subscriber; try again later",
 						name);
 			}
+			InMemoryChannelStream.Tombstone tombstone;
+			synchronized (this.tombstones) {
+				tombstone = this.tombstones.remove(name);
+			}
 			return new InMemoryChannelStream(name, kind.historySize(), kind.historyTtl(), this.clock, this.codec,
-					this.retention, () -> streamFor(name, kind));
+					this.retention, tombstone, () -> streamFor(name, kind));
 		});
 	}
 
@@ -142,7 +159,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 			int retire = Math.min(idle.size(), Math.max(excess, this.maxChannels / 16));
 			for (InMemoryChannelStream stream : idle.subList(0, retire)) {
 				this.streams.computeIfPresent(stream.channel(),
-						(name, current) -> (current == stream && stream.retireIfUnlistened()) ? null : current);
+						(name, current) -> (current == stream && stream.retireIfUnlistened()) ? bury(stream) : current);
 			}
 		}
 	}
@@ -167,8 +184,26 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 */
 	public void sweep() {
 		for (String channel : this.streams.keySet()) {
-			this.streams.computeIfPresent(channel, (name, stream) -> stream.retireIfIdle() ? null : stream);
+			this.streams.computeIfPresent(channel, (name, stream) -> stream.retireIfIdle() ? bury(stream) : stream);
 		}
+	}
+
+	/**
+	 * Keep a retired stream's tombstone, inside the map's atomic removal so that the channel's next stream
+	 * finds it.
+	 * @return {@code null}, to remove the stream from the map
+	 */
+	private @Nullable InMemoryChannelStream bury(InMemoryChannelStream stream) {
+		synchronized (this.tombstones) {
+			this.tombstones.remove(stream.channel());
+			this.tombstones.put(stream.channel(), stream.tombstone());
+			Iterator<String> oldest = this.tombstones.keySet().iterator();
+			while (this.tombstones.size() > this.maxChannels) {
+				oldest.next();
+				oldest.remove();
+			}
+		}
+		return null;
 	}
 
 	@Override

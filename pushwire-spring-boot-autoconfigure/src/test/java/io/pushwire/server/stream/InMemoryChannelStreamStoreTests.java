@@ -97,8 +97,45 @@ class InMemoryChannelStreamStoreTests {
 		assertThat(this.store.size()).isZero();
 		ChannelStream next = this.store.stream(ROOM, this.chat);
 		assertThat(next).isNotSameAs(stream);
-		assertThat(next.epoch()).isNotEqualTo(stream.epoch());
-		assertThat(next.head()).isZero();
+		// Its tombstone carries the epoch and head on: nothing was lost that a client could still resume.
+		assertThat(next.epoch()).isEqualTo(stream.epoch());
+		assertThat(next.head()).isEqualTo(2);
+		assertThat(append(next, 3).cursor()).isEqualTo(3);
+	}
+
+	@Test
+	void retiredStreamLeavesATombstoneSoThatAClientThatHadEverythingResumesWithoutResumeRequired() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		appendAll(stream, 3);
+		this.clock.advance(Duration.ofMinutes(2));
+		sweepTwice();
+		ChannelStream next = this.store.stream(ROOM, this.chat);
+		Attachment hadEverything = attach(next, new Position(3, stream.epoch()), new RecordingListener());
+		assertThat(hadEverything.plan().resumeRequired()).isFalse();
+		assertThat(hadEverything.plan().after()).isEqualTo(3);
+		Attachment missedOne = attach(next, new Position(2, stream.epoch()), new RecordingListener());
+		assertThat(missedOne.plan().resumeRequired()).isTrue();
+		assertThat(missedOne.plan().fromCursor()).isEqualTo(4);
+	}
+
+	@Test
+	void tombstonesAreBoundedByMaxChannels() {
+		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 2);
+		String firstEpoch = bounded.stream(ChannelName.parse("chat:a"), this.chat).epoch();
+		bounded.stream(ChannelName.parse("chat:b"), this.chat);
+		bounded.sweep();
+		bounded.sweep();
+		String[] names = { "chat:c", "chat:d" };
+		for (String name : names) {
+			bounded.stream(ChannelName.parse(name), this.chat);
+		}
+		bounded.sweep();
+		bounded.sweep();
+		assertThat(bounded.size()).isZero();
+		// Four retired, two tombstones kept: the oldest was forgotten.
+		assertThat(bounded.stream(ChannelName.parse("chat:a"), this.chat).epoch()).isNotEqualTo(firstEpoch);
+		bounded.dispose();
 	}
 
 	@Test
@@ -334,7 +371,7 @@ class InMemoryChannelStreamStoreTests {
 					assertThat(frame.epoch()).isEqualTo(attachments[c].plan().epoch());
 					assertThat(throughStale.epoch()).isEqualTo(frame.epoch());
 					assertThat(throughStale.cursor()).isEqualTo(frame.cursor() + 1);
-					if (!frame.epoch().equals(maybeStale[c].epoch())) {
+					if (this.store.find(names[c].value()) != maybeStale[c]) {
 						handedOver++;
 					}
 					attachments[c].detach().dispose();

@@ -11,6 +11,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StoredFrame {
 
+	private static final byte[] CURSOR_KEY = ",\"cursor\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private final String channel;
 
 	private final long cursor;
@@ -112,8 +114,6 @@ public final class StoredFrame {
 	static int encodedSize(int uncountedLength, long cursor) {
 		return uncountedLength + CURSOR_KEY.length + digits(cursor);
 	}
-
-	private static final byte[] CURSOR_KEY = ",\"cursor\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
 	private static int digits(long value) {
 		int digits = 1;

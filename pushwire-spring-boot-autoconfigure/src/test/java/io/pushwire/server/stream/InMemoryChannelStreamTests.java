@@ -513,6 +513,25 @@ class InMemoryChannelStreamTests {
 		assertThat(append(stream, 1).cursor()).isEqualTo(1);
 	}
 
+	@Test
+	void frameJsonWithItsCursorAddedIsTheCodecsEncodingOfTheFrame() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		io.pushwire.core.ProtocolCodec codec = new io.pushwire.core.ProtocolCodec();
+		List<StoredFrame> frames = new ArrayList<>();
+		frames.add(stream.append(IntNode.valueOf(1), "6b1f0000-0000-4000-8000-000000000000").block(TIMEOUT));
+		frames.add(stream.append(JsonNodeFactory.instance.nullNode(), null).block(TIMEOUT));
+		frames.add(stream.append(JsonNodeFactory.instance.objectNode().put("text", "h\u00e9 \"quoted\""), "x\"y")
+			.block(TIMEOUT));
+		for (int i = 0; i < 9; i++) {
+			frames.add(append(stream, i));
+		}
+		for (StoredFrame frame : frames) {
+			assertThat(new String(frame.json(codec), java.nio.charset.StandardCharsets.UTF_8))
+				.isEqualTo(codec.encode(frame.toFrame()));
+			assertThat(frame.encodedSize()).isEqualTo(frame.json(codec).length);
+		}
+	}
+
 	/** A value that Jackson cannot write. */
 	static final class Unwritable {
 

@@ -140,8 +140,14 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	ChannelStreamStore pushwireChannelStreamStore() {
-		return new InMemoryChannelStreamStore();
+	ChannelStreamStore pushwireChannelStreamStore(PushwireServerProperties properties, ProtocolCodec codec) {
+		try {
+			return new InMemoryChannelStreamStore(codec, properties.getMaxRetainedBytes().toBytes(),
+					properties.getMaxChannels());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
 	}
 
 	@Bean(destroyMethod = "dispose")

@@ -121,6 +121,20 @@ public class PushwireServerProperties {
 	private int subscriberBuffer = 10_000;
 
 	/**
+	 * Most bytes of frames that all channels together retain for replay, counted by their encoded
+	 * size. Past it the oldest frames of the channels published least recently are evicted (resuming
+	 * them gets resume_required).
+	 */
+	private DataSize maxRetainedBytes = DataSize.ofMegabytes(256);
+
+	/**
+	 * Most channel streams held at once. Past it the streams without a subscriber that were published
+	 * least recently are dropped; when every stream has a subscriber, a new channel is refused with
+	 * rate_limited.
+	 */
+	private int maxChannels = 100_000;
+
+	/**
 	 * Origins allowed to open the WebSocket and to call the SSE and HTTP endpoints (CORS), such as
 	 * https://app.example.com; "*" allows any (without credentials). Empty: same origin only.
 	 * Requests without an Origin header (not from a browser) are not refused for it.
@@ -295,6 +309,22 @@ public class PushwireServerProperties {
 
 	public void setSubscriberBuffer(int subscriberBuffer) {
 		this.subscriberBuffer = subscriberBuffer;
+	}
+
+	public DataSize getMaxRetainedBytes() {
+		return this.maxRetainedBytes;
+	}
+
+	public void setMaxRetainedBytes(DataSize maxRetainedBytes) {
+		this.maxRetainedBytes = maxRetainedBytes;
+	}
+
+	public int getMaxChannels() {
+		return this.maxChannels;
+	}
+
+	public void setMaxChannels(int maxChannels) {
+		this.maxChannels = maxChannels;
 	}
 
 	public List<String> getAllowedOrigins() {

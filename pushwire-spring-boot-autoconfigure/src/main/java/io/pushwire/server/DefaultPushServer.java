@@ -5,10 +5,13 @@ import java.util.Collection;
 import java.util.Optional;
 
 import io.pushwire.core.Frame;
+import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
 import org.jspecify.annotations.Nullable;
@@ -74,19 +77,29 @@ public final class DefaultPushServer implements PushServer {
 
 	@Override
 	public Flux<Frame> subscribe(String channel) {
-		return subscribe(channel, null);
+		return subscribe(channel, null, false).cast(Frame.class);
 	}
 
 	@Override
 	public Flux<Frame> subscribe(String channel, long afterCursor) {
-		return subscribe(channel, new ResumeToken.Position(afterCursor, null));
+		return subscribe(channel, new ResumeToken.Position(afterCursor, null), false).cast(Frame.class);
 	}
 
-	private Flux<Frame> subscribe(String channel, ResumeToken.@Nullable Position from) {
+	@Override
+	public Flux<PushMessage> subscribe(String channel, long afterCursor, @Nullable String epoch) {
+		return subscribe(channel, new ResumeToken.Position(afterCursor, epoch), true);
+	}
+
+	@Override
+	public long retainedBytes() {
+		return this.engine.streams().retainedBytes();
+	}
+
+	private Flux<PushMessage> subscribe(String channel, ResumeToken.@Nullable Position from, boolean reportResume) {
 		int buffer = this.engine.settings().subscriberBuffer();
-		return Flux.<Frame>create((sink) -> {
+		return Flux.<PushMessage>create((sink) -> {
 			ChannelRegistry.ResolvedChannel resolved = this.engine.channels().resolve(channel);
-			SinkListener listener = new SinkListener(sink);
+			SinkListener listener = new SinkListener(sink, reportResume);
 			this.engine.streams().stream(resolved.name(), resolved.kind()).attach(from, listener).subscribe((attachment) -> {
 				listener.start(attachment);
 				sink.onDispose(attachment.detach());
@@ -100,21 +113,31 @@ public final class DefaultPushServer implements PushServer {
 					ex));
 	}
 
-	/** Feeds a server-side subscriber: the replay first, then the frames held meanwhile, then live. */
+	/**
+	 * Feeds a server-side subscriber: a {@code resume_required} when asked for and due, the replay, then
+	 * the frames held meanwhile, then live.
+	 */
 	private static final class SinkListener implements StreamListener {
 
-		private final FluxSink<Frame> sink;
+		private final FluxSink<PushMessage> sink;
+
+		private final boolean reportResume;
 
 		private java.util.@Nullable List<StoredFrame> held = new ArrayList<>();
 
 		private long last;
 
-		SinkListener(FluxSink<Frame> sink) {
+		SinkListener(FluxSink<PushMessage> sink, boolean reportResume) {
 			this.sink = sink;
+			this.reportResume = reportResume;
 		}
 
 		synchronized void start(Attachment attachment) {
-			this.last = attachment.plan().after();
+			ResumePlan plan = attachment.plan();
+			this.last = plan.after();
+			if (this.reportResume && plan.resumeRequired()) {
+				this.sink.next(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
+			}
 			for (StoredFrame frame : attachment.replay()) {
 				emit(frame);
 			}

@@ -324,15 +324,24 @@ public final class PushEngine {
 		if (!session.hasChannel(channel)) {
 			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
 		}
+		// The cursor belongs to the epoch the client read it in, not to whatever stream holds the channel now.
+		String epoch = session.subscribedEpoch(channel);
 		ChannelStream stream = this.streams.find(channel);
-		long head = (stream != null) ? stream.head() : 0;
+		if (stream == null || (epoch != null && !epoch.equals(stream.epoch()))) {
+			if (epoch == null) {
+				throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+						"Ack of cursor " + cursor + " is beyond the head 0 of " + channel, channel);
+			}
+			// That stream is gone: kept in its epoch, a resume from it gets resume_required, never a skip.
+			session.acknowledge(channel, cursor, epoch);
+			return;
+		}
+		long head = stream.head();
 		if (cursor > head) {
 			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
 					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
 		}
-		if (stream != null) {
-			session.acknowledge(channel, cursor, stream.epoch());
-		}
+		session.acknowledge(channel, cursor, stream.epoch());
 	}
 
 	/**

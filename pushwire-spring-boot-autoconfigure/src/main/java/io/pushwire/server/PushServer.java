@@ -83,4 +83,25 @@ public interface PushServer {
 	 */
 	Flux<Frame> subscribe(String channel, long afterCursor);
 
+	/**
+	 * Receive a channel's frames after a cursor of a given epoch, as a client resumes (PROTOCOL.md §5.2).
+	 * When the resume point is gone (another epoch, a cursor beyond the head, or frames no longer held)
+	 * the {@code Flux} starts with a {@link io.pushwire.core.SystemOp.ResumeRequired} naming the first
+	 * cursor that follows and the current epoch; the frames that follow are of that epoch.
+	 * @param channel the channel
+	 * @param afterCursor the last cursor already seen
+	 * @param epoch the epoch that cursor belongs to, or {@code null} for the current one
+	 * @return an optional {@code ResumeRequired}, then {@link Frame}s with their cursors
+	 * @since 0.2.0
+	 */
+	Flux<io.pushwire.core.PushMessage> subscribe(String channel, long afterCursor, @Nullable String epoch);
+
+	/**
+	 * How many bytes of frames the server retains for replay, over all channels, counted by their
+	 * encoded size. With the in-memory store it never exceeds {@code pushwire.server.max-retained-bytes}.
+	 * @return the bytes, or 0 when the channel store does not count them
+	 * @since 0.2.0
+	 */
+	long retainedBytes();
+
 }

@@ -289,6 +289,14 @@ class PushwireServerAutoConfigurationTests {
 	}
 
 	@Test
+	void failsForNonPositiveRetentionBounds() {
+		this.contextRunner.withPropertyValues("pushwire.server.max-retained-bytes=0")
+			.run((context) -> assertFailure(context, "pushwire.server.max-retained-bytes must be positive"));
+		this.contextRunner.withPropertyValues("pushwire.server.max-channels=0")
+			.run((context) -> assertFailure(context, "pushwire.server.max-channels must be positive"));
+	}
+
+	@Test
 	void failsForSystemKind() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.system.priority=high")
 			.run((context) -> assertFailure(context, "pushwire.server.channels", "'system' is reserved"));

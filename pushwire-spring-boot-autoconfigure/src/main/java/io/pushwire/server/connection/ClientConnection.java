@@ -537,7 +537,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				ChannelStream stream = this.engine.streams().stream(resolved.name(), resolved.kind());
 				return attach(stream, from, subscription).doOnNext((attachment) -> {
 					this.subscriptions.put(channel, subscription);
-					session.channelAdded(channel);
+					session.channelAdded(channel, attachment.plan().epoch());
 					result.granted().add(subscription);
 					if (this.closeReason != null) {
 						subscription.cancel();

@@ -48,6 +48,9 @@ public final class DefaultPushSession implements PushSession {
 	/** Created on the first HTTP request made while no connection is attached. */
 	private volatile @Nullable TokenBucket detachedRequests;
 
+	/** The epoch each channel was subscribed in: the epoch of the cursors the client acknowledges. */
+	private final Map<String, String> epochs = new ConcurrentHashMap<>();
+
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
 		this.principal = principal;
@@ -177,12 +180,22 @@ public final class DefaultPushSession implements PushSession {
 		return bucket.tryAcquire();
 	}
 
-	void channelAdded(String channel) {
+	 * The epoch of the stream the client was given a channel's frames from.
+	 * @param channel the channel
+	 * @return the epoch, or {@code null} when not subscribed
+	 */
+	public @Nullable String subscribedEpoch(String channel) {
+		return this.epochs.get(channel);
+	}
+
+	void channelAdded(String channel, String epoch) {
+		this.epochs.put(channel, epoch);
 		this.channels.add(channel);
 	}
 
 	void channelRemoved(String channel) {
 		this.channels.remove(channel);
+		this.epochs.remove(channel);
 		this.acks.remove(channel);
 	}
 
@@ -198,6 +211,7 @@ public final class DefaultPushSession implements PushSession {
 		if (previous != null) {
 			// The new connection chooses its channels afresh; acks are kept for resuming.
 			this.channels.clear();
+			this.epochs.clear();
 		}
 		return previous;
 	}

@@ -31,4 +31,12 @@ public interface ChannelStreamStore {
 	 */
 	int size();
 
+	/**
+	 * How many bytes of frames the streams retain for replay, counted by their encoded size.
+	 * @return the bytes, or 0 when the store does not count them
+	 */
+	default long retainedBytes() {
+		return 0;
+	}
+
 }

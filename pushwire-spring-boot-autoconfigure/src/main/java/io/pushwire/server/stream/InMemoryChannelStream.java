@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.pushwire.core.Cursors;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -18,13 +19,17 @@ import tools.jackson.databind.JsonNode;
 /**
  * A channel's stream in memory: a window of at most {@code historySize} frames no older than
  * {@code historyTtl}. Appends and attachments are serialized by the stream's monitor, which is what
- * makes cursors gapless and replay-then-live free of reordering and duplicates.
+ * makes cursors gapless and replay-then-live free of reordering and duplicates. The monitor is held
+ * only to number, store and hand frames off: payloads are encoded before it is taken, and listeners
+ * are called after it is released (see {@link StreamListeners}).
  */
 final class InMemoryChannelStream implements ChannelStream {
 
+	private static final ProtocolCodec DEFAULT_CODEC = new ProtocolCodec();
+
 	private final String channel;
 
-	private final String epoch = Cursors.newEpoch();
+	private final String epoch;
 
 	private final int historySize;
 
@@ -38,7 +43,18 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final Supplier<InMemoryChannelStream> successor;
 
-	private long head;
+	private final ProtocolCodec codec;
+
+	/** Written under the monitor, read without it (acks, heads in {@code auth_ok}). */
+	private volatile long head;
+
+	private final Retention retention;
+
+	/** When a frame was last appended (or the stream made): how recently it was published. */
+	private volatile long lastAppendMillis;
+
+	/** The encoded size of the frames in the window; written under the monitor. */
+	private volatile long retainedBytes;
 
 	private boolean retired;
 
@@ -46,6 +62,19 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
+		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, null, successor);
+	}
+
+	/**
+	 * Create a stream, continuing a retired one's epoch and cursors when it left a tombstone.
+	 */
+	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
+			Retention retention, @Nullable Tombstone tombstone, Supplier<InMemoryChannelStream> successor) {
+		this.epoch = (tombstone != null) ? tombstone.epoch() : Cursors.newEpoch();
+		this.head = (tombstone != null) ? tombstone.head() : 0;
+		this.codec = codec;
+		this.retention = retention;
+		this.lastAppendMillis = clock.millis();
 		this.channel = channel;
 		this.successor = successor;
 		this.historySize = historySize;
@@ -64,7 +93,7 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	@Override
-	public synchronized long head() {
+	public long head() {
 		return this.head;
 	}
 
@@ -74,36 +103,109 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
+		// Before a cursor is taken: a payload that cannot be encoded fails here and leaves no hole.
+		byte[] uncounted = StoredFrame.encodeUncounted(this.codec, this.channel, payload, clientId);
+		// Room is made before the monitor is taken, since making it locks other streams.
+		long reserved = 0;
+		if (this.historySize > 0) {
+			long size = StoredFrame.encodedSize(uncounted.length, this.head + 1);
+			reserved = this.retention.reserve(size) ? size : -1;
+		}
 		InMemoryChannelStream stream = this;
 		while (true) {
+			StoredFrame frame = null;
+			boolean due = false;
 			synchronized (stream) {
 				if (!stream.retired) {
-					return stream.appendLocked(payload, clientId);
+					frame = stream.appendLocked(payload, clientId, uncounted, reserved);
+					due = stream.listeners.publish(frame);
 				}
+			}
+			if (frame != null) {
+				if (due) {
+					stream.listeners.deliver();
+				}
+				return frame;
 			}
 			// The sweep removed this stream between lookup and use: the store's current one takes it.
 			stream = stream.successor.get();
 		}
 	}
 
-	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId) {
+	private StoredFrame appendLocked(JsonNode payload, @Nullable String clientId, byte[] uncounted, long reserved) {
 		long now = this.clock.millis();
-		StoredFrame frame = new StoredFrame(this.channel, ++this.head, this.epoch, payload, clientId, now);
+		long cursor = this.head + 1;
+		StoredFrame frame = new StoredFrame(this.channel, cursor, this.epoch, payload, clientId, now, uncounted);
+		this.head = cursor;
+		this.lastAppendMillis = now;
 		if (this.historySize > 0) {
-			this.window.addLast(frame);
+			keep(frame, reserved);
 		}
 		trim(now);
-		this.listeners.publish(frame);
 		return frame;
+	}
+
+	/**
+	 * Keep a frame within what was reserved for it (its cursor may have grown a digit meanwhile). A frame
+	 * that cannot be kept empties the window, which must never have a hole.
+	 */
+	private void keep(StoredFrame frame, long reserved) {
+		long size = frame.encodedSize();
+		if (reserved >= 0 && (size <= reserved || this.retention.tryGrow(size - reserved))) {
+			this.retention.release(Math.max(0, reserved - size));
+			this.window.addLast(frame);
+			this.retainedBytes += size;
+		}
+		else {
+			this.retention.release(Math.max(0, reserved));
+			dropWindow();
+		}
+	}
+
+	private void dropWindow() {
+		this.window.clear();
+		this.retention.release(this.retainedBytes);
+		this.retainedBytes = 0;
+	}
+
+	/**
+	 * Evict the oldest frames, for the store's {@code max-retained-bytes}.
+	 * @param needed how many bytes to free
+	 * @param retention where to release them
+	 * @return how many bytes were freed
+	 */
+	synchronized long evictOldest(long needed, Retention retention) {
+		long freed = 0;
+		while (freed < needed && !this.window.isEmpty()) {
+			freed += this.window.pollFirst().encodedSize();
+		}
+		this.retainedBytes -= freed;
+		retention.release(freed);
+		return freed;
+	}
+
+	long retainedBytes() {
+		return this.retainedBytes;
+	}
+
+	long lastAppendMillis() {
+		return this.lastAppendMillis;
+	}
+
+	boolean hasNoListener() {
+		return this.listeners.isEmpty();
 	}
 
 	@Override
 	public Mono<Integer> publishTransient(byte[] json) {
 		return Mono.fromSupplier(() -> {
+			int given;
 			synchronized (this) {
 				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
-				return this.listeners.publishTransient(this.channel, json);
+				given = this.listeners.publishTransient(this.channel, json);
 			}
+			this.listeners.deliver();
+			return given;
 		});
 	}
 
@@ -162,12 +264,17 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	private void trim(long now) {
+		long freed = 0;
 		while (this.window.size() > this.historySize) {
-			this.window.pollFirst();
+			freed += this.window.pollFirst().encodedSize();
 		}
 		long oldestAllowed = now - this.historyTtlMillis;
 		while (!this.window.isEmpty() && this.window.peekFirst().storedAtMillis() < oldestAllowed) {
-			this.window.pollFirst();
+			freed += this.window.pollFirst().encodedSize();
+		}
+		if (freed > 0) {
+			this.retainedBytes -= freed;
+			this.retention.release(freed);
 		}
 	}
 
@@ -183,6 +290,38 @@ final class InMemoryChannelStream implements ChannelStream {
 		this.retired = idle && this.idleOnLastSweep;
 		this.idleOnLastSweep = idle;
 		return this.retired;
+	}
+
+	/**
+	 * Retire the stream if it has no listener, dropping its window, for the store's
+	 * {@code max-channels}.
+	 * @return {@code true} when retired
+	 */
+	synchronized boolean retireIfUnlistened() {
+		if (!this.listeners.isEmpty()) {
+			return false;
+		}
+		dropWindow();
+		this.retired = true;
+		return true;
+	}
+
+	/**
+	 * What a retired stream leaves behind: its epoch and head, so that its successor continues them and
+	 * a client that had every frame resumes without {@code resume_required}.
+	 * @return the tombstone
+	 */
+	Tombstone tombstone() {
+		return new Tombstone(this.epoch, this.head);
+	}
+
+	/**
+	 * The epoch and head of a retired stream.
+	 *
+	 * @param epoch the epoch
+	 * @param head the newest cursor
+	 */
+	record Tombstone(String epoch, long head) {
 	}
 
 	/** Detaches one listener; removing from the concurrent set needs no lock. */

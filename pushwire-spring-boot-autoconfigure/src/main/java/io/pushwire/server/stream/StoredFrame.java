@@ -11,6 +11,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StoredFrame {
 
+	private static final byte[] CURSOR_KEY = ",\"cursor\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private final String channel;
 
 	private final long cursor;
@@ -22,6 +24,9 @@ public final class StoredFrame {
 	private final @Nullable String clientId;
 
 	private final long storedAtMillis;
+
+	/** The frame's JSON without its cursor, made before the cursor was assigned; {@code null} if not made. */
+	private final byte @Nullable [] uncounted;
 
 	private volatile byte @Nullable [] json;
 
@@ -42,6 +47,91 @@ public final class StoredFrame {
 		this.payload = payload;
 		this.clientId = clientId;
 		this.storedAtMillis = storedAtMillis;
+		this.uncounted = null;
+	}
+
+	/**
+	 * Create a stored frame from its JSON without a cursor (see {@link #encodeUncounted}).
+	 */
+	StoredFrame(String channel, long cursor, String epoch, JsonNode payload, @Nullable String clientId,
+			long storedAtMillis, byte[] uncounted) {
+		this.channel = channel;
+		this.cursor = cursor;
+		this.epoch = epoch;
+		this.payload = payload;
+		this.clientId = clientId;
+		this.storedAtMillis = storedAtMillis;
+		this.uncounted = uncounted;
+	}
+
+	/**
+	 * Encode a frame without its cursor, before the cursor is assigned: a payload that cannot be encoded
+	 * then fails its publish instead of every delivery, and the frame's size is known up front.
+	 * @param codec the codec
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @param clientId the publishing client, or {@code null}
+	 * @return the JSON, to which {@link #json} adds the cursor by copying
+	 * @throws IllegalArgumentException when the payload cannot be encoded
+	 */
+	static byte[] encodeUncounted(ProtocolCodec codec, String channel, JsonNode payload, @Nullable String clientId) {
+		byte[] json;
+		try {
+			json = codec.encodeToUtf8(new Frame(channel, null, payload, clientId));
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("The payload of a frame on " + channel
+					+ " cannot be encoded as JSON; publish a value that Jackson can write: " + ex.getMessage(), ex);
+		}
+		// The cursor goes right after the channel, where the codec writes it; checked, not assumed.
+		int at = cursorOffset(channel);
+		if (json.length <= at || json[at - 1] != '"' || (json[at] != ',' && json[at] != '}')) {
+			throw new IllegalStateException("Unexpected frame encoding of " + channel);
+		}
+		return json;
+	}
+
+	private static int cursorOffset(String channel) {
+		// {"channel":"<channel>" in ASCII: channel names never need escaping (ChannelName's grammar).
+		return 12 + channel.length() + 1;
+	}
+
+	/**
+	 * The size of the frame's JSON encoding, what the store counts against its retained bytes.
+	 * @return the size in bytes, or 0 when the frame was not encoded up front
+	 */
+	int encodedSize() {
+		byte[] bytes = this.uncounted;
+		return (bytes != null) ? encodedSize(bytes.length, this.cursor) : 0;
+	}
+
+	/**
+	 * The size of a frame's JSON encoding.
+	 * @param uncountedLength the length of its encoding without a cursor
+	 * @param cursor its cursor
+	 * @return the size in bytes
+	 */
+	static int encodedSize(int uncountedLength, long cursor) {
+		return uncountedLength + CURSOR_KEY.length + digits(cursor);
+	}
+
+	private static int digits(long value) {
+		int digits = 1;
+		for (long rest = value / 10; rest > 0; rest /= 10) {
+			digits++;
+		}
+		return digits;
+	}
+
+	private byte[] withCursor(byte[] uncounted) {
+		int at = cursorOffset(this.channel);
+		byte[] number = Long.toString(this.cursor).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		byte[] json = new byte[uncounted.length + CURSOR_KEY.length + number.length];
+		System.arraycopy(uncounted, 0, json, 0, at);
+		System.arraycopy(CURSOR_KEY, 0, json, at, CURSOR_KEY.length);
+		System.arraycopy(number, 0, json, at + CURSOR_KEY.length, number.length);
+		System.arraycopy(uncounted, at, json, at + CURSOR_KEY.length + number.length, uncounted.length - at);
+		return json;
 	}
 
 	/**
@@ -108,7 +198,8 @@ public final class StoredFrame {
 	public byte[] json(ProtocolCodec codec) {
 		byte[] bytes = this.json;
 		if (bytes == null) {
-			bytes = codec.encodeToUtf8(toFrame());
+			byte[] uncounted = this.uncounted;
+			bytes = (uncounted != null) ? withCursor(uncounted) : codec.encodeToUtf8(toFrame());
 			this.json = bytes;
 		}
 		return bytes;

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Receives the frames appended to a channel's stream after it attached, in cursor order. A listener
- * without an {@link #executor()} is called while the stream is locked: it must return quickly and
- * never block. A listener with one is given frames in batches on that executor.
+ * without an {@link #executor()} is called on a publishing thread, never while the stream is locked
+ * (so it may publish from its callback), one call at a time: it must return quickly and never block.
+ * A listener with one is given frames in batches on that executor.
  */
 public interface StreamListener {
 

@@ -9,6 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
 import io.pushwire.server.ChannelKind;
 import io.pushwire.server.stream.InMemoryChannelStreamTests.RecordingListener;
@@ -23,6 +26,7 @@ import static io.pushwire.server.stream.InMemoryChannelStreamTests.appendAll;
 import static io.pushwire.server.stream.InMemoryChannelStreamTests.attach;
 import static io.pushwire.server.stream.InMemoryChannelStreamTests.cursors;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link InMemoryChannelStreamStore}.
@@ -93,8 +97,45 @@ class InMemoryChannelStreamStoreTests {
 		assertThat(this.store.size()).isZero();
 		ChannelStream next = this.store.stream(ROOM, this.chat);
 		assertThat(next).isNotSameAs(stream);
-		assertThat(next.epoch()).isNotEqualTo(stream.epoch());
-		assertThat(next.head()).isZero();
+		// Its tombstone carries the epoch and head on: nothing was lost that a client could still resume.
+		assertThat(next.epoch()).isEqualTo(stream.epoch());
+		assertThat(next.head()).isEqualTo(2);
+		assertThat(append(next, 3).cursor()).isEqualTo(3);
+	}
+
+	@Test
+	void retiredStreamLeavesATombstoneSoThatAClientThatHadEverythingResumesWithoutResumeRequired() {
+		ChannelStream stream = this.store.stream(ROOM, this.chat);
+		appendAll(stream, 3);
+		this.clock.advance(Duration.ofMinutes(2));
+		sweepTwice();
+		ChannelStream next = this.store.stream(ROOM, this.chat);
+		Attachment hadEverything = attach(next, new Position(3, stream.epoch()), new RecordingListener());
+		assertThat(hadEverything.plan().resumeRequired()).isFalse();
+		assertThat(hadEverything.plan().after()).isEqualTo(3);
+		Attachment missedOne = attach(next, new Position(2, stream.epoch()), new RecordingListener());
+		assertThat(missedOne.plan().resumeRequired()).isTrue();
+		assertThat(missedOne.plan().fromCursor()).isEqualTo(4);
+	}
+
+	@Test
+	void tombstonesAreBoundedByMaxChannels() {
+		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 2);
+		String firstEpoch = bounded.stream(ChannelName.parse("chat:a"), this.chat).epoch();
+		bounded.stream(ChannelName.parse("chat:b"), this.chat);
+		bounded.sweep();
+		bounded.sweep();
+		String[] names = { "chat:c", "chat:d" };
+		for (String name : names) {
+			bounded.stream(ChannelName.parse(name), this.chat);
+		}
+		bounded.sweep();
+		bounded.sweep();
+		assertThat(bounded.size()).isZero();
+		// Four retired, two tombstones kept: the oldest was forgotten.
+		assertThat(bounded.stream(ChannelName.parse("chat:a"), this.chat).epoch()).isNotEqualTo(firstEpoch);
+		bounded.dispose();
 	}
 
 	@Test
@@ -137,6 +178,74 @@ class InMemoryChannelStreamStoreTests {
 		attach(stream, null, listener);
 		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
+	}
+
+	@Test
+	void retainedFramesStayWithinMaxRetainedBytesByEvictingTheLeastRecentlyPublishedChannels() {
+		long max = 4 * 1024 * 1024;
+		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+				this.scheduler, new ProtocolCodec(), max, 100_000);
+		ChannelKind big = ChannelKind.builder("chat").historySize(1024).historyTtl(Duration.ofMinutes(10)).build();
+		String text = "x".repeat(48 * 1024);
+		long frameSize = 0;
+		for (int i = 0; i < 150; i++) {
+			StoredFrame frame = append(bounded.stream(ChannelName.parse("chat:room-" + i), big), text);
+			frameSize = frame.json(new ProtocolCodec()).length;
+			assertThat(bounded.retainedBytes()).as("after frame %d", i).isLessThanOrEqualTo(max);
+			this.clock.advance(Duration.ofMillis(1));
+		}
+		long replayed = 0;
+		int kept = 0;
+		java.util.List<Boolean> resumeRequired = new java.util.ArrayList<>();
+		for (int i = 0; i < 150; i++) {
+			Attachment attachment = attach(bounded.stream(ChannelName.parse("chat:room-" + i), big),
+					new Position(0, null), new RecordingListener());
+			for (StoredFrame frame : attachment.replay()) {
+				replayed += frame.json(new ProtocolCodec()).length;
+				kept++;
+			}
+			resumeRequired.add(attachment.plan().resumeRequired());
+		}
+		// The channels published least recently lost their frames, the newest kept them.
+		for (int i = 0; i < 150; i++) {
+			assertThat(resumeRequired.get(i)).as("resume_required on room-%d", i).isEqualTo(i < 150 - kept);
+		}
+		assertThat(replayed).isLessThanOrEqualTo(max + frameSize).isEqualTo(bounded.retainedBytes());
+		assertThat(kept).isBetween(80, 85);
+		bounded.dispose();
+	}
+
+	@Test
+	void atMaxChannelsTheLeastRecentlyPublishedStreamWithoutListenerIsRetired() {
+		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 3);
+		ChannelStream listened = bounded.stream(ChannelName.parse("chat:a"), this.chat);
+		attach(listened, null, new RecordingListener());
+		appendAll(listened, 1);
+		this.clock.advance(Duration.ofMillis(1));
+		appendAll(bounded.stream(ChannelName.parse("chat:b"), this.chat), 1);
+		this.clock.advance(Duration.ofMillis(1));
+		appendAll(bounded.stream(ChannelName.parse("chat:c"), this.chat), 1);
+		bounded.stream(ChannelName.parse("chat:d"), this.chat);
+		assertThat(bounded.size()).isLessThanOrEqualTo(3);
+		assertThat(bounded.find("chat:a")).as("has a listener").isSameAs(listened);
+		assertThat(bounded.find("chat:b")).as("published least recently").isNull();
+		assertThat(bounded.find("chat:d")).isNotNull();
+		bounded.dispose();
+	}
+
+	@Test
+	void atMaxChannelsWithEveryStreamListenedToANewChannelIsRefused() {
+		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 2);
+		attach(bounded.stream(ChannelName.parse("chat:a"), this.chat), null, new RecordingListener());
+		attach(bounded.stream(ChannelName.parse("chat:b"), this.chat), null, new RecordingListener());
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> bounded.stream(ChannelName.parse("chat:c"), this.chat))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.RATE_LIMITED))
+			.withMessageContaining("pushwire.server.max-channels");
+		assertThat(bounded.size()).isEqualTo(2);
+		bounded.dispose();
 	}
 
 	private void sweepTwice() {
@@ -262,7 +371,7 @@ class InMemoryChannelStreamStoreTests {
 					assertThat(frame.epoch()).isEqualTo(attachments[c].plan().epoch());
 					assertThat(throughStale.epoch()).isEqualTo(frame.epoch());
 					assertThat(throughStale.cursor()).isEqualTo(frame.cursor() + 1);
-					if (!frame.epoch().equals(maybeStale[c].epoch())) {
+					if (this.store.find(names[c].value()) != maybeStale[c]) {
 						handedOver++;
 					}
 					attachments[c].detach().dispose();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -421,6 +423,152 @@ class InMemoryChannelStreamTests {
 		assertThat(stream.head()).isZero();
 	}
 
+	@Test
+	void directListenerThatPublishesFromItsCallbackDoesNotReorderGroupedListeners() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		StreamListenersTests.ManualExecutor loop = new StreamListenersTests.ManualExecutor();
+		StreamListenersTests.Recording grouped = new StreamListenersTests.Recording(loop);
+		RecordingListener replier = new RecordingListener() {
+
+			@Override
+			public void onFrame(StoredFrame frame) {
+				super.onFrame(frame);
+				if (frame.cursor() == 1) {
+					append(stream, 100);
+				}
+			}
+
+		};
+		attach(stream, null, replier);
+		attach(stream, null, grouped);
+		append(stream, 1);
+		loop.runAll();
+		assertThat(grouped.cursors()).containsExactly(1L, 2L);
+		assertThat(replier.cursors()).containsExactly(1, 2);
+	}
+
+	@Test
+	@Timeout(15)
+	void directListenersThatPublishToEachOthersStreamsDoNotDeadlock() throws Exception {
+		InMemoryChannelStream first = stream(16, LONG_TTL);
+		InMemoryChannelStream second = stream(16, LONG_TTL);
+		// Both callbacks run at once before each publishes a reply to the other's stream.
+		CyclicBarrier bothInCallbacks = new CyclicBarrier(2);
+		attach(first, null, new Replier(bothInCallbacks, second));
+		attach(second, null, new Replier(bothInCallbacks, first));
+		ExecutorService daemons = Executors.newFixedThreadPool(2, (task) -> {
+			Thread thread = new Thread(task);
+			thread.setDaemon(true);
+			return thread;
+		});
+		try {
+			Future<StoredFrame> onFirst = daemons.submit(() -> append(first, 1));
+			Future<StoredFrame> onSecond = daemons.submit(() -> append(second, 1));
+			assertThat(onFirst.get(5, TimeUnit.SECONDS).cursor()).isEqualTo(1);
+			assertThat(onSecond.get(5, TimeUnit.SECONDS).cursor()).isEqualTo(1);
+		}
+		finally {
+			daemons.shutdownNow();
+		}
+		assertThat(first.head()).isEqualTo(2);
+		assertThat(second.head()).isEqualTo(2);
+	}
+
+	@Test
+	@Timeout(15)
+	void headIsReadWithoutWaitingForThePublisherThatHoldsTheStream() throws Exception {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		appendAll(stream, 3);
+		CountDownLatch locked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Future<?> holder = this.executor.submit(() -> {
+			synchronized (stream) {
+				locked.countDown();
+				release.await();
+			}
+			return null;
+		});
+		try {
+			assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
+			Future<Long> head = this.executor.submit(stream::head);
+			assertThat(head.get(5, TimeUnit.SECONDS)).isEqualTo(3);
+		}
+		finally {
+			release.countDown();
+		}
+		holder.get(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void payloadThatCannotBeEncodedFailsTheAppendAndTakesNoCursor() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		RecordingListener listener = new RecordingListener();
+		attach(stream, null, listener);
+		StepVerifier.create(stream.append(JsonNodeFactory.instance.pojoNode(new Unwritable()), null))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("chat:room-42"))
+			.verify(TIMEOUT);
+		assertThat(stream.head()).isZero();
+		assertThat(listener.frames()).isEmpty();
+		assertThat(append(stream, 1).cursor()).isEqualTo(1);
+	}
+
+	@Test
+	void frameJsonWithItsCursorAddedIsTheCodecsEncodingOfTheFrame() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		io.pushwire.core.ProtocolCodec codec = new io.pushwire.core.ProtocolCodec();
+		List<StoredFrame> frames = new ArrayList<>();
+		frames.add(stream.append(IntNode.valueOf(1), "6b1f0000-0000-4000-8000-000000000000").block(TIMEOUT));
+		frames.add(stream.append(JsonNodeFactory.instance.nullNode(), null).block(TIMEOUT));
+		frames.add(stream.append(JsonNodeFactory.instance.objectNode().put("text", "h\u00e9 \"quoted\""), "x\"y")
+			.block(TIMEOUT));
+		for (int i = 0; i < 9; i++) {
+			frames.add(append(stream, i));
+		}
+		for (StoredFrame frame : frames) {
+			assertThat(new String(frame.json(codec), java.nio.charset.StandardCharsets.UTF_8))
+				.isEqualTo(codec.encode(frame.toFrame()));
+			assertThat(frame.encodedSize()).isEqualTo(frame.json(codec).length);
+		}
+	}
+
+	/** A value that Jackson cannot write. */
+	static final class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot be written");
+		}
+
+	}
+
+	/** Publishes a reply to another stream once both repliers are inside their callbacks. */
+	private static final class Replier extends RecordingListener {
+
+		private final CyclicBarrier barrier;
+
+		private final ChannelStream other;
+
+		Replier(CyclicBarrier barrier, ChannelStream other) {
+			this.barrier = barrier;
+			this.other = other;
+		}
+
+		@Override
+		public void onFrame(StoredFrame frame) {
+			super.onFrame(frame);
+			if (frame.payload().intValue() == 1) {
+				try {
+					this.barrier.await(5, TimeUnit.SECONDS);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+				append(this.other, 2);
+			}
+		}
+
+	}
+
 	private InMemoryChannelStream stream(int historySize, Duration historyTtl) {
 		return new InMemoryChannelStream("chat:room-42", historySize, historyTtl, this.clock, () -> {
 			throw new AssertionError("Not retired, so no successor is needed");
@@ -429,6 +577,12 @@ class InMemoryChannelStreamTests {
 
 	static StoredFrame append(ChannelStream stream, int payload) {
 		StoredFrame frame = stream.append(IntNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
+	static StoredFrame append(ChannelStream stream, String payload) {
+		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
 		assertThat(frame).isNotNull();
 		return frame;
 	}

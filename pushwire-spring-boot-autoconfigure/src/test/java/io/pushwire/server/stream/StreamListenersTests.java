@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.node.IntNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class StreamListenersTests {
 		StreamListeners listeners = new StreamListeners();
 		Recording direct = new Recording(null);
 		listeners.add(direct);
-		listeners.publish(frame(1));
+		publishAndDeliver(listeners, frame(1));
 		assertThat(direct.cursors()).containsExactly(1L);
 		assertThat(direct.threads).containsExactly(Thread.currentThread());
 	}
@@ -104,7 +105,7 @@ class StreamListenersTests {
 		listeners.add(listener);
 		int count = StreamListeners.MAX_PENDING * 3 + 7;
 		for (int i = 1; i <= count; i++) {
-			listeners.publish(frame(i));
+			publishAndDeliver(listeners, frame(i));
 		}
 		// The executor never ran, yet no more than one group's worth waits for it.
 		assertThat(listener.items).hasSizeGreaterThanOrEqualTo(count - StreamListeners.MAX_PENDING);
@@ -129,11 +130,15 @@ class StreamListenersTests {
 		for (int t = 0; t < 3; t++) {
 			publishers.execute(() -> {
 				while (true) {
+					boolean due;
 					synchronized (streamLock) {
 						if (next[0] > count) {
 							break;
 						}
-						listeners.publish(frame(next[0]++));
+						due = listeners.publish(frame(next[0]++));
+					}
+					if (due) {
+						listeners.deliver();
 					}
 				}
 				done.countDown();
@@ -148,6 +153,73 @@ class StreamListenersTests {
 		assertThat(cursors).hasSize(count);
 		for (int i = 0; i < count; i++) {
 			assertThat(cursors.get(i)).isEqualTo(i + 1L);
+		}
+	}
+
+	@Test
+	@Timeout(30)
+	void theEventLoopDoesNotWaitForAPublisherThatDeliversTheBacklog() throws Exception {
+		StreamListeners listeners = new StreamListeners();
+		CountDownLatch publisherDelivering = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread[] eventLoop = new Thread[1];
+		Recording listener = new Recording(this.manual) {
+
+			@Override
+			public void onBatch(List<Object> batch) {
+				super.onBatch(batch);
+				if (Thread.currentThread() != eventLoop[0]) {
+					publisherDelivering.countDown();
+					await(release, 15);
+				}
+			}
+
+		};
+		listeners.add(listener);
+		ExecutorService publisher = Executors.newSingleThreadExecutor();
+		try {
+			publisher.submit(() -> {
+				for (int i = 1; i <= StreamListeners.MAX_PENDING; i++) {
+					publishAndDeliver(listeners, frame(i));
+				}
+			});
+			assertThat(publisherDelivering.await(5, TimeUnit.SECONDS)).isTrue();
+			// The event loop's task finds the batch taken by the publisher: it returns at once, not parked.
+			this.loop.submit(() -> {
+				eventLoop[0] = Thread.currentThread();
+				this.manual.runAll();
+			}).get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			release.countDown();
+			publisher.shutdown();
+		}
+		assertThat(publisher.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(listener.cursors()).hasSize(StreamListeners.MAX_PENDING);
+	}
+
+	/** Publishes under a lock, as a stream does, and delivers what is due after releasing it. */
+	static void publishAndDeliver(StreamListeners listeners, StoredFrame frame) {
+		if (listeners.publish(frame)) {
+			listeners.deliver();
+		}
+	}
+
+	private static void await(CountDownLatch latch, int seconds) {
+		try {
+			latch.await(seconds, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -174,7 +246,7 @@ class StreamListenersTests {
 
 	}
 
-	static final class Recording implements StreamListener {
+	static class Recording implements StreamListener {
 
 		private final @Nullable Executor executor;
 

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pushwire.core.Frame;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushIntegrationTest;
@@ -100,6 +103,22 @@ class ResumeIntegrationTests {
 			assertThat(resume.path("epoch").asString()).isEqualTo(first.epoch());
 			assertConsecutive(client.frames(5), 1);
 		}
+	}
+
+	@Test
+	void serverSideSubscriberFromAnotherEpochGetsResumeRequiredThenTheWindow() {
+		String channel = "small:server-" + UUID.randomUUID().toString().substring(0, 8);
+		String epoch = null;
+		for (int i = 1; i <= 12; i++) {
+			epoch = this.pushServer.publish(channel, i).block(WAIT).epoch();
+		}
+		List<PushMessage> otherEpoch = this.pushServer.subscribe(channel, 5, "oldEpoch").take(11).collectList()
+			.block(WAIT);
+		assertThat(otherEpoch.get(0)).isEqualTo(new SystemOp.ResumeRequired(channel, 3, epoch));
+		assertThat(otherEpoch.subList(1, 11)).extracting((message) -> ((Frame) message).cursor())
+			.containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+		List<PushMessage> sameEpoch = this.pushServer.subscribe(channel, 10, epoch).take(2).collectList().block(WAIT);
+		assertThat(sameEpoch).extracting((message) -> ((Frame) message).cursor()).containsExactly(11L, 12L);
 	}
 
 	@Test

@@ -1,0 +1,92 @@
+package io.pushwire.server.connection;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken.Position;
+import io.pushwire.security.AnonymousPrincipal;
+import io.pushwire.security.ChannelAuthorizer;
+import io.pushwire.server.ChannelKind;
+import io.pushwire.server.ChannelRegistry;
+import io.pushwire.server.PushEngine;
+import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link PushEngine}.
+ */
+class DefaultPushSessionTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static final String CHANNEL = "chat:room-42";
+
+	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore();
+
+	private final ChannelKind chat = ChannelKind.builder("chat").build();
+
+	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
+			this.store, new SessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
+			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
+
+	private final DefaultPushSession session = new DefaultPushSession("6b1f0000-0000-4000-8000-000000000000",
+			AnonymousPrincipal.forClient("6b1f0000-0000-4000-8000-000000000000"));
+
+	@AfterEach
+	void dispose() {
+		this.store.dispose();
+		this.engine.dispose();
+	}
+
+	@Test
+	void ackMadeInAnOldEpochKeepsThatEpochAndNeverSkipsTheNewEpochsFrames() {
+		ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
+		for (int i = 1; i <= 5; i++) {
+			stream.append(IntNode.valueOf(i), null).block(TIMEOUT);
+		}
+		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
+		this.session.channelAdded(CHANNEL, "oldEpoch");
+		this.engine.acknowledge(this.session, CHANNEL, 3);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
+		Attachment resumed = stream.attach(this.session.acknowledged(CHANNEL), new Ignoring()).block(TIMEOUT);
+		assertThat(resumed.plan().resumeRequired()).isTrue();
+		assertThat(resumed.replay()).extracting(StoredFrame::cursor).containsExactly(1L, 2L, 3L, 4L, 5L);
+	}
+
+	@Test
+	void ackInTheCurrentEpochIsRecordedWithIt() {
+		ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
+		stream.append(IntNode.valueOf(1), null).block(TIMEOUT);
+		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
+		this.session.channelAdded(CHANNEL, stream.epoch());
+		this.engine.acknowledge(this.session, CHANNEL, 2);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, stream.epoch()));
+	}
+
+	private static final class Ignoring implements StreamListener {
+
+		@Override
+		public void onFrame(StoredFrame frame) {
+		}
+
+		@Override
+		public void onTransient(String channel, byte[] json) {
+		}
+
+	}
+
+}

@@ -180,6 +180,7 @@ public final class DefaultPushSession implements PushSession {
 		return bucket.tryAcquire();
 	}
 
+	/**
 	 * The epoch of the stream the client was given a channel's frames from.
 	 * @param channel the channel
 	 * @return the epoch, or {@code null} when not subscribed

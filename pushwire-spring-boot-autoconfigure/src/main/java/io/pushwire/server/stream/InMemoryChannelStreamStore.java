@@ -62,7 +62,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 * Create a store that sweeps idle streams every 30 seconds.
 	 */
 	public InMemoryChannelStreamStore() {
-		this(Clock.systemUTC(), Duration.ofSeconds(30), Schedulers.parallel());
+		this(new MonotonicClock(), Duration.ofSeconds(30), Schedulers.parallel());
 	}
 
 	/**
@@ -72,7 +72,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 * @param maxChannels the most streams that live at once
 	 */
 	public InMemoryChannelStreamStore(ProtocolCodec codec, long maxRetainedBytes, int maxChannels) {
-		this(Clock.systemUTC(), Duration.ofSeconds(30), Schedulers.parallel(), codec, maxRetainedBytes, maxChannels);
+		this(new MonotonicClock(), Duration.ofSeconds(30), Schedulers.parallel(), codec, maxRetainedBytes, maxChannels);
 	}
 
 	/**
@@ -204,6 +204,11 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 			}
 		}
 		return null;
+	}
+
+	/** The clock of frame ages. */
+	Clock clock() {
+		return this.clock;
 	}
 
 	@Override

@@ -206,7 +206,17 @@ public final class StreamListeners {
 				}
 			}
 			if (schedule) {
-				this.executor.execute(this);
+				try {
+					this.executor.execute(this);
+				}
+				catch (java.util.concurrent.RejectedExecutionException ex) {
+					// An event loop shutting down: the items wait for the next hand-off (or for the
+					// backlog rule) instead of the flag saying forever that one is scheduled.
+					synchronized (this) {
+						this.scheduled = false;
+					}
+					logger.debug("Event loop refused a batch; it is handed off again with the next item", ex);
+				}
 			}
 			return backlog;
 		}

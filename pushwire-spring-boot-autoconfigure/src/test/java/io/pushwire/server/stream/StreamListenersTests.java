@@ -66,6 +66,21 @@ class StreamListenersTests {
 	}
 
 	@Test
+	void anExecutorThatRejectsAHandOffLeavesNoFlagStuck() {
+		StreamListeners listeners = new StreamListeners();
+		RejectingOnceExecutor executor = new RejectingOnceExecutor();
+		Recording listener = new Recording(executor);
+		listeners.add(listener);
+		// An event loop shutting down refuses the task: the publisher is not failed for it...
+		listeners.publish(frame(1));
+		// ...and once it takes tasks again, the next frame is handed off with what was waiting.
+		listeners.publish(frame(2));
+		assertThat(executor.tasks).hasSize(1);
+		executor.runAll();
+		assertThat(listener.cursors()).containsExactly(1L, 2L);
+	}
+
+	@Test
 	void aListenerThatJoinsAfterAFrameNeverGetsItFromTheGroup() {
 		StreamListeners listeners = new StreamListeners();
 		Recording early = new Recording(this.manual);
@@ -234,6 +249,31 @@ class StreamListenersTests {
 
 		@Override
 		public void execute(Runnable task) {
+			this.tasks.add(task);
+		}
+
+		void runAll() {
+			Runnable task;
+			while ((task = this.tasks.poll()) != null) {
+				task.run();
+			}
+		}
+
+	}
+
+	/** Refuses its first task, as an event loop that is shutting down does, then runs tasks when told to. */
+	static final class RejectingOnceExecutor implements Executor {
+
+		final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+		private boolean rejected;
+
+		@Override
+		public void execute(Runnable task) {
+			if (!this.rejected) {
+				this.rejected = true;
+				throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+			}
 			this.tasks.add(task);
 		}
 

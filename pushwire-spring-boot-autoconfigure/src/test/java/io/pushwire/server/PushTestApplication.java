@@ -1,6 +1,7 @@
 package io.pushwire.server;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 
 import io.pushwire.core.ErrorCode;
@@ -16,7 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as the user
- * ({@code nameless} as a principal without a name),
+ * ({@code nameless} as a principal without a name; while {@link #failExpiryLookups} is set, the
+ * expiry of {@code token-broken-expiry}'s credentials cannot be read, as with a buggy validator),
  * and programmatic handlers for {@code chat} (broadcast), {@code fail} (throws) and {@code reject}
  * (refuses with {@code forbidden}).
  */
@@ -29,19 +31,35 @@ import reactor.core.publisher.Mono;
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration" })
 public class PushTestApplication {
 
+	/** Whether the expiry of the principal {@code broken-expiry} fails to be read. */
+	public static volatile boolean failExpiryLookups;
+
 	@Bean
 	AuthValidator testAuthValidator() {
-		return (request) -> {
-			String token = request.token();
-			if ("nameless".equals(token)) {
-				// A broken validator's principal: the server must refuse it, not fail on it.
-				return Mono.just((Principal) () -> null);
+		return new AuthValidator() {
+
+			@Override
+			public Mono<Principal> authenticate(io.pushwire.security.AuthRequest request) {
+				String token = request.token();
+				if ("nameless".equals(token)) {
+					// A broken validator's principal: the server must refuse it, not fail on it.
+					return Mono.just((Principal) () -> null);
+				}
+				if (token != null && token.startsWith("token-")) {
+					String name = token.substring("token-".length());
+					return Mono.just((Principal) () -> name);
+				}
+				return Mono.empty();
 			}
-			if (token != null && token.startsWith("token-")) {
-				String name = token.substring("token-".length());
-				return Mono.just((Principal) () -> name);
+
+			@Override
+			public Instant expiresAt(Principal principal) {
+				if (failExpiryLookups && "broken-expiry".equals(principal.getName())) {
+					throw new IllegalStateException("expiry lookup failed");
+				}
+				return AuthValidator.super.expiresAt(principal);
 			}
-			return Mono.empty();
+
 		};
 	}
 

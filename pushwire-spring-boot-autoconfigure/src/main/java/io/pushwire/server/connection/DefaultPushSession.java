@@ -43,13 +43,15 @@ public final class DefaultPushSession implements PushSession {
 
 	private final Map<String, ResumeToken.Position> acks = new ConcurrentHashMap<>();
 
-	private final Set<String> channels = ConcurrentHashMap.newKeySet();
+	/**
+	 * The subscribed channels, each with the epoch it was subscribed in (the epoch of the cursors the
+	 * client acknowledges); one map for both, since every session of an idle connection holds it.
+	 */
+	private final Map<String, String> channels = new ConcurrentHashMap<>();
 
 	/** Created on the first HTTP request made while no connection is attached. */
 	private volatile @Nullable TokenBucket detachedRequests;
 
-	/** The epoch each channel was subscribed in: the epoch of the cursors the client acknowledges. */
-	private final Map<String, String> epochs = new ConcurrentHashMap<>();
 
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
@@ -112,7 +114,7 @@ public final class DefaultPushSession implements PushSession {
 
 	@Override
 	public Set<String> channels() {
-		return Set.copyOf(this.channels);
+		return Set.copyOf(this.channels.keySet());
 	}
 
 	/**
@@ -121,7 +123,7 @@ public final class DefaultPushSession implements PushSession {
 	 * @return {@code true} when subscribed
 	 */
 	public boolean hasChannel(String channel) {
-		return this.channels.contains(channel);
+		return this.channels.containsKey(channel);
 	}
 
 	@Override
@@ -186,17 +188,15 @@ public final class DefaultPushSession implements PushSession {
 	 * @return the epoch, or {@code null} when not subscribed
 	 */
 	public @Nullable String subscribedEpoch(String channel) {
-		return this.epochs.get(channel);
+		return this.channels.get(channel);
 	}
 
 	void channelAdded(String channel, String epoch) {
-		this.epochs.put(channel, epoch);
-		this.channels.add(channel);
+		this.channels.put(channel, epoch);
 	}
 
 	void channelRemoved(String channel) {
 		this.channels.remove(channel);
-		this.epochs.remove(channel);
 		this.acks.remove(channel);
 	}
 
@@ -212,7 +212,6 @@ public final class DefaultPushSession implements PushSession {
 		if (previous != null) {
 			// The new connection chooses its channels afresh; acks are kept for resuming.
 			this.channels.clear();
-			this.epochs.clear();
 		}
 		return previous;
 	}

@@ -87,31 +87,74 @@ class SessionIntegrationTests {
 	}
 
 	@Test
-	void sseStreamWhoseAuthorizerFailsAnswers500AndLeavesNothingBehind() {
+	void sseStreamWhoseHandshakeFailsAnswers500AndLeavesNothingBehind() {
 		String clientId = id();
 		String channel = "chat:" + clientId;
-		ResponseEntity<String> response = WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/rps/sse?token=token-paul&client_id=" + clientId + "&channels=" + channel + ",boom:x")
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.exchangeToMono((answer) -> answer.toEntity(String.class))
-			.block(WAIT);
+		ResponseEntity<String> response;
+		PushTestApplication.failExpiryLookups = true;
+		try {
+			response = WebClient.create("http://localhost:" + this.port)
+				.get()
+				.uri("/rps/sse?token=token-broken-expiry&client_id=" + clientId + "&channels=" + channel)
+				.accept(MediaType.TEXT_EVENT_STREAM)
+				.exchangeToMono((answer) -> answer.toEntity(String.class))
+				.block(WAIT);
+		}
+		finally {
+			PushTestApplication.failExpiryLookups = false;
+		}
 		assertThat(response.getStatusCode().value()).isEqualTo(500);
 		assertThat(response.getBody()).contains("\"code\":\"internal\"");
+		assertLeftClean(clientId, channel, "token-broken-expiry");
+	}
+
+	@Test
+	void webSocketHandshakeThatFailsAnswersInternalAndLeavesNothingBehind() {
+		String clientId = id();
+		String channel = "chat:" + clientId;
+		PushTestApplication.failExpiryLookups = true;
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
+			client.send("{\"type\":\"auth\",\"token\":\"token-broken-expiry\",\"client_id\":\"" + clientId
+					+ "\",\"capabilities\":[\"" + channel + "\"]}");
+			JsonNode error = client.expect("error");
+			assertThat(error.path("code").asString()).isEqualTo("internal");
+			assertThat(client.expect("goodbye").path("reason").asString()).isEqualTo("shutdown");
+			assertThat(client.awaitClose().code()).isEqualTo(1001);
+		}
+		finally {
+			PushTestApplication.failExpiryLookups = false;
+		}
+		assertLeftClean(clientId, channel, "token-broken-expiry");
+	}
+
+	@Test
+	void sseCapabilityWhoseAuthorizerFailsIsAnInternalErrorAndTheOthersAreGranted() {
+		String clientId = id();
+		String channel = "chat:" + clientId;
+		try (TestSseClient sse = TestSseClient.connect(this.port,
+				"token=token-paul&client_id=" + clientId + "&channels=" + channel + ",boom:x")) {
+			JsonNode ok = sse.expectSystem("auth_ok");
+			assertThat(ok.path("epochs").has(channel)).isTrue();
+			assertThat(ok.path("epochs").has("boom:x")).isFalse();
+			JsonNode error = sse.expectSystem("error");
+			assertThat(error.path("code").asString()).isEqualTo("internal");
+			assertThat(error.path("channel").asString()).isEqualTo("boom:x");
+		}
 		assertLeftClean(clientId, channel, "token-paul");
 	}
 
 	@Test
-	void webSocketHandshakeWhoseAuthorizerFailsAnswersInternalAndLeavesNothingBehind() {
+	void webSocketCapabilityWhoseAuthorizerFailsIsAnInternalErrorAndTheOthersAreGranted() {
 		String clientId = id();
 		String channel = "chat:" + clientId;
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.send("{\"type\":\"auth\",\"token\":\"token-quinn\",\"client_id\":\"" + clientId
 					+ "\",\"capabilities\":[\"" + channel + "\",\"boom:x\"]}");
+			JsonNode ok = client.expect("auth_ok");
+			assertThat(ok.path("epochs").has(channel)).isTrue();
 			JsonNode error = client.expect("error");
 			assertThat(error.path("code").asString()).isEqualTo("internal");
-			client.expect("goodbye");
-			client.awaitClose();
+			assertThat(error.path("channel").asString()).isEqualTo("boom:x");
 		}
 		assertLeftClean(clientId, channel, "token-quinn");
 	}

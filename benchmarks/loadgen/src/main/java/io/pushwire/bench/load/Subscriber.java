@@ -63,6 +63,9 @@ final class Subscriber {
 
 	private volatile String epoch;
 
+	/** An anonymous session's secret from its first auth_ok, presented again on every reconnect. */
+	private volatile String sessionSecret;
+
 	private volatile Connection connection;
 
 	private volatile boolean stopped;
@@ -130,7 +133,8 @@ final class Subscriber {
 		})
 			.doOnConnected((c) -> this.connection = c)
 			.get()
-			.uri(this.uri + "?channels=bench&client_id=" + this.clientId)
+			.uri(this.uri + "?channels=bench&client_id=" + this.clientId
+					+ ((this.sessionSecret != null) ? "&session_secret=" + this.sessionSecret : ""))
 			.responseContent()
 			.asString(StandardCharsets.UTF_8)
 			.doOnNext((chunk) -> {
@@ -198,6 +202,10 @@ final class Subscriber {
 		StringBuilder auth = new StringBuilder(200).append("{\"type\":\"auth\",\"client_id\":\"")
 			.append(this.clientId)
 			.append("\",\"capabilities\":[\"bench\"]");
+		String secret = this.sessionSecret;
+		if (secret != null) {
+			auth.append(",\"session_secret\":\"").append(secret).append('"');
+		}
 		long cursor = this.lastCursor;
 		String epoch = this.epoch;
 		if (cursor >= 0 && epoch != null) {
@@ -251,6 +259,10 @@ final class Subscriber {
 			out.tryEmitNext(PONG);
 		}
 		else if ("auth_ok".equals(type)) {
+			String secret = Bytes.stringAfter(op, "\"session_secret\":");
+			if (secret != null) {
+				this.sessionSecret = secret;
+			}
 			int epochs = op.indexOf("\"epochs\"");
 			this.epoch = (epochs < 0) ? null : Bytes.stringAfter(op.substring(epochs), "\"bench\":");
 			int cursors = op.indexOf("\"resume_cursors\"");

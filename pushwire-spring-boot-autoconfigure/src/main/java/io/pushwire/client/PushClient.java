@@ -735,17 +735,10 @@ public final class PushClient {
 			Mono<Void> chain = open(order.get(0), url, currentAttempt);
 			for (int i = 1; i < order.size(); i++) {
 				Transport fallback = order.get(i);
-				chain = chain.onErrorResume((ex) -> !this.established && !this.restart && isFallbackCase(ex),
+				chain = chain.onErrorResume((ex) -> !this.established && !this.restart,
 						(ex) -> open(fallback, url, currentAttempt));
 			}
 			return chain;
-		}
-
-		private boolean isFallbackCase(Throwable error) {
-			if (error instanceof PushConnectionException pce && pce.code() == PushConnectionException.UPGRADE_REFUSED) {
-				return pce.httpStatus() != 401 && pce.httpStatus() != 403;
-			}
-			return true;
 		}
 
 		private Mono<Void> open(Transport transport, String url, long currentAttempt) {
@@ -910,9 +903,12 @@ public final class PushClient {
 				}
 			}));
 			if (settings.ackMode() == AckMode.AUTO) {
-				this.tasks.add(Flux.interval(settings.ackInterval(), scheduler).subscribe((tick) -> flushAcks(this)));
+				this.tasks.add(Flux.interval(settings.ackInterval(), scheduler)
+					.onBackpressureDrop()
+					.subscribe((tick) -> flushAcks(this)));
 			}
 			this.tasks.add(Flux.interval(settings.cursorStoreFlush(), scheduler)
+				.onBackpressureDrop()
 				.filter((tick) -> PushClient.this.storeDirty)
 				.concatMap((tick) -> saveCursors().onErrorResume((ex) -> {
 					emit(new PushClientEvent.Error("client", "Cannot save the cursors: " + ex.getMessage(), null));

@@ -14,7 +14,8 @@ record ClientSettings(List<String> baseUrls, List<String> channels, @Nullable St
 		Duration stableAfter, int sendQueueCapacity, long sendQueueMaxBytes, SendOverflow sendOverflow,
 		Duration sendTimeout, AckMode ackMode, Duration ackInterval, int frameBuffer, FrameOverflow frameOverflow,
 		Duration handshakeTimeout, Duration heartbeatGrace, Duration shutdownTimeout, Duration requestTimeout,
-		double refreshRatio, Duration cursorStoreFlush) {
+		double refreshRatio, Duration cursorStoreFlush, List<HandshakeStep> handshakeSteps,
+		List<PushClientExtension> extensions, PushClientExtension.ExtensionErrorPolicy extensionErrorPolicy) {
 
 	ClientSettings {
 		if (baseUrls.isEmpty()) {
@@ -23,6 +24,8 @@ record ClientSettings(List<String> baseUrls, List<String> channels, @Nullable St
 		}
 		baseUrls = List.copyOf(baseUrls);
 		channels = List.copyOf(channels);
+		handshakeSteps = List.copyOf(handshakeSteps);
+		extensions = List.copyOf(extensions);
 		if (refreshRatio <= 0 || refreshRatio >= 1) {
 			throw new IllegalArgumentException("pushwire.client.refresh-ratio must be between 0 and 1, was " + refreshRatio);
 		}

@@ -533,6 +533,14 @@ public final class PushClient {
 	}
 
 	private void emit(PushClientEvent event) {
+		for (PushClientExtension extension : this.settings.extensions()) {
+			try {
+				extension.onEvent(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A PushClientExtension failed on " + event, ex);
+			}
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("pushwire client " + this.clientId + ": " + event);
 		}
@@ -589,6 +597,9 @@ public final class PushClient {
 				&& ended.goodbye.code() != null) {
 			cause = PushConnectionException.closed(ended.goodbye.code(),
 					(ended.goodbye.reason() != null) ? ended.goodbye.reason() : "");
+		}
+		if (ended.failure != null) {
+			cause = ended.failure;
 		}
 		Duration delay = null;
 		boolean giveUp = false;
@@ -725,6 +736,8 @@ public final class PushClient {
 
 		volatile @Nullable String token;
 
+		volatile @Nullable PushConnectionException failure;
+
 		volatile Duration silenceLimit = PushClient.this.settings.handshakeTimeout();
 
 		@Nullable RefreshTimer refresh;
@@ -848,7 +861,7 @@ public final class PushClient {
 		}
 
 		private void onAuthOk(SystemOp.AuthOk ok) {
-			List<Sinks.Empty<Void>> connected;
+			boolean reconnected;
 			synchronized (PushClient.this) {
 				if (PushClient.this.session != this) {
 					return;
@@ -860,16 +873,8 @@ public final class PushClient {
 					PushClient.this.sessionSecret = ok.sessionSecret();
 				}
 				PushClient.this.features = ok.features();
-				if (PushClient.this.everConnected) {
-					PushClient.this.reconnectCount++;
-				}
-				PushClient.this.everConnected = true;
-				PushClient.this.status = PushClientStatus.CONNECTED;
-				PushClient.this.connectedSince = Instant.ofEpochMilli(
-						PushClient.this.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+				reconnected = PushClient.this.everConnected;
 				this.established = true;
-				connected = new ArrayList<>(PushClient.this.connectWaiters);
-				PushClient.this.connectWaiters.clear();
 			}
 			if (this.link instanceof SseTransport.SseLink sse) {
 				sse.clientId(ok.clientId());
@@ -886,9 +891,82 @@ public final class PushClient {
 				}
 				confirm(channel, null);
 			});
+			startTimers(ok);
+			List<HandshakeStep> steps = PushClient.this.settings.handshakeSteps();
+			if (steps.isEmpty()) {
+				markConnected(ok);
+				return;
+			}
+			HandshakeStep.Context context = handshakeContext(ok, reconnected);
+			this.tasks.add(Flux.fromIterable(steps)
+				.index()
+				.concatMap((step) -> Mono.defer(() -> step.getT2().perform(context))
+					.timeout(step.getT2().timeout(), PushClient.this.scheduler)
+					.onErrorMap((ex) -> new PushConnectionException(PushConnectionException.ABNORMAL, "handshake", 0,
+							"Handshake step " + (step.getT1() + 1) + " of " + steps.size() + " failed: " + ex, ex)))
+				.then()
+				.subscribe(null, (ex) -> {
+					this.failure = (PushConnectionException) ex;
+					emit(new PushClientEvent.Error("client", ex.getMessage(), null));
+					Link current = this.link;
+					if (current != null) {
+						current.close(1000, "handshake step failed");
+					}
+					ended(this, this.failure);
+				}, () -> markConnected(ok)));
+		}
+
+		private HandshakeStep.Context handshakeContext(SystemOp.AuthOk ok, boolean reconnected) {
+			Link current = this.link;
+			return new HandshakeStep.Context() {
+
+				@Override
+				public String clientId() {
+					return ok.clientId();
+				}
+
+				@Override
+				public String transport() {
+					return current.transport();
+				}
+
+				@Override
+				public List<String> features() {
+					return ok.features();
+				}
+
+				@Override
+				public boolean reconnected() {
+					return reconnected;
+				}
+
+				@Override
+				public Mono<Void> send(String channel, Object payload) {
+					return Mono.defer(() -> current
+						.write(Frame.of(ChannelName.parse(channel).toString(), PushClient.this.payloadMapper.valueToTree(payload))));
+				}
+
+			};
+		}
+
+		private void markConnected(SystemOp.AuthOk ok) {
+			List<Sinks.Empty<Void>> connected;
+			synchronized (PushClient.this) {
+				if (PushClient.this.session != this) {
+					return;
+				}
+				if (PushClient.this.everConnected) {
+					PushClient.this.reconnectCount++;
+				}
+				PushClient.this.everConnected = true;
+				PushClient.this.status = PushClientStatus.CONNECTED;
+				PushClient.this.connectedSince = Instant.ofEpochMilli(
+						PushClient.this.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+				connected = new ArrayList<>(PushClient.this.connectWaiters);
+				PushClient.this.connectWaiters.clear();
+			}
 			emit(new PushClientEvent.Connected(ok.clientId(), this.link.transport()));
 			connected.forEach(Sinks.Empty::tryEmitEmpty);
-			startTimers(ok);
 			drain();
 		}
 
@@ -1012,11 +1090,8 @@ public final class PushClient {
 				targets.forEach((receiver) -> receiver.onGap(channel, gap.expected(), gap.got()));
 			}
 			ResumeToken.Position position = PushClient.this.tracker.position(channel);
-			PushFrame<JsonNode> delivered = new PushFrame<>(channel, frame.cursor(),
+			PushFrame<JsonNode> tracked = new PushFrame<>(channel, frame.cursor(),
 					(position != null) ? position.epoch() : null, frame.payload(), frame.clientId(), PushClient.this::ack);
-			synchronized (PushClient.this.frames) {
-				PushClient.this.frames.tryEmitNext(delivered);
-			}
 			if (frame.cursor() != null) {
 				PushClient.this.storeDirty = true;
 				Long head = this.replayHeads.get(channel);
@@ -1024,6 +1099,32 @@ public final class PushClient {
 					this.replayHeads.remove(channel);
 					replayComplete(channel, frame.cursor());
 				}
+			}
+			List<PushClientExtension> extensions = PushClient.this.settings.extensions();
+			if (extensions.isEmpty()) {
+				return publish(frame, tracked, targets);
+			}
+			Mono<PushFrame<JsonNode>> pipeline = Mono.just(tracked);
+			for (PushClientExtension extension : extensions) {
+				pipeline = pipeline.flatMap((current) -> Mono.defer(() -> extension.onFrame(current))
+					.onErrorResume((ex) -> {
+						emit(new PushClientEvent.Error("client", "A PushClientExtension failed on " + current + ": " + ex,
+								channel));
+						return (PushClient.this.settings
+							.extensionErrorPolicy() == PushClientExtension.ExtensionErrorPolicy.PASS_THROUGH)
+									? Mono.just(current) : Mono.empty();
+					}));
+			}
+			return pipeline.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((result) -> result.isPresent() ? publish(frame, result.get(), targets)
+						: Mono.fromRunnable(() -> processed(frame)));
+		}
+
+		private Mono<Void> publish(Frame frame, PushFrame<JsonNode> delivered, List<ChannelReceiver> targets) {
+			String channel = frame.channel();
+			synchronized (PushClient.this.frames) {
+				PushClient.this.frames.tryEmitNext(delivered);
 			}
 			if (targets.isEmpty()) {
 				processed(frame);
@@ -1163,6 +1264,12 @@ public final class PushClient {
 		private @Nullable Scheduler scheduler;
 
 		private final List<java.util.function.UnaryOperator<HttpClient>> httpClientCustomizers = new ArrayList<>();
+
+		private final List<HandshakeStep> handshakeSteps = new ArrayList<>();
+
+		private final List<PushClientExtension> extensions = new ArrayList<>();
+
+		private PushClientExtension.ExtensionErrorPolicy extensionErrorPolicy = PushClientExtension.ExtensionErrorPolicy.SKIP_FRAME;
 
 		Builder() {
 		}
@@ -1510,6 +1617,36 @@ public final class PushClient {
 		}
 
 		/**
+		 * Add a handshake step, run after {@code auth_ok} on every connection, after the steps added before.
+		 * @param step the step
+		 * @return this builder
+		 */
+		public Builder handshakeStep(HandshakeStep step) {
+			this.handshakeSteps.add(step);
+			return this;
+		}
+
+		/**
+		 * Add an extension, after the ones added before.
+		 * @param extension the extension
+		 * @return this builder
+		 */
+		public Builder extension(PushClientExtension extension) {
+			this.extensions.add(extension);
+			return this;
+		}
+
+		/**
+		 * What happens when an extension fails on a frame.
+		 * @param policy the policy, {@code SKIP_FRAME} by default
+		 * @return this builder
+		 */
+		public Builder extensionErrorPolicy(PushClientExtension.ExtensionErrorPolicy policy) {
+			this.extensionErrorPolicy = policy;
+			return this;
+		}
+
+		/**
 		 * Build the client (not connected yet).
 		 * @return the client
 		 */
@@ -1527,7 +1664,8 @@ public final class PushClient {
 					strategy, this.reconnectRule, this.stableAfter, this.sendQueueCapacity, this.sendQueueMaxBytes,
 					this.sendOverflow, this.sendTimeout, this.ackMode, this.ackInterval, this.frameBuffer,
 					this.frameOverflow, this.handshakeTimeout, this.heartbeatGrace, this.shutdownTimeout,
-					this.requestTimeout, this.refreshRatio, this.cursorStoreFlush);
+					this.requestTimeout, this.refreshRatio, this.cursorStoreFlush, this.handshakeSteps, this.extensions,
+					this.extensionErrorPolicy);
 			List<Transport> transports = (transportsOverride != null) ? transportsOverride
 					: transports(protocolCodec, timers);
 			return new PushClient(settings, protocolCodec, mapper, this.credentials, this.cursorStore, timers,

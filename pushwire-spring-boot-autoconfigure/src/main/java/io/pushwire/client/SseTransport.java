@@ -76,19 +76,19 @@ final class SseTransport implements Transport {
 				uri.queryParam("token", token);
 			}
 			SseLink link = new SseLink(base, token, auth.clientId(), auth.sessionSecret());
-			Flux<String> messages = this.webClient.get()
+			Flux<ServerSentEvent<String>> events = this.webClient.get()
 				.uri(uri.encode().build().toUri())
 				.headers((headers) -> authorize(headers, token))
 				.accept(MediaType.TEXT_EVENT_STREAM)
 				.retrieve()
 				.onStatus((status) -> status.isError(),
 						(response) -> Mono.error(PushConnectionException.refused(response.statusCode().value(), "SSE")))
-				.bodyToFlux(EVENT)
-				.filter((event) -> event.data() != null)
-				.map((event) -> event.data());
+				.bodyToFlux(EVENT);
 			handler.opened(link);
-			return Watchdog.watch(messages, handler::silenceLimit, this.scheduler)
-				.concatMap(handler::onMessage, 32)
+			// The watchdog sees every event, the server's ': ping' comments included.
+			return Watchdog.watch(events, handler::silenceLimit, this.scheduler)
+				.filter((event) -> event.data() != null)
+				.concatMap((event) -> handler.onMessage(event.data()), 32)
 				.then(Mono.<Void>error(() -> PushConnectionException.closed(PushConnectionException.ABNORMAL,
 						"stream ended")));
 		}).onErrorMap((ex) -> !(ex instanceof PushConnectionException), PushConnectionException::lost);

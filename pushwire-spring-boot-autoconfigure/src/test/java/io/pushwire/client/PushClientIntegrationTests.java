@@ -204,4 +204,29 @@ class PushClientIntegrationTests {
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.CONNECTED);
 	}
 
+	@Test
+	void staysConnectedWhileIdleOverWebSocketBecauseItAnswersPingsAndCountsThem() {
+		assertStaysConnectedWhileIdle(TransportPreference.WS_ONLY);
+	}
+
+	@Test
+	void staysConnectedWhileIdleOverSseBecauseHeartbeatCommentsCount() {
+		assertStaysConnectedWhileIdle(TransportPreference.SSE_ONLY);
+	}
+
+	private void assertStaysConnectedWhileIdle(TransportPreference transport) {
+		// The test server pings every 400 ms and closes after 800 ms of silence; the client gives up
+		// on a connection after heartbeat_ms + 600 ms.
+		PushClient client = track(builder(this.port).channels(channel("chat"))
+			.transport(transport)
+			.timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(600))
+			.build());
+		List<PushClientEvent> events = new CopyOnWriteArrayList<>();
+		client.events().subscribe(events::add);
+		StepVerifier.create(client.connect()).expectComplete().verify(WAIT);
+		StepVerifier.create(Mono.delay(Duration.ofSeconds(3))).expectNextCount(1).expectComplete().verify(WAIT);
+		assertThat(events).noneMatch(PushClientEvent.Disconnected.class::isInstance);
+		assertThat(client.state().reconnectCount()).isZero();
+	}
+
 }

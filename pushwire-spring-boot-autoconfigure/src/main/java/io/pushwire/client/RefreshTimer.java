@@ -18,6 +18,8 @@ import reactor.core.scheduler.Scheduler;
  */
 final class RefreshTimer implements Disposable {
 
+	static final long MAX_DELAY_MS = Integer.MAX_VALUE;
+
 	private final Scheduler scheduler;
 
 	private final double ratio;
@@ -52,7 +54,8 @@ final class RefreshTimer implements Disposable {
 			return null;
 		}
 		long remaining = expiresAtMs - this.scheduler.now(TimeUnit.MILLISECONDS);
-		Duration delay = Duration.ofMillis(Math.max(0, (long) (remaining * this.ratio)));
+		// Capped so that a far expiry cannot overflow a scheduler's clock; refreshing early is harmless.
+		Duration delay = Duration.ofMillis(Math.min(MAX_DELAY_MS, Math.max(0, (long) (remaining * this.ratio))));
 		this.task = Mono.delay(delay, this.scheduler)
 			.then(Mono.defer(this.tokens))
 			.flatMap(this.sender)

@@ -26,6 +26,10 @@ final class FakeTransport implements Transport {
 
 	final List<PushMessage> written = new CopyOnWriteArrayList<>();
 
+	final List<String> urls = new CopyOnWriteArrayList<>();
+
+	final List<String> closes = new CopyOnWriteArrayList<>();
+
 	private @Nullable Function<Link.Handler, Mono<Void>> last;
 
 	FakeTransport then(Function<Link.Handler, Mono<Void>> script) {
@@ -46,6 +50,7 @@ final class FakeTransport implements Transport {
 	public Mono<Void> open(String baseUrl, @Nullable String token, Link.Handler handler) {
 		return Mono.defer(() -> {
 			this.tokens.add(token);
+			this.urls.add(baseUrl);
 			this.auths.add(handler.auth());
 			handler.opened(new FakeLink());
 			Function<Link.Handler, Mono<Void>> script = this.scripts.isEmpty() ? this.last : this.scripts.poll();
@@ -99,6 +104,7 @@ final class FakeTransport implements Transport {
 
 		@Override
 		public void close(int code, String reason) {
+			FakeTransport.this.closes.add(code + " " + reason);
 		}
 
 	}

@@ -81,4 +81,10 @@ class RefreshTimerTests {
 		assertThat(this.sent).containsExactly("token-1");
 	}
 
+	@Test
+	void aFarExpiryIsCappedInsteadOfOverflowingTheClock() {
+		assertThat(this.timer.schedule(Long.MAX_VALUE / 2)).isEqualTo(Duration.ofMillis(RefreshTimer.MAX_DELAY_MS));
+		assertThat(this.errors).isEmpty();
+	}
+
 }

@@ -229,4 +229,34 @@ class PushClientIntegrationTests {
 		assertThat(client.state().reconnectCount()).isZero();
 	}
 
+	@Test
+	void subscribingOverSseOpensANewStreamThatResumesTheOtherChannels() {
+		String first = channel("chat");
+		String second = channel("chat");
+		PushClient client = track(builder(this.port).channels(first).transport(TransportPreference.SSE_ONLY).build());
+		List<PushFrame<JsonNode>> frames = new CopyOnWriteArrayList<>();
+		client.frames().subscribe(frames::add);
+		StepVerifier.create(client.connect()).expectComplete().verify(WAIT);
+		Flux.range(1, 3).concatMap((i) -> this.pushServer.publish(first, i)).blockLast(WAIT);
+		StepVerifier.create(client.frames().filter((f) -> f.cursor() == 3).next().timeout(WAIT))
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(WAIT);
+		StepVerifier.create(client.subscribe(second)).expectComplete().verify(WAIT);
+		assertThat(client.state().transport()).isEqualTo("sse");
+		Mono<List<PushFrame<JsonNode>>> next = client.frames().take(2).collectList().cache();
+		next.subscribe();
+		this.pushServer.publish(first, 4).block(WAIT);
+		this.pushServer.publish(second, "b").block(WAIT);
+		StepVerifier.create(next)
+			.assertNext((list) -> assertThat(list).extracting((f) -> f.channel() + "#" + f.cursor())
+				.containsExactlyInAnyOrder(first + "#4", second + "#1"))
+			.expectComplete()
+			.verify(WAIT);
+		assertThat(frames).filteredOn((f) -> f.channel().equals(first))
+			.extracting(PushFrame::cursor)
+			.as("no frame of the first channel twice across the new stream")
+			.containsExactly(1L, 2L, 3L, 4L);
+	}
+
 }

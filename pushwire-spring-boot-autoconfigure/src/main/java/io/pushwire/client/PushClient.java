@@ -889,7 +889,6 @@ public final class PushClient {
 				else {
 					replayComplete(channel, cursor);
 				}
-				confirm(channel, null);
 			});
 			startTimers(ok);
 			List<HandshakeStep> steps = PushClient.this.settings.handshakeSteps();
@@ -967,6 +966,7 @@ public final class PushClient {
 			}
 			emit(new PushClientEvent.Connected(ok.clientId(), this.link.transport()));
 			connected.forEach(Sinks.Empty::tryEmitEmpty);
+			ok.resumeCursors().keySet().forEach((channel) -> confirm(channel, null));
 			drain();
 		}
 

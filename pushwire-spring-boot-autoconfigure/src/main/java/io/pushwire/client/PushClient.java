@@ -448,7 +448,12 @@ public final class PushClient {
 			}
 			return entry.result.asMono()
 				.timeout(timeout, this.scheduler)
-				.doOnError(java.util.concurrent.TimeoutException.class, (ex) -> this.sendQueue.cancelWaiting(entry));
+				.onErrorMap(java.util.concurrent.TimeoutException.class, (ex) -> {
+					this.sendQueue.withdraw(entry);
+					return new PushOperationException("timeout", "The frame was not written within " + timeout
+							+ " and was withdrawn from the send queue; raise pushwire.client.send-queue.timeout or pass SendOptions.timeout",
+							channel);
+				});
 		});
 	}
 

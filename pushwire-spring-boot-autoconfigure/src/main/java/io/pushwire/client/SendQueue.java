@@ -160,8 +160,18 @@ final class SendQueue {
 		}
 	}
 
-	synchronized void cancelWaiting(Entry entry) {
-		this.waiting.remove(entry);
+	/**
+	 * Withdraw an entry that is waiting or queued (its send timed out), so that it is not written
+	 * later behind the caller's back.
+	 */
+	void withdraw(Entry entry) {
+		boolean removed;
+		synchronized (this) {
+			removed = this.waiting.remove(entry);
+		}
+		if (!removed) {
+			remove(entry);
+		}
 	}
 
 	/**

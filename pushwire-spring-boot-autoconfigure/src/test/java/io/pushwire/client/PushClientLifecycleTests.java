@@ -166,4 +166,25 @@ class PushClientLifecycleTests {
 		assertThat(this.events).contains(new PushClientEvent.Slow(5L));
 	}
 
+	@Test
+	void aSendThatTimesOutWhileDisconnectedIsWithdrawnAndNeverWrittenLater() {
+		Sinks.Many<String> server = Sinks.many().unicast().onBackpressureBuffer();
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> server.asFlux().concatMap(handler::onMessage).then(Mono.never()));
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.scheduler(this.time)
+			.build(List.of(transport));
+		List<Throwable> errors = new CopyOnWriteArrayList<>();
+		client.send("chat:a", "late", SendOptions.timeout(Duration.ofSeconds(2))).subscribe(null, errors::add);
+		client.connect().subscribe();
+		this.time.advanceTimeBy(Duration.ofSeconds(2));
+		assertThat(errors).singleElement()
+			.isInstanceOf(PushOperationException.class)
+			.hasFieldOrPropertyWithValue("code", "timeout");
+		server.tryEmitNext(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"));
+		assertThat(client.state().status()).isEqualTo(PushClientStatus.CONNECTED);
+		assertThat(transport.written).noneMatch(io.pushwire.core.Frame.class::isInstance);
+	}
+
 }

@@ -79,4 +79,18 @@ class SendQueueTests {
 		assertThat(typing.result.asMono().toFuture()).isCompletedExceptionally();
 	}
 
+	@Test
+	void aWithdrawnEntryLeavesTheQueueOrTheWaitingLine() {
+		SendQueue queue = new SendQueue(1, 1000, SendOverflow.REJECT);
+		SendQueue.Entry queued = entry("queued", 10);
+		SendQueue.Entry waiting = entry("waiting", 10);
+		queue.offer(queued, false);
+		queue.offer(waiting, true);
+		queue.withdraw(waiting);
+		queue.withdraw(queued);
+		assertThat(queue.size()).isZero();
+		assertThat(queue.bytes()).isZero();
+		assertThat(queue.peek()).isNull();
+	}
+
 }

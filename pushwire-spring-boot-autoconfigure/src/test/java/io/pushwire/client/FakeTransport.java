@@ -52,10 +52,12 @@ final class FakeTransport implements Transport {
 			this.tokens.add(token);
 			this.urls.add(baseUrl);
 			this.auths.add(handler.auth());
-			handler.opened(new FakeLink());
+			FakeLink link = new FakeLink();
+			handler.opened(link);
 			Function<Link.Handler, Mono<Void>> script = this.scripts.isEmpty() ? this.last : this.scripts.poll();
 			this.last = script;
-			return script.apply(handler);
+			// Closing the link ends the connection as a real socket would.
+			return Mono.firstWithSignal(script.apply(handler), link.closed.asMono());
 		});
 	}
 
@@ -82,6 +84,8 @@ final class FakeTransport implements Transport {
 
 	final class FakeLink implements Link {
 
+		final reactor.core.publisher.Sinks.Empty<Void> closed = reactor.core.publisher.Sinks.empty();
+
 		@Override
 		public String transport() {
 			return "websocket";
@@ -105,6 +109,7 @@ final class FakeTransport implements Transport {
 		@Override
 		public void close(int code, String reason) {
 			FakeTransport.this.closes.add(code + " " + reason);
+			this.closed.tryEmitError(PushConnectionException.closed(code, reason));
 		}
 
 	}

@@ -129,10 +129,8 @@ class PushClientLifecycleTests {
 
 	@Test
 	void disconnectSaysGoodbyeClosesWith1000AndNeverReconnects() {
-		Sinks.Empty<Void> closed = Sinks.empty();
 		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
-				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1")),
-				closed.asMono().then(Mono.error(PushConnectionException.closed(1000, "normal")))));
+				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1")), Mono.never()));
 		PushClient client = PushClient.builder()
 			.baseUrl("http://localhost/rps")
 			.channels("chat:a")
@@ -141,17 +139,34 @@ class PushClientLifecycleTests {
 			.build(List.of(transport));
 		client.events().subscribe(this.events::add);
 		client.connect().subscribe();
-		Mono<Void> disconnected = client.disconnect().cache();
-		disconnected.subscribe();
-		assertThat(client.state().status()).isEqualTo(PushClientStatus.SHUTTING_DOWN);
+		StepVerifier.create(client.disconnect()).expectComplete().verify(WAIT);
 		assertThat(transport.written).contains(new SystemOp.Goodbye("normal", 1000));
 		assertThat(transport.closes).containsExactly("1000 normal");
-		closed.tryEmitEmpty();
-		StepVerifier.create(disconnected).expectComplete().verify(WAIT);
 		this.time.advanceTimeBy(Duration.ofSeconds(10));
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.DISCONNECTED);
 		assertThat(transport.auths).hasSize(1);
+		assertThat(this.events).contains(new PushClientEvent.Disconnected(1000, "normal"));
 		assertThat(this.events).noneMatch(PushClientEvent.ReconnectScheduled.class::isInstance);
+	}
+
+	@Test
+	void reconnectClosesALiveConnectionAndResumesAtOnce() {
+		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
+				List.of(FakeTransport.authOk(ID, "chat:a", 0, 2, "e1"), FakeTransport.frame("chat:a", 1),
+						FakeTransport.frame("chat:a", 2)),
+				Mono.never()));
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.channels("chat:a")
+			.retryStrategy(RetryStrategy.fixed(Duration.ofMinutes(1), 0))
+			.scheduler(this.time)
+			.build(List.of(transport));
+		client.connect().subscribe();
+		StepVerifier.create(client.reconnect()).expectComplete().verify(WAIT);
+		assertThat(transport.closes).containsExactly("1000 reconnect");
+		assertThat(transport.auths).hasSize(2);
+		assertThat(transport.auths.get(1).resumeCursors()).containsEntry("chat:a", 2L);
+		assertThat(client.state().reconnectCount()).isEqualTo(1);
 	}
 
 	@Test

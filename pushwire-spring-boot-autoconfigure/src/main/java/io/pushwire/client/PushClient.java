@@ -96,7 +96,7 @@ public final class PushClient {
 
 	private List<String> features = List.of();
 
-	private PushClientStatus status = PushClientStatus.DISCONNECTED;
+	private volatile PushClientStatus status = PushClientStatus.DISCONNECTED;
 
 	private boolean running;
 

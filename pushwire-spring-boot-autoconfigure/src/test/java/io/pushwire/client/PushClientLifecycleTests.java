@@ -202,4 +202,80 @@ class PushClientLifecycleTests {
 		assertThat(transport.written).noneMatch(io.pushwire.core.Frame.class::isInstance);
 	}
 
+	@Test
+	void aFramesSubscriberThatFallsBehindFailsAloneWithThePolicyError() {
+		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
+				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), FakeTransport.frame("chat:a", 1),
+						FakeTransport.frame("chat:a", 2), FakeTransport.frame("chat:a", 3)),
+				Mono.never()));
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.channels("chat:a")
+			.frameBuffer(2, FrameOverflow.ERROR)
+			.scheduler(this.time)
+			.build(List.of(transport));
+		client.events().subscribe(this.events::add);
+		List<Long> fast = new CopyOnWriteArrayList<>();
+		client.frames().subscribe((frame) -> fast.add(frame.cursor()));
+		StepVerifier.Step<PushFrame<tools.jackson.databind.JsonNode>> stalled = StepVerifier
+			.create(client.frames(), 0)
+			.then(() -> client.connect().subscribe());
+		// The two buffered frames are still delivered, then the overflow error.
+		stalled.thenRequest(5)
+			.expectNextMatches((frame) -> frame.cursor() == 1)
+			.expectNextMatches((frame) -> frame.cursor() == 2)
+			.expectError(reactor.core.Exceptions.failWithOverflow().getClass())
+			.verify(WAIT);
+		assertThat(fast).containsExactly(1L, 2L, 3L);
+		assertThat(this.events).anyMatch((event) -> event instanceof PushClientEvent.Error error
+				&& error.message().contains("pushwire.client.frame-overflow"));
+	}
+
+	@Test
+	void aDropOldestSubscriberKeepsTheNewestFrames() {
+		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
+				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), FakeTransport.frame("chat:a", 1),
+						FakeTransport.frame("chat:a", 2), FakeTransport.frame("chat:a", 3)),
+				Mono.never()));
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.channels("chat:a")
+			.frameBuffer(2, FrameOverflow.DROP_OLDEST)
+			.scheduler(this.time)
+			.build(List.of(transport));
+		StepVerifier.create(client.frames(), 0)
+			.then(() -> client.connect().subscribe())
+			.thenRequest(5)
+			.expectNextMatches((frame) -> frame.cursor() == 2)
+			.expectNextMatches((frame) -> frame.cursor() == 3)
+			.thenCancel()
+			.verify(WAIT);
+	}
+
+	@Test
+	void aReceiverHoldsTheNextFrameUntilItsMonoCompletes() {
+		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
+				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), FakeTransport.frame("chat:a", 1),
+						FakeTransport.frame("chat:a", 2)),
+				Mono.never()));
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.channels("chat:a")
+			.scheduler(this.time)
+			.build(List.of(transport));
+		List<String> log = new CopyOnWriteArrayList<>();
+		client.on("chat:a", (frame) -> {
+			log.add("start " + frame.cursor());
+			return Mono.delay(Duration.ofSeconds(1), this.time).then(Mono.fromRunnable(() -> log.add("done " + frame.cursor())));
+		});
+		client.connect().subscribe();
+		assertThat(log).containsExactly("start 1");
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(log).containsExactly("start 1", "done 1", "start 2");
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(log).containsExactly("start 1", "done 1", "start 2", "done 2");
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(transport.written).contains(new SystemOp.Ack("chat:a", 2));
+	}
+
 }

@@ -18,14 +18,12 @@ import io.pushwire.core.ChannelName;
 import io.pushwire.core.CursorTracker;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,74 +51,74 @@ public final class PushClient {
 
 	private static final Log logger = LogFactory.getLog(PushClient.class);
 
-	private final ClientSettings settings;
+	final ClientSettings settings;
 
-	private final ProtocolCodec codec;
+	final ProtocolCodec codec;
 
-	private final JsonMapper payloadMapper;
+	final JsonMapper payloadMapper;
 
-	private final PushCredentials credentials;
+	final PushCredentials credentials;
 
 	private final CursorStore cursorStore;
 
-	private final Scheduler scheduler;
+	final Scheduler scheduler;
 
-	private final List<Transport> transports;
+	final List<Transport> transports;
 
-	private final CursorTracker tracker = new CursorTracker();
+	final CursorTracker tracker = new CursorTracker();
 
 	private final SendQueue sendQueue;
 
-	private final Sinks.Many<PushFrame<JsonNode>> frames = Sinks.many().multicast().directBestEffort();
+	final Sinks.Many<PushFrame<JsonNode>> frames = Sinks.many().multicast().directBestEffort();
 
 	private final Sinks.Many<PushClientEvent> events = Sinks.many().multicast().directBestEffort();
 
 	private final Map<String, List<ChannelReceiver>> receivers = new ConcurrentHashMap<>();
 
-	private final Map<String, Long> pendingAcks = new ConcurrentHashMap<>();
+	final Map<String, Long> pendingAcks = new ConcurrentHashMap<>();
 
 	// Guarded by this.
-	private final Set<String> channels = new LinkedHashSet<>();
+	final Set<String> channels = new LinkedHashSet<>();
 
-	private final List<Sinks.Empty<Void>> connectWaiters = new ArrayList<>();
+	final List<Sinks.Empty<Void>> connectWaiters = new ArrayList<>();
 
-	private final Map<String, List<Sinks.Empty<Void>>> subscribeWaiters = new LinkedHashMap<>();
+	final Map<String, List<Sinks.Empty<Void>>> subscribeWaiters = new LinkedHashMap<>();
 
-	private final Map<String, List<Sinks.One<List<PresenceEntry>>>> presenceWaiters = new LinkedHashMap<>();
+	final Map<String, List<Sinks.One<List<PresenceEntry>>>> presenceWaiters = new LinkedHashMap<>();
 
-	private String clientId;
+	String clientId;
 
-	private final boolean clientIdConfigured;
+	final boolean clientIdConfigured;
 
-	private @Nullable String sessionSecret;
+	@Nullable String sessionSecret;
 
-	private List<String> features = List.of();
+	List<String> features = List.of();
 
-	private volatile PushClientStatus status = PushClientStatus.DISCONNECTED;
+	volatile PushClientStatus status = PushClientStatus.DISCONNECTED;
 
 	private boolean running;
 
 	private boolean loaded;
 
-	private @Nullable Session session;
+	@Nullable ClientSession session;
 
 	private @Nullable Disposable retryTimer;
 
-	private long attempt;
+	long attempt;
 
-	private long reconnectCount;
+	long reconnectCount;
 
-	private boolean everConnected;
+	boolean everConnected;
 
 	private @Nullable Throwable lastError;
 
-	private @Nullable Instant connectedSince;
+	@Nullable Instant connectedSince;
 
 	private int urlIndex;
 
 	private final AtomicBoolean draining = new AtomicBoolean();
 
-	private volatile boolean storeDirty;
+	volatile boolean storeDirty;
 
 	PushClient(ClientSettings settings, ProtocolCodec codec, JsonMapper payloadMapper, PushCredentials credentials,
 			CursorStore cursorStore, Scheduler scheduler, List<Transport> transports) {
@@ -183,7 +181,7 @@ public final class PushClient {
 	 */
 	public Mono<Void> disconnect() {
 		return Mono.defer(() -> {
-			Session current;
+			ClientSession current;
 			synchronized (this) {
 				this.running = false;
 				disposeRetryTimer();
@@ -224,7 +222,7 @@ public final class PushClient {
 	public Mono<Void> reconnect() {
 		return Mono.defer(() -> {
 			Sinks.Empty<Void> waiter = Sinks.empty();
-			Session current;
+			ClientSession current;
 			synchronized (this) {
 				disposeRetryTimer();
 				this.attempt = 0;
@@ -309,7 +307,7 @@ public final class PushClient {
 		return Mono.defer(() -> {
 			List<String> added = new ArrayList<>();
 			List<Mono<Void>> confirmations = new ArrayList<>();
-			Session current;
+			ClientSession current;
 			synchronized (this) {
 				for (String channel : channels) {
 					String name = ChannelName.parse(channel).toString();
@@ -358,7 +356,7 @@ public final class PushClient {
 	public Mono<Void> unsubscribe(String... channels) {
 		return Mono.defer(() -> {
 			List<String> removed = new ArrayList<>();
-			Session current;
+			ClientSession current;
 			synchronized (this) {
 				for (String channel : channels) {
 					if (this.channels.remove(channel)) {
@@ -457,11 +455,11 @@ public final class PushClient {
 		});
 	}
 
-	private void drain() {
+	void drain() {
 		if (!this.draining.compareAndSet(false, true)) {
 			return;
 		}
-		Session current;
+		ClientSession current;
 		synchronized (this) {
 			current = (this.status == PushClientStatus.CONNECTED) ? this.session : null;
 		}
@@ -491,7 +489,7 @@ public final class PushClient {
 	 */
 	public Mono<List<PresenceEntry>> presence(String channel) {
 		return Mono.defer(() -> {
-			Session current;
+			ClientSession current;
 			List<String> offered;
 			Sinks.One<List<PresenceEntry>> waiter = Sinks.one();
 			synchronized (this) {
@@ -519,7 +517,7 @@ public final class PushClient {
 	 * @return the state
 	 */
 	public synchronized PushClientState state() {
-		Session current = this.session;
+		ClientSession current = this.session;
 		String transport = (this.status == PushClientStatus.CONNECTED && current != null && current.link != null)
 				? current.link.transport() : null;
 		return new PushClientState(this.status, this.clientId, transport,
@@ -537,7 +535,7 @@ public final class PushClient {
 		}, BufferOverflowStrategy.DROP_OLDEST);
 	}
 
-	private void emit(PushClientEvent event) {
+	void emit(PushClientEvent event) {
 		for (PushClientExtension extension : this.settings.extensions()) {
 			try {
 				extension.onEvent(event);
@@ -557,7 +555,7 @@ public final class PushClient {
 	// ----------------------------------------------------------------- connection loop
 
 	private void startAttempt() {
-		Session next = new Session();
+		ClientSession next = new ClientSession(this);
 		String url;
 		long currentAttempt;
 		synchronized (this) {
@@ -595,7 +593,7 @@ public final class PushClient {
 		});
 	}
 
-	private void ended(Session ended, Throwable error) {
+	void ended(ClientSession ended, Throwable error) {
 		PushConnectionException cause = (error instanceof PushConnectionException pce) ? pce
 				: PushConnectionException.lost(error);
 		if (cause.code() == PushConnectionException.ABNORMAL && ended.goodbye != null
@@ -684,7 +682,7 @@ public final class PushClient {
 		waiters.forEach((waiter) -> waiter.tryEmitError(error));
 	}
 
-	private Mono<Void> saveCursors() {
+	Mono<Void> saveCursors() {
 		return Mono.defer(() -> {
 			this.storeDirty = false;
 			String id;
@@ -695,8 +693,8 @@ public final class PushClient {
 		});
 	}
 
-	private Mono<Void> ack(PushFrame<?> frame) {
-		Session current;
+	Mono<Void> ack(PushFrame<?> frame) {
+		ClientSession current;
 		synchronized (this) {
 			current = (this.status == PushClientStatus.CONNECTED) ? this.session : null;
 		}
@@ -707,7 +705,7 @@ public final class PushClient {
 		return current.link.write(new SystemOp.Ack(frame.channel(), frame.cursor()));
 	}
 
-	private void flushAcks(Session current) {
+	void flushAcks(ClientSession current) {
 		if (current.link == null || this.pendingAcks.isEmpty()) {
 			return;
 		}
@@ -720,470 +718,7 @@ public final class PushClient {
 		}
 	}
 
-	/**
-	 * One connection attempt and, once established, the connection.
-	 */
-	private final class Session implements Link.Handler, Disposable {
-
-		final Disposable.Composite tasks = Disposables.composite();
-
-		final Sinks.Empty<Void> ended = Sinks.empty();
-
-		final Map<String, Long> replayHeads = new ConcurrentHashMap<>();
-
-		volatile @Nullable Link link;
-
-		volatile boolean established;
-
-		volatile boolean restart;
-
-		volatile SystemOp.@Nullable Goodbye goodbye;
-
-		volatile @Nullable String token;
-
-		volatile @Nullable PushConnectionException failure;
-
-		volatile Duration silenceLimit = PushClient.this.settings.handshakeTimeout();
-
-		@Nullable RefreshTimer refresh;
-
-		Mono<Void> run(String url, @Nullable String token, long currentAttempt) {
-			this.token = token;
-			List<Transport> order = PushClient.this.transports;
-			Mono<Void> chain = open(order.get(0), url, currentAttempt);
-			for (int i = 1; i < order.size(); i++) {
-				Transport fallback = order.get(i);
-				chain = chain.onErrorResume((ex) -> !this.established && !this.restart,
-						(ex) -> open(fallback, url, currentAttempt));
-			}
-			return chain;
-		}
-
-		private Mono<Void> open(Transport transport, String url, long currentAttempt) {
-			return Mono.defer(() -> {
-				emit(new PushClientEvent.Connecting(url, transport.name(), currentAttempt));
-				return transport.open(url, this.token, this);
-			});
-		}
-
-		@Override
-		public SystemOp.Auth auth() {
-			synchronized (PushClient.this) {
-				List<String> capabilities = List.copyOf(PushClient.this.channels);
-				Map<String, Long> cursors = new LinkedHashMap<>();
-				Map<String, String> epochs = new LinkedHashMap<>();
-				for (String channel : capabilities) {
-					ResumeToken.Position position = PushClient.this.tracker.position(channel);
-					if (position != null) {
-						cursors.put(channel, position.cursor());
-						if (position.epoch() != null) {
-							epochs.put(channel, position.epoch());
-						}
-					}
-				}
-				return new SystemOp.Auth(PushClient.this.clientId, this.token, capabilities, cursors, epochs, null,
-						PushClient.this.sessionSecret);
-			}
-		}
-
-		@Override
-		public void opened(Link link) {
-			this.link = link;
-		}
-
-		@Override
-		public Duration silenceLimit() {
-			return this.silenceLimit;
-		}
-
-		@Override
-		public Mono<Void> onMessage(String text) {
-			JsonNode node;
-			try {
-				node = PushClient.this.codec.mapper().readTree(text);
-			}
-			catch (RuntimeException ex) {
-				emit(new PushClientEvent.Error("bad_message", "Ignored a message that is not JSON", null));
-				return Mono.empty();
-			}
-			Object message;
-			try {
-				message = PushClient.this.codec.decode(node);
-			}
-			catch (ProtocolException ex) {
-				onUnknown(node, ex);
-				return Mono.empty();
-			}
-			if (message instanceof Frame frame) {
-				return deliver(frame);
-			}
-			onOp((SystemOp) message);
-			return Mono.empty();
-		}
-
-		private void onOp(SystemOp op) {
-			Link current = this.link;
-			if (op instanceof SystemOp.AuthOk ok) {
-				onAuthOk(ok);
-			}
-			else if (op instanceof SystemOp.Ping) {
-				if (current != null) {
-					current.write(new SystemOp.Pong()).subscribe(null, (ex) -> {
-					});
-				}
-			}
-			else if (op instanceof SystemOp.ResumeRequired required) {
-				PushClient.this.tracker.reset(required.channel(), required.fromCursor() - 1, required.epoch());
-				emit(new PushClientEvent.ResumeRequired(required.channel(), required.fromCursor(), required.epoch()));
-				receiversOf(required.channel()).forEach((receiver) -> receiver.onResumeRequired(required.channel(),
-						required.fromCursor(), required.epoch()));
-			}
-			else if (op instanceof SystemOp.Subscribed subscribed) {
-				for (String channel : subscribed.channels()) {
-					Long head = subscribed.heads().get(channel);
-					if (head != null) {
-						PushClient.this.tracker.reset(channel, head, subscribed.epochs().get(channel));
-					}
-					confirm(channel, null);
-				}
-			}
-			else if (op instanceof SystemOp.Error error) {
-				onError(error);
-			}
-			else if (op instanceof SystemOp.Goodbye bye) {
-				this.goodbye = bye;
-			}
-			else if (op instanceof SystemOp.Slow slow) {
-				emit(new PushClientEvent.Slow(slow.window()));
-			}
-			else if (op instanceof SystemOp.Refreshed refreshed) {
-				emit(new PushClientEvent.TokenRefreshed(refreshed.expiresAtMs()));
-				RefreshTimer timer = this.refresh;
-				if (timer != null) {
-					timer.schedule(refreshed.expiresAtMs());
-				}
-			}
-		}
-
-		private void onAuthOk(SystemOp.AuthOk ok) {
-			boolean reconnected;
-			synchronized (PushClient.this) {
-				if (PushClient.this.session != this) {
-					return;
-				}
-				if (!PushClient.this.clientIdConfigured || PushClient.this.clientId.equals(ok.clientId())) {
-					PushClient.this.clientId = ok.clientId();
-				}
-				if (ok.sessionSecret() != null) {
-					PushClient.this.sessionSecret = ok.sessionSecret();
-				}
-				PushClient.this.features = ok.features();
-				reconnected = PushClient.this.everConnected;
-				this.established = true;
-			}
-			if (this.link instanceof SseTransport.SseLink sse) {
-				sse.clientId(ok.clientId());
-			}
-			this.silenceLimit = Duration.ofMillis(ok.heartbeatMs()).plus(PushClient.this.settings.heartbeatGrace());
-			ok.resumeCursors().forEach((channel, cursor) -> {
-				PushClient.this.tracker.reset(channel, cursor, ok.epochs().get(channel));
-				long head = ok.heads().getOrDefault(channel, cursor);
-				if (head > cursor) {
-					this.replayHeads.put(channel, head);
-				}
-				else {
-					replayComplete(channel, cursor);
-				}
-			});
-			startTimers(ok);
-			List<HandshakeStep> steps = PushClient.this.settings.handshakeSteps();
-			if (steps.isEmpty()) {
-				markConnected(ok);
-				return;
-			}
-			HandshakeStep.Context context = handshakeContext(ok, reconnected);
-			this.tasks.add(Flux.fromIterable(steps)
-				.index()
-				.concatMap((step) -> Mono.defer(() -> step.getT2().perform(context))
-					.timeout(step.getT2().timeout(), PushClient.this.scheduler)
-					.onErrorMap((ex) -> new PushConnectionException(PushConnectionException.ABNORMAL, "handshake", 0,
-							"Handshake step " + (step.getT1() + 1) + " of " + steps.size() + " failed: " + ex, ex)))
-				.then()
-				.subscribe(null, (ex) -> {
-					this.failure = (PushConnectionException) ex;
-					emit(new PushClientEvent.Error("client", ex.getMessage(), null));
-					Link current = this.link;
-					if (current != null) {
-						current.close(1000, "handshake step failed");
-					}
-					ended(this, this.failure);
-				}, () -> markConnected(ok)));
-		}
-
-		private HandshakeStep.Context handshakeContext(SystemOp.AuthOk ok, boolean reconnected) {
-			Link current = this.link;
-			return new HandshakeStep.Context() {
-
-				@Override
-				public String clientId() {
-					return ok.clientId();
-				}
-
-				@Override
-				public String transport() {
-					return current.transport();
-				}
-
-				@Override
-				public List<String> features() {
-					return ok.features();
-				}
-
-				@Override
-				public boolean reconnected() {
-					return reconnected;
-				}
-
-				@Override
-				public Mono<Void> send(String channel, Object payload) {
-					return Mono.defer(() -> current
-						.write(Frame.of(ChannelName.parse(channel).toString(), PushClient.this.payloadMapper.valueToTree(payload))));
-				}
-
-			};
-		}
-
-		private void markConnected(SystemOp.AuthOk ok) {
-			List<Sinks.Empty<Void>> connected;
-			synchronized (PushClient.this) {
-				if (PushClient.this.session != this) {
-					return;
-				}
-				if (PushClient.this.everConnected) {
-					PushClient.this.reconnectCount++;
-				}
-				PushClient.this.everConnected = true;
-				PushClient.this.status = PushClientStatus.CONNECTED;
-				PushClient.this.connectedSince = Instant.ofEpochMilli(
-						PushClient.this.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
-				connected = new ArrayList<>(PushClient.this.connectWaiters);
-				PushClient.this.connectWaiters.clear();
-			}
-			emit(new PushClientEvent.Connected(ok.clientId(), this.link.transport()));
-			connected.forEach(Sinks.Empty::tryEmitEmpty);
-			ok.resumeCursors().keySet().forEach((channel) -> confirm(channel, null));
-			drain();
-		}
-
-		private void startTimers(SystemOp.AuthOk ok) {
-			ClientSettings settings = PushClient.this.settings;
-			Scheduler scheduler = PushClient.this.scheduler;
-			this.tasks.add(Mono.delay(settings.stableAfter(), scheduler).subscribe((tick) -> {
-				synchronized (PushClient.this) {
-					if (PushClient.this.session == this) {
-						PushClient.this.attempt = 0;
-					}
-				}
-			}));
-			if (settings.ackMode() == AckMode.AUTO) {
-				this.tasks.add(Flux.interval(settings.ackInterval(), scheduler)
-					.onBackpressureDrop()
-					.subscribe((tick) -> flushAcks(this)));
-			}
-			this.tasks.add(Flux.interval(settings.cursorStoreFlush(), scheduler)
-				.onBackpressureDrop()
-				.filter((tick) -> PushClient.this.storeDirty)
-				.concatMap((tick) -> saveCursors().onErrorResume((ex) -> {
-					emit(new PushClientEvent.Error("client", "Cannot save the cursors: " + ex.getMessage(), null));
-					return Mono.empty();
-				}))
-				.subscribe());
-			RefreshTimer timer = new RefreshTimer(scheduler, settings.refreshRatio(), PushClient.this.credentials::token,
-					this::refresh, (ex) -> emit(new PushClientEvent.Error("client",
-							"Refreshing the credentials failed: " + ex.getMessage(), null)));
-			this.refresh = timer;
-			this.tasks.add(timer);
-			timer.schedule(ok.expiresAtMs());
-		}
-
-		private Mono<Void> refresh(String newToken) {
-			Link current = this.link;
-			if (current == null) {
-				return Mono.empty();
-			}
-			this.token = newToken;
-			if (!current.duplex()) {
-				// An SSE stream cannot take a refresh: a new stream carries the new token.
-				this.restart = true;
-				closeDeliberately(false);
-				return Mono.empty();
-			}
-			return current.write(new SystemOp.Refresh(newToken));
-		}
-
-		private void onError(SystemOp.Error error) {
-			String channel = error.channel();
-			emit(new PushClientEvent.Error(error.code(), error.message(), channel));
-			if (channel == null) {
-				return;
-			}
-			PushOperationException failure = new PushOperationException(error.code(), error.message(), channel);
-			List<Sinks.One<List<PresenceEntry>>> presence;
-			synchronized (PushClient.this) {
-				presence = PushClient.this.presenceWaiters.remove(channel);
-				if ("forbidden".equals(error.code()) || "unknown_channel".equals(error.code())) {
-					// A refused channel is not asked for again on every reconnect.
-					if (PushClient.this.subscribeWaiters.containsKey(channel)
-							|| !PushClient.this.channels.isEmpty() && PushClient.this.channels.contains(channel)) {
-						PushClient.this.channels.remove(channel);
-					}
-				}
-			}
-			if (presence != null) {
-				presence.forEach((waiter) -> waiter.tryEmitError(failure));
-			}
-			confirm(channel, failure);
-		}
-
-		private void confirm(String channel, @Nullable Throwable failure) {
-			List<Sinks.Empty<Void>> waiters;
-			synchronized (PushClient.this) {
-				waiters = PushClient.this.subscribeWaiters.remove(channel);
-			}
-			if (waiters != null) {
-				waiters.forEach((waiter) -> {
-					if (failure != null) {
-						waiter.tryEmitError(failure);
-					}
-					else {
-						waiter.tryEmitEmpty();
-					}
-				});
-			}
-		}
-
-		private void onUnknown(JsonNode node, ProtocolException ex) {
-			String type = node.path("type").asString("");
-			if ("presence_list".equals(type)) {
-				String channel = node.path("channel").asString("");
-				List<PresenceEntry> entries = new ArrayList<>();
-				for (JsonNode client : node.path("clients")) {
-					entries.add(new PresenceEntry(client.path("client_id").asString(""), client.path("user").asString("")));
-				}
-				List<Sinks.One<List<PresenceEntry>>> waiters;
-				synchronized (PushClient.this) {
-					waiters = PushClient.this.presenceWaiters.remove(channel);
-				}
-				if (waiters != null) {
-					waiters.forEach((waiter) -> waiter.tryEmitValue(List.copyOf(entries)));
-				}
-			}
-			else if (!"join".equals(type) && !"leave".equals(type)) {
-				emit(new PushClientEvent.Error("bad_message", "Ignored a message: " + ex.getMessage(), null));
-			}
-		}
-
-		private Mono<Void> deliver(Frame frame) {
-			CursorTracker.Outcome outcome = PushClient.this.tracker.track(frame);
-			if (!outcome.deliver()) {
-				return Mono.empty();
-			}
-			String channel = frame.channel();
-			List<ChannelReceiver> targets = receiversOf(channel);
-			if (outcome instanceof CursorTracker.Outcome.Gap gap) {
-				emit(new PushClientEvent.Gap(channel, gap.expected(), gap.got()));
-				targets.forEach((receiver) -> receiver.onGap(channel, gap.expected(), gap.got()));
-			}
-			ResumeToken.Position position = PushClient.this.tracker.position(channel);
-			PushFrame<JsonNode> tracked = new PushFrame<>(channel, frame.cursor(),
-					(position != null) ? position.epoch() : null, frame.payload(), frame.clientId(), PushClient.this::ack);
-			if (frame.cursor() != null) {
-				PushClient.this.storeDirty = true;
-				Long head = this.replayHeads.get(channel);
-				if (head != null && frame.cursor() >= head) {
-					this.replayHeads.remove(channel);
-					replayComplete(channel, frame.cursor());
-				}
-			}
-			List<PushClientExtension> extensions = PushClient.this.settings.extensions();
-			if (extensions.isEmpty()) {
-				return publish(frame, tracked, targets);
-			}
-			Mono<PushFrame<JsonNode>> pipeline = Mono.just(tracked);
-			for (PushClientExtension extension : extensions) {
-				pipeline = pipeline.flatMap((current) -> Mono.defer(() -> extension.onFrame(current))
-					.onErrorResume((ex) -> {
-						emit(new PushClientEvent.Error("client", "A PushClientExtension failed on " + current + ": " + ex,
-								channel));
-						return (PushClient.this.settings
-							.extensionErrorPolicy() == PushClientExtension.ExtensionErrorPolicy.PASS_THROUGH)
-									? Mono.just(current) : Mono.empty();
-					}));
-			}
-			return pipeline.map(Optional::of)
-				.defaultIfEmpty(Optional.empty())
-				.flatMap((result) -> result.isPresent() ? publish(frame, result.get(), targets)
-						: Mono.fromRunnable(() -> processed(frame)));
-		}
-
-		private Mono<Void> publish(Frame frame, PushFrame<JsonNode> delivered, List<ChannelReceiver> targets) {
-			String channel = frame.channel();
-			synchronized (PushClient.this.frames) {
-				PushClient.this.frames.tryEmitNext(delivered);
-			}
-			if (targets.isEmpty()) {
-				processed(frame);
-				return Mono.empty();
-			}
-			return Flux.fromIterable(targets)
-				.concatMap((receiver) -> Mono.defer(() -> receiver.onFrame(delivered)).onErrorResume((ex) -> {
-					emit(new PushClientEvent.Error("client", "A receiver of " + channel + " failed on cursor "
-							+ frame.cursor() + ": " + ex, channel));
-					return Mono.empty();
-				}))
-				.then(Mono.fromRunnable(() -> processed(frame)));
-		}
-
-		private void processed(Frame frame) {
-			if (frame.cursor() != null && PushClient.this.settings.ackMode() == AckMode.AUTO) {
-				PushClient.this.pendingAcks.merge(frame.channel(), frame.cursor(), Math::max);
-			}
-		}
-
-		private void replayComplete(String channel, long cursor) {
-			emit(new PushClientEvent.ReplayComplete(channel, cursor));
-			receiversOf(channel).forEach((receiver) -> receiver.onReplayComplete(channel, cursor));
-		}
-
-		/**
-		 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream over SSE.
-		 */
-		void closeDeliberately(boolean sayGoodbye) {
-			Link current = this.link;
-			if (current != null && current.duplex()) {
-				Mono<Void> bye = sayGoodbye ? current.write(new SystemOp.Goodbye("normal", 1000))
-					.onErrorResume((ex) -> Mono.empty()) : Mono.empty();
-				bye.subscribe(null, null, () -> current.close(1000, sayGoodbye ? "normal" : "reconnect"));
-			}
-			else {
-				dispose();
-				ended(this, PushConnectionException.closed(1000, "normal"));
-			}
-		}
-
-		@Override
-		public void dispose() {
-			this.tasks.dispose();
-		}
-
-		@Override
-		public boolean isDisposed() {
-			return this.tasks.isDisposed();
-		}
-
-	}
-
-	private List<ChannelReceiver> receiversOf(String channel) {
+	List<ChannelReceiver> receiversOf(String channel) {
 		return this.receivers.getOrDefault(channel, List.of());
 	}
 

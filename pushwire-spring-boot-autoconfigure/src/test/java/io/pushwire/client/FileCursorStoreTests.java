@@ -1,0 +1,41 @@
+package io.pushwire.client;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.pushwire.core.ResumeToken;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FileCursorStore}.
+ */
+class FileCursorStoreTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
+
+	@Test
+	void loadsNothingBeforeTheFirstSave(@TempDir Path directory) {
+		StepVerifier.create(new FileCursorStore(directory.resolve("none.txt")).load()).expectComplete().verify(WAIT);
+	}
+
+	@Test
+	void savesAndLoadsTheClientIdAndPositions(@TempDir Path directory) {
+		Path file = directory.resolve("sub/cursors.txt");
+		Map<String, ResumeToken.Position> positions = new LinkedHashMap<>();
+		positions.put("chat:room-42", new ResumeToken.Position(17, "Xb3k"));
+		positions.put("news", new ResumeToken.Position(3, null));
+		CursorStore.Snapshot snapshot = new CursorStore.Snapshot("6b1f3b7e-1d1a-4c8e-9a51-6f0e8f7d2c11", positions);
+		StepVerifier.create(new FileCursorStore(file).save(snapshot)).expectComplete().verify(WAIT);
+		assertThat(file).exists();
+		assertThat(Files.exists(file.resolveSibling("cursors.txt.tmp"))).isFalse();
+		StepVerifier.create(new FileCursorStore(file).load()).expectNext(snapshot).expectComplete().verify(WAIT);
+	}
+
+}

@@ -81,6 +81,11 @@ public final class DefaultPushSession implements PushSession {
 		return this.principalName;
 	}
 
+	/** Whether the principal is anonymous (such a session has a secret). */
+	boolean isAnonymous() {
+		return this.secret != null;
+	}
+
 	@Nullable String secret() {
 		return this.secret;
 	}

@@ -186,6 +186,9 @@ public final class SessionRegistry implements Disposable {
 	 * holds one more than allowed, or {@code null}
 	 */
 	private @Nullable DefaultPushSession register(DefaultPushSession session) {
+		if (isSingleSessionPrincipal(session)) {
+			return null;
+		}
 		DefaultPushSession[] oldest = new DefaultPushSession[1];
 		this.byPrincipal.compute(session.principalName(), (name, owned) -> {
 			Set<DefaultPushSession> target = (owned != null) ? owned : new HashSet<>();
@@ -214,7 +217,18 @@ public final class SessionRegistry implements Disposable {
 		return oldest;
 	}
 
+	/**
+	 * An anonymous principal is named after its one client id, so it never holds a second session:
+	 * not indexing it saves every anonymous connection the index's set (about 250 bytes).
+	 */
+	private static boolean isSingleSessionPrincipal(DefaultPushSession session) {
+		return session.isAnonymous();
+	}
+
 	private void unregister(DefaultPushSession session) {
+		if (isSingleSessionPrincipal(session)) {
+			return;
+		}
 		this.byPrincipal.computeIfPresent(session.principalName(), (name, owned) -> {
 			owned.remove(session);
 			return owned.isEmpty() ? null : owned;

@@ -28,6 +28,7 @@ import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
@@ -58,6 +59,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	/** Authenticated and {@code auth_ok} queued, or failed and closing. */
 	private volatile boolean handshakeDone;
+
+	/** Ends a handshake in flight when the channel closes; only set while one is (see onText). */
+	private volatile Sinks.@Nullable Empty<Void> handshakeAbort;
 
 	private volatile boolean inboundEnded;
 
@@ -129,7 +133,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			ChannelWriter writer = new ChannelWriter(this.netty.channel(), this.connection::resumeWriting);
 			this.netty.addHandlerLast(ChannelWriter.HANDLER_NAME, writer);
 			this.connection.writeTo(writer);
-			written = writer.done();
+			// A client gone while a handshake is in flight ends it (the channel's close is already
+			// watched by the writer, so this costs an idle connection nothing).
+			written = writer.done().doFinally((signal) -> abortHandshake());
 		}
 		else {
 			written = this.session.send(this.connection.deliveries().map(this::toMessage))
@@ -213,9 +219,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))))
 				// A client gone while authentication or authorization hangs: the inbound's concatMap would
 				// wait for the handshake, and the connection would never be terminated.
-				.takeUntilOther(this.session.closeStatus().defaultIfEmpty(CloseStatus.NO_CLOSE_FRAME))
+				.takeUntilOther(handshakeEnd())
 				.doFinally((signal) -> {
 					this.handshakeDone = true;
+					this.handshakeAbort = null;
 					disposeHandshakeTimer();
 				})
 				// The inbound's concatMap keeps its last inner subscription until the next message: an
@@ -227,6 +234,30 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			return Mono.empty();
 		}
 		return this.connection.handle(decoded);
+	}
+
+	/**
+	 * What ends a handshake whose client went away. On Reactor Netty, a sink that the writer's end
+	 * fires, dropped once the handshake is done; elsewhere the session's close status (which keeps a
+	 * listener on the connection for its life).
+	 */
+	private Mono<?> handshakeEnd() {
+		if (this.netty == null) {
+			return this.session.closeStatus().defaultIfEmpty(CloseStatus.NO_CLOSE_FRAME);
+		}
+		Sinks.Empty<Void> abort = Sinks.empty();
+		this.handshakeAbort = abort;
+		if (!this.netty.channel().isActive()) {
+			abort.tryEmitEmpty();
+		}
+		return abort.asMono().then(Mono.just(Boolean.TRUE));
+	}
+
+	private void abortHandshake() {
+		Sinks.Empty<Void> abort = this.handshakeAbort;
+		if (abort != null) {
+			abort.tryEmitEmpty();
+		}
 	}
 
 	private void disposeHandshakeTimer() {

@@ -241,7 +241,7 @@ export class PushwireClient {
     try {
       token = await this.token();
     } catch (e) {
-      this.emit('error', { code: 'unauthorized', message: `The token function failed: ${e && e.message}` });
+      this.emit('error', { code: 'unavailable', message: `Could not get a token: ${e && e.message}` });
       this.scheduleReconnect();
       return;
     }
@@ -337,7 +337,7 @@ export class PushwireClient {
         const token = await this.token();
         if (conn === this.conn && token) conn.sendJson({ type: 'refresh', token });
       } catch (e) {
-        this.emit('error', { code: 'unauthorized', message: `The token function failed: ${e && e.message}` });
+        this.emit('error', { code: 'unavailable', message: `Could not get a token to refresh with: ${e && e.message}` });
       }
     }, delay);
   }

@@ -1,7 +1,7 @@
 // Unit tests of pushwire-client.js: node --test (Node 20+), fake timers, a fake WebSocket.
 import { test, mock, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, CursorTracker, PushwireClient } from '../../main/resources/io/pushwire/browser/pushwire-client.js';
+import { backoffDelay, CursorTracker, fetchAsset, PushwireClient } from '../../main/resources/io/pushwire/browser/pushwire-client.js';
 
 class MemoryStorage {
   constructor() { this.items = new Map(); }
@@ -233,4 +233,36 @@ test('without WebSocket the client uses SSE with its cursors in the query', asyn
   assert.equal(url.searchParams.get('channels'), 'chat:a');
   assert.equal(url.searchParams.get('cursors'), 'chat:a=7@E1');
   assert.equal(url.searchParams.get('token'), 't1');
+});
+
+test('an asset is handed over only when its size and SHA-256 match', async () => {
+  const bytes = new TextEncoder().encode('pushwire');
+  const sha = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  const inline = { type: 'inline', mime: 'image/png', sha256: sha, size: 8, data_base64: Buffer.from(bytes).toString('base64') };
+  assert.deepEqual(await fetchAsset(inline), bytes);
+  await assert.rejects(fetchAsset({ ...inline, size: 9 }), /8 bytes, 9 announced/);
+  await assert.rejects(fetchAsset({ ...inline, sha256: '0'.repeat(64) }), /do not match their SHA-256/);
+  const pointer = { type: 'pointer', mime: 'image/png', sha256: sha, size: 8, url: '/rps/assets/' + sha };
+  const fakeFetch = async (url) => ({ ok: true, status: 200, arrayBuffer: async () => bytes.buffer });
+  assert.deepEqual(await fetchAsset(pointer, { fetch: fakeFetch }), bytes);
+});
+
+test('with presence offered, members come from presence_list and change with join and leave', async () => {
+  const c = client();
+  const ws = await connected(c, { features: ['resume', 'presence'] });
+  assert.deepEqual(ws.sent.at(-1), { type: 'presence', channel: 'chat:a' });
+  const seen = [];
+  c.onEvent('members', (m) => seen.push(m.members.map((x) => x.user)));
+  ws.receive({ type: 'presence_list', channel: 'chat:a', clients: [{ client_id: 'x', user: 'alice' }] });
+  ws.receive({ type: 'join', channel: 'chat:a', client_id: 'y', user: 'bob' });
+  ws.receive({ type: 'leave', channel: 'chat:a', client_id: 'x', user: 'alice' });
+  assert.deepEqual(seen, [['alice'], ['alice', 'bob'], ['bob']]);
+  assert.deepEqual(c.membersOf('chat:a'), [{ client_id: 'y', user: 'bob' }]);
+});
+
+test('without presence offered, presence() rejects and nothing is asked', async () => {
+  const c = client();
+  const ws = await connected(c);
+  await assert.rejects(c.presence('chat:a'), /does not offer presence/);
+  assert.equal(ws.sent.some((m) => m.type === 'presence'), false);
 });

@@ -266,3 +266,34 @@ test('without presence offered, presence() rejects and nothing is asked', async 
   await assert.rejects(c.presence('chat:a'), /does not offer presence/);
   assert.equal(ws.sent.some((m) => m.type === 'presence'), false);
 });
+
+test('a WebSocket that never opens twice in a row falls back to SSE, but not once it has worked', async () => {
+  const opened = [];
+  class FakeEventSource {
+    constructor(url) { this.url = url; opened.push(this); }
+    addEventListener() {}
+    close() {}
+  }
+  const c = client({ EventSource: FakeEventSource });
+  c.connect();
+  await flush();
+  FakeWebSocket.last().serverClose(1006);
+  tick(375);
+  await flush();
+  FakeWebSocket.last().serverClose(1006);
+  tick(750);
+  await flush();
+  assert.equal(FakeWebSocket.instances.length, 2);
+  assert.equal(opened.length, 1);
+
+  const worked = client({ EventSource: FakeEventSource });
+  const ws = await connected(worked);
+  ws.serverClose(1006);
+  for (let i = 0; i < 3; i++) {
+    tick(30_000);
+    await flush();
+    FakeWebSocket.last().serverClose(1006);
+  }
+  assert.equal(opened.length, 1);
+  assert.equal(worked.transport, 'websocket');
+});

@@ -270,11 +270,16 @@ export class PushwireClient {
     this.clearTimer('ackTimer');
     for (const [, p] of this.pending.presence) p.reject(new Error('connection closed'));
     this.pending.presence.clear();
-    if (!conn.authenticated && conn.kind === 'websocket' && this.EventSourceImpl && this.options.transport !== 'websocket') {
-      // WebSocket that never opened twice in a row (blocked by a proxy, say): fall back to SSE
-      if (++this.failedOpens >= 2) {
+    if (this.options.transport !== 'websocket' && this.options.transport !== 'sse' && this.WebSocketImpl && this.EventSourceImpl
+        && !this.webSocketWorked && !conn.authenticated) {
+      if (conn.kind === 'websocket' && !conn.opened && ++this.failedOpens >= 2) {
+        // A WebSocket that never opened, twice in a row, and never worked here (a proxy that
+        // blocks upgrades, say): fall back to SSE
         this.transport = 'sse';
         this.failedOpens = 0;
+      } else if (conn.kind === 'sse') {
+        // SSE fails too: the server may just be down; try the WebSocket again next
+        this.transport = 'websocket';
       }
     }
     if (this.stopped) return;
@@ -291,6 +296,7 @@ export class PushwireClient {
   authenticated(conn, op) {
     conn.authenticated = true;
     this.failedOpens = 0;
+    if (conn.kind === 'websocket') this.webSocketWorked = true;
     if (op.client_id) this.tracker.clientId = op.client_id;
     if (op.session_secret) this.tracker.sessionSecret = op.session_secret;
     this.features = Array.isArray(op.features) ? op.features : [];
@@ -536,6 +542,7 @@ class WsConnection {
     }
     this.ws = ws;
     ws.onopen = () => {
+      this.opened = true;
       const t = client.tracker;
       const channels = [...client.channels];
       const { cursors, epochs } = t.resumeCursors(channels);

@@ -66,10 +66,11 @@ async function waitForMessages(page, count) {
   return messages(page);
 }
 
-test('GET / is the demo page, not a Basic-auth prompt', async () => {
+test('GET / is the demo page, not a Basic-auth prompt, and the APIs still need credentials', async () => {
   const response = await fetch(`${BASE_URL}/`);
   assert.equal(response.status, 200);
   assert.match(await response.text(), /pushwire demo/);
+  assert.equal((await fetch(`${BASE_URL}/demo/token`, { method: 'POST' })).status, 401, 'the APIs still need credentials');
 });
 
 test('a message published by the server appears on the page', async () => {

@@ -21,6 +21,7 @@ import io.pushwire.server.PushServerSettings;
 import io.pushwire.server.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.HttpSettings;
 import io.pushwire.server.http.SendEndpoint;
 import io.pushwire.server.sse.SseEndpoint;
@@ -235,6 +236,10 @@ public final class PushwireServerAutoConfiguration {
 			routes.put(path + "/sse", new SseEndpoint(engine, settings));
 			routes.put(path + "/ack", new AckEndpoint(engine, settings));
 			routes.put(path + "/send", new SendEndpoint(engine, settings));
+		}
+		String clientPath = properties.getBrowserClient().resolvePath(path);
+		if (clientPath != null) {
+			routes.put(clientPath, new BrowserClientEndpoint());
 		}
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes) {
 

@@ -158,6 +158,11 @@ public class PushwireServerProperties {
 	private final Websocket websocket = new Websocket();
 
 	/**
+	 * The browser client script (pushwire-client.js) served by the starter.
+	 */
+	private final BrowserClient browserClient = new BrowserClient();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind takes
 	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
 	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
@@ -349,6 +354,62 @@ public class PushwireServerProperties {
 
 	public Websocket getWebsocket() {
 		return this.websocket;
+	}
+
+	public BrowserClient getBrowserClient() {
+		return this.browserClient;
+	}
+
+	/**
+	 * The browser client script.
+	 */
+	public static class BrowserClient {
+
+		/**
+		 * Whether the browser client, pushwire-client.js, is served (without credentials, cacheable
+		 * with an ETag).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path the browser client is served at; empty for "client.js" under pushwire.server.path
+		 * (/rps/client.js by default).
+		 */
+		private String path = "";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		/**
+		 * The path the script is served at, {@code null} when it is not served.
+		 * @param basePath the server's base path
+		 * @return the script's path or {@code null}
+		 */
+		public @Nullable String resolvePath(String basePath) {
+			if (!this.enabled) {
+				return null;
+			}
+			String resolved = (this.path == null || this.path.isEmpty()) ? basePath + "/client.js" : this.path;
+			if (!resolved.startsWith("/") || resolved.endsWith("/") || resolved.contains("*")) {
+				throw new IllegalStateException("pushwire.server.browser-client.path must start with '/' and "
+						+ "not end with '/', like /rps/client.js; was '" + resolved + "'");
+			}
+			return resolved;
+		}
+
 	}
 
 	public Map<String, Channel> getChannels() {

@@ -2,6 +2,7 @@ package io.pushwire.security;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
@@ -12,6 +13,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -35,7 +37,8 @@ import reactor.core.publisher.Mono;
  * </pre>
  *
  * It does two things, both limited to {@code <path>}, {@code <path>/sse}, {@code <path>/ack} and
- * {@code <path>/send}:
+ * {@code <path>/send} (and {@code GET}/{@code HEAD} of the browser client script, {@code <path>/client.js}
+ * by default, a public file):
  * <ul>
  * <li><b>permits them at the HTTP level.</b> Pushwire authenticates their clients itself (PROTOCOL.md
  * §7): from the credentials on the request, which the chain's own authentication still checks when
@@ -76,12 +79,30 @@ public final class PushwireSecurityCustomizer implements Customizer<ServerHttpSe
 	 * same origin only, {@code *} for any
 	 */
 	public PushwireSecurityCustomizer(String path, List<String> allowedOrigins) {
+		this(path, allowedOrigins, null);
+	}
+
+	/**
+	 * Create a customizer that also opens the browser client script to {@code GET} and {@code HEAD}
+	 * without credentials.
+	 * @param path the server's base path ({@code pushwire.server.path}), like {@code /rps}
+	 * @param allowedOrigins the allowed origins ({@code pushwire.server.allowed-origins}); empty for
+	 * same origin only, {@code *} for any
+	 * @param browserClientPath where the browser client is served, like {@code /rps/client.js};
+	 * {@code null} when it is not
+	 */
+	public PushwireSecurityCustomizer(String path, List<String> allowedOrigins, @Nullable String browserClientPath) {
 		Assert.isTrue(path.startsWith("/") && !path.endsWith("/"),
 				() -> "Path must start with '/' and not end with '/', like /rps; was '" + path + "'");
 		this.path = path;
 		this.cors = PushwireCors.forHttpEndpoints(allowedOrigins);
-		this.pushwireExchanges = ServerWebExchangeMatchers.pathMatchers(path, path + "/sse", path + "/ack",
+		ServerWebExchangeMatcher routes = ServerWebExchangeMatchers.pathMatchers(path, path + "/sse", path + "/ack",
 				path + "/send");
+		this.pushwireExchanges = (browserClientPath != null)
+				? new OrServerWebExchangeMatcher(routes,
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, browserClientPath),
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.HEAD, browserClientPath))
+				: routes;
 		this.csrfExemption = new AndServerWebExchangeMatcher(
 				ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, path + "/ack", path + "/send"),
 				PushwireSecurityCustomizer::hasJsonBody, this::hasTrustedOrigin);

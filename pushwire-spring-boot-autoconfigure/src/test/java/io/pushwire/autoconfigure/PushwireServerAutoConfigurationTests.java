@@ -28,6 +28,7 @@ import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.SendEndpoint;
 import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
@@ -125,20 +126,42 @@ class PushwireServerAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("pushwire.server.path=/push/ws").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
 			assertThat(mapping.getUrlMap()).containsOnlyKeys("/push/ws", "/push/ws/sse", "/push/ws/ack",
-					"/push/ws/send");
+					"/push/ws/send", "/push/ws/client.js");
 			assertThat(mapping.getUrlMap().get("/push/ws")).isInstanceOf(PushWebSocketEndpoint.class);
 			assertThat(mapping.getUrlMap().get("/push/ws/sse")).isInstanceOf(SseEndpoint.class);
 			assertThat(mapping.getUrlMap().get("/push/ws/ack")).isInstanceOf(AckEndpoint.class);
 			assertThat(mapping.getUrlMap().get("/push/ws/send")).isInstanceOf(SendEndpoint.class);
+			assertThat(mapping.getUrlMap().get("/push/ws/client.js")).isInstanceOf(BrowserClientEndpoint.class);
 		});
 	}
 
 	@Test
-	void mapsOnlyTheWebSocketWhenSseIsDisabled() {
+	void mapsOnlyTheWebSocketAndBrowserClientWhenSseIsDisabled() {
 		this.contextRunner.withPropertyValues("pushwire.server.sse.enabled=false").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
-			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps");
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/client.js");
 		});
+	}
+
+	@Test
+	void mapsTheBrowserClientAtItsConfiguredPathOrNotAtAll() {
+		this.contextRunner.withPropertyValues("pushwire.server.browser-client.path=/js/pushwire.js").run((context) -> {
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsKey("/js/pushwire.js").doesNotContainKey("/rps/client.js");
+		});
+		this.contextRunner.withPropertyValues("pushwire.server.browser-client.enabled=false").run((context) -> {
+			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/sse", "/rps/ack", "/rps/send");
+		});
+	}
+
+	@Test
+	void refusesABrowserClientPathThatIsNotAnAbsolutePath() {
+		this.contextRunner.withPropertyValues("pushwire.server.browser-client.path=client.js")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("pushwire.server.browser-client.path must start with '/'"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package io.pushwire.sample;
 import io.pushwire.security.PushwireSecurityCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
@@ -26,7 +27,12 @@ class SampleSecurityConfiguration {
 		// First: opens pushwire's routes at the HTTP level (their clients are authenticated by the
 		// protocol) before anyExchange() below closes everything else.
 		pushwire.customize(http);
-		http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
+		// The demo page and its static files are public (it signs in with HTTP Basic from script); the
+		// APIs stay protected.
+		http.authorizeExchange((exchanges) -> exchanges
+			.pathMatchers(HttpMethod.GET, "/", "/index.html", "/demo.js", "/demo.css", "/favicon.ico")
+			.permitAll()
+			.pathMatchers("/actuator/health", "/actuator/health/**")
 			.permitAll()
 			.anyExchange()
 			.authenticated());

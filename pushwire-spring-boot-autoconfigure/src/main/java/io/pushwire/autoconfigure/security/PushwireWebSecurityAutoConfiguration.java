@@ -37,7 +37,8 @@ public final class PushwireWebSecurityAutoConfiguration {
 			throw new IllegalStateException(
 					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
 		}
-		return new PushwireSecurityCustomizer(path, properties.getAllowedOrigins());
+		return new PushwireSecurityCustomizer(path, properties.getAllowedOrigins(),
+				properties.getBrowserClient().resolvePath(path));
 	}
 
 }

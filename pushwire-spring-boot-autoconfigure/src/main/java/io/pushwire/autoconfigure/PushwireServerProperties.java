@@ -469,6 +469,34 @@ public class PushwireServerProperties {
 		 */
 		private String publish = "authenticated";
 
+		/**
+		 * Whether clients that may subscribe to a channel of this kind may ask who is subscribed to it
+		 * (the presence op) and PushServer.presence lists them.
+		 */
+		private boolean presence = false;
+
+		/**
+		 * Whether every subscriber of a channel of this kind is sent a join when another client
+		 * subscribes to it and a leave when that client unsubscribes or its last connection ends.
+		 */
+		private boolean joinLeave = false;
+
+		public boolean isPresence() {
+			return this.presence;
+		}
+
+		public void setPresence(boolean presence) {
+			this.presence = presence;
+		}
+
+		public boolean isJoinLeave() {
+			return this.joinLeave;
+		}
+
+		public void setJoinLeave(boolean joinLeave) {
+			this.joinLeave = joinLeave;
+		}
+
 		public Priority getPriority() {
 			return this.priority;
 		}

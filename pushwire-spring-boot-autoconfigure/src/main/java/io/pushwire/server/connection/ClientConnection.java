@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	/** {@code auth_ok} is queued: frames for this client alone may follow. */
 	private volatile boolean started;
+
+	/**
+	 * The channels of kinds with presence or join-leave whose membership this connection holds, each
+	 * with whether its kind announces joins and leaves; at most {@code max-subscriptions} of them.
+	 */
+	private final Map<String, Boolean> presenceChannels = new ConcurrentHashMap<>();
+
+	/** This connection in the presence registry (one instance: the registry compares holders by identity). */
+	private final PresenceRegistry.Holder presenceHolder = this::announcePresence;
 
 	/**
 	 * Create a connection.
@@ -341,6 +351,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				return Mono.empty();
 			}
 			if (attached.replaced() != null) {
+				// The client keeps its memberships through the replacement: the new connection holds them
+				// before the old one can end, then drops those it does not subscribe to again.
+				attached.replaced().handOverPresence(this);
 				attached.replaced().close(CloseReason.REPLACED);
 			}
 			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
@@ -373,6 +386,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
+				Set<String> granted = new LinkedHashSet<>();
+				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
+				for (String held : new ArrayList<>(this.presenceChannels.keySet())) {
+					if (!granted.contains(held)) {
+						presenceLeft(held);
+					}
+				}
+				granted.forEach(this::presenceJoined);
 				return ok;
 			});
 		});
@@ -430,6 +451,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		else if (message instanceof SystemOp.Refresh refresh) {
 			result = refresh(refresh);
 		}
+		else if (message instanceof SystemOp.Presence presence) {
+			result = presence(presence.channel());
+		}
 		else if (message instanceof SystemOp.Auth) {
 			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once"));
 		}
@@ -442,6 +466,80 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					"'" + ((SystemOp) message).type() + "' is not accepted from clients"));
 		}
 		return result;
+	}
+
+	/**
+	 * Answer {@code presence} (PROTOCOL.md §12): the members of a channel of a kind with presence that
+	 * this client may subscribe to, whether or not it did.
+	 */
+	private Mono<Void> presence(String channel) {
+		ResolvedChannel resolved = this.engine.resolveFromClient(channel);
+		if (!resolved.kind().presence()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Channel kind '" + resolved.kind().name()
+					+ "' does not offer presence (pushwire.server.channels." + resolved.kind().name()
+					+ ".presence is false); cannot list who is subscribed to " + channel, channel);
+		}
+		return this.engine.authorizer()
+			.canSubscribe(requirePrincipal(), resolved.name(), resolved.kind())
+			.defaultIfEmpty(false)
+			.doOnNext((allowed) -> send(allowed
+					? new SystemOp.PresenceList(channel, this.engine.presence().members(channel))
+					: SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel
+							+ ", so not allowed to see who is subscribed to it", channel)))
+			.onErrorResume((ex) -> !(ex instanceof ProtocolException), (ex) -> {
+				logger.error("Listing the presence of " + channel + " failed", ex);
+				send(SystemOp.Error.of(ErrorCode.INTERNAL, "Could not list who is subscribed to " + channel
+						+ "; the server logged the cause, try again later", channel));
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	/**
+	 * Hold this client's membership of a channel just confirmed to it (after its {@code auth_ok} or
+	 * {@code subscribed}), for kinds with presence or join-leave. Added to the registry before being
+	 * recorded here, and undone when the connection ended meanwhile, so that {@link #terminated()}
+	 * never misses a membership.
+	 */
+	private void presenceJoined(String channel) {
+		io.pushwire.server.ChannelKind kind = this.engine.channels().resolve(channel).kind();
+		if (kind.presence() || kind.joinLeave()) {
+			presenceHold(channel, kind.joinLeave());
+		}
+	}
+
+	private void presenceHold(String channel, boolean announce) {
+		DefaultPushSession current = this.session;
+		Principal owner = this.principal;
+		if (current == null || owner == null || this.ended) {
+			return;
+		}
+		this.engine.presence().join(channel, current.clientId(), owner.getName(), this.presenceHolder, announce);
+		this.presenceChannels.put(channel, announce);
+		if (this.ended) {
+			presenceLeft(channel);
+		}
+	}
+
+	/** Give up this connection's membership of a channel; the client leaves when no other connection holds it. */
+	private void presenceLeft(String channel) {
+		Boolean announce = this.presenceChannels.remove(channel);
+		DefaultPushSession current = this.session;
+		if (announce != null && current != null) {
+			this.engine.presence().leave(channel, current.clientId(), this.presenceHolder, announce);
+		}
+	}
+
+	/** This connection is being replaced: the new one holds its memberships from now on too. */
+	void handOverPresence(ClientConnection successor) {
+		this.presenceChannels.forEach(successor::presenceHold);
+	}
+
+	private void announcePresence(byte[] json) {
+		// Nothing may precede auth_ok; a closing connection gets nothing more.
+		if (this.started && this.closeReason == null) {
+			this.queue.offerOp(json);
+		}
 	}
 
 	private Mono<Void> subscribe(SystemOp.Subscribe subscribe) {
@@ -465,6 +563,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 			send(new SystemOp.Subscribed(channels, heads, epochs));
 			result.releaseReplays();
+			channels.forEach(this::presenceJoined);
 		}).then();
 	}
 
@@ -579,6 +678,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			removed.add(channel);
 		}
 		sendUnsubscribed(removed, lowest);
+		removed.forEach(this::presenceLeft);
 	}
 
 	private void sendUnsubscribed(List<String> removed, @Nullable Priority lowest) {
@@ -647,6 +747,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		if (!removed.isEmpty()) {
 			sendUnsubscribed(removed, lowest);
 		}
+		removed.forEach(this::presenceLeft);
 	}
 
 	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
@@ -744,6 +845,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.queue.finish(null);
 		this.subscriptions.values().forEach(ChannelSubscription::cancel);
 		this.subscriptions.clear();
+		// After ended is set: a membership recorded from now on is undone by presenceHold itself.
+		new ArrayList<>(this.presenceChannels.keySet()).forEach(this::presenceLeft);
 		DefaultPushSession current = this.session;
 		if (current != null) {
 			this.engine.sessions().detach(current, this);

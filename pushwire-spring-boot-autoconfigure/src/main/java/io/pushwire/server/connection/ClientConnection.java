@@ -3,6 +3,7 @@ package io.pushwire.server.connection;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -381,19 +382,23 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 						attached.newSessionSecret());
 				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
 				expireAt(expiresAtMs);
+				Set<String> granted = new LinkedHashSet<>();
+				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
+				// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
+				// announced after it.
+				List<String> joined = presenceAdd(granted);
 				send(ok);
 				this.started = true;
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
-				Set<String> granted = new LinkedHashSet<>();
-				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
 				for (String held : new ArrayList<>(this.presenceChannels.keySet())) {
 					if (!granted.contains(held)) {
+						// Handed over by a replaced connection, not subscribed to again.
 						presenceLeft(held);
 					}
 				}
-				granted.forEach(this::presenceJoined);
+				presenceAnnounce(joined);
 				return ok;
 			});
 		});
@@ -496,28 +501,41 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	/**
-	 * Hold this client's membership of a channel just confirmed to it (after its {@code auth_ok} or
-	 * {@code subscribed}), for kinds with presence or join-leave. Added to the registry before being
-	 * recorded here, and undone when the connection ended meanwhile, so that {@link #terminated()}
-	 * never misses a membership.
+	 * Become a member of the channels just granted whose kind has presence or join-leave (before the
+	 * client is told, so that a presence asked once it was told lists it). Added to the registry before
+	 * being recorded here, and undone when the connection ended meanwhile, so that
+	 * {@link #terminated()} never misses a membership.
+	 * @return the channels to announce the client's join on
 	 */
-	private void presenceJoined(String channel) {
-		io.pushwire.server.ChannelKind kind = this.engine.channels().resolve(channel).kind();
-		if (kind.presence() || kind.joinLeave()) {
-			presenceHold(channel, kind.joinLeave());
-		}
-	}
-
-	private void presenceHold(String channel, boolean announce) {
+	private List<String> presenceAdd(Collection<String> channels) {
+		List<String> joined = new ArrayList<>();
 		DefaultPushSession current = this.session;
 		Principal owner = this.principal;
-		if (current == null || owner == null || this.ended) {
-			return;
+		if (current == null || owner == null) {
+			return joined;
 		}
-		this.engine.presence().join(channel, current.clientId(), owner.getName(), this.presenceHolder, announce);
-		this.presenceChannels.put(channel, announce);
-		if (this.ended) {
-			presenceLeft(channel);
+		for (String channel : channels) {
+			io.pushwire.server.ChannelKind kind = this.engine.channels().resolve(channel).kind();
+			if ((kind.presence() || kind.joinLeave()) && !this.ended) {
+				boolean added = this.engine.presence()
+					.add(channel, current.clientId(), owner.getName(), this.presenceHolder);
+				this.presenceChannels.put(channel, kind.joinLeave());
+				if (this.ended) {
+					presenceLeft(channel);
+				}
+				else if (added && kind.joinLeave()) {
+					joined.add(channel);
+				}
+			}
+		}
+		return joined;
+	}
+
+	/** Announce this client's join on channels, after it was told it subscribed. */
+	private void presenceAnnounce(List<String> channels) {
+		DefaultPushSession current = this.session;
+		if (current != null) {
+			channels.forEach((channel) -> this.engine.presence().announceJoin(channel, current.clientId()));
 		}
 	}
 
@@ -530,9 +548,24 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		}
 	}
 
-	/** This connection is being replaced: the new one holds its memberships from now on too. */
+	/**
+	 * This connection is being replaced: the new one holds its memberships from now on too, and gives
+	 * up those it does not subscribe to again once it sent {@code auth_ok}.
+	 */
 	void handOverPresence(ClientConnection successor) {
-		this.presenceChannels.forEach(successor::presenceHold);
+		DefaultPushSession current = this.session;
+		if (current == null) {
+			return;
+		}
+		this.presenceChannels.forEach((channel, announce) -> {
+			if (this.engine.presence()
+				.handOver(channel, current.clientId(), this.presenceHolder, successor.presenceHolder)) {
+				successor.presenceChannels.put(channel, announce);
+				if (successor.ended) {
+					successor.presenceLeft(channel);
+				}
+			}
+		});
 	}
 
 	private void announcePresence(byte[] json) {
@@ -561,9 +594,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
 				}
 			}
+			List<String> joined = presenceAdd(channels);
 			send(new SystemOp.Subscribed(channels, heads, epochs));
 			result.releaseReplays();
-			channels.forEach(this::presenceJoined);
+			presenceAnnounce(joined);
 		}).then();
 	}
 
@@ -845,7 +879,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.queue.finish(null);
 		this.subscriptions.values().forEach(ChannelSubscription::cancel);
 		this.subscriptions.clear();
-		// After ended is set: a membership recorded from now on is undone by presenceHold itself.
+		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
 		new ArrayList<>(this.presenceChannels.keySet()).forEach(this::presenceLeft);
 		DefaultPushSession current = this.session;
 		if (current != null) {

@@ -49,7 +49,24 @@ public final class PresenceRegistry {
 	 * @return {@code true} when the client joined now
 	 */
 	public boolean join(String channel, String clientId, String user, Holder holder, boolean announce) {
-		List<Holder> recipients = new ArrayList<>();
+		boolean joined = add(channel, clientId, user, holder);
+		if (joined && announce) {
+			announceJoin(channel, clientId);
+		}
+		return joined;
+	}
+
+	/**
+	 * Add a holder of a client's membership of a channel without announcing it: a connection is a
+	 * member as soon as its subscription is granted, and announced once the client was told
+	 * ({@link #announceJoin}).
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param user its principal's name
+	 * @param holder one of its connections
+	 * @return {@code true} when the client joined now
+	 */
+	public boolean add(String channel, String clientId, String user, Holder holder) {
 		boolean[] joined = new boolean[1];
 		this.channels.compute(channel, (name, members) -> {
 			Members current = (members != null) ? members : new Members();
@@ -58,17 +75,54 @@ public final class PresenceRegistry {
 				member = new Member(user);
 				current.byClient.put(clientId, member);
 				joined[0] = true;
-				if (announce) {
-					current.holdersExcept(clientId, recipients);
-				}
 			}
 			member.holders.add(holder);
 			return current;
 		});
-		if (joined[0] && !recipients.isEmpty()) {
-			announce(new SystemOp.Join(channel, clientId, user), recipients);
-		}
 		return joined[0];
+	}
+
+	/**
+	 * Let a connection that replaces another hold the client's membership of a channel too, if the
+	 * replaced one still holds it: the client does not leave when the replaced one ends.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param from the replaced connection
+	 * @param to the new connection
+	 * @return {@code true} when {@code to} holds the membership now
+	 */
+	public boolean handOver(String channel, String clientId, Holder from, Holder to) {
+		boolean[] held = new boolean[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			if (member != null && member.holders.contains(from)) {
+				member.holders.add(to);
+				held[0] = true;
+			}
+			return members;
+		});
+		return held[0];
+	}
+
+	/**
+	 * Send every other member a {@code join} of a client, if it is still a member.
+	 * @param channel the channel
+	 * @param clientId the client
+	 */
+	public void announceJoin(String channel, String clientId) {
+		List<Holder> recipients = new ArrayList<>();
+		String[] user = new String[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			if (member != null) {
+				user[0] = member.user;
+				members.holdersExcept(clientId, recipients);
+			}
+			return members;
+		});
+		if (user[0] != null && !recipients.isEmpty()) {
+			announce(new SystemOp.Join(channel, clientId, user[0]), recipients);
+		}
 	}
 
 	/**
@@ -113,6 +167,22 @@ public final class PresenceRegistry {
 			return members;
 		});
 		return entries;
+	}
+
+	/**
+	 * How many connections hold a client's membership of a channel.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @return the count, 0 when it is not a member
+	 */
+	public int holders(String channel, String clientId) {
+		int[] count = new int[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			count[0] = (member != null) ? member.holders.size() : 0;
+			return members;
+		});
+		return count[0];
 	}
 
 	/**

@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.pushwire.client.PresenceEntry;
+import io.pushwire.client.PushClient;
+import io.pushwire.client.PushClientEvent;
+import io.pushwire.client.RetryStrategy;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.PresenceMember;
 import io.pushwire.server.PushEngine;
@@ -235,6 +240,39 @@ class PresenceIntegrationTests {
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ProtocolException.class)
 				.hasMessageContaining("presence"))
 			.verify(PROMPTLY);
+	}
+
+	@Test
+	void javaClientListsPresenceAndReportsJoinsAndLeavesAsEvents() {
+		String room = room();
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost:" + this.port + "/rps")
+			.token("token-alice")
+			.channels(room)
+			.retryStrategy(RetryStrategy.fixed(Duration.ofMillis(20), 0))
+			.build();
+		try {
+			List<PushClientEvent> events = new CopyOnWriteArrayList<>();
+			client.events().subscribe(events::add);
+			StepVerifier.create(client.connect()).expectComplete().verify(PROMPTLY);
+			String aliceId = client.state().clientId();
+			try (TestWebSocketClient bob = TestWebSocketClient.connect(this.port)) {
+				String bobId = bob.auth("token-bob", null, List.of(room)).path("client_id").asString();
+				StepVerifier.create(client.presence(room))
+					.expectNext(List.of(new PresenceEntry(aliceId, "alice"), new PresenceEntry(bobId, "bob")))
+					.expectComplete()
+					.verify(PROMPTLY);
+				bob.send(Map.of("type", "unsubscribe", "channels", List.of(room)));
+				await().atMost(PROMPTLY).until(() -> events.stream().anyMatch(PushClientEvent.Left.class::isInstance));
+				assertThat(events)
+					.filteredOn((event) -> event instanceof PushClientEvent.Joined || event instanceof PushClientEvent.Left)
+					.containsExactly(new PushClientEvent.Joined(room, bobId, "bob"), new PushClientEvent.Left(room, bobId, "bob"));
+			}
+			assertThat(events).noneMatch(PushClientEvent.Error.class::isInstance);
+		}
+		finally {
+			client.disconnect().block(PROMPTLY);
+		}
 	}
 
 	@Test

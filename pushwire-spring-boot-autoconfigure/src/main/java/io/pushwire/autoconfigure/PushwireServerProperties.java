@@ -162,8 +162,10 @@ public class PushwireServerProperties {
 	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
 	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
 	 * 1024), history-ttl (oldest a kept frame may be; default 10m), subscribe (who may subscribe:
-	 * authenticated, anonymous, none, owner or role:NAME; default authenticated) and publish (who may
-	 * send frames, which also needs a PushHandler; same rules; default authenticated).
+	 * authenticated, anonymous, none, owner or role:NAME; default authenticated), publish (who may
+	 * send frames, which also needs a PushHandler; same rules; default authenticated), presence
+	 * (whether clients may ask who is subscribed; default false) and join-leave (whether subscribers
+	 * are sent join and leave as others come and go; default false).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 

@@ -487,10 +487,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		return this.engine.authorizer()
 			.canSubscribe(requirePrincipal(), resolved.name(), resolved.kind())
 			.defaultIfEmpty(false)
-			.doOnNext((allowed) -> send(allowed
-					? new SystemOp.PresenceList(channel, this.engine.presence().members(channel))
-					: SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel
-							+ ", so not allowed to see who is subscribed to it", channel)))
+			.doOnNext((allowed) -> {
+				if (allowed) {
+					sendPresenceList(channel);
+				}
+				else {
+					send(SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel
+							+ ", so not allowed to see who is subscribed to it", channel));
+				}
+			})
 			.onErrorResume((ex) -> !(ex instanceof ProtocolException), (ex) -> {
 				logger.error("Listing the presence of " + channel + " failed", ex);
 				send(SystemOp.Error.of(ErrorCode.INTERNAL, "Could not list who is subscribed to " + channel
@@ -498,6 +503,23 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				return Mono.empty();
 			})
 			.then();
+	}
+
+	/**
+	 * A list past half the outbound queue would shed the asking client (4008) for a question it may
+	 * ask: it is refused instead, and the connection stays open.
+	 */
+	private void sendPresenceList(String channel) {
+		List<SystemOp.PresenceEntry> members = this.engine.presence().members(channel);
+		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.PresenceList(channel, members));
+		if (json.length > this.engine.settings().maxQueuedBytes() / 2) {
+			send(SystemOp.Error.of(ErrorCode.TOO_LARGE, channel + " has " + members.size()
+					+ " members, too many to list over this connection (" + json.length
+					+ " bytes); the application can list them with PushServer.presence", channel));
+		}
+		else {
+			sendEncoded(json);
+		}
 	}
 
 	/**

@@ -267,6 +267,23 @@ class ClientConnectionTests {
 		assertThat(seen.labels()).endsWith("leave:room:a:bob");
 	}
 
+	@Test
+	void presenceListLargerThanHalfTheOutboundQueueIsRefusedWithoutClosing() {
+		ClientConnection connection = started(List.of());
+		RecordingWriter writer = new RecordingWriter();
+		connection.writeTo(writer);
+		for (int i = 0; i < 10_000; i++) {
+			this.engine.presence().add("room:big", UUID.randomUUID().toString(), "user-" + i, (json) -> {
+			});
+		}
+		StepVerifier.create(connection.handle(new SystemOp.Presence("room:big"))).expectComplete().verify(TIMEOUT);
+		this.engine.presence().add("room:small", "only", "olga", (json) -> {
+		});
+		StepVerifier.create(connection.handle(new SystemOp.Presence("room:small"))).expectComplete().verify(TIMEOUT);
+		assertThat(writer.labels()).containsExactly("auth_ok", "error:too_large:room:big", "presence_list");
+		assertThat(connection.closeReason()).isNull();
+	}
+
 	private ClientConnection started(List<String> capabilities) {
 		String clientId = UUID.randomUUID().toString();
 		return started(clientId, "user-" + clientId, capabilities);

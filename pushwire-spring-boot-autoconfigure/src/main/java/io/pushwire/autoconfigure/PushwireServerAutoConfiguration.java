@@ -94,7 +94,7 @@ public final class PushwireServerAutoConfiguration {
 		try {
 			return new ChannelKind(name, channel.getPriority(),
 					(channel.getWireId() != null) ? channel.getWireId() : -1, channel.getHistorySize(),
-					channel.getHistoryTtl(), subscribe, publish);
+					channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(prefix + ": " + ex.getMessage(), ex);
@@ -112,14 +112,18 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushServerSettings pushwireServerSettings(PushwireServerProperties properties) {
+	PushServerSettings pushwireServerSettings(PushwireServerProperties properties, ChannelRegistry channels) {
+		List<String> features = new ArrayList<>(PushServerSettings.BASE_FEATURES);
+		if (channels.kinds().stream().anyMatch(ChannelKind::presence)) {
+			features.add("presence");
+		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
 					properties.getSessionTtl(), properties.getMaxQueuedBytes().toBytes(), properties.getWriteTimeout(),
 					properties.getSocketSendBuffer().toBytes(),
 					properties.getMaxSubscriptions(), properties.getSubscriberBuffer(), properties.isAllowAnonymous(),
-					PushServerSettings.BASE_FEATURES);
+					features);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);

@@ -167,8 +167,10 @@ public class PushwireServerProperties {
 	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
 	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
 	 * 1024), history-ttl (oldest a kept frame may be; default 10m), subscribe (who may subscribe:
-	 * authenticated, anonymous, none, owner or role:NAME; default authenticated) and publish (who may
-	 * send frames, which also needs a PushHandler; same rules; default authenticated).
+	 * authenticated, anonymous, none, owner or role:NAME; default authenticated), publish (who may
+	 * send frames, which also needs a PushHandler; same rules; default authenticated), presence
+	 * (whether clients may ask who is subscribed; default false) and join-leave (whether subscribers
+	 * are sent join and leave as others come and go; default false).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 
@@ -529,6 +531,34 @@ public class PushwireServerProperties {
 		 * anonymous, none, owner or role:NAME.
 		 */
 		private String publish = "authenticated";
+
+		/**
+		 * Whether clients that may subscribe to a channel of this kind may ask who is subscribed to it
+		 * (the presence op) and PushServer.presence lists them.
+		 */
+		private boolean presence = false;
+
+		/**
+		 * Whether every subscriber of a channel of this kind is sent a join when another client
+		 * subscribes to it and a leave when that client unsubscribes or its last connection ends.
+		 */
+		private boolean joinLeave = false;
+
+		public boolean isPresence() {
+			return this.presence;
+		}
+
+		public void setPresence(boolean presence) {
+			this.presence = presence;
+		}
+
+		public boolean isJoinLeave() {
+			return this.joinLeave;
+		}
+
+		public void setJoinLeave(boolean joinLeave) {
+			this.joinLeave = joinLeave;
+		}
 
 		public Priority getPriority() {
 			return this.priority;

@@ -168,6 +168,23 @@ final class ClientSession implements Link.Handler, Disposable {
 		else if (op instanceof SystemOp.Slow slow) {
 			this.client.emit(new PushClientEvent.Slow(slow.window()));
 		}
+		else if (op instanceof SystemOp.PresenceList list) {
+			List<PresenceEntry> entries = new ArrayList<>();
+			list.clients().forEach((entry) -> entries.add(new PresenceEntry(entry.clientId(), entry.user())));
+			List<Sinks.One<List<PresenceEntry>>> waiters;
+			synchronized (this.client) {
+				waiters = this.client.presenceWaiters.remove(list.channel());
+			}
+			if (waiters != null) {
+				waiters.forEach((waiter) -> waiter.tryEmitValue(List.copyOf(entries)));
+			}
+		}
+		else if (op instanceof SystemOp.Join join) {
+			this.client.emit(new PushClientEvent.Joined(join.channel(), join.clientId(), join.user()));
+		}
+		else if (op instanceof SystemOp.Leave leave) {
+			this.client.emit(new PushClientEvent.Left(leave.channel(), leave.clientId(), leave.user()));
+		}
 		else if (op instanceof SystemOp.Refreshed refreshed) {
 			this.client.emit(new PushClientEvent.TokenRefreshed(refreshed.expiresAtMs()));
 			RefreshTimer timer = this.refresh;
@@ -375,24 +392,7 @@ final class ClientSession implements Link.Handler, Disposable {
 	}
 
 	private void onUnknown(JsonNode node, ProtocolException ex) {
-		String type = node.path("type").asString("");
-		if ("presence_list".equals(type)) {
-			String channel = node.path("channel").asString("");
-			List<PresenceEntry> entries = new ArrayList<>();
-			for (JsonNode client : node.path("clients")) {
-				entries.add(new PresenceEntry(client.path("client_id").asString(""), client.path("user").asString("")));
-			}
-			List<Sinks.One<List<PresenceEntry>>> waiters;
-			synchronized (this.client) {
-				waiters = this.client.presenceWaiters.remove(channel);
-			}
-			if (waiters != null) {
-				waiters.forEach((waiter) -> waiter.tryEmitValue(List.copyOf(entries)));
-			}
-		}
-		else if (!"join".equals(type) && !"leave".equals(type)) {
-			this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message: " + ex.getMessage(), null));
-		}
+		this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message: " + ex.getMessage(), null));
 	}
 
 	private Mono<Void> deliver(Frame frame) {

@@ -507,8 +507,7 @@ public final class PushClient {
 				return Mono.error(new PushOperationException("unsupported",
 						"The server does not offer presence: 'presence' is not in auth_ok.features " + offered, channel));
 			}
-			String op = this.codec.mapper().writeValueAsString(Map.of("type", "presence", "channel", channel));
-			return current.link.writeRaw(op).then(waiter.asMono().timeout(this.settings.requestTimeout(), this.scheduler));
+			return current.link.write(new SystemOp.Presence(channel)).then(waiter.asMono().timeout(this.settings.requestTimeout(), this.scheduler));
 		});
 	}
 

@@ -100,4 +100,24 @@ public sealed interface PushClientEvent {
 	record Error(String code, String message, @Nullable String channel) implements PushClientEvent {
 	}
 
+	/**
+	 * Another client subscribed to a channel whose kind announces joins (PROTOCOL.md §12).
+	 * @param channel the channel
+	 * @param clientId the client that joined
+	 * @param user its principal's name
+	 * @since 0.2.0
+	 */
+	record Joined(String channel, String clientId, String user) implements PushClientEvent {
+	}
+
+	/**
+	 * Another client left a channel whose kind announces leaves: it unsubscribed or its connection ended.
+	 * @param channel the channel
+	 * @param clientId the client that left
+	 * @param user its principal's name
+	 * @since 0.2.0
+	 */
+	record Left(String channel, String clientId, String user) implements PushClientEvent {
+	}
+
 }

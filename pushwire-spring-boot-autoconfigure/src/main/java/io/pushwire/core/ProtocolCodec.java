@@ -163,6 +163,16 @@ public final class ProtocolCodec {
 				return new SystemOp.Refresh(requiredString(node, "token"));
 			case "refreshed":
 				return new SystemOp.Refreshed(optionalCursor(node, "expires_at_ms"));
+			case "presence":
+				return new SystemOp.Presence(requiredString(node, "channel"));
+			case "presence_list":
+				return new SystemOp.PresenceList(requiredString(node, "channel"), presenceEntries(node));
+			case "join":
+				return new SystemOp.Join(requiredString(node, "channel"), requiredString(node, "client_id"),
+						stringOr(node, "user", ""));
+			case "leave":
+				return new SystemOp.Leave(requiredString(node, "channel"), requiredString(node, "client_id"),
+						stringOr(node, "user", ""));
 			case "subscribe":
 				return new SystemOp.Subscribe(requiredStringList(node, "channels"), cursorMap(node, "cursors"),
 						stringMap(node, "epochs"));
@@ -290,6 +300,31 @@ public final class ProtocolCodec {
 			if (refreshed.expiresAtMs() != null) {
 				gen.writeNumberProperty("expires_at_ms", refreshed.expiresAtMs());
 			}
+		}
+		else if (op instanceof SystemOp.Presence presence) {
+			gen.writeStringProperty("channel", presence.channel());
+		}
+		else if (op instanceof SystemOp.PresenceList list) {
+			gen.writeStringProperty("channel", list.channel());
+			gen.writeName("clients");
+			gen.writeStartArray();
+			for (SystemOp.PresenceEntry entry : list.clients()) {
+				gen.writeStartObject();
+				gen.writeStringProperty("client_id", entry.clientId());
+				gen.writeStringProperty("user", entry.user());
+				gen.writeEndObject();
+			}
+			gen.writeEndArray();
+		}
+		else if (op instanceof SystemOp.Join join) {
+			gen.writeStringProperty("channel", join.channel());
+			gen.writeStringProperty("client_id", join.clientId());
+			gen.writeStringProperty("user", join.user());
+		}
+		else if (op instanceof SystemOp.Leave leave) {
+			gen.writeStringProperty("channel", leave.channel());
+			gen.writeStringProperty("client_id", leave.clientId());
+			gen.writeStringProperty("user", leave.user());
 		}
 		else if (op instanceof SystemOp.Subscribe subscribe) {
 			writeList(gen, "channels", subscribe.channels());
@@ -471,6 +506,24 @@ public final class ProtocolCodec {
 				throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + key + "' must be an array of strings");
 			}
 			result.add(element.stringValue());
+		}
+		return result;
+	}
+
+	private static List<SystemOp.PresenceEntry> presenceEntries(JsonNode node) {
+		JsonNode value = node.get("clients");
+		if (absent(value)) {
+			return Collections.emptyList();
+		}
+		if (!value.isArray()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'clients' must be an array of objects");
+		}
+		List<SystemOp.PresenceEntry> result = new ArrayList<>(value.size());
+		for (JsonNode element : value) {
+			if (element == null || !element.isObject()) {
+				throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'clients' must be an array of objects");
+			}
+			result.add(new SystemOp.PresenceEntry(requiredString(element, "client_id"), stringOr(element, "user", "")));
 		}
 		return result;
 	}

@@ -615,4 +615,120 @@ public sealed interface SystemOp extends PushMessage {
 
 	}
 
+	/**
+	 * {@code presence}: who is subscribed to a channel (PROTOCOL.md §12).
+	 * @param channel the channel
+	 * @since 0.2.0
+	 */
+	record Presence(String channel) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "presence";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return true;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * One client in a {@code presence_list}.
+	 * @param clientId the client's id
+	 * @param user its principal's name
+	 * @since 0.2.0
+	 */
+	record PresenceEntry(String clientId, String user) {
+
+	}
+
+	/**
+	 * {@code presence_list}: the answer to {@code presence}.
+	 * @param channel the channel
+	 * @param clients every client subscribed to it
+	 * @since 0.2.0
+	 */
+	record PresenceList(String channel, List<PresenceEntry> clients) implements SystemOp {
+
+		public PresenceList {
+			clients = (clients != null) ? List.copyOf(clients) : List.of();
+		}
+
+		@Override
+		public String type() {
+			return "presence_list";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code join}: a client subscribed to a channel whose kind announces joins (PROTOCOL.md §12).
+	 * @param channel the channel
+	 * @param clientId the client that joined
+	 * @param user its principal's name
+	 * @since 0.2.0
+	 */
+	record Join(String channel, String clientId, String user) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "join";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * {@code leave}: a client unsubscribed from a channel whose kind announces joins, or its last
+	 * connection to it ended (PROTOCOL.md §12).
+	 * @param channel the channel
+	 * @param clientId the client that left
+	 * @param user its principal's name
+	 * @since 0.2.0
+	 */
+	record Leave(String channel, String clientId, String user) implements SystemOp {
+
+		@Override
+		public String type() {
+			return "leave";
+		}
+
+		@Override
+		public boolean sentByClient() {
+			return false;
+		}
+
+		@Override
+		public boolean sentByServer() {
+			return true;
+		}
+
+	}
+
 }

@@ -18,9 +18,12 @@ import io.pushwire.security.AccessRule;
  * @param historyTtl the oldest a frame kept for replay may be
  * @param subscribe who may subscribe to channels of this kind
  * @param publish who may send frames on channels of this kind (a handler must also exist)
+ * @param presence whether clients may ask who is subscribed to a channel of this kind (PROTOCOL.md §12)
+ * @param joinLeave whether subscribers of a channel of this kind are told of others' {@code join} and
+ * {@code leave}
  */
 public record ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
-		AccessRule subscribe, AccessRule publish) {
+		AccessRule subscribe, AccessRule publish, boolean presence, boolean joinLeave) {
 
 	/** The default number of frames kept for replay per channel. */
 	public static final int DEFAULT_HISTORY_SIZE = 1024;
@@ -58,6 +61,21 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 	}
 
 	/**
+	 * Create a kind without presence.
+	 * @param name the kind
+	 * @param priority the delivery lane
+	 * @param wireId the wire id, or -1
+	 * @param historySize the most frames kept for replay
+	 * @param historyTtl the oldest a frame kept may be
+	 * @param subscribe who may subscribe
+	 * @param publish who may publish
+	 */
+	public ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
+			AccessRule subscribe, AccessRule publish) {
+		this(name, priority, wireId, historySize, historyTtl, subscribe, publish, false, false);
+	}
+
+	/**
 	 * Start building a kind with the defaults: normal priority, a wire id assigned by the registry,
 	 * 1024 frames for 10 minutes, any authenticated principal may subscribe, and clients may publish
 	 * when a handler exists.
@@ -86,6 +104,10 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		private AccessRule subscribe = AccessRule.AUTHENTICATED;
 
 		private AccessRule publish = AccessRule.AUTHENTICATED;
+
+		private boolean presence;
+
+		private boolean joinLeave;
 
 		private Builder(String name) {
 			this.name = name;
@@ -152,12 +174,35 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		}
 
 		/**
+		 * Let clients ask who is subscribed to a channel of this kind ({@code presence}, PROTOCOL.md §12).
+		 * @param presence whether presence is on
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder presence(boolean presence) {
+			this.presence = presence;
+			return this;
+		}
+
+		/**
+		 * Tell every subscriber of a channel of this kind when another client subscribes ({@code join})
+		 * or leaves ({@code leave}).
+		 * @param joinLeave whether joins and leaves are announced
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder joinLeave(boolean joinLeave) {
+			this.joinLeave = joinLeave;
+			return this;
+		}
+
+		/**
 		 * Build the kind; a wire id left unset is {@code -1} until the registry assigns one.
 		 * @return the kind
 		 */
 		public ChannelKind build() {
 			return new ChannelKind(this.name, this.priority, this.wireId, this.historySize, this.historyTtl,
-					this.subscribe, this.publish);
+					this.subscribe, this.publish, this.presence, this.joinLeave);
 		}
 
 	}

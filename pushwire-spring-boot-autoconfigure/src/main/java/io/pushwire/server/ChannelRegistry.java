@@ -59,7 +59,7 @@ public final class ChannelRegistry {
 				}
 				used.set(wireId);
 				entry.setValue(new ChannelKind(kind.name(), kind.priority(), wireId, kind.historySize(),
-						kind.historyTtl(), kind.subscribe(), kind.publish()));
+						kind.historyTtl(), kind.subscribe(), kind.publish(), kind.presence(), kind.joinLeave()));
 			}
 		}
 		this.kinds = Collections.unmodifiableMap(byName);

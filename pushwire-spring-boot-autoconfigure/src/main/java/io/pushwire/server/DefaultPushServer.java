@@ -91,6 +91,24 @@ public final class DefaultPushServer implements PushServer {
 	}
 
 	@Override
+	public Mono<java.util.List<PresenceMember>> presence(String channel) {
+		return Mono.fromCallable(() -> {
+			ChannelRegistry.ResolvedChannel resolved = this.engine.channels().resolve(channel);
+			if (!resolved.kind().presence()) {
+				throw new io.pushwire.core.ProtocolException(io.pushwire.core.ErrorCode.BAD_MESSAGE,
+						"Channel kind '" + resolved.kind().name() + "' does not offer presence; set pushwire.server.channels."
+								+ resolved.kind().name() + ".presence=true to list who is subscribed to " + channel,
+						channel);
+			}
+			return this.engine.presence()
+				.members(channel)
+				.stream()
+				.map((entry) -> new PresenceMember(entry.clientId(), entry.user()))
+				.toList();
+		});
+	}
+
+	@Override
 	public long retainedBytes() {
 		return this.engine.streams().retainedBytes();
 	}

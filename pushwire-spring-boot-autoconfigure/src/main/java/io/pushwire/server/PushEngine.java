@@ -16,6 +16,7 @@ import io.pushwire.security.AuthValidator;
 import io.pushwire.security.ChannelAuthorizer;
 import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
@@ -63,6 +64,8 @@ public final class PushEngine {
 	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
 
 	private final HeartbeatMonitor heartbeats;
+
+	private final PresenceRegistry presence;
 
 	private volatile Scheduler timers = Schedulers.parallel();
 
@@ -114,10 +117,19 @@ public final class PushEngine {
 		this.handlers = handlers;
 		this.codec = codec;
 		this.payloadMapper = payloadMapper;
+		this.presence = new PresenceRegistry(codec);
 	}
 
 	public PushServerSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Who is subscribed to the channels of kinds with presence or join-leave (PROTOCOL.md §12).
+	 * @return the registry
+	 */
+	public PresenceRegistry presence() {
+		return this.presence;
 	}
 
 	/**

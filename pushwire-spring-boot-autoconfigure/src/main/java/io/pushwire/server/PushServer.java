@@ -104,4 +104,16 @@ public interface PushServer {
 	 */
 	long retainedBytes();
 
+	/**
+	 * Who is subscribed to a channel (PROTOCOL.md §12), on this node, in the order they subscribed: a
+	 * client with several connections to it is listed once. The channel's kind must have presence
+	 * ({@code pushwire.server.channels.<kind>.presence} or {@link ChannelKind.Builder#presence}).
+	 * @param channel the channel
+	 * @return the members; fails with a {@link io.pushwire.core.ProtocolException} of code
+	 * {@code unknown_channel} for a kind that is not declared, {@code bad_message} for a kind without
+	 * presence
+	 * @since 0.2.0
+	 */
+	Mono<java.util.List<PresenceMember>> presence(String channel);
+
 }

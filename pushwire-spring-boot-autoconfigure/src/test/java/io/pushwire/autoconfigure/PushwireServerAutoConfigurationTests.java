@@ -275,6 +275,36 @@ class PushwireServerAutoConfigurationTests {
 	}
 
 	@Test
+	void declaresPresenceAndJoinLeaveFromPropertiesAndListsPresenceFeatureOnlyWhenAKindHasIt() {
+		this.contextRunner
+			.withPropertyValues("pushwire.server.channels.chat.presence=true",
+					"pushwire.server.channels.chat.join-leave=true", "pushwire.server.channels.news.priority=low")
+			.run((context) -> {
+				ChannelRegistry registry = context.getBean(ChannelRegistry.class);
+				assertThat(registry.find("chat").presence()).isTrue();
+				assertThat(registry.find("chat").joinLeave()).isTrue();
+				assertThat(registry.find("news").presence()).isFalse();
+				assertThat(registry.find("news").joinLeave()).isFalse();
+				assertThat(context.getBean(PushServerSettings.class).features()).contains("presence");
+			});
+		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.join-leave=true")
+			.run((context) -> assertThat(context.getBean(PushServerSettings.class).features())
+				.doesNotContain("presence"));
+	}
+
+	@Test
+	void keepsPresenceOfKindBeansWhenAssigningTheirWireIds() {
+		this.contextRunner.withBean(ChannelKind.class, () -> ChannelKind.builder("room").presence(true).joinLeave(true).build())
+			.run((context) -> {
+				ChannelKind room = context.getBean(ChannelRegistry.class).find("room");
+				assertThat(room.wireId()).isNotNegative();
+				assertThat(room.presence()).isTrue();
+				assertThat(room.joinLeave()).isTrue();
+				assertThat(context.getBean(PushServerSettings.class).features()).contains("presence");
+			});
+	}
+
+	@Test
 	void assignsWireIdsAroundSystemAndExplicitOnes() {
 		List<String> properties = new ArrayList<>(List.of("pushwire.server.channels.k0.wire-id=0",
 				"pushwire.server.channels.k1.wire-id=2"));

@@ -50,6 +50,7 @@ class ProtocolCodecTests {
 						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"capabilities\":[\"chat:lobby\"],"
 								+ "\"resume_cursors\":{},\"resume_epochs\":{},\"session_secret\":\"s3cr3t\"}"),
 				arguments(new SystemOp.Refresh("eyJ.new"), "{\"type\":\"refresh\",\"token\":\"eyJ.new\"}"),
+				arguments(new SystemOp.Presence("chat:room-42"), "{\"type\":\"presence\",\"channel\":\"chat:room-42\"}"),
 				arguments(new SystemOp.Relay(PEER_ID, "rtc:room-1", object("hello", "world")),
 						"{\"type\":\"relay\",\"to\":\"" + PEER_ID
 								+ "\",\"channel\":\"rtc:room-1\",\"payload\":{\"hello\":\"world\"}}"));
@@ -71,6 +72,17 @@ class ProtocolCodecTests {
 				arguments(new SystemOp.Refreshed(1767225600000L),
 						"{\"type\":\"refreshed\",\"expires_at_ms\":1767225600000}"),
 				arguments(new SystemOp.Refreshed(null), "{\"type\":\"refreshed\"}"),
+				arguments(new SystemOp.PresenceList("chat:room-42", List.of(new SystemOp.PresenceEntry(CLIENT_ID, "alice"))),
+						"{\"type\":\"presence_list\",\"channel\":\"chat:room-42\",\"clients\":[{\"client_id\":\""
+								+ CLIENT_ID + "\",\"user\":\"alice\"}]}"),
+				arguments(new SystemOp.PresenceList("chat:room-42", List.of()),
+						"{\"type\":\"presence_list\",\"channel\":\"chat:room-42\",\"clients\":[]}"),
+				arguments(new SystemOp.Join("chat:room-42", CLIENT_ID, "alice"),
+						"{\"type\":\"join\",\"channel\":\"chat:room-42\",\"client_id\":\"" + CLIENT_ID
+								+ "\",\"user\":\"alice\"}"),
+				arguments(new SystemOp.Leave("chat:room-42", CLIENT_ID, "alice"),
+						"{\"type\":\"leave\",\"channel\":\"chat:room-42\",\"client_id\":\"" + CLIENT_ID
+								+ "\",\"user\":\"alice\"}"),
 				arguments(new SystemOp.Subscribed(List.of("news"), Map.of("news", 5L), Map.of("news", "Q1pz")),
 						"{\"type\":\"subscribed\",\"channels\":[\"news\"],\"heads\":{\"news\":5},"
 								+ "\"epochs\":{\"news\":\"Q1pz\"}}"),
@@ -199,8 +211,18 @@ class ProtocolCodecTests {
 		assertThat(allOps().map((arguments) -> ((SystemOp) arguments.get()[0]).type()).distinct())
 			.containsExactlyInAnyOrder("auth", "auth_ok", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
 					"ack", "resume_required", "ping", "pong", "slow", "error", "goodbye", "features", "health",
-					"relay", "mode_switch", "refresh", "refreshed");
-		assertThat(SystemOp.class.getPermittedSubclasses()).hasSize(19);
+					"relay", "mode_switch", "refresh", "refreshed", "presence", "presence_list", "join", "leave");
+		assertThat(SystemOp.class.getPermittedSubclasses()).hasSize(23);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"type\":\"presence_list\",\"channel\":\"c\",\"clients\":{}}",
+			"{\"type\":\"presence_list\",\"channel\":\"c\",\"clients\":[\"x\"]}",
+			"{\"type\":\"presence_list\",\"channel\":\"c\",\"clients\":[{\"user\":\"alice\"}]}",
+			"{\"type\":\"presence\"}", "{\"type\":\"join\",\"channel\":\"c\"}" })
+	void refusesMalformedPresenceOps(String json) {
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decode(json))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
 	}
 
 	@Test

@@ -45,6 +45,19 @@ class SampleApplicationTests {
 	@Autowired
 	private AuthValidator authValidator;
 
+	@Autowired
+	private io.pushwire.server.ChannelRegistry channels;
+
+	@Test
+	void chatHasPresenceAndJoinLeave() {
+		assertThat(this.channels.find("chat").presence()).isTrue();
+		assertThat(this.channels.find("chat").joinLeave()).isTrue();
+		StepVerifier.create(this.pushServer.presence("chat:nobody-here"))
+			.expectNext(java.util.List.of())
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
 	@Test
 	void healthIsUpWithoutCredentials() {
 		this.client.get()

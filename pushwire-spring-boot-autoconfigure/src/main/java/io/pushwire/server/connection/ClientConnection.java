@@ -3,11 +3,13 @@ package io.pushwire.server.connection;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	/** {@code auth_ok} is queued: frames for this client alone may follow. */
 	private volatile boolean started;
+
+	/**
+	 * The channels of kinds with presence or join-leave whose membership this connection holds, each
+	 * with whether its kind announces joins and leaves; at most {@code max-subscriptions} of them.
+	 */
+	private final Map<String, Boolean> presenceChannels = new ConcurrentHashMap<>();
+
+	/** This connection in the presence registry (one instance: the registry compares holders by identity). */
+	private final PresenceRegistry.Holder presenceHolder = this::announcePresence;
 
 	/**
 	 * Create a connection.
@@ -341,6 +352,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				return Mono.empty();
 			}
 			if (attached.replaced() != null) {
+				// The client keeps its memberships through the replacement: the new connection holds them
+				// before the old one can end, then drops those it does not subscribe to again.
+				attached.replaced().handOverPresence(this);
 				attached.replaced().close(CloseReason.REPLACED);
 			}
 			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
@@ -368,11 +382,23 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 						attached.newSessionSecret());
 				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
 				expireAt(expiresAtMs);
+				Set<String> granted = new LinkedHashSet<>();
+				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
+				// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
+				// announced after it.
+				List<String> joined = presenceAdd(granted);
 				send(ok);
 				this.started = true;
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
+				for (String held : new ArrayList<>(this.presenceChannels.keySet())) {
+					if (!granted.contains(held)) {
+						// Handed over by a replaced connection, not subscribed to again.
+						presenceLeft(held);
+					}
+				}
+				presenceAnnounce(joined);
 				return ok;
 			});
 		});
@@ -430,6 +456,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		else if (message instanceof SystemOp.Refresh refresh) {
 			result = refresh(refresh);
 		}
+		else if (message instanceof SystemOp.Presence presence) {
+			result = presence(presence.channel());
+		}
 		else if (message instanceof SystemOp.Auth) {
 			result = Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once"));
 		}
@@ -442,6 +471,130 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					"'" + ((SystemOp) message).type() + "' is not accepted from clients"));
 		}
 		return result;
+	}
+
+	/**
+	 * Answer {@code presence} (PROTOCOL.md §12): the members of a channel of a kind with presence that
+	 * this client may subscribe to, whether or not it did.
+	 */
+	private Mono<Void> presence(String channel) {
+		ResolvedChannel resolved = this.engine.resolveFromClient(channel);
+		if (!resolved.kind().presence()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Channel kind '" + resolved.kind().name()
+					+ "' does not offer presence (pushwire.server.channels." + resolved.kind().name()
+					+ ".presence is false); cannot list who is subscribed to " + channel, channel);
+		}
+		return this.engine.authorizer()
+			.canSubscribe(requirePrincipal(), resolved.name(), resolved.kind())
+			.defaultIfEmpty(false)
+			.doOnNext((allowed) -> {
+				if (allowed) {
+					sendPresenceList(channel);
+				}
+				else {
+					send(SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel
+							+ ", so not allowed to see who is subscribed to it", channel));
+				}
+			})
+			.onErrorResume((ex) -> !(ex instanceof ProtocolException), (ex) -> {
+				logger.error("Listing the presence of " + channel + " failed", ex);
+				send(SystemOp.Error.of(ErrorCode.INTERNAL, "Could not list who is subscribed to " + channel
+						+ "; the server logged the cause, try again later", channel));
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	/**
+	 * A list past half the outbound queue would shed the asking client (4008) for a question it may
+	 * ask: it is refused instead, and the connection stays open.
+	 */
+	private void sendPresenceList(String channel) {
+		List<SystemOp.PresenceEntry> members = this.engine.presence().members(channel);
+		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.PresenceList(channel, members));
+		if (json.length > this.engine.settings().maxQueuedBytes() / 2) {
+			send(SystemOp.Error.of(ErrorCode.TOO_LARGE, channel + " has " + members.size()
+					+ " members, too many to list over this connection (" + json.length
+					+ " bytes); the application can list them with PushServer.presence", channel));
+		}
+		else {
+			sendEncoded(json);
+		}
+	}
+
+	/**
+	 * Become a member of the channels just granted whose kind has presence or join-leave (before the
+	 * client is told, so that a presence asked once it was told lists it). Added to the registry before
+	 * being recorded here, and undone when the connection ended meanwhile, so that
+	 * {@link #terminated()} never misses a membership.
+	 * @return the channels to announce the client's join on
+	 */
+	private List<String> presenceAdd(Collection<String> channels) {
+		List<String> joined = new ArrayList<>();
+		DefaultPushSession current = this.session;
+		Principal owner = this.principal;
+		if (current == null || owner == null) {
+			return joined;
+		}
+		for (String channel : channels) {
+			io.pushwire.server.ChannelKind kind = this.engine.channels().resolve(channel).kind();
+			if ((kind.presence() || kind.joinLeave()) && !this.ended) {
+				boolean added = this.engine.presence()
+					.add(channel, current.clientId(), owner.getName(), this.presenceHolder);
+				this.presenceChannels.put(channel, kind.joinLeave());
+				if (this.ended) {
+					presenceLeft(channel);
+				}
+				else if (added && kind.joinLeave()) {
+					joined.add(channel);
+				}
+			}
+		}
+		return joined;
+	}
+
+	/** Announce this client's join on channels, after it was told it subscribed. */
+	private void presenceAnnounce(List<String> channels) {
+		DefaultPushSession current = this.session;
+		if (current != null) {
+			channels.forEach((channel) -> this.engine.presence().announceJoin(channel, current.clientId()));
+		}
+	}
+
+	/** Give up this connection's membership of a channel; the client leaves when no other connection holds it. */
+	private void presenceLeft(String channel) {
+		Boolean announce = this.presenceChannels.remove(channel);
+		DefaultPushSession current = this.session;
+		if (announce != null && current != null) {
+			this.engine.presence().leave(channel, current.clientId(), this.presenceHolder, announce);
+		}
+	}
+
+	/**
+	 * This connection is being replaced: the new one holds its memberships from now on too, and gives
+	 * up those it does not subscribe to again once it sent {@code auth_ok}.
+	 */
+	void handOverPresence(ClientConnection successor) {
+		DefaultPushSession current = this.session;
+		if (current == null) {
+			return;
+		}
+		this.presenceChannels.forEach((channel, announce) -> {
+			if (this.engine.presence()
+				.handOver(channel, current.clientId(), this.presenceHolder, successor.presenceHolder)) {
+				successor.presenceChannels.put(channel, announce);
+				if (successor.ended) {
+					successor.presenceLeft(channel);
+				}
+			}
+		});
+	}
+
+	private void announcePresence(byte[] json) {
+		// Nothing may precede auth_ok; a closing connection gets nothing more.
+		if (this.started && this.closeReason == null) {
+			this.queue.offerOp(json);
+		}
 	}
 
 	private Mono<Void> subscribe(SystemOp.Subscribe subscribe) {
@@ -463,8 +616,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 					send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
 				}
 			}
+			List<String> joined = presenceAdd(channels);
 			send(new SystemOp.Subscribed(channels, heads, epochs));
 			result.releaseReplays();
+			presenceAnnounce(joined);
 		}).then();
 	}
 
@@ -579,6 +734,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			removed.add(channel);
 		}
 		sendUnsubscribed(removed, lowest);
+		removed.forEach(this::presenceLeft);
 	}
 
 	private void sendUnsubscribed(List<String> removed, @Nullable Priority lowest) {
@@ -647,6 +803,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		if (!removed.isEmpty()) {
 			sendUnsubscribed(removed, lowest);
 		}
+		removed.forEach(this::presenceLeft);
 	}
 
 	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
@@ -744,6 +901,8 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.queue.finish(null);
 		this.subscriptions.values().forEach(ChannelSubscription::cancel);
 		this.subscriptions.clear();
+		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
+		new ArrayList<>(this.presenceChannels.keySet()).forEach(this::presenceLeft);
 		DefaultPushSession current = this.session;
 		if (current != null) {
 			this.engine.sessions().detach(current, this);

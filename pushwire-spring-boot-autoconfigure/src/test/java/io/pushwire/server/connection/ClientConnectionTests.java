@@ -72,7 +72,8 @@ class ClientConnectionTests {
 			new ServerLimits(1000, 1000, 1000, 1000, ChannelName.MAX_LENGTH),
 			new ChannelRegistry(List.of(ChannelKind.builder("chat").build(),
 					ChannelKind.builder("small").historySize(10).build(),
-					ChannelKind.builder("audit").priority(Priority.LOW).build())),
+					ChannelKind.builder("audit").priority(Priority.LOW).build(),
+					ChannelKind.builder("room").presence(true).joinLeave(true).build())),
 			new HookedStore(), this.sessions, (request) -> Mono.empty(), new TestAuthorizer(),
 			new ChannelHandlerRegistry(), this.codec, JsonMapper.builder().build());
 
@@ -236,10 +237,61 @@ class ClientConnectionTests {
 		assertThat(java.util.Arrays.stream(firstPingsPerTick).max().getAsInt()).isLessThan(count / 4);
 	}
 
+	@Test
+	void replacedConnectionThatEndsBeforeItsSuccessorSubscribesLeavesOnlyTheChannelsNotSubscribedAgain() {
+		ClientConnection observer = started(UUID.randomUUID().toString(), "olga", List.of("room:a", "room:b"));
+		RecordingWriter seen = new RecordingWriter();
+		observer.writeTo(seen);
+		String bobId = UUID.randomUUID().toString();
+		ClientConnection first = started(bobId, "bob", List.of("room:a", "room:b"));
+		// The successor's subscription is granted only after the replaced connection ended.
+		Sinks.One<Attachment> later = Sinks.one();
+		AtomicReference<Attachment> attached = new AtomicReference<>();
+		this.attachHook = (stream, from, listener) -> {
+			attached.set(stream.attach(from, listener).block(TIMEOUT));
+			return later.asMono();
+		};
+		ClientConnection second = new ClientConnection(this.engine, this.transport);
+		AtomicReference<SystemOp.AuthOk> ok = new AtomicReference<>();
+		second.start(bobId, new SystemOp.Auth(bobId, null, List.of("room:a"), Map.of(), Map.of(), null), () -> "bob")
+			.subscribe(ok::set);
+		assertThat(first.closeReason()).isEqualTo(CloseReason.REPLACED);
+		first.terminated();
+		later.tryEmitValue(attached.get());
+		assertThat(ok.get()).isNotNull();
+		assertThat(seen.labels()).containsExactly("auth_ok", "join:room:a:bob", "join:room:b:bob", "leave:room:b:bob");
+		assertThat(this.engine.presence().members("room:a")).extracting(SystemOp.PresenceEntry::user)
+			.containsExactly("olga", "bob");
+		assertThat(this.engine.presence().holders("room:a", bobId)).isOne();
+		second.terminated();
+		assertThat(seen.labels()).endsWith("leave:room:a:bob");
+	}
+
+	@Test
+	void presenceListLargerThanHalfTheOutboundQueueIsRefusedWithoutClosing() {
+		ClientConnection connection = started(List.of());
+		RecordingWriter writer = new RecordingWriter();
+		connection.writeTo(writer);
+		for (int i = 0; i < 10_000; i++) {
+			this.engine.presence().add("room:big", UUID.randomUUID().toString(), "user-" + i, (json) -> {
+			});
+		}
+		StepVerifier.create(connection.handle(new SystemOp.Presence("room:big"))).expectComplete().verify(TIMEOUT);
+		this.engine.presence().add("room:small", "only", "olga", (json) -> {
+		});
+		StepVerifier.create(connection.handle(new SystemOp.Presence("room:small"))).expectComplete().verify(TIMEOUT);
+		assertThat(writer.labels()).containsExactly("auth_ok", "error:too_large:room:big", "presence_list");
+		assertThat(connection.closeReason()).isNull();
+	}
+
 	private ClientConnection started(List<String> capabilities) {
-		ClientConnection connection = new ClientConnection(this.engine, this.transport);
 		String clientId = UUID.randomUUID().toString();
-		Principal principal = () -> "user-" + clientId;
+		return started(clientId, "user-" + clientId, capabilities);
+	}
+
+	private ClientConnection started(String clientId, String user, List<String> capabilities) {
+		ClientConnection connection = new ClientConnection(this.engine, this.transport);
+		Principal principal = () -> user;
 		StepVerifier
 			.create(connection.start(clientId,
 					new SystemOp.Auth(clientId, null, capabilities, Map.of(), Map.of(), null), principal))
@@ -397,6 +449,12 @@ class ClientConnectionTests {
 				}
 				else if (message instanceof SystemOp.Unsubscribed unsubscribed) {
 					labels.add("unsubscribed:" + unsubscribed.channels());
+				}
+				else if (message instanceof SystemOp.Join join) {
+					labels.add("join:" + join.channel() + ":" + join.user());
+				}
+				else if (message instanceof SystemOp.Leave leave) {
+					labels.add("leave:" + leave.channel() + ":" + leave.user());
 				}
 				else {
 					labels.add(((SystemOp) message).type());

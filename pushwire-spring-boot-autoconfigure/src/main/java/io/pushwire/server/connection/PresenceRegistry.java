@@ -1,0 +1,244 @@
+package io.pushwire.server.connection;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.SystemOp;
+
+/**
+ * Who is subscribed to the channels of kinds with presence or join-leave, on this node (PROTOCOL.md
+ * §12), and the announcement of their {@code join} and {@code leave}.
+ * <p>
+ * A member is a client id on a channel, held by one or more {@link Holder}s (its connections: two
+ * only while a replaced connection has not ended yet). A client joins when its first holder is
+ * added and leaves when its last one is removed; removing a holder twice is harmless, so that a
+ * connection's end may be reported more than once. State lives only as long as subscriptions: a
+ * channel without members has no entry, and a connection holds at most {@code max-subscriptions}
+ * channels. Announcements are encoded once and queued for every other member's holders outside any
+ * lock, since queueing may close a slow connection, which removes its holders. Internal API.
+ */
+public final class PresenceRegistry {
+
+	private final ProtocolCodec codec;
+
+	private final Map<String, Members> channels = new ConcurrentHashMap<>();
+
+	/**
+	 * Create an empty registry.
+	 * @param codec encodes the announcements
+	 */
+	public PresenceRegistry(ProtocolCodec codec) {
+		this.codec = codec;
+	}
+
+	/**
+	 * Add a holder of a client's membership of a channel; when it is the client's first, the client
+	 * joins, and with {@code announce} every other member is sent a {@code join}.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param user its principal's name
+	 * @param holder one of its connections
+	 * @param announce whether the channel's kind announces joins and leaves
+	 * @return {@code true} when the client joined now
+	 */
+	public boolean join(String channel, String clientId, String user, Holder holder, boolean announce) {
+		boolean joined = add(channel, clientId, user, holder);
+		if (joined && announce) {
+			announceJoin(channel, clientId);
+		}
+		return joined;
+	}
+
+	/**
+	 * Add a holder of a client's membership of a channel without announcing it: a connection is a
+	 * member as soon as its subscription is granted, and announced once the client was told
+	 * ({@link #announceJoin}).
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param user its principal's name
+	 * @param holder one of its connections
+	 * @return {@code true} when the client joined now
+	 */
+	public boolean add(String channel, String clientId, String user, Holder holder) {
+		boolean[] joined = new boolean[1];
+		this.channels.compute(channel, (name, members) -> {
+			Members current = (members != null) ? members : new Members();
+			Member member = current.byClient.get(clientId);
+			if (member == null) {
+				member = new Member(user);
+				current.byClient.put(clientId, member);
+				joined[0] = true;
+			}
+			member.holders.add(holder);
+			return current;
+		});
+		return joined[0];
+	}
+
+	/**
+	 * Let a connection that replaces another hold the client's membership of a channel too, if the
+	 * replaced one still holds it: the client does not leave when the replaced one ends.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param from the replaced connection
+	 * @param to the new connection
+	 * @return {@code true} when {@code to} holds the membership now
+	 */
+	public boolean handOver(String channel, String clientId, Holder from, Holder to) {
+		boolean[] held = new boolean[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			if (member != null && member.holders.contains(from)) {
+				member.holders.add(to);
+				held[0] = true;
+			}
+			return members;
+		});
+		return held[0];
+	}
+
+	/**
+	 * Send every other member a {@code join} of a client, if it is still a member.
+	 * @param channel the channel
+	 * @param clientId the client
+	 */
+	public void announceJoin(String channel, String clientId) {
+		List<Holder> recipients = new ArrayList<>();
+		String[] user = new String[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			if (member != null) {
+				user[0] = member.user;
+				members.holdersExcept(clientId, recipients);
+			}
+			return members;
+		});
+		if (user[0] != null && !recipients.isEmpty()) {
+			announce(new SystemOp.Join(channel, clientId, user[0]), recipients);
+		}
+	}
+
+	/**
+	 * Remove a holder of a client's membership of a channel; when it was the last, the client leaves,
+	 * and with {@code announce} every other member is sent a {@code leave}.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @param holder one of its connections
+	 * @param announce whether the channel's kind announces joins and leaves
+	 * @return {@code true} when the client left now
+	 */
+	public boolean leave(String channel, String clientId, Holder holder, boolean announce) {
+		List<Holder> recipients = new ArrayList<>();
+		String[] left = new String[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			if (member == null || !member.holders.remove(holder) || !member.holders.isEmpty()) {
+				return members;
+			}
+			members.byClient.remove(clientId);
+			left[0] = member.user;
+			if (announce) {
+				members.holdersExcept(clientId, recipients);
+			}
+			return members.byClient.isEmpty() ? null : members;
+		});
+		if (left[0] != null && !recipients.isEmpty()) {
+			announce(new SystemOp.Leave(channel, clientId, left[0]), recipients);
+		}
+		return left[0] != null;
+	}
+
+	/**
+	 * The members of a channel, in the order they joined.
+	 * @param channel the channel
+	 * @return a snapshot
+	 */
+	public List<SystemOp.PresenceEntry> members(String channel) {
+		List<SystemOp.PresenceEntry> entries = new ArrayList<>();
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			members.byClient.forEach((clientId, member) -> entries.add(new SystemOp.PresenceEntry(clientId, member.user)));
+			return members;
+		});
+		return entries;
+	}
+
+	/**
+	 * How many connections hold a client's membership of a channel.
+	 * @param channel the channel
+	 * @param clientId the client
+	 * @return the count, 0 when it is not a member
+	 */
+	public int holders(String channel, String clientId) {
+		int[] count = new int[1];
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			Member member = members.byClient.get(clientId);
+			count[0] = (member != null) ? member.holders.size() : 0;
+			return members;
+		});
+		return count[0];
+	}
+
+	/**
+	 * How many channels have members (each has an entry here).
+	 * @return the count
+	 */
+	public int channelCount() {
+		return this.channels.size();
+	}
+
+	private void announce(SystemOp op, List<Holder> recipients) {
+		byte[] json = this.codec.encodeToUtf8(op);
+		for (Holder recipient : recipients) {
+			recipient.announce(json);
+		}
+	}
+
+	/**
+	 * A connection that holds memberships and receives announcements.
+	 */
+	public interface Holder {
+
+		/**
+		 * Queue an encoded {@code join} or {@code leave}; dropped by a connection that has not sent
+		 * its {@code auth_ok} yet or is closing.
+		 * @param json the op's JSON
+		 */
+		void announce(byte[] json);
+
+	}
+
+	/** A channel's members; guarded by the map's lock on the channel's entry. */
+	private static final class Members {
+
+		private final Map<String, Member> byClient = new LinkedHashMap<>();
+
+		void holdersExcept(String clientId, List<Holder> into) {
+			this.byClient.forEach((id, member) -> {
+				if (!id.equals(clientId)) {
+					into.addAll(member.holders);
+				}
+			});
+		}
+
+	}
+
+	private static final class Member {
+
+		private final String user;
+
+		private final Set<Holder> holders = Collections.newSetFromMap(new IdentityHashMap<>(2));
+
+		Member(String user) {
+			this.user = user;
+		}
+
+	}
+
+}

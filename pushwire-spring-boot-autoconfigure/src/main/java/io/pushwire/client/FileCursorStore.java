@@ -24,6 +24,11 @@ public final class FileCursorStore implements CursorStore {
 
 	private final Path path;
 
+	private final java.util.concurrent.atomic.AtomicLong saves = new java.util.concurrent.atomic.AtomicLong();
+
+	/** The number of the newest snapshot written; guarded by this store's monitor. */
+	private long written;
+
 	/**
 	 * Create a store.
 	 * @param path the file (its directory is created when missing)
@@ -48,23 +53,32 @@ public final class FileCursorStore implements CursorStore {
 
 	@Override
 	public Mono<Void> save(Snapshot snapshot) {
-		return Mono.<Void>fromRunnable(() -> {
-			try {
-				Path parent = this.path.toAbsolutePath().getParent();
-				if (parent != null) {
-					Files.createDirectories(parent);
-				}
-				Path temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
-				String content = ((snapshot.clientId() != null) ? snapshot.clientId() : "") + "\n"
-						+ ResumeToken.format(snapshot.positions()) + "\n";
-				Files.writeString(temp, content, StandardCharsets.UTF_8);
-				Files.move(temp, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		// Numbered when asked for: writes run on other threads in any order, and an older snapshot
+		// must never replace a newer one, nor two writes share the temporary file.
+		long sequence = this.saves.incrementAndGet();
+		return Mono.<Void>fromRunnable(() -> write(snapshot, sequence)).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private synchronized void write(Snapshot snapshot, long sequence) {
+		if (sequence < this.written) {
+			return;
+		}
+		this.written = sequence;
+		try {
+			Path parent = this.path.toAbsolutePath().getParent();
+			if (parent != null) {
+				Files.createDirectories(parent);
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot write the cursor store " + this.path
-						+ "; check pushwire.client.cursor-store-path", ex);
-			}
-		}).subscribeOn(Schedulers.boundedElastic());
+			Path temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
+			String content = ((snapshot.clientId() != null) ? snapshot.clientId() : "") + "\n"
+					+ ResumeToken.format(snapshot.positions()) + "\n";
+			Files.writeString(temp, content, StandardCharsets.UTF_8);
+			Files.move(temp, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write the cursor store " + this.path
+					+ "; check pushwire.client.cursor-store-path", ex);
+		}
 	}
 
 }

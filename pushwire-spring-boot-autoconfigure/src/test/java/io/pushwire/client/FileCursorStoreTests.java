@@ -38,4 +38,34 @@ class FileCursorStoreTests {
 		StepVerifier.create(new FileCursorStore(file).load()).expectNext(snapshot).expectComplete().verify(WAIT);
 	}
 
+	@Test
+	void aSaveThatRunsAfterANewerOneDoesNotOverwriteIt(@TempDir Path directory) {
+		Path file = directory.resolve("cursors.txt");
+		FileCursorStore store = new FileCursorStore(file);
+		CursorStore.Snapshot older = new CursorStore.Snapshot("6b1f3b7e-1d1a-4c8e-9a51-6f0e8f7d2c11",
+				Map.of("news", new ResumeToken.Position(3, "Q1pz")));
+		CursorStore.Snapshot newer = new CursorStore.Snapshot("6b1f3b7e-1d1a-4c8e-9a51-6f0e8f7d2c11",
+				Map.of("news", new ResumeToken.Position(4, "Q1pz")));
+		reactor.core.publisher.Mono<Void> first = store.save(older);
+		reactor.core.publisher.Mono<Void> second = store.save(newer);
+		// The two writes are scheduled separately and may run in either order.
+		StepVerifier.create(second).expectComplete().verify(WAIT);
+		StepVerifier.create(first).expectComplete().verify(WAIT);
+		StepVerifier.create(store.load()).expectNext(newer).expectComplete().verify(WAIT);
+	}
+
+	@Test
+	void concurrentSavesNeverCollideOnTheTemporaryFile(@TempDir Path directory) {
+		FileCursorStore store = new FileCursorStore(directory.resolve("cursors.txt"));
+		java.util.List<reactor.core.publisher.Mono<Void>> saves = new java.util.ArrayList<>();
+		for (int i = 1; i <= 64; i++) {
+			saves.add(store.save(new CursorStore.Snapshot(null, Map.of("news", new ResumeToken.Position(i, "Q1pz")))));
+		}
+		StepVerifier.create(reactor.core.publisher.Mono.when(saves)).expectComplete().verify(WAIT);
+		StepVerifier.create(store.load())
+			.expectNext(new CursorStore.Snapshot(null, Map.of("news", new ResumeToken.Position(64, "Q1pz"))))
+			.expectComplete()
+			.verify(WAIT);
+	}
+
 }

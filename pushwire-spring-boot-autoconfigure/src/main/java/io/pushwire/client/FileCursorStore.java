@@ -15,14 +15,18 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A {@link CursorStore} in a small text file: the client id on the first line, the positions as
  * a resume token (PROTOCOL.md §11) on the second. Written to a temporary file and moved into
- * place, so a crash leaves the old or the new content, never half of one. File I/O runs on
- * {@code boundedElastic}, never on an event loop.
+ * place, so a crash leaves the old or the new content, never half of one. Saves of one store
+ * are serialised (a client saves on its flush timer, when a connection ends and on
+ * {@code disconnect()}, possibly at once), so that they never share the temporary file. File I/O
+ * runs on {@code boundedElastic}, never on an event loop.
  *
  * @since 0.2.0
  */
 public final class FileCursorStore implements CursorStore {
 
 	private final Path path;
+
+	private final Object writeLock = new Object();
 
 	/**
 	 * Create a store.
@@ -49,22 +53,28 @@ public final class FileCursorStore implements CursorStore {
 	@Override
 	public Mono<Void> save(Snapshot snapshot) {
 		return Mono.<Void>fromRunnable(() -> {
-			try {
-				Path parent = this.path.toAbsolutePath().getParent();
-				if (parent != null) {
-					Files.createDirectories(parent);
-				}
-				Path temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
-				String content = ((snapshot.clientId() != null) ? snapshot.clientId() : "") + "\n"
-						+ ResumeToken.format(snapshot.positions()) + "\n";
-				Files.writeString(temp, content, StandardCharsets.UTF_8);
-				Files.move(temp, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot write the cursor store " + this.path
-						+ "; check pushwire.client.cursor-store-path", ex);
+			synchronized (this.writeLock) {
+				write(snapshot);
 			}
 		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private void write(Snapshot snapshot) {
+		try {
+			Path parent = this.path.toAbsolutePath().getParent();
+			if (parent != null) {
+				Files.createDirectories(parent);
+			}
+			Path temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
+			String content = ((snapshot.clientId() != null) ? snapshot.clientId() : "") + "\n"
+					+ ResumeToken.format(snapshot.positions()) + "\n";
+			Files.writeString(temp, content, StandardCharsets.UTF_8);
+			Files.move(temp, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(
+					"Cannot write the cursor store " + this.path + "; check pushwire.client.cursor-store-path", ex);
+		}
 	}
 
 }

@@ -49,6 +49,13 @@ final class ClientSession implements Link.Handler, Disposable {
 
 	volatile boolean restart;
 
+	/**
+	 * This side closed the connection with 1000. A WebSocket link closes its socket right after
+	 * its close frame, so the server's answering close frame is never read and the transport reports
+	 * the end as 1006; the session ended normally all the same.
+	 */
+	volatile boolean closedNormally;
+
 	volatile SystemOp.@Nullable Goodbye goodbye;
 
 	volatile @Nullable String token;
@@ -471,6 +478,7 @@ final class ClientSession implements Link.Handler, Disposable {
 	 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream over SSE.
 	 */
 	void closeDeliberately(boolean sayGoodbye) {
+		this.closedNormally = true;
 		Link current = this.link;
 		if (current != null && current.duplex()) {
 			Mono<Void> bye = sayGoodbye ? current.write(new SystemOp.Goodbye("normal", 1000))

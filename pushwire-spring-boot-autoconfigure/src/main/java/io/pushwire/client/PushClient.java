@@ -600,6 +600,9 @@ public final class PushClient {
 			cause = PushConnectionException.closed(ended.goodbye.code(),
 					(ended.goodbye.reason() != null) ? ended.goodbye.reason() : "");
 		}
+		if (cause.code() == PushConnectionException.ABNORMAL && ended.closedNormally) {
+			cause = PushConnectionException.closed(1000, "normal");
+		}
 		if (ended.failure != null) {
 			cause = ended.failure;
 		}

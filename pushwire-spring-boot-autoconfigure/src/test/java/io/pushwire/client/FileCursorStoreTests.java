@@ -9,6 +9,7 @@ import java.util.Map;
 import io.pushwire.core.ResumeToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +67,23 @@ class FileCursorStoreTests {
 			.expectNext(new CursorStore.Snapshot(null, Map.of("news", new ResumeToken.Position(64, "Q1pz"))))
 			.expectComplete()
 			.verify(WAIT);
+	}
+
+	@Test
+	void concurrentSavesAllSucceedAndLeaveOneOfTheSnapshots(@TempDir Path directory) {
+		// A client saves on its flush timer, when a connection ends and on disconnect(), possibly at
+		// once: they must not trip over one another's temporary file.
+		Path file = directory.resolve("cursors.txt");
+		FileCursorStore store = new FileCursorStore(file);
+		StepVerifier.create(Flux.range(1, 200)
+			.flatMap((n) -> store.save(new CursorStore.Snapshot("client-" + n,
+					Map.of("chat:a", new ResumeToken.Position(n, "e")))), 200)
+			.then()).expectComplete().verify(WAIT);
+		StepVerifier.create(store.load())
+			.assertNext((snapshot) -> assertThat(snapshot.clientId()).startsWith("client-"))
+			.expectComplete()
+			.verify(WAIT);
+		assertThat(Files.exists(file.resolveSibling("cursors.txt.tmp"))).isFalse();
 	}
 
 }

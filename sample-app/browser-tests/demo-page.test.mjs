@@ -93,6 +93,20 @@ test('a message typed on one page reaches another page, with its sender', async 
   await bob.context().close();
 });
 
+test('the page shows the room\'s members changing as others join and leave', async () => {
+  const room = uniqueRoom('members');
+  const alice = await openPage('alice', room);
+  const members = (page) => page.$$eval('#members li', (items) => items.map((li) => li.textContent));
+  await alice.waitForFunction(() => /alice \(you\)/.test(document.getElementById('members').textContent), null, { timeout: TIMEOUT });
+  const bob = await openPage('bob', room);
+  await alice.waitForFunction(() => /\bbob\b/.test(document.getElementById('members').textContent), null, { timeout: TIMEOUT });
+  assert.deepEqual((await members(alice)).sort(), ['alice (you)', 'bob']);
+  await bob.context().close();
+  await alice.waitForFunction(() => !/\bbob\b/.test(document.getElementById('members').textContent), null, { timeout: TIMEOUT });
+  assert.deepEqual(await members(alice), ['alice (you)']);
+  await alice.context().close();
+});
+
 test('50 frames published while the connection is down are shown once each and in order after it resumes', async () => {
   const room = uniqueRoom('outage');
   const page = await openPage('alice', room);

@@ -88,7 +88,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * The channels of kinds with presence or join-leave whose membership this connection holds, each
 	 * with whether its kind announces joins and leaves; at most {@code max-subscriptions} of them.
 	 */
-	private final Map<String, Boolean> presenceChannels = new ConcurrentHashMap<>();
+	private volatile @Nullable Map<String, Boolean> presenceChannels;
 
 	/** This connection in the presence registry (one instance: the registry compares holders by identity). */
 	private final PresenceRegistry.Holder presenceHolder = this::announcePresence;
@@ -392,7 +392,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
-				for (String held : new ArrayList<>(this.presenceChannels.keySet())) {
+				for (String held : new ArrayList<>(presenceChannels(false).keySet())) {
 					if (!granted.contains(held)) {
 						// Handed over by a replaced connection, not subscribed to again.
 						presenceLeft(held);
@@ -541,7 +541,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			if ((kind.presence() || kind.joinLeave()) && !this.ended) {
 				boolean added = this.engine.presence()
 					.add(channel, current.clientId(), owner.getName(), this.presenceHolder);
-				this.presenceChannels.put(channel, kind.joinLeave());
+				presenceChannels(true).put(channel, kind.joinLeave());
 				if (this.ended) {
 					presenceLeft(channel);
 				}
@@ -551,6 +551,27 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			}
 		}
 		return joined;
+	}
+
+	/**
+	 * The presence memberships, made on first use: most connections never subscribe to a kind with
+	 * presence, and an empty map would cost each of them 64 bytes.
+	 */
+	private Map<String, Boolean> presenceChannels(boolean create) {
+		Map<String, Boolean> channels = this.presenceChannels;
+		if (channels == null) {
+			if (!create) {
+				return java.util.Collections.emptyMap();
+			}
+			synchronized (this) {
+				channels = this.presenceChannels;
+				if (channels == null) {
+					channels = new ConcurrentHashMap<>();
+					this.presenceChannels = channels;
+				}
+			}
+		}
+		return channels;
 	}
 
 	/** Announce this client's join on channels, after it was told it subscribed. */
@@ -563,7 +584,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	/** Give up this connection's membership of a channel; the client leaves when no other connection holds it. */
 	private void presenceLeft(String channel) {
-		Boolean announce = this.presenceChannels.remove(channel);
+		Boolean announce = presenceChannels(false).remove(channel);
 		DefaultPushSession current = this.session;
 		if (announce != null && current != null) {
 			this.engine.presence().leave(channel, current.clientId(), this.presenceHolder, announce);
@@ -579,10 +600,10 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		if (current == null) {
 			return;
 		}
-		this.presenceChannels.forEach((channel, announce) -> {
+		presenceChannels(false).forEach((channel, announce) -> {
 			if (this.engine.presence()
 				.handOver(channel, current.clientId(), this.presenceHolder, successor.presenceHolder)) {
-				successor.presenceChannels.put(channel, announce);
+				successor.presenceChannels(true).put(channel, announce);
 				if (successor.ended) {
 					successor.presenceLeft(channel);
 				}
@@ -902,7 +923,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.subscriptions.values().forEach(ChannelSubscription::cancel);
 		this.subscriptions.clear();
 		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
-		new ArrayList<>(this.presenceChannels.keySet()).forEach(this::presenceLeft);
+		new ArrayList<>(presenceChannels(false).keySet()).forEach(this::presenceLeft);
 		DefaultPushSession current = this.session;
 		if (current != null) {
 			this.engine.sessions().detach(current, this);

@@ -72,9 +72,11 @@ class PushClientLifecycleIntegrationTests {
 		// The context is closed: its lifecycle waited for the graceful disconnect.
 		PushClient client = bean.get();
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.DISCONNECTED);
-		assertThat(events).filteredOn(PushClientEvent.Disconnected.class::isInstance)
+		// The event may be published on the connection's event loop just after the state changed.
+		await().atMost(WAIT).untilAsserted(() -> assertThat(events)
+			.filteredOn(PushClientEvent.Disconnected.class::isInstance)
 			.extracting((event) -> ((PushClientEvent.Disconnected) event).code())
-			.containsExactly(1000);
+			.containsExactly(1000));
 		assertThat(events).noneMatch(PushClientEvent.ReconnectScheduled.class::isInstance);
 		// The server notices the close on its own event loop: bounded wait, no fixed sleep.
 		await().atMost(WAIT).untilAsserted(() -> assertThat(

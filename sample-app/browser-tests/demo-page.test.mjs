@@ -93,6 +93,15 @@ test('a message typed on one page reaches another page, with its sender', async 
   await bob.context().close();
 });
 
+test('a message typed on the page reaches a Java PushClient in the room', { skip: !process.env.JAVA_CLIENT_ROOM }, async () => {
+  // BrowserIntegrationTests subscribed a Java PushClient to this room and checks that it got the message.
+  const alice = await openPage('alice', process.env.JAVA_CLIENT_ROOM);
+  await alice.fill('#text', 'hello java');
+  await alice.press('#text', 'Enter');
+  assert.deepEqual((await waitForMessages(alice, 1)).map((m) => [m.from, m.text]), [['alice', 'hello java']]);
+  await alice.context().close();
+});
+
 test('the page shows the room\'s members changing as others join and leave', async () => {
   const room = uniqueRoom('members');
   const alice = await openPage('alice', room);

@@ -1,5 +1,10 @@
 package io.pushwire.sample;
 
+import io.pushwire.client.PushClient;
+import java.time.Duration;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.JsonNode;
+import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,16 +46,58 @@ class BrowserIntegrationTests {
 		Path artifacts = Path.of("target", "browser-tests");
 		Files.createDirectories(artifacts);
 		run(List.of("npm", "ci", "--no-audit", "--no-fund"), artifacts.resolve("npm-ci.log"), 5);
-		String output = run(List.of("node", "--test", "--test-concurrency=1", "browser-tests/"),
-				artifacts.resolve("node-test.log"), 5);
+		// A Java PushClient in the room that one browser test types into: a message typed on the page
+		// must reach it as it reaches other pages.
+		String room = "java-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		PushClient java = PushClient.builder()
+			.baseUrl("http://localhost:" + this.port + "/rps")
+			.token(bobsToken())
+			.channels("chat:" + room)
+			.build();
+		List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.frames().subscribe((frame) -> received.add(frame.payload()));
+		java.connect().block(Duration.ofSeconds(30));
+		String output;
+		try {
+			output = run(List.of("node", "--test", "--test-concurrency=1", "browser-tests/"),
+					artifacts.resolve("node-test.log"), 5, room);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(received).anySatisfy((payload) -> {
+					assertThat(payload.path("from").asString()).isEqualTo("alice");
+					assertThat(payload.path("text").asString()).isEqualTo("hello java");
+				}));
+		}
+		finally {
+			java.disconnect().block(Duration.ofSeconds(10));
+		}
 		assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
 		assertThat(artifacts.resolve("demo.png")).exists();
 	}
 
+	private String bobsToken() {
+		JsonNode body = WebClient.create("http://localhost:" + this.port)
+			.post()
+			.uri("/demo/token")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob-pass"))
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(Duration.ofSeconds(30));
+		assertThat(body).isNotNull();
+		return body.path("token").asString();
+	}
+
 	private String run(List<String> command, Path log, int minutes) throws IOException, InterruptedException {
+		return run(command, log, minutes, null);
+	}
+
+	private String run(List<String> command, Path log, int minutes, String javaRoom)
+			throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().put("BASE_URL", "http://localhost:" + this.port);
 		builder.environment().put("CHROMIUM", CHROMIUM);
+		if (javaRoom != null) {
+			builder.environment().put("JAVA_CLIENT_ROOM", javaRoom);
+		}
 		Process process = builder.start();
 		boolean finished = process.waitFor(minutes, TimeUnit.MINUTES);
 		if (!finished) {

@@ -25,8 +25,14 @@ public final class StoredFrame {
 
 	private final long storedAtMillis;
 
-	/** The frame's JSON without its cursor, made before the cursor was assigned; {@code null} if not made. */
-	private final byte @Nullable [] uncounted;
+	/**
+	 * The frame's JSON without its cursor, made before the cursor was assigned; {@code null} if not
+	 * made, and dropped once {@link #json} is made from it, so that a retained frame holds one encoding.
+	 */
+	private volatile byte @Nullable [] uncounted;
+
+	/** The size of the JSON encoding with the cursor, 0 when not encoded up front. */
+	private final int encodedSize;
 
 	private volatile byte @Nullable [] json;
 
@@ -48,6 +54,7 @@ public final class StoredFrame {
 		this.clientId = clientId;
 		this.storedAtMillis = storedAtMillis;
 		this.uncounted = null;
+		this.encodedSize = 0;
 	}
 
 	/**
@@ -62,6 +69,7 @@ public final class StoredFrame {
 		this.clientId = clientId;
 		this.storedAtMillis = storedAtMillis;
 		this.uncounted = uncounted;
+		this.encodedSize = encodedSize(uncounted.length, cursor);
 	}
 
 	/**
@@ -101,8 +109,7 @@ public final class StoredFrame {
 	 * @return the size in bytes, or 0 when the frame was not encoded up front
 	 */
 	int encodedSize() {
-		byte[] bytes = this.uncounted;
-		return (bytes != null) ? encodedSize(bytes.length, this.cursor) : 0;
+		return this.encodedSize;
 	}
 
 	/**
@@ -199,8 +206,11 @@ public final class StoredFrame {
 		byte[] bytes = this.json;
 		if (bytes == null) {
 			byte[] uncounted = this.uncounted;
+			// A concurrent first delivery that finds the uncounted form already dropped encodes again:
+			// the same bytes, rarely.
 			bytes = (uncounted != null) ? withCursor(uncounted) : codec.encodeToUtf8(toFrame());
 			this.json = bytes;
+			this.uncounted = null;
 		}
 		return bytes;
 	}

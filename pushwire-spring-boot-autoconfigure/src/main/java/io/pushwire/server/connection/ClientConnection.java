@@ -387,8 +387,12 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
 				// announced after it.
 				List<String> joined = presenceAdd(granted);
-				send(ok);
-				this.started = true;
+				// Under the lock announcePresence takes: an announcement made once auth_ok is queued
+				// follows it, and none made before is dropped after the client could see auth_ok.
+				synchronized (this.presenceHolder) {
+					send(ok);
+					this.started = true;
+				}
 				result.errors().forEach(this::send);
 				result.release(this);
 				startHeartbeat();
@@ -612,9 +616,12 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	private void announcePresence(byte[] json) {
-		// Nothing may precede auth_ok; a closing connection gets nothing more.
-		if (this.started && this.closeReason == null) {
-			this.queue.offerOp(json);
+		// Nothing may precede auth_ok; a closing connection gets nothing more. Joins and leaves made
+		// before auth_ok was queued show in a presence asked after it.
+		synchronized (this.presenceHolder) {
+			if (this.started && this.closeReason == null) {
+				this.queue.offerOp(json);
+			}
 		}
 	}
 

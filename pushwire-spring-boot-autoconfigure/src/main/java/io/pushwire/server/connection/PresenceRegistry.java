@@ -105,7 +105,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Send every other member a {@code join} of a client, if it is still a member.
+	 * Send a {@code join} of a client, if it is still a member, to the members that joined before it.
+	 * One that joined after it (while its announcement was pending) lists it in a {@code presence}
+	 * and is never told of a join it came after.
 	 * @param channel the channel
 	 * @param clientId the client
 	 */
@@ -116,7 +118,7 @@ public final class PresenceRegistry {
 			Member member = members.byClient.get(clientId);
 			if (member != null) {
 				user[0] = member.user;
-				members.holdersExcept(clientId, recipients);
+				members.holdersBefore(clientId, recipients);
 			}
 			return members;
 		});
@@ -218,6 +220,15 @@ public final class PresenceRegistry {
 	private static final class Members {
 
 		private final Map<String, Member> byClient = new LinkedHashMap<>();
+
+		void holdersBefore(String clientId, List<Holder> into) {
+			for (Map.Entry<String, Member> entry : this.byClient.entrySet()) {
+				if (entry.getKey().equals(clientId)) {
+					return;
+				}
+				into.addAll(entry.getValue().holders);
+			}
+		}
 
 		void holdersExcept(String clientId, List<Holder> into) {
 			this.byClient.forEach((id, member) -> {

@@ -36,6 +36,25 @@ class PresenceRegistryTests {
 	}
 
 	@Test
+	void pendingJoinReachesOnlyTheMembersThatJoinedBeforeIt() {
+		Inbox alice = new Inbox();
+		Inbox bob = new Inbox();
+		Inbox carol = new Inbox();
+		this.registry.add("room:1", "a", "alice", alice);
+		// bob and carol become members while alice's join is still to be announced (her auth_ok is
+		// being queued): they list her in a presence, and are never told she joined after them.
+		this.registry.add("room:1", "b", "bob", bob);
+		this.registry.add("room:1", "c", "carol", carol);
+		this.registry.announceJoin("room:1", "b");
+		this.registry.announceJoin("room:1", "a");
+		this.registry.announceJoin("room:1", "c");
+		assertThat(alice.ops).containsExactly(new SystemOp.Join("room:1", "b", "bob"),
+				new SystemOp.Join("room:1", "c", "carol"));
+		assertThat(bob.ops).containsExactly(new SystemOp.Join("room:1", "c", "carol"));
+		assertThat(carol.ops).isEmpty();
+	}
+
+	@Test
 	void announcesLeaveToEveryOtherMember() {
 		Inbox alice = new Inbox();
 		Inbox bob = new Inbox();

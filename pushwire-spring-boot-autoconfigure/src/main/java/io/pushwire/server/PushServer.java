@@ -1,5 +1,6 @@
 package io.pushwire.server;
 
+import io.pushwire.server.channel.ChannelKind;
 import java.util.Collection;
 import java.util.Optional;
 

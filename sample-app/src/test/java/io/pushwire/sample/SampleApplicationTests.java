@@ -46,7 +46,7 @@ class SampleApplicationTests {
 	private AuthValidator authValidator;
 
 	@Autowired
-	private io.pushwire.server.ChannelRegistry channels;
+	private io.pushwire.server.channel.ChannelRegistry channels;
 
 	@Test
 	void chatHasPresenceAndJoinLeave() {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import io.pushwire.server.ChannelKind;
-import io.pushwire.server.Priority;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;

@@ -20,9 +20,8 @@ import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
-import io.pushwire.server.ChannelRegistry.ResolvedChannel;
-import io.pushwire.server.Priority;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.stream.ResumePlan;
@@ -75,7 +74,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 
 	private volatile boolean ended;
 
-	private final io.pushwire.server.TokenBucket inbound;
+	private final io.pushwire.server.connection.TokenBucket inbound;
 
 	private int refusedInARow;
 
@@ -103,7 +102,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		this.transport = transport;
 		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
 		this.dispatcher = new FrameDispatcher(engine);
-		this.inbound = new io.pushwire.server.TokenBucket(engine.limits().maxInboundRate(),
+		this.inbound = new io.pushwire.server.connection.TokenBucket(engine.limits().maxInboundRate(),
 				engine.limits().maxInboundBurst());
 	}
 
@@ -267,7 +266,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * @param priority its kind's priority
 	 * @return {@code false} when the handshake is not done, the connection is closing or its queue is full
 	 */
-	public boolean sendTransient(byte[] json, io.pushwire.server.Priority priority) {
+	public boolean sendTransient(byte[] json, io.pushwire.server.channel.Priority priority) {
 		return this.started && this.queue.offerTransient(json, priority);
 	}
 
@@ -541,7 +540,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			return joined;
 		}
 		for (String channel : channels) {
-			io.pushwire.server.ChannelKind kind = this.engine.channels().resolve(channel).kind();
+			io.pushwire.server.channel.ChannelKind kind = this.engine.channels().resolve(channel).kind();
 			if ((kind.presence() || kind.joinLeave()) && !this.ended) {
 				boolean added = this.engine.presence()
 					.add(channel, current.clientId(), owner.getName(), this.presenceHolder);

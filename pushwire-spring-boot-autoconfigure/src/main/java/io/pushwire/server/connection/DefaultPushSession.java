@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.PushSession;
-import io.pushwire.server.TokenBucket;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.Priority;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
 import org.apache.commons.logging.Log;

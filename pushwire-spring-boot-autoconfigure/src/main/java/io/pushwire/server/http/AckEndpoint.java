@@ -3,7 +3,7 @@ package io.pushwire.server.http;
 import io.pushwire.core.Cursors;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientIds;
 import io.pushwire.server.connection.DefaultPushSession;
 import org.springframework.http.HttpMethod;

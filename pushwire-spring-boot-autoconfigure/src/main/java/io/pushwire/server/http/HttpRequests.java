@@ -7,7 +7,7 @@ import java.util.Optional;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;
 import org.jspecify.annotations.Nullable;

@@ -2,7 +2,7 @@ package io.pushwire.server.http;
 
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.FrameDispatcher;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;

@@ -10,7 +10,7 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ClientIds;
 import io.pushwire.server.http.HttpErrors;

@@ -1,7 +1,7 @@
 package io.pushwire.server.stream;
 
 import io.pushwire.core.ChannelName;
-import io.pushwire.server.ChannelKind;
+import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -14,7 +14,7 @@ import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.server.ChannelKind;
+import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;

@@ -1,6 +1,6 @@
 package io.pushwire.server.websocket;
 
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;

@@ -11,7 +11,7 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;

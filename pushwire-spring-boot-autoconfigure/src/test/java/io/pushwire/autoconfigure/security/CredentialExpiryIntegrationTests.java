@@ -11,7 +11,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.PushEngine;
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;

@@ -6,11 +6,9 @@ import java.util.List;
 
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ProtocolCodec;
-import io.pushwire.security.ChannelAuthorizer;
-import io.pushwire.server.ChannelKind;
-import io.pushwire.server.ChannelRegistry;
-import io.pushwire.server.PushEngine;
-import io.pushwire.server.PushServerSettings;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
-import io.pushwire.server.Priority;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.StoredFrame;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,6 @@ import io.pushwire.client.PushClientEvent;
 import io.pushwire.client.RetryStrategy;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.PresenceMember;
-import io.pushwire.server.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushTestApplication;
 import io.pushwire.server.TestSseClient;

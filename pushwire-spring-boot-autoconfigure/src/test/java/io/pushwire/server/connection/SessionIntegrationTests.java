@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.pushwire.core.ChannelName;
-import io.pushwire.security.ChannelAuthorizer;
-import io.pushwire.server.ChannelKind;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushSession;
 import io.pushwire.server.PushTestApplication;

@@ -13,7 +13,7 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
-import io.pushwire.server.ChannelKind;
+import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.stream.InMemoryChannelStreamTests.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

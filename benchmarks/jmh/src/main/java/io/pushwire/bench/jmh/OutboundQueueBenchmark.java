@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.Priority;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.connection.Delivery;
 import io.pushwire.server.connection.OutboundQueue;
 import io.pushwire.server.stream.StoredFrame;

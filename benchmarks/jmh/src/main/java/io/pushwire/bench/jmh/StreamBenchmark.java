@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
-import io.pushwire.server.ChannelKind;
+import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;

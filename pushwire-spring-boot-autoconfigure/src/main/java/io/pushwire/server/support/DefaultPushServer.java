@@ -1,5 +1,11 @@
-package io.pushwire.server;
+package io.pushwire.server.support;
 
+import io.pushwire.server.PresenceMember;
+import io.pushwire.server.PublishResult;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
+import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.connection.PushEngine;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package io.pushwire.server;
+package io.pushwire.server.channel;
 
+import io.pushwire.security.AccessRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.List;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.security.AccessRule;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
-package io.pushwire.server;
+package io.pushwire.server.support;
 
+import io.pushwire.server.connection.PushEngine;
 import io.pushwire.core.CloseReason;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;

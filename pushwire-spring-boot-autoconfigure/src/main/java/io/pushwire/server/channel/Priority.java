@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.channel;
 
 /**
  * A channel kind's delivery priority (PROTOCOL.md §6): the lane of each connection's outbound

@@ -1,9 +1,9 @@
-package io.pushwire.security;
+package io.pushwire.server.channel;
 
+import io.pushwire.security.AccessRule;
 import java.security.Principal;
 
 import io.pushwire.core.ChannelName;
-import io.pushwire.server.ChannelKind;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.channel;
 
 import java.util.BitSet;
 import java.util.Collection;

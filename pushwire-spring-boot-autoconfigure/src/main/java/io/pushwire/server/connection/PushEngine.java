@@ -1,5 +1,8 @@
-package io.pushwire.server;
+package io.pushwire.server.connection;
 
+import io.pushwire.server.PublishResult;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.channel.ChannelRegistry;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
@@ -13,11 +16,7 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
-import io.pushwire.security.ChannelAuthorizer;
-import io.pushwire.server.connection.DefaultPushSession;
-import io.pushwire.server.connection.HeartbeatMonitor;
-import io.pushwire.server.connection.PresenceRegistry;
-import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;

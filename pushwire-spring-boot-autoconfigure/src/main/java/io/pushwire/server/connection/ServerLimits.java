@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.connection;
 
 import io.pushwire.core.ChannelName;
 

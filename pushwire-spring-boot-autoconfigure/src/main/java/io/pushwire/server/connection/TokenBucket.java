@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.connection;
 
 /**
  * A token bucket: {@code capacity} tokens, refilled at {@code ratePerSecond}. Thread-safe.

@@ -1,6 +1,6 @@
 /**
- * Authentication of push clients ({@link io.pushwire.security.AuthValidator}) and authorization of
- * channels ({@link io.pushwire.server.channel.ChannelAuthorizer}), with adapters to Spring Security.
+ * Authentication of push clients ({@link io.pushwire.security.AuthValidator}), the access rules that
+ * channel kinds declare ({@link io.pushwire.security.AccessRule}), and adapters to Spring Security.
  */
 @NullMarked
 package io.pushwire.security;

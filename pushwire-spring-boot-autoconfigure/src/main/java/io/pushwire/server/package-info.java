@@ -1,6 +1,7 @@
 /**
- * The push server: the {@link io.pushwire.server.PushServer} API, channel kinds, sessions,
- * connections and the WebSocket transport.
+ * The application's API to the push server: {@link io.pushwire.server.PushServer} to publish and
+ * to find sessions, {@link io.pushwire.server.PushSession} for one client's session, and the values
+ * they return. Channel kinds are declared in {@code io.pushwire.server.channel}.
  */
 @NullMarked
 package io.pushwire.server;

@@ -16,8 +16,10 @@ import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
 import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -39,6 +41,16 @@ class PushwireWebFluxAutoConfigurationTests {
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class,
 				PushwireWebFluxAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+	@Test
+	void isRegisteredAfterTheServerAutoConfiguration() {
+		List<String> candidates = ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader())
+			.getCandidates();
+		assertThat(candidates).contains(PushwireServerAutoConfiguration.class.getName(),
+				PushwireWebFluxAutoConfiguration.class.getName());
+		assertThat(PushwireWebFluxAutoConfiguration.class.getAnnotation(AutoConfiguration.class).after())
+			.contains(PushwireServerAutoConfiguration.class);
+	}
 
 	@Test
 	void contributesEachEndpointAsABeanAndMapsThem() {

@@ -1,7 +1,6 @@
 package io.pushwire.autoconfigure;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +8,6 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.security.PushwireCors;
 import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
@@ -20,20 +18,13 @@ import io.pushwire.server.support.PushServerLifecycle;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.http.AckEndpoint;
-import io.pushwire.server.http.BrowserClientEndpoint;
-import io.pushwire.server.http.HttpSettings;
-import io.pushwire.server.http.SendEndpoint;
-import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
-import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
-import io.pushwire.server.websocket.PushWebSocketEndpoint;
-import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -41,26 +32,24 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Auto-configuration of the pushwire server in a reactive web application: channel kinds from
- * {@code pushwire.server.channels}, in-memory streams, sessions, the {@link PushServer} API and the
- * WebSocket endpoint. Every bean backs off when the application declares its own.
+ * {@code pushwire.server.channels}, in-memory streams, sessions and the {@link PushServer} API.
+ * Every bean backs off when the application declares its own. The endpoints that expose the server
+ * over HTTP are configured by
+ * {@link io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration}. Payloads are
+ * converted with the application's {@code JsonMapper} (Spring Boot's, from
+ * {@link JacksonAutoConfiguration}), so the server applies only where there is one.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
 		afterName = "io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ WebSocketHandler.class, HttpServer.class, JsonMapper.class })
+@ConditionalOnBean(JsonMapper.class)
 @ConditionalOnBooleanProperty(name = "pushwire.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PushwireServerProperties.class)
 public final class PushwireServerAutoConfiguration {
@@ -187,9 +176,8 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushHandlerMethodDetector pushwireHandlerMethodDetector(ChannelHandlerRegistry handlers, ChannelRegistry channels,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new PushHandlerMethodDetector(handlers, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				channels::isDeclared);
+			JsonMapper jsonMapper) {
+		return new PushHandlerMethodDetector(handlers, jsonMapper, channels::isDeclared);
 	}
 
 	@Bean(destroyMethod = "dispose")
@@ -197,9 +185,9 @@ public final class PushwireServerAutoConfiguration {
 	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
 			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
 			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			JsonMapper jsonMapper) {
 		return new PushEngine(settings, limits, channels, streams, sessions, authValidator, authorizer, handlers, codec,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+				jsonMapper);
 	}
 
 	@Bean
@@ -211,61 +199,6 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	PushServerLifecycle pushwireServerLifecycle(PushEngine engine) {
 		return new PushServerLifecycle(engine);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
-	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
-		// Checked here, where the path is used, so that it is checked with an application's own settings too.
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
-		long maxMessage = engine.settings().maxMessageSize();
-		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
-		// and gets a goodbye too_large before the 1009 close.
-		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
-		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
-				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
-		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
-				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken()),
-				properties.getAllowedOrigins(), engine.codec().mapper());
-		Map<String, Object> routes = new LinkedHashMap<>();
-		routes.put(path, endpoint);
-		PushwireServerProperties.Sse sse = properties.getSse();
-		if (sse.isEnabled()) {
-			HttpSettings settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
-			routes.put(path + "/sse", new SseEndpoint(engine, settings));
-			routes.put(path + "/ack", new AckEndpoint(engine, settings));
-			routes.put(path + "/send", new SendEndpoint(engine, settings));
-		}
-		String clientPath = properties.getBrowserClient().resolvePath(path);
-		if (clientPath != null) {
-			routes.put(clientPath, new BrowserClientEndpoint());
-		}
-		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes) {
-
-			@Override
-			protected boolean hasCorsConfigurationSource(Object handler) {
-				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of CORS processing.
-				return !(handler instanceof PushWebSocketEndpoint) && super.hasCorsConfigurationSource(handler);
-			}
-
-		};
-		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-		if (sse.isEnabled()) {
-			// The same origins, and the same matching, as the WebSocket's Origin check; none configured:
-			// same origin only.
-			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
-			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
-			for (String route : List.of("/sse", "/ack", "/send")) {
-				corsConfigurations.put(path + route, cors);
-			}
-			mapping.setCorsConfigurations(corsConfigurations);
-		}
-		return mapping;
 	}
 
 }

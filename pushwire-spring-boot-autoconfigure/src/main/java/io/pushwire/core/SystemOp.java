@@ -20,16 +20,70 @@ public sealed interface SystemOp extends PushMessage {
 	String type();
 
 	/**
+	 * Which way the op travels (PROTOCOL.md §3.2); the one fact each op declares, from which
+	 * {@link #sentByClient()} and {@link #sentByServer()} follow.
+	 * @return the op's direction
+	 */
+	Direction direction();
+
+	/**
 	 * Whether a client may send this op.
 	 * @return {@code true} for ops that travel client to server
 	 */
-	boolean sentByClient();
+	default boolean sentByClient() {
+		return direction().fromClient();
+	}
 
 	/**
 	 * Whether a server may send this op.
 	 * @return {@code true} for ops that travel server to client
 	 */
-	boolean sentByServer();
+	default boolean sentByServer() {
+		return direction().fromServer();
+	}
+
+	/**
+	 * The way a system op travels.
+	 *
+	 * @since 0.1.0
+	 */
+	enum Direction {
+
+		/** Sent by clients only, such as {@code auth} and {@code subscribe}. */
+		CLIENT_TO_SERVER(true, false),
+
+		/** Sent by servers only, such as {@code auth_ok} and {@code error}. */
+		SERVER_TO_CLIENT(false, true),
+
+		/** Sent either way, such as {@code ping} and {@code goodbye}. */
+		BOTH(true, true);
+
+		private final boolean fromClient;
+
+		private final boolean fromServer;
+
+		Direction(boolean fromClient, boolean fromServer) {
+			this.fromClient = fromClient;
+			this.fromServer = fromServer;
+		}
+
+		/**
+		 * Whether a client may send an op of this direction.
+		 * @return {@code true} for {@link #CLIENT_TO_SERVER} and {@link #BOTH}
+		 */
+		public boolean fromClient() {
+			return this.fromClient;
+		}
+
+		/**
+		 * Whether a server may send an op of this direction.
+		 * @return {@code true} for {@link #SERVER_TO_CLIENT} and {@link #BOTH}
+		 */
+		public boolean fromServer() {
+			return this.fromServer;
+		}
+
+	}
 
 	/**
 	 * {@code auth}: the first message on a WebSocket.
@@ -72,13 +126,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 		@Override
@@ -143,13 +192,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -175,13 +219,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 	}
@@ -207,13 +246,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -234,13 +268,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 	}
@@ -261,13 +290,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -285,13 +309,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 	}
@@ -310,13 +329,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -330,13 +344,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.BOTH;
 		}
 
 	}
@@ -350,13 +359,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.BOTH;
 		}
 
 	}
@@ -373,13 +377,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -409,13 +408,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -442,13 +436,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.BOTH;
 		}
 
 	}
@@ -471,13 +460,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.BOTH;
 		}
 
 	}
@@ -495,13 +479,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -524,13 +503,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 	}
@@ -552,13 +526,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -576,13 +545,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 		@Override
@@ -604,13 +568,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -628,13 +587,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return true;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return false;
+		public Direction direction() {
+			return Direction.CLIENT_TO_SERVER;
 		}
 
 	}
@@ -667,13 +621,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -693,13 +642,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}
@@ -720,13 +664,8 @@ public sealed interface SystemOp extends PushMessage {
 		}
 
 		@Override
-		public boolean sentByClient() {
-			return false;
-		}
-
-		@Override
-		public boolean sentByServer() {
-			return true;
+		public Direction direction() {
+			return Direction.SERVER_TO_CLIENT;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration;
 import io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AccessRule;
@@ -62,11 +63,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PushwireServerAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class,
+				PushwireWebFluxAutoConfiguration.class, JacksonAutoConfiguration.class));
 
 	/** Every pushwire auto-configuration, as the starter's imports list them. */
 	private static final AutoConfigurations ALL_PUSHWIRE = AutoConfigurations.of(PushwireServerAutoConfiguration.class,
-			PushwireSecurityAutoConfiguration.class, JacksonAutoConfiguration.class);
+			PushwireWebFluxAutoConfiguration.class, PushwireSecurityAutoConfiguration.class,
+			JacksonAutoConfiguration.class);
 
 	@Test
 	void contributesEveryBeanByDefault() {

@@ -29,6 +29,8 @@ class PushwireClientConfigurationMetadataTests {
 
 	private static Map<String, JsonNode> properties;
 
+	private static Map<String, JsonNode> hints;
+
 	@BeforeAll
 	static void readMetadata() throws IOException {
 		String location = PushwireClientProperties.class.getProtectionDomain().getCodeSource().getLocation().toString();
@@ -46,6 +48,74 @@ class PushwireClientConfigurationMetadataTests {
 				properties.put(name, property);
 			}
 		}
+		hints = new LinkedHashMap<>();
+		for (JsonNode hint : metadata.path("hints")) {
+			String name = hint.get("name").asString();
+			if (name.startsWith(PREFIX)) {
+				hints.put(name, hint);
+			}
+		}
+	}
+
+	@Test
+	void hintsTheTransportsAndTheFormat() {
+		assertThat(hintValues("transport")).containsExactly("ws-first", "sse-first", "ws-only", "sse-only");
+		assertThat(hintValues("format")).containsExactly("json");
+	}
+
+	@Test
+	void hintsEveryPropertyWithAFixedSetOfValues() {
+		BeanWrapper defaults = PropertyAccessorFactory.forBeanPropertyAccess(new PushwireClientProperties());
+		List<String> enumerated = properties.keySet()
+			.stream()
+			.filter((name) -> defaults.getPropertyType(camel(name.substring(PREFIX.length()))) != null
+					&& defaults.getPropertyType(camel(name.substring(PREFIX.length()))).isEnum())
+			.toList();
+		assertThat(enumerated).contains(PREFIX + "transport", PREFIX + "reconnect.strategy");
+		assertThat(hints.keySet()).containsAll(enumerated);
+	}
+
+	@Test
+	void hintsReferToDeclaredPropertiesAndDescribeEachValue() {
+		assertThat(hints).isNotEmpty();
+		assertThat(hints.values()).allSatisfy((hint) -> {
+			String name = hint.get("name").asString();
+			assertThat(properties).as(name).containsKey(name);
+			assertThat(hint.get("values").valueStream()).as(name)
+				.isNotEmpty()
+				.allSatisfy((value) -> assertThat(value.path("description").asString("")).as(name)
+					.isNotBlank()
+					.endsWith("."));
+		});
+	}
+
+	/**
+	 * The hinted values of an enum property are exactly its constants, each as it binds: a constant
+	 * added later without a hint fails here.
+	 */
+	@Test
+	void hintsOfAnEnumPropertyAreItsConstants() {
+		BeanWrapper defaults = PropertyAccessorFactory.forBeanPropertyAccess(new PushwireClientProperties());
+		assertThat(hints.keySet()).allSatisfy((name) -> {
+			String beanProperty = camel(name.substring(PREFIX.length()));
+			Class<?> type = defaults.getPropertyType(beanProperty);
+			assertThat(type).as(name).isNotNull();
+			if (!type.isEnum()) {
+				return;
+			}
+			List<Object> bound = hintValues(name.substring(PREFIX.length())).stream()
+				.map((value) -> ApplicationConversionService.getSharedInstance()
+					.convert(value, TypeDescriptor.valueOf(String.class),
+							defaults.getPropertyTypeDescriptor(beanProperty)))
+				.toList();
+			assertThat(bound).as(name).containsExactly(type.getEnumConstants());
+		});
+	}
+
+	private static List<String> hintValues(String property) {
+		JsonNode hint = hints.get(PREFIX + property);
+		assertThat(hint).as(property).isNotNull();
+		return hint.get("values").valueStream().map((value) -> value.get("value").asString()).toList();
 	}
 
 	@Test

@@ -1,0 +1,167 @@
+package io.pushwire.autoconfigure.reactive;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.security.PushwireCors;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import io.pushwire.server.websocket.PushWebSocketHandler;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * Auto-configuration of the pushwire server's WebFlux endpoints. The WebSocket handler and
+ * endpoint, the SSE, ack and send endpoints ({@code pushwire.server.sse.enabled}) and the browser
+ * client script ({@code pushwire.server.browser-client.enabled}) are each a bean that backs off when
+ * the application declares its own of the same type; the {@code pushwireHandlerMapping} routes
+ * {@code pushwire.server.path} and the paths under it to whichever beans there are. Applies where
+ * {@link PushwireServerAutoConfiguration} has contributed a {@link PushServer}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = PushwireServerAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ WebSocketHandler.class, HttpServer.class })
+@ConditionalOnBooleanProperty(name = "pushwire.server.enabled", matchIfMissing = true)
+@ConditionalOnBean(PushServer.class)
+public final class PushwireWebFluxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushWebSocketHandler pushwireWebSocketHandler(PushEngine engine, PushwireServerProperties properties) {
+		return new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushEngine engine, PushWebSocketHandler handler,
+			PushwireServerProperties properties) {
+		long maxMessage = engine.settings().maxMessageSize();
+		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
+		// and gets a goodbye too_large before the 1009 close.
+		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
+		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
+				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
+		return new PushWebSocketEndpoint(new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
+				handler, properties.getAllowedOrigins(), engine.codec().mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "pushwire.server.browser-client.enabled", matchIfMissing = true)
+	BrowserClientEndpoint pushwireBrowserClientEndpoint() {
+		return new BrowserClientEndpoint();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
+	HandlerMapping pushwireHandlerMapping(PushWebSocketEndpoint endpoint, ObjectProvider<SseEndpoint> sseEndpoint,
+			ObjectProvider<AckEndpoint> ackEndpoint, ObjectProvider<SendEndpoint> sendEndpoint,
+			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, PushwireServerProperties properties) {
+		// Checked here, where the path is used, so that it is checked with an application's own settings too.
+		String path = properties.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+			throw new IllegalStateException(
+					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
+		}
+		Map<String, Object> routes = new LinkedHashMap<>();
+		routes.put(path, endpoint);
+		// The properties decide which routes exist, the beans what serves them: an application's own
+		// endpoint bean is mapped where the auto-configured one would be.
+		PushwireServerProperties.Sse sse = properties.getSse();
+		if (sse.isEnabled()) {
+			routes.put(path + "/sse", sseEndpoint.getObject());
+			routes.put(path + "/ack", ackEndpoint.getObject());
+			routes.put(path + "/send", sendEndpoint.getObject());
+		}
+		String clientPath = properties.getBrowserClient().resolvePath(path);
+		if (clientPath != null) {
+			routes.put(clientPath, browserClientEndpoint.getObject());
+		}
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(routes) {
+
+			@Override
+			protected boolean hasCorsConfigurationSource(Object handler) {
+				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of CORS processing.
+				return !(handler instanceof PushWebSocketEndpoint) && super.hasCorsConfigurationSource(handler);
+			}
+
+		};
+		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		if (sse.isEnabled()) {
+			// The same origins, and the same matching, as the WebSocket's Origin check; none configured:
+			// same origin only.
+			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
+			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
+			for (String route : List.of("/sse", "/ack", "/send")) {
+				corsConfigurations.put(path + route, cors);
+			}
+			mapping.setCorsConfigurations(corsConfigurations);
+		}
+		return mapping;
+	}
+
+	/**
+	 * The HTTP endpoints for clients that cannot open a WebSocket: the SSE stream and the ack and
+	 * send requests that go with it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "pushwire.server.sse.enabled", matchIfMissing = true)
+	static class HttpEndpointsConfiguration {
+
+		// One settings object shared by the three endpoints, as before they were beans.
+		private final HttpSettings settings;
+
+		HttpEndpointsConfiguration(PushwireServerProperties properties) {
+			PushwireServerProperties.Sse sse = properties.getSse();
+			this.settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SseEndpoint pushwireSseEndpoint(PushEngine engine) {
+			return new SseEndpoint(engine, this.settings);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AckEndpoint pushwireAckEndpoint(PushEngine engine) {
+			return new AckEndpoint(engine, this.settings);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SendEndpoint pushwireSendEndpoint(PushEngine engine) {
+			return new SendEndpoint(engine, this.settings);
+		}
+
+	}
+
+}

@@ -25,8 +25,8 @@ class ChannelWriterTests {
 		ChannelWriter writer = new ChannelWriter(channel, this.resumed::incrementAndGet);
 		byte[] json = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
 		assertThat(writer.ready()).isTrue();
-		writer.write(new Delivery(json, null, true));
-		writer.write(new Delivery(json, null, true));
+		writer.write(new Delivery(json, null, true, false));
+		writer.write(new Delivery(json, null, true, false));
 		assertThat(channel.outboundMessages()).isEmpty();
 		writer.flush();
 		assertThat(channel.outboundMessages()).hasSize(2);

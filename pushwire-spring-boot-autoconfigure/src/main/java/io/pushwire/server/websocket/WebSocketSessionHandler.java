@@ -19,6 +19,7 @@ import io.pushwire.server.connection.Delivery;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -127,7 +128,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				.doFinally((signal) -> abortHandshake());
 		}
 		else {
-			written = this.session.send(this.connection.deliveries().map(this::toMessage))
+			DataBufferFactory buffers = this.session.bufferFactory();
+			written = this.session.send(this.connection.deliveries().map((delivery) -> toMessage(buffers, delivery)))
 				.onErrorResume((ex) -> Mono.empty());
 		}
 		Mono<Void> outbound = written.then(Mono.defer(() -> {
@@ -268,9 +270,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return new AuthRequest(token, requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
 	}
 
-	private WebSocketMessage toMessage(Delivery delivery) {
+	/**
+	 * A delivery as a message for the plain {@link WebSocketSession#send} path: binary or text as the
+	 * delivery says, wrapping the shared bytes without copying them.
+	 * @param buffers the session's buffer factory
+	 * @param delivery the delivery
+	 * @return the message
+	 */
+	static WebSocketMessage toMessage(DataBufferFactory buffers, Delivery delivery) {
 		return new WebSocketMessage(delivery.binary() ? WebSocketMessage.Type.BINARY : WebSocketMessage.Type.TEXT,
-				this.session.bufferFactory().wrap(delivery.bytes()));
+				buffers.wrap(delivery.bytes()));
 	}
 
 	private CloseStatus closeStatus() {

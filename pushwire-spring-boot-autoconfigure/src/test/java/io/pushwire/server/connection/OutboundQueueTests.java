@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushwire.core.CloseReason;
+import io.pushwire.core.CountingBinaryFormat;
+import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +70,63 @@ class OutboundQueueTests {
 			.assertNext((delivery) -> assertFrame(delivery, low))
 			.thenCancel()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aBinaryConnectionQueuesFramesTransientsAndOpsInItsFormatAsBinaryMessages() {
+		CountingBinaryFormat binary = new CountingBinaryFormat(1);
+		OutboundQueue queue = new OutboundQueue(1 << 20, binary, this.pressure, this.nanoTime::get);
+		StoredFrame live = frame("chat", 1);
+		StoredFrame replayed = frame("chat", 2);
+		PreparedMessage fleeting = PreparedMessage.of(this.codec, new Frame("chat", null, IntNode.valueOf(7), null));
+		byte[] op = binary.toBytes(new SystemOp.Ping());
+		queue.offerFrame(live, Priority.NORMAL);
+		queue.offerTransient(fleeting, Priority.NORMAL);
+		queue.offerReplay(List.of(replayed), Priority.NORMAL);
+		queue.offerOp(op);
+		assertThat(queue.queuedBytes())
+			.isEqualTo(live.encoded(binary).length + fleeting.encoded(binary).length + op.length);
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(op))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(live.encoded(binary)))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(fleeting.encoded(binary)))
+			.assertNext((delivery) -> {
+				assertThat(delivery.bytes()).isSameAs(replayed.encoded(binary));
+				assertThat(delivery.frame()).isSameAs(replayed);
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(binary.encodings()).as("the op, and each frame once").isEqualTo(4);
+	}
+
+	@Test
+	void everyDeliveryOfABinaryConnectionIsBinaryAndOfAJsonConnectionText() {
+		CountingBinaryFormat binary = new CountingBinaryFormat(1);
+		OutboundQueue binaryQueue = new OutboundQueue(1 << 20, binary, this.pressure, this.nanoTime::get);
+		OutboundQueue jsonQueue = queue(1 << 20);
+		for (OutboundQueue queue : List.of(binaryQueue, jsonQueue)) {
+			queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+			queue.offerBatch(List.of(frame("chat", 2),
+					new StreamListener.Transient("chat", PreparedMessage.of(this.codec, new Frame("chat", null,
+							IntNode.valueOf(3), null)))), Priority.NORMAL);
+			queue.offerReplay(List.of(frame("news", 1)), Priority.LOW);
+			queue.offerOp(queue.format().toBytes(new SystemOp.Ping()));
+			queue.offerOpBehind(queue.format().toBytes(new SystemOp.Pong()), Priority.LOW);
+		}
+		StepVerifier.create(binaryQueue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(6)
+			.consumeRecordedWith((deliveries) -> assertThat(deliveries).allMatch(Delivery::binary))
+			.then(() -> binaryQueue.finish(binary.toBytes(SystemOp.Goodbye.of(CloseReason.SHUTDOWN))))
+			.assertNext((goodbye) -> assertThat(goodbye.binary()).isTrue())
+			.verifyComplete();
+		StepVerifier.create(jsonQueue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(6)
+			.consumeRecordedWith((deliveries) -> assertThat(deliveries).noneMatch(Delivery::binary))
+			.then(() -> jsonQueue.finish(this.goodbye))
+			.assertNext((goodbye) -> assertThat(goodbye.binary()).isFalse())
+			.verifyComplete();
 	}
 
 	@Test

@@ -50,8 +50,11 @@ public final class StoredFrame {
 	 */
 	private volatile byte @Nullable [][] others;
 
-	/** What counts this frame's bytes while a window retains it; guarded by this frame's monitor. */
-	private @Nullable Retention retention;
+	/**
+	 * What counts this frame's bytes while a window retains it: set before the frame is delivered,
+	 * then read and cleared under this frame's monitor.
+	 */
+	private volatile @Nullable Retention retention;
 
 	/**
 	 * Create a stored frame.
@@ -274,7 +277,8 @@ public final class StoredFrame {
 	 * monitor.
 	 * @param retention what counts the retained bytes
 	 */
-	synchronized void retainedBy(Retention retention) {
+	void retainedBy(Retention retention) {
+		// No lock: nothing encodes the frame before it is handed to listeners or replays, after this.
 		this.retention = retention;
 	}
 
@@ -283,7 +287,17 @@ public final class StoredFrame {
 	 * encodings are not counted (queues and replays in flight still hold the frame for a while).
 	 * @return the bytes released
 	 */
-	synchronized long unretain() {
+	long unretain() {
+		if (this.retention == null) {
+			// Released already (the window is dropped as a whole after frames left it one by one).
+			return 0;
+		}
+		synchronized (this) {
+			return release();
+		}
+	}
+
+	private long release() {
 		Retention counting = this.retention;
 		if (counting == null) {
 			return 0;

@@ -1,14 +1,12 @@
 package io.pushwire.server.websocket;
 
 import java.lang.reflect.Proxy;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -22,12 +20,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.pushwire.server.connection.Delivery;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
-import reactor.core.publisher.Mono;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -54,50 +54,58 @@ class ReactorNettyAccessTests {
 	}
 
 	@Test
-	void findsTheNettyConnectionUnderARealReactorNettySessionAndWritesTextAndBinaryFramesToIt() throws Exception {
+	void findsTheNettyConnectionUnderTheSessionWebFluxMakesAndWritesTextAndBinaryFramesToIt() throws Exception {
+		CompletableFuture<String> sessionType = new CompletableFuture<>();
 		CompletableFuture<@Nullable Connection> found = new CompletableFuture<>();
 		CompletableFuture<@Nullable Connection> foundWhenOff = new CompletableFuture<>();
+		WebSocketHandler handler = (session) -> {
+			sessionType.complete(session.getClass().getName());
+			ReactorNettyAccess.fastPath(false);
+			try {
+				foundWhenOff.complete(ReactorNettyAccess.connection(session));
+			}
+			finally {
+				ReactorNettyAccess.fastPath(true);
+			}
+			Connection connection = ReactorNettyAccess.connection(session);
+			found.complete(connection);
+			if (connection != null) {
+				ChannelWriter writer = new ChannelWriter(connection.channel(), () -> {
+				});
+				writer.write(new Delivery(bytes("{\"type\":\"ping\"}"), null, true, false));
+				writer.write(new Delivery(new byte[] { 0x52, 0x50, 1 }, null, true, true));
+				writer.flush();
+			}
+			return session.receive().then();
+		};
+		// The upgrade as WebFlux does it on Reactor Netty, through pushwire's lean handshake.
+		HandshakeWebSocketService service = new HandshakeWebSocketService(
+				new LeanHandshakeUpgradeStrategy(new ReactorNettyRequestUpgradeStrategy()));
+		HttpHandler httpHandler = WebHttpHandlerBuilder
+			.webHandler((exchange) -> service.handleRequest(exchange, handler))
+			.build();
 		DisposableServer server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
-			.route((routes) -> routes.ws("/ws", (in, out) -> {
-				// As WebFlux's ReactorNettyRequestUpgradeStrategy makes it.
-				ReactorNettyWebSocketSession session = new ReactorNettyWebSocketSession(in, out,
-						new HandshakeInfo(URI.create("/ws"), new HttpHeaders(), Mono.empty(), null),
-						new NettyDataBufferFactory(ByteBufAllocator.DEFAULT));
-				ReactorNettyAccess.fastPath(false);
-				try {
-					foundWhenOff.complete(ReactorNettyAccess.connection(session));
-				}
-				finally {
-					ReactorNettyAccess.fastPath(true);
-				}
-				Connection connection = ReactorNettyAccess.connection(session);
-				found.complete(connection);
-				if (connection != null) {
-					ChannelWriter writer = new ChannelWriter(connection.channel(), () -> {
-					});
-					writer.write(new Delivery(bytes("{\"type\":\"ping\"}"), null, true, false));
-					writer.write(new Delivery(new byte[] { 0x52, 0x50, 1 }, null, true, true));
-					writer.flush();
-				}
-				return in.receive().then();
-			}))
+			.handle(new ReactorHttpHandlerAdapter(httpHandler))
 			.bindNow();
 		try {
-			List<String> received = HttpClient.create()
+			CompletableFuture<List<String>> received = HttpClient.create()
 				.websocket()
 				.uri("ws://127.0.0.1:" + server.port() + "/ws")
 				.handle((in, out) -> in.receiveFrames().take(2).map(ReactorNettyAccessTests::describe))
 				.collectList()
-				.block(TIMEOUT);
+				.timeout(TIMEOUT)
+				.toFuture();
+			assertThat(sessionType.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+				.isEqualTo(ReactorNettyWebSocketSession.class.getName());
 			assertThat(found.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
 				.as("the Netty connection under ReactorNettyWebSocketSession (getDelegate().getOutbound())")
 				.isNotNull();
 			assertThat(foundWhenOff.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
 				.as("none with the fast path turned off for a test")
 				.isNull();
-			assertThat(received).containsExactly("text {\"type\":\"ping\"}", "binary 525001");
+			assertThat(received.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).containsExactly("text {\"type\":\"ping\"}", "binary 525001");
 		}
 		finally {
 			server.disposeNow(TIMEOUT);

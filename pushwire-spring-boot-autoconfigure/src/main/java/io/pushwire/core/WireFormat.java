@@ -71,7 +71,9 @@ public abstract class WireFormat {
 	}
 
 	/**
-	 * Encode a message in this format.
+	 * Encode a message in this format. Whatever JSON can encode must be encodable here: payloads are
+	 * checked against JSON when they are published, and a frame that fails in another format at
+	 * delivery is lost to that connection (its client sees a gap in the cursors).
 	 * @param message the message
 	 * @return the bytes of one WebSocket message, never to be modified once shared
 	 * @throws RuntimeException when the message cannot be encoded (a payload the format cannot represent)

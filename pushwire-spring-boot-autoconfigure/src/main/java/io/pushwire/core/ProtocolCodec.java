@@ -21,8 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The JSON codec of the protocol (PROTOCOL.md §3): a tolerant decoder that ignores unknown keys and
  * treats {@code null} like a missing key, and a compact encoder that leaves out {@code null} keys.
  * Instances are immutable and thread-safe; create one per application.
+ * <p>
+ * As a {@link WireFormat} it is {@code json}, in text messages, at index {@value WireFormat#JSON_INDEX}.
  */
-public final class ProtocolCodec {
+public final class ProtocolCodec extends WireFormat {
 
 	/** The deepest nesting a message may have. */
 	public static final int MAX_NESTING_DEPTH = 64;
@@ -41,6 +43,7 @@ public final class ProtocolCodec {
 	 * @param mapper the mapper
 	 */
 	public ProtocolCodec(JsonMapper mapper) {
+		super("json", JSON_INDEX, false);
 		this.mapper = mapper;
 	}
 
@@ -238,6 +241,16 @@ public final class ProtocolCodec {
 			write(gen, message);
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * Encode a message as compact JSON in UTF-8: the same as {@link #encodeToUtf8(PushMessage)}.
+	 * @param message the message
+	 * @return the UTF-8 bytes
+	 */
+	@Override
+	public byte[] toBytes(PushMessage message) {
+		return encodeToUtf8(message);
 	}
 
 	/**

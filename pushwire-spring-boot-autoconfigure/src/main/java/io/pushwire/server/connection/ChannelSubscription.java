@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.Attachment;
@@ -193,7 +194,7 @@ final class ChannelSubscription implements StreamListener {
 	}
 
 	@Override
-	public void onTransient(String channel, byte[] json) {
+	public void onTransient(String channel, PreparedMessage frame) {
 		synchronized (this) {
 			if (this.cancelled) {
 				return;
@@ -201,11 +202,11 @@ final class ChannelSubscription implements StreamListener {
 			List<Object> pending = this.held;
 			if (pending != null) {
 				if (pending.size() < this.maxHeld) {
-					pending.add(json);
+					pending.add(frame);
 				}
 				return;
 			}
-			this.connection.queue().offerTransient(json, this.priority);
+			this.connection.queue().offerTransient(frame, this.priority);
 		}
 	}
 
@@ -218,7 +219,7 @@ final class ChannelSubscription implements StreamListener {
 			this.connection.queue().offerFrame(frame, this.priority);
 		}
 		else {
-			this.connection.queue().offerTransient((byte[]) item, this.priority);
+			this.connection.queue().offerTransient((PreparedMessage) item, this.priority);
 		}
 	}
 

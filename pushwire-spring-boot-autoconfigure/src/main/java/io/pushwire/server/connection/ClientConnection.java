@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
 import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.Attachment;
@@ -100,7 +102,9 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	public ClientConnection(PushEngine engine, ConnectionTransport transport) {
 		this.engine = engine;
 		this.transport = transport;
-		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(), engine.codec(), this);
+		WireFormat format = transport.format();
+		this.queue = new OutboundQueue(engine.settings().maxQueuedBytes(),
+				(format != null) ? format : engine.codec(), this);
 		this.dispatcher = new FrameDispatcher(engine);
 		this.inbound = new io.pushwire.server.connection.TokenBucket(engine.limits().maxInboundRate(),
 				engine.limits().maxInboundBurst());
@@ -240,15 +244,15 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * @param op the op
 	 */
 	public void send(SystemOp op) {
-		this.queue.offerOp(this.engine.codec().encodeToUtf8(op));
+		this.queue.offerOp(this.queue.format().toBytes(op));
 	}
 
 	/**
-	 * Queue an op already encoded (a transport's shared {@code ping}).
-	 * @param json the op's JSON
+	 * Queue an op encoded once for many connections (a transport's shared {@code ping}).
+	 * @param op the op
 	 */
-	public void sendEncoded(byte[] json) {
-		this.queue.offerOp(json);
+	public void sendPrepared(PreparedMessage op) {
+		this.queue.offerOp(op.encoded(this.queue.format()));
 	}
 
 	/**
@@ -262,12 +266,12 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 * Queue a transient frame for this client alone; refused until {@code auth_ok} is queued, since
 	 * nothing may reach a client before it (the session is found by its client id while the
 	 * handshake still authorizes the capabilities).
-	 * @param json the frame's JSON
+	 * @param frame the frame
 	 * @param priority its kind's priority
 	 * @return {@code false} when the handshake is not done, the connection is closing or its queue is full
 	 */
-	public boolean sendTransient(byte[] json, io.pushwire.server.channel.Priority priority) {
-		return this.started && this.queue.offerTransient(json, priority);
+	public boolean sendTransient(PreparedMessage frame, io.pushwire.server.channel.Priority priority) {
+		return this.started && this.queue.offerTransient(frame, priority);
 	}
 
 	/**
@@ -514,14 +518,14 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	 */
 	private void sendPresenceList(String channel) {
 		List<SystemOp.PresenceEntry> members = this.engine.presence().members(channel);
-		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.PresenceList(channel, members));
+		byte[] json = this.queue.format().toBytes(new SystemOp.PresenceList(channel, members));
 		if (json.length > this.engine.settings().maxQueuedBytes() / 2) {
 			send(SystemOp.Error.of(ErrorCode.TOO_LARGE, channel + " has " + members.size()
 					+ " members, too many to list over this connection (" + json.length
 					+ " bytes); the application can list them with PushServer.presence", channel));
 		}
 		else {
-			sendEncoded(json);
+			this.queue.offerOp(json);
 		}
 	}
 
@@ -614,12 +618,12 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 		});
 	}
 
-	private void announcePresence(byte[] json) {
+	private void announcePresence(PreparedMessage op) {
 		// Nothing may precede auth_ok; a closing connection gets nothing more. Joins and leaves made
 		// before auth_ok was queued show in a presence asked after it.
 		synchronized (this.presenceHolder) {
 			if (this.started && this.closeReason == null) {
-				this.queue.offerOp(json);
+				this.queue.offerOp(op.encoded(this.queue.format()));
 			}
 		}
 	}
@@ -765,7 +769,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 	}
 
 	private void sendUnsubscribed(List<String> removed, @Nullable Priority lowest) {
-		byte[] json = this.engine.codec().encodeToUtf8(new SystemOp.Unsubscribed(removed));
+		byte[] json = this.queue.format().toBytes(new SystemOp.Unsubscribed(removed));
 		if (lowest != null) {
 			// Behind the frames of these channels already queued: in the op lane it would overtake
 			// them, and the client would get frames of a channel it was told it left.
@@ -900,7 +904,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 				this.transport.abort(reason);
 			}
 		}, ABORT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-		this.queue.finish(this.engine.codec().encodeToUtf8(SystemOp.Goodbye.of(reason)));
+		this.queue.finish(this.queue.format().toBytes(SystemOp.Goodbye.of(reason)));
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.pushwire.server.connection;
 
 import io.pushwire.core.CloseReason;
+import io.pushwire.core.WireFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ClientConnection} needs from the transport that carries it.
@@ -12,6 +14,15 @@ public interface ConnectionTransport {
 	 * @return the name
 	 */
 	String name();
+
+	/**
+	 * The wire format the connection's messages are encoded in, chosen by the transport (a WebSocket
+	 * client may negotiate one; SSE is always JSON).
+	 * @return the format, or {@code null} for the server's JSON codec
+	 */
+	default @Nullable WireFormat format() {
+		return null;
+	}
 
 	/**
 	 * Send a heartbeat: a {@code ping} op on WebSocket, a comment on SSE.

@@ -4,23 +4,27 @@ import io.pushwire.server.stream.StoredFrame;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One message for a transport to write: its JSON encoding (shared, never to be modified) and, for a
- * stored frame, the frame itself (the SSE transport needs its position for the resume token).
+ * One message for a transport to write: its encoding in the connection's wire format (shared, never to
+ * be modified), whether that is a binary or a text message, and, for a stored frame, the frame itself
+ * (the SSE transport needs its position for the resume token).
  *
- * @param json the message's JSON encoding in UTF-8
+ * @param bytes the message's encoding: UTF-8 JSON for a text message
  * @param frame the stored frame, or {@code null} for ops and transient frames
  * @param op whether the message is a system op (or a heartbeat)
+ * @param binary whether the message is written as a binary WebSocket message rather than a text one
  */
-public record Delivery(byte[] json, @Nullable StoredFrame frame, boolean op) {
+public record Delivery(byte[] bytes, @Nullable StoredFrame frame, boolean op, boolean binary) {
 
-	private static final byte[] NO_JSON = new byte[0];
+	private static final byte[] NO_BYTES = new byte[0];
+
+	private static final Delivery HEARTBEAT = new Delivery(NO_BYTES, null, true, false);
 
 	/**
 	 * A heartbeat for transports whose keep-alive is not a protocol message (an SSE comment).
 	 * @return the delivery
 	 */
 	public static Delivery heartbeat() {
-		return new Delivery(NO_JSON, null, true);
+		return HEARTBEAT;
 	}
 
 	/**
@@ -28,7 +32,7 @@ public record Delivery(byte[] json, @Nullable StoredFrame frame, boolean op) {
 	 * @return {@code true} for {@link #heartbeat()}
 	 */
 	public boolean isHeartbeat() {
-		return this.json.length == 0;
+		return this.bytes.length == 0;
 	}
 
 }

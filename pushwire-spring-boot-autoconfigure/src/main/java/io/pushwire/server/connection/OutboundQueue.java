@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.WireFormat;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
@@ -25,7 +26,10 @@ import reactor.core.publisher.FluxSink;
  * so a channel's frames keep their cursor order. An op that must not overtake frames already queued
  * goes in a frame lane instead ({@link #offerOpBehind}).
  * <p>
- * Bounded by {@code maxBytes} of queued JSON. Past half full the {@link Pressure} is told once
+ * Messages are encoded in the connection's {@link WireFormat}; a message shared by many connections (a
+ * stored or transient frame) is encoded once per format, and the queue holds the shared bytes.
+ * <p>
+ * Bounded by {@code maxBytes} of queued encodings. Past half full the {@link Pressure} is told once
  * ({@code slow}), again only after the queue drained below a quarter; an offer that would pass the
  * bound is refused and the pressure told {@code full} (the connection then closes with 4008).
  * Replayed frames are queued as references to the frames the stream already holds, encoded only as
@@ -42,7 +46,7 @@ public final class OutboundQueue {
 
 	private final long maxBytes;
 
-	private final ProtocolCodec codec;
+	private final WireFormat format;
 
 	private final Pressure pressure;
 
@@ -122,30 +126,38 @@ public final class OutboundQueue {
 
 	/**
 	 * Create a queue.
-	 * @param maxBytes the bound of queued JSON bytes
-	 * @param codec the codec that encodes replayed frames
+	 * @param maxBytes the bound of queued bytes
+	 * @param format the connection's wire format, in which frames are written
 	 * @param pressure told when the queue fills up
 	 */
-	public OutboundQueue(long maxBytes, ProtocolCodec codec, Pressure pressure) {
-		this(maxBytes, codec, pressure, System::nanoTime);
+	public OutboundQueue(long maxBytes, WireFormat format, Pressure pressure) {
+		this(maxBytes, format, pressure, System::nanoTime);
 	}
 
 	/**
 	 * Create a queue that reads the time for {@link #stalledNanos()} from a given source (for tests).
-	 * @param maxBytes the bound of queued JSON bytes
-	 * @param codec the codec that encodes replayed frames
+	 * @param maxBytes the bound of queued bytes
+	 * @param format the connection's wire format, in which frames are written
 	 * @param pressure told when the queue fills up
 	 * @param nanoTime the time source, like {@link System#nanoTime()}
 	 */
 	@SuppressWarnings("unchecked")
-	OutboundQueue(long maxBytes, ProtocolCodec codec, Pressure pressure, LongSupplier nanoTime) {
+	OutboundQueue(long maxBytes, WireFormat format, Pressure pressure, LongSupplier nanoTime) {
 		this.maxBytes = maxBytes;
 		this.nanoTime = nanoTime;
 		this.lastProgressNanos = nanoTime.getAsLong();
-		this.codec = codec;
+		this.format = format;
 		this.pressure = pressure;
 		// Lanes are made on first use: most connections only ever use one or two.
 		this.lanes = new ArrayDeque[1 + Priority.values().length];
+	}
+
+	/**
+	 * The connection's wire format: what ops offered encoded must be encoded in.
+	 * @return the format
+	 */
+	public WireFormat format() {
+		return this.format;
 	}
 
 	/**
@@ -195,23 +207,23 @@ public final class OutboundQueue {
 
 	/**
 	 * Queue an encoded system op ahead of all frames.
-	 * @param json the op's JSON
+	 * @param bytes the op in the queue's {@link #format()}
 	 * @return {@code false} when refused because the queue is full or finished
 	 */
-	public boolean offerOp(byte[] json) {
-		return offer(OP_LANE, new Delivery(json, null, true), json.length);
+	public boolean offerOp(byte[] bytes) {
+		return offer(OP_LANE, new Delivery(bytes, null, true, this.format.binary()), bytes.length);
 	}
 
 	/**
 	 * Queue an encoded system op behind the frames already queued in a lane and the lanes above it,
 	 * for an op that must not overtake them (an {@code unsubscribed} behind the frames of the
 	 * channels it names). Frames queued later in higher lanes still go first, as always.
-	 * @param json the op's JSON
+	 * @param bytes the op in the queue's {@link #format()}
 	 * @param priority the lowest priority of the frames it must follow
 	 * @return {@code false} when refused because the queue is full or finished
 	 */
-	public boolean offerOpBehind(byte[] json, Priority priority) {
-		return offer(lane(priority), new Delivery(json, null, true), json.length);
+	public boolean offerOpBehind(byte[] bytes, Priority priority) {
+		return offer(lane(priority), new Delivery(bytes, null, true, this.format.binary()), bytes.length);
 	}
 
 	/**
@@ -229,18 +241,19 @@ public final class OutboundQueue {
 	 * @return {@code false} when refused because the queue is full or finished
 	 */
 	public boolean offerFrame(StoredFrame frame, Priority priority) {
-		byte[] json = frame.json(this.codec);
-		return offer(lane(priority), new Delivery(json, frame, false), json.length);
+		byte[] bytes = frame.encoded(this.format);
+		return offer(lane(priority), new Delivery(bytes, frame, false, this.format.binary()), bytes.length);
 	}
 
 	/**
 	 * Queue a transient frame in its kind's lane.
-	 * @param json the frame's JSON (shared)
+	 * @param frame the frame, encoded in the queue's format on first use and shared
 	 * @param priority the kind's priority
 	 * @return {@code false} when refused because the queue is full or finished
 	 */
-	public boolean offerTransient(byte[] json, Priority priority) {
-		return offer(lane(priority), new Delivery(json, null, false), json.length);
+	public boolean offerTransient(PreparedMessage frame, Priority priority) {
+		byte[] bytes = frame.encoded(this.format);
+		return offer(lane(priority), new Delivery(bytes, null, false, this.format.binary()), bytes.length);
 	}
 
 	/**
@@ -269,7 +282,7 @@ public final class OutboundQueue {
 	 * Stop: drop the queued frames, write the queued ops and then a last message (a {@code goodbye}),
 	 * then complete. Without a last message (the transport has ended) everything queued is dropped.
 	 * Later offers are refused.
-	 * @param lastMessage the last message's JSON, or {@code null}
+	 * @param lastMessage the last message in the queue's {@link #format()}, or {@code null}
 	 */
 	public void finish(byte @Nullable [] lastMessage) {
 		synchronized (this) {
@@ -290,7 +303,7 @@ public final class OutboundQueue {
 				if (i == OP_LANE && lastMessage != null) {
 					this.items += lane.size();
 					for (Object op : lane) {
-						this.bytes += ((Delivery) op).json().length;
+						this.bytes += ((Delivery) op).bytes().length;
 					}
 				}
 				else {
@@ -310,7 +323,7 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * The JSON bytes queued (replays excluded).
+	 * The bytes queued (replays excluded).
 	 * @return the count
 	 */
 	public synchronized long queuedBytes() {
@@ -342,6 +355,8 @@ public final class OutboundQueue {
 	 */
 	public boolean offerBatch(List<?> items, Priority priority) {
 		int lane = lane(priority);
+		WireFormat format = this.format;
+		boolean binary = format.binary();
 		boolean slow = false;
 		boolean full = false;
 		synchronized (this) {
@@ -350,12 +365,13 @@ public final class OutboundQueue {
 			}
 			for (Object item : items) {
 				StoredFrame frame = (item instanceof StoredFrame stored) ? stored : null;
-				byte[] json = (frame != null) ? frame.json(this.codec) : ((StreamListener.Transient) item).json();
-				if (this.bytes + json.length > this.maxBytes) {
+				byte[] bytes = (frame != null) ? frame.encoded(format)
+						: ((StreamListener.Transient) item).frame().encoded(format);
+				if (this.bytes + bytes.length > this.maxBytes) {
 					full = true;
 					break;
 				}
-				slow |= addCounted(lane, new Delivery(json, frame, false), json.length);
+				slow |= addCounted(lane, new Delivery(bytes, frame, false, binary), bytes.length);
 			}
 		}
 		return signalled(slow, full);
@@ -454,12 +470,12 @@ public final class OutboundQueue {
 					lane.pollFirst();
 					this.items--;
 				}
-				return new Delivery(frame.json(this.codec), frame, false);
+				return new Delivery(frame.encoded(this.format), frame, false, this.format.binary());
 			}
 			lane.pollFirst();
 			this.items--;
 			Delivery delivery = (Delivery) head;
-			this.bytes -= delivery.json().length;
+			this.bytes -= delivery.bytes().length;
 			if (this.slowSignalled && this.bytes < this.maxBytes / 4) {
 				this.slowSignalled = false;
 			}
@@ -531,7 +547,7 @@ public final class OutboundQueue {
 		if (last != null) {
 			written = true;
 			try {
-				target.write(new Delivery(last, null, true));
+				target.write(new Delivery(last, null, true, this.format.binary()));
 			}
 			catch (RuntimeException ex) {
 				// Completed all the same, rather than left for the abort timer.

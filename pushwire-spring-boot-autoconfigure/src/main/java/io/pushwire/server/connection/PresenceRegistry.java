@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 
@@ -196,9 +197,10 @@ public final class PresenceRegistry {
 	}
 
 	private void announce(SystemOp op, List<Holder> recipients) {
-		byte[] json = this.codec.encodeToUtf8(op);
+		// Encoded once per wire format for all recipients.
+		PreparedMessage prepared = PreparedMessage.of(this.codec, op);
 		for (Holder recipient : recipients) {
-			recipient.announce(json);
+			recipient.announce(prepared);
 		}
 	}
 
@@ -210,9 +212,9 @@ public final class PresenceRegistry {
 		/**
 		 * Queue an encoded {@code join} or {@code leave}; dropped by a connection that has not sent
 		 * its {@code auth_ok} yet or is closing.
-		 * @param json the op's JSON
+		 * @param op the op, encoded once per wire format and shared
 		 */
-		void announce(byte[] json);
+		void announce(PreparedMessage op);
 
 	}
 

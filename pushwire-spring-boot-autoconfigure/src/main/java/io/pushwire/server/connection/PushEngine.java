@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AnonymousPrincipal;
@@ -394,8 +395,9 @@ public final class PushEngine {
 	public Mono<Integer> publishTransient(String channel, @Nullable Object payload, @Nullable String clientId) {
 		return Mono.defer(() -> {
 			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
-			byte[] json = this.codec.encodeToUtf8(new Frame(channel, null, toPayload(payload), clientId));
-			return this.streams.stream(resolved.name(), resolved.kind()).publishTransient(json);
+			// Encoded as JSON now (a payload that cannot be fails here), in other formats on first use.
+			PreparedMessage frame = PreparedMessage.of(this.codec, new Frame(channel, null, toPayload(payload), clientId));
+			return this.streams.stream(resolved.name(), resolved.kind()).publishTransient(frame);
 		});
 	}
 

@@ -7,11 +7,13 @@ import java.util.Map;
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
 import io.pushwire.server.http.HttpSettings;
 import io.pushwire.server.stream.StoredFrame;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -29,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code id:} is the full resume token (every subscribed channel's {@code channel=cursor@epoch});
  * ops are {@code event: system}; heartbeats are {@code : ping} comments. A close ends the stream after
  * its {@code goodbye} event (at the credentials' expiry: {@code token_expired}, PROTOCOL.md §7.1).
+ * <p>
+ * SSE is a text stream: its connections always use the server's JSON codec ({@link #format()}), and
+ * each event's {@code data:} is a message's JSON, shared with every JSON connection.
  */
 final class SseTransport implements ConnectionTransport {
 
@@ -90,13 +95,16 @@ final class SseTransport implements ConnectionTransport {
 		if (delivery.isHeartbeat()) {
 			return buffers.wrap(PING);
 		}
+		if (delivery.binary()) {
+			throw new IllegalStateException("An SSE stream carries JSON only; a binary message was queued for it");
+		}
 		StoredFrame frame = delivery.frame();
 		if (frame != null) {
 			this.positions.put(frame.channel(), new ResumeToken.Position(frame.cursor(), frame.epoch()));
 		}
 		byte[] id = (delivery.op() || frame != null)
 				? ResumeToken.format(this.positions).getBytes(StandardCharsets.UTF_8) : null;
-		byte[] json = delivery.json();
+		byte[] json = delivery.bytes();
 		int size = (delivery.op() ? EVENT_SYSTEM.length : 0) + ((id != null) ? ID.length + id.length + 1 : 0)
 				+ DATA.length + json.length + END.length;
 		// One array per event: copying the JSON (a few hundred bytes) costs less than a composite buffer.
@@ -124,6 +132,15 @@ final class SseTransport implements ConnectionTransport {
 	@Override
 	public String name() {
 		return "sse";
+	}
+
+	/**
+	 * Always the server's JSON codec: an event stream is text.
+	 * @return {@code null}, for the server's JSON codec
+	 */
+	@Override
+	public @Nullable WireFormat format() {
+		return null;
 	}
 
 	@Override

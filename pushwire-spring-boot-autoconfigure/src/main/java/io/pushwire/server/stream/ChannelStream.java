@@ -1,5 +1,6 @@
 package io.pushwire.server.stream;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -27,10 +28,10 @@ public interface ChannelStream {
 
 	/**
 	 * Deliver a transient frame (no cursor, not stored) to every listener.
-	 * @param json the frame's JSON encoding
+	 * @param frame the frame, encoded once per wire format for all listeners
 	 * @return the number of listeners it was given to
 	 */
-	Mono<Integer> publishTransient(byte[] json);
+	Mono<Integer> publishTransient(PreparedMessage frame);
 
 	/**
 	 * Attach a listener, resuming from a position. Atomically with the attachment, the stream works

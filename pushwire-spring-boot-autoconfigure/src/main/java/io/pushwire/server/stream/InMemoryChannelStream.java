@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.pushwire.core.Cursors;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
@@ -154,6 +155,7 @@ final class InMemoryChannelStream implements ChannelStream {
 		if (reserved >= 0 && (size <= reserved || this.retention.tryGrow(size - reserved))) {
 			this.retention.release(Math.max(0, reserved - size));
 			this.window.addLast(frame);
+			frame.retainedBy(this.retention);
 			this.retainedBytes += size;
 		}
 		else {
@@ -163,6 +165,9 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	private void dropWindow() {
+		for (StoredFrame frame : this.window) {
+			frame.unretain();
+		}
 		this.window.clear();
 		this.retention.release(this.retainedBytes);
 		this.retainedBytes = 0;
@@ -176,12 +181,15 @@ final class InMemoryChannelStream implements ChannelStream {
 	 */
 	synchronized long evictOldest(long needed, Retention retention) {
 		long freed = 0;
-		while (freed < needed && !this.window.isEmpty()) {
-			freed += this.window.pollFirst().encodedSize();
+		long others = 0;
+		while (freed + others < needed && !this.window.isEmpty()) {
+			StoredFrame frame = this.window.pollFirst();
+			freed += frame.encodedSize();
+			others += frame.unretain();
 		}
 		this.retainedBytes -= freed;
 		retention.release(freed);
-		return freed;
+		return freed + others;
 	}
 
 	long retainedBytes() {
@@ -197,12 +205,12 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	@Override
-	public Mono<Integer> publishTransient(byte[] json) {
+	public Mono<Integer> publishTransient(PreparedMessage frame) {
 		return Mono.fromSupplier(() -> {
 			int given;
 			synchronized (this) {
 				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
-				given = this.listeners.publishTransient(this.channel, json);
+				given = this.listeners.publishTransient(this.channel, frame);
 			}
 			this.listeners.deliver();
 			return given;
@@ -266,16 +274,22 @@ final class InMemoryChannelStream implements ChannelStream {
 	private void trim(long now) {
 		long freed = 0;
 		while (this.window.size() > this.historySize) {
-			freed += this.window.pollFirst().encodedSize();
+			freed += drop(this.window.pollFirst());
 		}
 		long oldestAllowed = now - this.historyTtlMillis;
 		while (!this.window.isEmpty() && this.window.peekFirst().storedAtMillis() < oldestAllowed) {
-			freed += this.window.pollFirst().encodedSize();
+			freed += drop(this.window.pollFirst());
 		}
 		if (freed > 0) {
 			this.retainedBytes -= freed;
 			this.retention.release(freed);
 		}
+	}
+
+	/** A frame leaves the window: its encodings in other formats are released now, its JSON by the caller. */
+	private static long drop(StoredFrame frame) {
+		frame.unretain();
+		return frame.encodedSize();
 	}
 
 	/**

@@ -2,12 +2,20 @@ package io.pushwire.server.stream;
 
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.WireFormat;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A frame stored in a channel's stream. Its JSON encoding is made once, on first delivery, and shared
- * by every connection it is delivered to.
+ * A frame stored in a channel's stream. It is encoded once per {@link WireFormat}, on first delivery
+ * in that format, and the encoding is shared by every connection that uses the format.
+ * <p>
+ * The JSON encoding is the frame's own: the store encodes it without a cursor before the cursor is
+ * assigned, counts its size against {@code max-retained-bytes} and splices the cursor in on first
+ * delivery. An encoding in another format is counted when it is made, while the frame is retained
+ * ({@link #retainedBy}), and released with the frame ({@link #unretain()}); when the bound leaves no
+ * room for it, it is not kept, and each delivery in that format encodes the frame again. So the bytes
+ * that retained frames hold never pass the bound, however many formats their connections use.
  */
 public final class StoredFrame {
 
@@ -35,6 +43,18 @@ public final class StoredFrame {
 	private final int encodedSize;
 
 	private volatile byte @Nullable [] json;
+
+	/**
+	 * The encodings in formats other than JSON by {@link WireFormat#index()}, {@code null} until one is
+	 * made; replaced as a whole, under this frame's monitor, when one is added.
+	 */
+	private volatile byte @Nullable [][] others;
+
+	/**
+	 * What counts this frame's bytes while a window retains it: set before the frame is delivered,
+	 * then read and cleared under this frame's monitor.
+	 */
+	private volatile @Nullable Retention retention;
 
 	/**
 	 * Create a stored frame.
@@ -198,21 +218,100 @@ public final class StoredFrame {
 	}
 
 	/**
-	 * The frame's JSON encoding in UTF-8, made once and shared; callers must not modify it.
-	 * @param codec the codec
+	 * The frame in a format, made once and shared; callers must not modify it.
+	 * @param format the format of the connection it is delivered to
 	 * @return the bytes
 	 */
-	public byte[] json(ProtocolCodec codec) {
-		byte[] bytes = this.json;
-		if (bytes == null) {
-			byte[] uncounted = this.uncounted;
-			// A concurrent first delivery that finds the uncounted form already dropped encodes again:
-			// the same bytes, rarely.
-			bytes = (uncounted != null) ? withCursor(uncounted) : codec.encodeToUtf8(toFrame());
-			this.json = bytes;
-			this.uncounted = null;
+	public byte[] encoded(WireFormat format) {
+		if (format.index() == WireFormat.JSON_INDEX) {
+			byte[] bytes = this.json;
+			return (bytes != null) ? bytes : encodeJson(format);
+		}
+		return encodeOther(format);
+	}
+
+	private byte[] encodeJson(WireFormat format) {
+		byte[] uncounted = this.uncounted;
+		// A concurrent first delivery that finds the uncounted form already dropped encodes again:
+		// the same bytes, rarely.
+		byte[] bytes = (uncounted != null) ? withCursor(uncounted) : format.toBytes(toFrame());
+		this.json = bytes;
+		this.uncounted = null;
+		return bytes;
+	}
+
+	private byte[] encodeOther(WireFormat format) {
+		int index = format.index();
+		byte[][] table = this.others;
+		byte[] bytes = (table != null) ? table[index] : null;
+		if (bytes != null) {
+			return bytes;
+		}
+		// Encoded outside the monitor: a release of the frame (under its stream's monitor) never waits
+		// for an encoding.
+		bytes = format.toBytes(toFrame());
+		synchronized (this) {
+			table = this.others;
+			byte[] first = (table != null) ? table[index] : null;
+			if (first != null) {
+				return first;
+			}
+			Retention counting = this.retention;
+			if (counting != null && !counting.tryGrow(bytes.length)) {
+				// No room within max-retained-bytes: delivered but not kept.
+				return bytes;
+			}
+			byte[][] copy = new byte[WireFormat.MAX_INDEX + 1][];
+			if (table != null) {
+				System.arraycopy(table, 0, copy, 0, table.length);
+			}
+			copy[index] = bytes;
+			this.others = copy;
 		}
 		return bytes;
+	}
+
+	/**
+	 * A window retains this frame: encodings in other formats made from now on are counted by the
+	 * retention, until {@link #unretain()}. Called before the frame is delivered, under the stream's
+	 * monitor.
+	 * @param retention what counts the retained bytes
+	 */
+	void retainedBy(Retention retention) {
+		// No lock: nothing encodes the frame before it is handed to listeners or replays, after this.
+		this.retention = retention;
+	}
+
+	/**
+	 * The window dropped this frame: release what its encodings in other formats counted. Later
+	 * encodings are not counted (queues and replays in flight still hold the frame for a while).
+	 * @return the bytes released
+	 */
+	long unretain() {
+		if (this.retention == null) {
+			// Released already (the window is dropped as a whole after frames left it one by one).
+			return 0;
+		}
+		synchronized (this) {
+			return release();
+		}
+	}
+
+	private long release() {
+		Retention counting = this.retention;
+		if (counting == null) {
+			return 0;
+		}
+		this.retention = null;
+		long size = 0;
+		byte[][] table = this.others;
+		if (table != null) {
+			for (byte[] bytes : table) {
+				size += (bytes != null) ? bytes.length : 0;
+			}
+		}
+		counting.release(size);
+		return size;
 	}
 
 	@Override

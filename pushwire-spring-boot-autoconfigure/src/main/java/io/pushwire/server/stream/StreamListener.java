@@ -3,6 +3,7 @@ package io.pushwire.server.stream;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.pushwire.core.PreparedMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +35,7 @@ public interface StreamListener {
 				onFrame(frame);
 			}
 			else if (item instanceof Transient transientFrame) {
-				onTransient(transientFrame.channel(), transientFrame.json());
+				onTransient(transientFrame.channel(), transientFrame.frame());
 			}
 		}
 	}
@@ -48,17 +49,17 @@ public interface StreamListener {
 	/**
 	 * A transient frame was published to the channel: not stored, no cursor.
 	 * @param channel the channel
-	 * @param json the frame's JSON encoding, shared by every listener
+	 * @param frame the frame, encoded once per wire format and shared by every listener
 	 */
-	void onTransient(String channel, byte[] json);
+	void onTransient(String channel, PreparedMessage frame);
 
 	/**
 	 * A transient frame in a batch.
 	 *
 	 * @param channel the channel
-	 * @param json the frame's JSON encoding
+	 * @param frame the frame, encoded once per wire format
 	 */
-	record Transient(String channel, byte[] json) {
+	record Transient(String channel, PreparedMessage frame) {
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.pushwire.core.PreparedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -98,11 +99,11 @@ public final class StreamListeners {
 	 * Hand a transient frame off to every listener; {@link #deliver()} must follow once the stream's lock
 	 * is released.
 	 * @param channel the channel
-	 * @param json the frame's JSON
+	 * @param frame the frame, encoded once per wire format for all listeners
 	 * @return how many listeners it was given to
 	 */
-	public int publishTransient(String channel, byte[] json) {
-		return Math.abs(handOff(new StreamListener.Transient(channel, json))) - 1;
+	public int publishTransient(String channel, PreparedMessage frame) {
+		return Math.abs(handOff(new StreamListener.Transient(channel, frame))) - 1;
 	}
 
 	/**

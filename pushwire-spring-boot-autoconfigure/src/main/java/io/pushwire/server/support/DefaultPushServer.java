@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import io.pushwire.core.Frame;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
@@ -66,7 +67,7 @@ public final class DefaultPushServer implements PushServer {
 				return false;
 			}
 			Frame frame = new Frame(channel, null, this.engine.toPayload(payload), null);
-			return connection.sendTransient(this.engine.codec().encodeToUtf8(frame),
+			return connection.sendTransient(PreparedMessage.of(this.engine.codec(), frame),
 					this.engine.channels().resolve(channel).kind().priority());
 		});
 	}
@@ -190,7 +191,7 @@ public final class DefaultPushServer implements PushServer {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
 			// Server-side subscribers receive stored frames only.
 		}
 

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.pushwire.server.connection.Delivery;
 import io.pushwire.server.connection.OutboundQueue;
@@ -11,11 +12,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Writes a connection's queue straight to its Netty channel as text frames, on the channel's event
- * loop: a batch per drain and one flush, and nothing while the channel is not writable. What the
+ * Writes a connection's queue straight to its Netty channel, on the channel's event loop, each message
+ * as a text or a binary frame as its {@link Delivery#binary()} says: a batch per drain and one flush, and nothing while the channel is not writable. What the
  * socket has not taken stays in the connection's bounded queue, so the slow-consumer policy applies to
  * it, and Netty's own buffer holds at most its high water mark. As a pipeline handler it resumes the
- * queue when the channel becomes writable again.
+ * queue when the channel becomes writable again. Made by {@link ReactorNettyAccess}, the one place that
+ * reaches under WebFlux into Reactor Netty.
  */
 final class ChannelWriter extends ChannelInboundHandlerAdapter implements OutboundQueue.Writer {
 
@@ -58,7 +60,8 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	public void write(Delivery delivery) {
 		// A failed write closes the channel; the void promise reports it to the pipeline, which ends
 		// the inbound side and with it the connection.
-		this.channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(delivery.json())), this.channel.voidPromise());
+		this.channel.write(delivery.binary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(delivery.bytes()))
+				: new TextWebSocketFrame(Unpooled.wrappedBuffer(delivery.bytes())), this.channel.voidPromise());
 	}
 
 	@Override

@@ -1,12 +1,13 @@
 package io.pushwire.server.websocket;
 
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Duration;
 
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
@@ -18,14 +19,12 @@ import io.pushwire.server.connection.Delivery;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
-import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
-import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -36,12 +35,18 @@ import reactor.netty.Connection;
  * One WebSocket session: waits for {@code auth} and its authentication within the handshake timeout,
  * then hands decoded messages to its {@link ClientConnection} in order and writes what the connection
  * queues. When the server closes, it lets the client read the goodbye ({@link ClosingHandshake}).
+ * <p>
+ * On Reactor Netty the queue is written straight to the channel; everything that path needs is in
+ * {@link ReactorNettyAccess}. Elsewhere (or with that hook gone) the queue is written through
+ * {@link WebSocketSession#send}. Either way a message is a text or a binary WebSocket message as its
+ * {@link Delivery#binary()} says.
  */
 final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private static final Log logger = LogFactory.getLog(WebSocketSessionHandler.class);
 
-	private static final @Nullable Method GET_DELEGATE = findGetDelegate();
+	/** The heartbeat, encoded once per wire format for every connection. */
+	private static final PreparedMessage PING = PreparedMessage.of(new ProtocolCodec(), new SystemOp.Ping());
 
 	private static final CloseStatus INVALID_UTF8 = new CloseStatus(1007, "invalid utf-8");
 
@@ -50,8 +55,6 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	private final WebSocketSession session;
 
 	private final ClientConnection connection;
-
-	private final byte[] ping;
 
 	private final @Nullable Connection netty;
 
@@ -69,14 +72,6 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private volatile @Nullable CloseStatus closeOverride;
 
-	private static @Nullable Method findGetDelegate() {
-		Method method = ReflectionUtils.findMethod(AbstractWebSocketSession.class, "getDelegate");
-		if (method != null) {
-			ReflectionUtils.makeAccessible(method);
-		}
-		return method;
-	}
-
 	private final boolean allowQueryToken;
 
 	WebSocketSessionHandler(PushEngine engine, WebSocketSession session, boolean allowQueryToken) {
@@ -84,10 +79,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		this.engine = engine;
 		this.session = session;
 		this.connection = new ClientConnection(engine, this);
-		this.ping = engine.codec().encodeToUtf8(new SystemOp.Ping());
-		this.netty = nettyConnection(session);
+		this.netty = ReactorNettyAccess.connection(session);
 		if (this.netty != null) {
-			this.connection.runOn(this.netty.channel());
+			ReactorNettyAccess.bind(this.netty, this.connection);
 		}
 	}
 
@@ -110,7 +104,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.onErrorResume((ex) -> {
 				// Reactor Netty fails the inbound for a message over its own frame limit: the client's
 				// doing, worth no more than a debug line. Anything else is ours.
-				if (isTooLong(ex)) {
+				if (ReactorNettyAccess.isFrameTooLarge(ex)) {
 					logger.debug("WebSocket message over the frame limit", ex);
 					this.connection.close(CloseReason.TOO_LARGE);
 				}
@@ -128,25 +122,20 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.then();
 		Mono<Void> written;
 		if (this.netty != null) {
-			// On Reactor Netty the queue writes frames to the channel itself, a batch per drain, and
-			// stops while the channel is not writable: no per-message operators between queue and socket.
-			ChannelWriter writer = new ChannelWriter(this.netty.channel(), this.connection::resumeWriting);
-			this.netty.addHandlerLast(ChannelWriter.HANDLER_NAME, writer);
-			this.connection.writeTo(writer);
 			// A client gone while a handshake is in flight ends it (the channel's close is already
 			// watched by the writer, so this costs an idle connection nothing).
-			written = writer.done().doFinally((signal) -> abortHandshake());
+			written = ReactorNettyAccess.writeDirect(this.netty, this.connection)
+				.doFinally((signal) -> abortHandshake());
 		}
 		else {
-			written = this.session.send(this.connection.deliveries().map(this::toMessage))
+			DataBufferFactory buffers = this.session.bufferFactory();
+			written = this.session.send(this.connection.deliveries().map((delivery) -> toMessage(buffers, delivery)))
 				.onErrorResume((ex) -> Mono.empty());
 		}
 		Mono<Void> outbound = written.then(Mono.defer(() -> {
 			Connection nettyConnection = this.netty;
-			if (nettyConnection != null && !this.inboundEnded && nettyConnection.channel().isActive()) {
-				// The server closes while the client may still be sending: the close waits for the
-				// client's close frame, so that the goodbye and close frame are not lost to a reset.
-				nettyConnection.addHandlerLast(ClosingHandshake.HANDLER_NAME, new ClosingHandshake());
+			if (nettyConnection != null && !this.inboundEnded && ReactorNettyAccess.isActive(nettyConnection)) {
+				ReactorNettyAccess.awaitClientCloseFrame(nettyConnection);
 			}
 			return this.session.close(closeStatus());
 		}));
@@ -247,7 +236,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		}
 		Sinks.Empty<Void> abort = Sinks.empty();
 		this.handshakeAbort = abort;
-		if (!this.netty.channel().isActive()) {
+		if (!ReactorNettyAccess.isActive(this.netty)) {
 			abort.tryEmitEmpty();
 		}
 		return abort.asMono().then(Mono.just(Boolean.TRUE));
@@ -281,8 +270,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return new AuthRequest(token, requestPrincipal, this.session.getHandshakeInfo().getHeaders(), remote);
 	}
 
-	private WebSocketMessage toMessage(Delivery delivery) {
-		return new WebSocketMessage(WebSocketMessage.Type.TEXT, this.session.bufferFactory().wrap(delivery.json()));
+	/**
+	 * A delivery as a message for the plain {@link WebSocketSession#send} path: binary or text as the
+	 * delivery says, wrapping the shared bytes without copying them.
+	 * @param buffers the session's buffer factory
+	 * @param delivery the delivery
+	 * @return the message
+	 */
+	static WebSocketMessage toMessage(DataBufferFactory buffers, Delivery delivery) {
+		return new WebSocketMessage(delivery.binary() ? WebSocketMessage.Type.BINARY : WebSocketMessage.Type.TEXT,
+				buffers.wrap(delivery.bytes()));
 	}
 
 	private CloseStatus closeStatus() {
@@ -297,33 +294,6 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return new CloseStatus(reason.code(), reason.reason());
 	}
 
-	private static boolean isTooLong(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			String name = cause.getClass().getSimpleName();
-			if (name.contains("TooLong") || name.contains("CorruptedWebSocketFrame")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * The Netty connection under a Reactor Netty session. WebFlux keeps it behind a protected
-	 * accessor; a client that stopped reading never receives our close frame, so dropping the TCP
-	 * connection is the only way to free it.
-	 */
-	private static @Nullable Connection nettyConnection(WebSocketSession session) {
-		if (!(session instanceof ReactorNettyWebSocketSession) || GET_DELEGATE == null) {
-			return null;
-		}
-		Object delegate = ReflectionUtils.invokeMethod(GET_DELEGATE, session);
-		if (delegate instanceof ReactorNettyWebSocketSession.WebSocketConnection webSocketConnection
-				&& webSocketConnection.getOutbound() instanceof Connection connection) {
-			return connection;
-		}
-		return null;
-	}
-
 	@Override
 	public String name() {
 		return "websocket";
@@ -331,14 +301,14 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	@Override
 	public void heartbeat(ClientConnection connection) {
-		connection.sendEncoded(this.ping);
+		connection.sendPrepared(PING);
 	}
 
 	@Override
 	public void abort(CloseReason reason) {
 		Connection nettyConnection = this.netty;
 		if (nettyConnection != null) {
-			nettyConnection.dispose();
+			ReactorNettyAccess.drop(nettyConnection);
 		}
 		else {
 			this.session.close(closeStatus()).subscribe();

@@ -1,5 +1,7 @@
 package io.pushwire.server.connection;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +80,7 @@ class ChannelSubscriptionTests {
 			@Override
 			public void write(Delivery delivery) {
 				ChannelSubscriptionTests.this.written.add((delivery.frame() != null) ? "#" + delivery.frame().cursor()
-						: new String(delivery.json()));
+						: new String(delivery.bytes()));
 			}
 
 			@Override
@@ -105,8 +107,8 @@ class ChannelSubscriptionTests {
 		ChannelSubscription subscription = subscription();
 		subscription.attached(attachment(2, frame(3), frame(4), frame(5)));
 		subscription.onFrame(frame(6));
-		subscription.onTransient("chat:a", "transient".getBytes());
-		subscription.onBatch(List.of(frame(7), new StreamListener.Transient("chat:a", "batched".getBytes())));
+		subscription.onTransient("chat:a", PreparedMessages.ofJson("transient".getBytes()));
+		subscription.onBatch(List.of(frame(7), new StreamListener.Transient("chat:a", PreparedMessages.ofJson("batched".getBytes()))));
 		assertThat(this.written).isEmpty();
 		subscription.release();
 		assertThat(this.written).containsExactly("#3", "#4", "#5", "#6", "transient", "#7", "batched");
@@ -134,7 +136,7 @@ class ChannelSubscriptionTests {
 		subscription.onFrame(frame(4));
 		subscription.onFrame(frame(5));
 		subscription.onFrame(frame(5));
-		subscription.onBatch(List.of(frame(5), frame(6), new StreamListener.Transient("chat:a", "t".getBytes()),
+		subscription.onBatch(List.of(frame(5), frame(6), new StreamListener.Transient("chat:a", PreparedMessages.ofJson("t".getBytes())),
 				frame(6), frame(7)));
 		subscription.onBatch(List.of(frame(3), frame(8)));
 		assertThat(this.written).containsExactly("#5", "#6", "t", "#7", "#8");
@@ -172,7 +174,7 @@ class ChannelSubscriptionTests {
 		subscription.release();
 		subscription.onFrame(frame(3));
 		subscription.onBatch(List.of(frame(4)));
-		subscription.onTransient("chat:a", "t".getBytes());
+		subscription.onTransient("chat:a", PreparedMessages.ofJson("t".getBytes()));
 		assertThat(this.written).isEmpty();
 	}
 

@@ -1,5 +1,7 @@
 package io.pushwire.server.connection;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -305,7 +307,7 @@ class ClientConnectionTests {
 	/** How many listeners the channel's stream holds: a transient frame is given to each. */
 	private int listeners(String channel) {
 		ChannelStream stream = this.memory.find(channel);
-		return (stream != null) ? stream.publishTransient(new byte[0]).block(TIMEOUT) : 0;
+		return (stream != null) ? stream.publishTransient(PreparedMessages.ofJson(new byte[0])).block(TIMEOUT) : 0;
 	}
 
 	@FunctionalInterface
@@ -335,8 +337,8 @@ class ClientConnectionTests {
 				}
 
 				@Override
-				public Mono<Integer> publishTransient(byte[] json) {
-					return stream.publishTransient(json);
+				public Mono<Integer> publishTransient(PreparedMessage frame) {
+					return stream.publishTransient(frame);
 				}
 
 				@Override
@@ -421,7 +423,7 @@ class ClientConnectionTests {
 
 		@Override
 		public void write(Delivery delivery) {
-			this.messages.add(ClientConnectionTests.this.codec.decode(new String(delivery.json())));
+			this.messages.add(ClientConnectionTests.this.codec.decode(new String(delivery.bytes())));
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package io.pushwire.server.connection;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.List;
 
@@ -82,7 +84,8 @@ class DefaultPushSessionTests {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
+			byte[] json = PreparedMessages.json(frame);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.pushwire.server.connection;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushwire.core.CloseReason;
+import io.pushwire.core.CountingBinaryFormat;
+import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +62,7 @@ class OutboundQueueTests {
 			.thenRequest(4)
 			.assertNext((delivery) -> {
 				assertThat(delivery.op()).isTrue();
-				assertThat(delivery.json()).isSameAs(this.ping);
+				assertThat(delivery.bytes()).isSameAs(this.ping);
 				assertThat(delivery.frame()).isNull();
 			})
 			.assertNext((delivery) -> assertFrame(delivery, high))
@@ -65,6 +70,63 @@ class OutboundQueueTests {
 			.assertNext((delivery) -> assertFrame(delivery, low))
 			.thenCancel()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aBinaryConnectionQueuesFramesTransientsAndOpsInItsFormatAsBinaryMessages() {
+		CountingBinaryFormat binary = new CountingBinaryFormat(1);
+		OutboundQueue queue = new OutboundQueue(1 << 20, binary, this.pressure, this.nanoTime::get);
+		StoredFrame live = frame("chat", 1);
+		StoredFrame replayed = frame("chat", 2);
+		PreparedMessage fleeting = PreparedMessage.of(this.codec, new Frame("chat", null, IntNode.valueOf(7), null));
+		byte[] op = binary.toBytes(new SystemOp.Ping());
+		queue.offerFrame(live, Priority.NORMAL);
+		queue.offerTransient(fleeting, Priority.NORMAL);
+		queue.offerReplay(List.of(replayed), Priority.NORMAL);
+		queue.offerOp(op);
+		assertThat(queue.queuedBytes())
+			.isEqualTo(live.encoded(binary).length + fleeting.encoded(binary).length + op.length);
+		StepVerifier.create(queue.deliveries())
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(op))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(live.encoded(binary)))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(fleeting.encoded(binary)))
+			.assertNext((delivery) -> {
+				assertThat(delivery.bytes()).isSameAs(replayed.encoded(binary));
+				assertThat(delivery.frame()).isSameAs(replayed);
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(binary.encodings()).as("the op, and each frame once").isEqualTo(4);
+	}
+
+	@Test
+	void everyDeliveryOfABinaryConnectionIsBinaryAndOfAJsonConnectionText() {
+		CountingBinaryFormat binary = new CountingBinaryFormat(1);
+		OutboundQueue binaryQueue = new OutboundQueue(1 << 20, binary, this.pressure, this.nanoTime::get);
+		OutboundQueue jsonQueue = queue(1 << 20);
+		for (OutboundQueue queue : List.of(binaryQueue, jsonQueue)) {
+			queue.offerFrame(frame("chat", 1), Priority.NORMAL);
+			queue.offerBatch(List.of(frame("chat", 2),
+					new StreamListener.Transient("chat", PreparedMessage.of(this.codec, new Frame("chat", null,
+							IntNode.valueOf(3), null)))), Priority.NORMAL);
+			queue.offerReplay(List.of(frame("news", 1)), Priority.LOW);
+			queue.offerOp(queue.format().toBytes(new SystemOp.Ping()));
+			queue.offerOpBehind(queue.format().toBytes(new SystemOp.Pong()), Priority.LOW);
+		}
+		StepVerifier.create(binaryQueue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(6)
+			.consumeRecordedWith((deliveries) -> assertThat(deliveries).allMatch(Delivery::binary))
+			.then(() -> binaryQueue.finish(binary.toBytes(SystemOp.Goodbye.of(CloseReason.SHUTDOWN))))
+			.assertNext((goodbye) -> assertThat(goodbye.binary()).isTrue())
+			.verifyComplete();
+		StepVerifier.create(jsonQueue.deliveries())
+			.recordWith(ArrayList::new)
+			.expectNextCount(6)
+			.consumeRecordedWith((deliveries) -> assertThat(deliveries).noneMatch(Delivery::binary))
+			.then(() -> jsonQueue.finish(this.goodbye))
+			.assertNext((goodbye) -> assertThat(goodbye.binary()).isFalse())
+			.verifyComplete();
 	}
 
 	@Test
@@ -96,9 +158,9 @@ class OutboundQueueTests {
 		assertThat(queue.offerOpBehind(unsubscribed, Priority.NORMAL)).isTrue();
 		queue.offerFrame(frame("audit", 2), Priority.LOW);
 		queue.offerOp(this.ping);
-		assertThat(queue.queuedBytes()).isEqualTo(frame("audit", 1).json(this.codec).length
-				+ frame("chat", 1).json(this.codec).length + frame("alerts", 1).json(this.codec).length
-				+ unsubscribed.length + frame("audit", 2).json(this.codec).length + this.ping.length);
+		assertThat(queue.queuedBytes()).isEqualTo(frame("audit", 1).encoded(this.codec).length
+				+ frame("chat", 1).encoded(this.codec).length + frame("alerts", 1).encoded(this.codec).length
+				+ unsubscribed.length + frame("audit", 2).encoded(this.codec).length + this.ping.length);
 		List<String> labels = new ArrayList<>();
 		StepVerifier.create(queue.deliveries())
 			.recordWith(ArrayList::new)
@@ -115,7 +177,7 @@ class OutboundQueueTests {
 		OutboundQueue queue = queue(1 << 20);
 		byte[] transientJson = "{\"channel\":\"chat\",\"payload\":0}".getBytes();
 		queue.offerFrame(frame("chat", 1), Priority.NORMAL);
-		queue.offerTransient(transientJson, Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(transientJson), Priority.NORMAL);
 		queue.offerFrame(frame("chat", 2), Priority.NORMAL);
 		queue.offerFrame(frame("news", 1), Priority.NORMAL);
 		queue.offerFrame(frame("chat", 3), Priority.NORMAL);
@@ -136,23 +198,23 @@ class OutboundQueueTests {
 		byte[] first = bytes(10);
 		byte[] second = bytes(20);
 		byte[] third = bytes(30);
-		queue.offerTransient(first, Priority.NORMAL);
-		queue.offerTransient(second, Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(first), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(second), Priority.NORMAL);
 		StepVerifier.create(queue.deliveries(), 0)
 			.expectSubscription()
 			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(30))
 			.thenRequest(1)
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(first))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(first))
 			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(20))
-			.then(() -> queue.offerTransient(third, Priority.NORMAL))
+			.then(() -> queue.offerTransient(PreparedMessages.ofJson(third), Priority.NORMAL))
 			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(50))
 			.thenRequest(1)
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(second))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(second))
 			.then(() -> assertThat(queue.queuedBytes()).isEqualTo(30))
 			.thenRequest(5)
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(third))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(third))
 			.then(() -> queue.offerOp(this.ping))
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.ping))
 			.then(() -> assertThat(queue.queuedBytes()).isZero())
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -161,11 +223,11 @@ class OutboundQueueTests {
 	@Test
 	void slowIsToldOncePastHalfFull() {
 		OutboundQueue queue = queue(1000);
-		assertThat(queue.offerTransient(bytes(500), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(500)), Priority.NORMAL)).isTrue();
 		assertThat(this.pressure.slows).isEmpty();
-		assertThat(queue.offerTransient(bytes(1), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(1)), Priority.NORMAL)).isTrue();
 		assertThat(this.pressure.slows).containsExactly(499L);
-		assertThat(queue.offerTransient(bytes(200), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(200)), Priority.NORMAL)).isTrue();
 		assertThat(queue.offerOp(bytes(200))).isTrue();
 		assertThat(this.pressure.slows).containsExactly(499L);
 		assertThat(this.pressure.fulls).isZero();
@@ -174,14 +236,14 @@ class OutboundQueueTests {
 	@Test
 	void slowIsToldAgainOnlyAfterDrainingBelowQuarter() {
 		OutboundQueue queue = queue(1000);
-		queue.offerTransient(bytes(260), Priority.NORMAL);
-		queue.offerTransient(bytes(250), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(bytes(260)), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(bytes(250)), Priority.NORMAL);
 		assertThat(this.pressure.slows).containsExactly(490L);
 		StepVerifier.create(queue.deliveries(), 0)
 			.thenRequest(1)
 			.expectNextCount(1)
 			// 250 left: a quarter, not below it.
-			.then(() -> queue.offerTransient(bytes(260), Priority.NORMAL))
+			.then(() -> queue.offerTransient(PreparedMessages.ofJson(bytes(260)), Priority.NORMAL))
 			.then(() -> assertThat(this.pressure.slows).containsExactly(490L))
 			.thenRequest(1)
 			.expectNextCount(1)
@@ -189,7 +251,7 @@ class OutboundQueueTests {
 			.thenRequest(1)
 			.expectNextCount(1)
 			.then(() -> assertThat(queue.queuedBytes()).isZero())
-			.then(() -> queue.offerTransient(bytes(501), Priority.NORMAL))
+			.then(() -> queue.offerTransient(PreparedMessages.ofJson(bytes(501)), Priority.NORMAL))
 			.then(() -> assertThat(this.pressure.slows).containsExactly(490L, 499L))
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -198,19 +260,19 @@ class OutboundQueueTests {
 	@Test
 	void offerPastBoundIsRefusedAndFullIsTold() {
 		OutboundQueue queue = queue(100);
-		assertThat(queue.offerTransient(bytes(60), Priority.NORMAL)).isTrue();
-		assertThat(queue.offerTransient(bytes(41), Priority.NORMAL)).isFalse();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(60)), Priority.NORMAL)).isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(41)), Priority.NORMAL)).isFalse();
 		assertThat(this.pressure.fulls).isOne();
 		assertThat(queue.queuedBytes()).isEqualTo(60);
-		assertThat(queue.offerTransient(bytes(40), Priority.NORMAL)).as("exactly at the bound").isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(40)), Priority.NORMAL)).as("exactly at the bound").isTrue();
 		assertThat(queue.queuedBytes()).isEqualTo(100);
 		assertThat(queue.offerOp(bytes(1))).isFalse();
 		assertThat(queue.offerFrame(frame("chat", 1), Priority.HIGH)).isFalse();
 		assertThat(this.pressure.fulls).isEqualTo(3);
 		assertThat(queue.queuedBytes()).isEqualTo(100);
 		StepVerifier.create(queue.deliveries())
-			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(60))
-			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(40))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).hasSize(60))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).hasSize(40))
 			.thenCancel()
 			.verify(TIMEOUT);
 	}
@@ -228,10 +290,10 @@ class OutboundQueueTests {
 	void replayIsNotCountedAgainstBound() {
 		OutboundQueue queue = queue(100);
 		List<StoredFrame> replay = List.of(frame("chat", 1), frame("chat", 2), frame("chat", 3), frame("chat", 4));
-		assertThat(replay.stream().mapToInt((frame) -> frame.json(this.codec).length).sum()).isGreaterThan(100);
+		assertThat(replay.stream().mapToInt((frame) -> frame.encoded(this.codec).length).sum()).isGreaterThan(100);
 		queue.offerReplay(replay, Priority.NORMAL);
 		assertThat(queue.queuedBytes()).isZero();
-		assertThat(queue.offerTransient(bytes(100), Priority.LOW)).isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(100)), Priority.LOW)).isTrue();
 		assertThat(this.pressure.fulls).isZero();
 		assertThat(this.pressure.slows).containsExactly(0L);
 		StepVerifier.create(queue.deliveries())
@@ -239,7 +301,7 @@ class OutboundQueueTests {
 			.assertNext((delivery) -> assertFrame(delivery, replay.get(1)))
 			.assertNext((delivery) -> assertFrame(delivery, replay.get(2)))
 			.assertNext((delivery) -> assertFrame(delivery, replay.get(3)))
-			.assertNext((delivery) -> assertThat(delivery.json()).hasSize(100))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).hasSize(100))
 			.thenCancel()
 			.verify(TIMEOUT);
 	}
@@ -279,9 +341,9 @@ class OutboundQueueTests {
 		assertThat(queue.isFinished()).isTrue();
 		assertThat(queue.queuedBytes()).isEqualTo(this.ping.length);
 		StepVerifier.create(queue.deliveries())
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.ping))
 			.assertNext((delivery) -> {
-				assertThat(delivery.json()).isSameAs(this.goodbye);
+				assertThat(delivery.bytes()).isSameAs(this.goodbye);
 				assertThat(delivery.op()).isTrue();
 				assertThat(delivery.frame()).isNull();
 			})
@@ -300,7 +362,7 @@ class OutboundQueueTests {
 			.then(() -> queue.finish(this.goodbye))
 			.then(() -> assertThat(queue.queuedBytes()).isZero())
 			.thenRequest(1)
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.goodbye))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
@@ -321,9 +383,9 @@ class OutboundQueueTests {
 		OutboundQueue queue = queue(1 << 20);
 		StepVerifier.create(queue.deliveries())
 			.then(() -> queue.offerOp(this.ping))
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.ping))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.ping))
 			.then(() -> queue.finish(this.goodbye))
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.goodbye))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
@@ -370,9 +432,9 @@ class OutboundQueueTests {
 		byte[] poison = "poison".getBytes();
 		List<String> written = new ArrayList<>();
 		queue.writeTo(new FailingWriter(written, poison));
-		queue.offerTransient("a".getBytes(), Priority.NORMAL);
-		Throwable thrown = catchThrowable(() -> queue.offerTransient(poison, Priority.NORMAL));
-		queue.offerTransient("b".getBytes(), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson("a".getBytes()), Priority.NORMAL);
+		Throwable thrown = catchThrowable(() -> queue.offerTransient(PreparedMessages.ofJson(poison), Priority.NORMAL));
+		queue.offerTransient(PreparedMessages.ofJson("b".getBytes()), Priority.NORMAL);
 		queue.finish(null);
 		assertThat(written).containsExactly("a", "flush", "flush", "b", "flush", "complete");
 		assertThat(thrown).as("the offering thread (a publisher) is not failed").isNull();
@@ -382,9 +444,9 @@ class OutboundQueueTests {
 	void aMessageTheWriterFailsOnInTheMiddleOfABatchDoesNotStrandTheRest() {
 		OutboundQueue queue = queue(1 << 20);
 		byte[] poison = "poison".getBytes();
-		queue.offerTransient("a".getBytes(), Priority.NORMAL);
-		queue.offerTransient(poison, Priority.NORMAL);
-		queue.offerTransient("b".getBytes(), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson("a".getBytes()), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson(poison), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson("b".getBytes()), Priority.NORMAL);
 		List<String> written = new ArrayList<>();
 		queue.writeTo(new FailingWriter(written, poison));
 		assertThat(written).containsExactly("a", "b", "flush");
@@ -425,7 +487,7 @@ class OutboundQueueTests {
 		List<String> written = new ArrayList<>();
 		Throwable thrown = catchThrowable(() -> queue.writeTo(new FailingWriter(written, null)));
 		shuttingDown.set(false);
-		queue.offerTransient("a".getBytes(), Priority.NORMAL);
+		queue.offerTransient(PreparedMessages.ofJson("a".getBytes()), Priority.NORMAL);
 		assertThat(tasks).as("a drain is scheduled again").hasSize(1);
 		tasks.remove(0).run();
 		assertThat(written).containsExactly("a", "flush");
@@ -438,13 +500,13 @@ class OutboundQueueTests {
 		queue.finish(this.goodbye);
 		assertThat(queue.offerOp(this.ping)).isFalse();
 		assertThat(queue.offerFrame(frame("chat", 1), Priority.HIGH)).isFalse();
-		assertThat(queue.offerTransient(bytes(10), Priority.LOW)).isFalse();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(10)), Priority.LOW)).isFalse();
 		queue.offerReplay(List.of(frame("chat", 1)), Priority.NORMAL);
 		queue.finish(this.ping);
 		assertThat(this.pressure.fulls).isZero();
 		assertThat(queue.queuedBytes()).isZero();
 		StepVerifier.create(queue.deliveries())
-			.assertNext((delivery) -> assertThat(delivery.json()).isSameAs(this.goodbye))
+			.assertNext((delivery) -> assertThat(delivery.bytes()).isSameAs(this.goodbye))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
@@ -464,7 +526,7 @@ class OutboundQueueTests {
 						executor.execute(() -> {
 							for (int i = 0; i < perProducer; i++) {
 								byte[] json = (producer + ":" + i).getBytes();
-								assertThat(queue.offerTransient(json, Priority.NORMAL)).isTrue();
+								assertThat(queue.offerTransient(PreparedMessages.ofJson(json), Priority.NORMAL)).isTrue();
 							}
 						});
 					}
@@ -474,7 +536,7 @@ class OutboundQueueTests {
 				.consumeRecordedWith((deliveries) -> {
 					int[] next = new int[producers];
 					for (Delivery delivery : deliveries) {
-						String[] parts = new String(delivery.json()).split(":");
+						String[] parts = new String(delivery.bytes()).split(":");
 						int producer = Integer.parseInt(parts[0]);
 						assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]++);
 					}
@@ -545,8 +607,8 @@ class OutboundQueueTests {
 	private void assertFrame(Delivery delivery, StoredFrame frame) {
 		assertThat(delivery.op()).isFalse();
 		assertThat(delivery.frame()).isSameAs(frame);
-		assertThat(delivery.json()).isSameAs(frame.json(this.codec));
-		assertThat(this.codec.decode(new String(delivery.json()))).isEqualTo(frame.toFrame());
+		assertThat(delivery.bytes()).isSameAs(frame.encoded(this.codec));
+		assertThat(this.codec.decode(new String(delivery.bytes()))).isEqualTo(frame.toFrame());
 	}
 
 	/** The queue counts bytes and never reads them, so any content of the right size will do. */
@@ -558,7 +620,7 @@ class OutboundQueueTests {
 		if (delivery.frame() != null) {
 			return delivery.frame().channel() + "#" + delivery.frame().cursor();
 		}
-		return (delivery.op() ? "op:" : "transient:") + new String(delivery.json());
+		return (delivery.op() ? "op:" : "transient:") + new String(delivery.bytes());
 	}
 
 	/** Records what is written (frames as channel#cursor); fails on one message. */
@@ -571,11 +633,11 @@ class OutboundQueueTests {
 
 		@Override
 		public void write(Delivery delivery) {
-			if (delivery.json() == this.poison) {
+			if (delivery.bytes() == this.poison) {
 				throw new IllegalStateException("cannot write this one");
 			}
 			this.written.add((delivery.frame() != null) ? delivery.frame().channel() + "#" + delivery.frame().cursor()
-					: new String(delivery.json()));
+					: new String(delivery.bytes()));
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package io.pushwire.server.connection;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -182,7 +184,8 @@ class PresenceRegistryTests {
 		final List<SystemOp> ops = Collections.synchronizedList(new ArrayList<>());
 
 		@Override
-		public void announce(byte[] json) {
+		public void announce(PreparedMessage op) {
+			byte[] json = PreparedMessages.json(op);
 			this.ops.add((SystemOp) PresenceRegistryTests.this.codec.decode(new String(json, StandardCharsets.UTF_8)));
 		}
 

@@ -190,7 +190,7 @@ class InMemoryChannelStreamStoreTests {
 		long frameSize = 0;
 		for (int i = 0; i < 150; i++) {
 			StoredFrame frame = append(bounded.stream(ChannelName.parse("chat:room-" + i), big), text);
-			frameSize = frame.json(new ProtocolCodec()).length;
+			frameSize = frame.encoded(new ProtocolCodec()).length;
 			assertThat(bounded.retainedBytes()).as("after frame %d", i).isLessThanOrEqualTo(max);
 			this.clock.advance(Duration.ofMillis(1));
 		}
@@ -201,7 +201,7 @@ class InMemoryChannelStreamStoreTests {
 			Attachment attachment = attach(bounded.stream(ChannelName.parse("chat:room-" + i), big),
 					new Position(0, null), new RecordingListener());
 			for (StoredFrame frame : attachment.replay()) {
-				replayed += frame.json(new ProtocolCodec()).length;
+				replayed += frame.encoded(new ProtocolCodec()).length;
 				kept++;
 			}
 			resumeRequired.add(attachment.plan().resumeRequired());

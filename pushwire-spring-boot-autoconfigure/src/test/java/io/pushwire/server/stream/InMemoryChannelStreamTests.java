@@ -1,5 +1,7 @@
 package io.pushwire.server.stream;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,7 +90,8 @@ class InMemoryChannelStreamTests {
 			}
 
 			@Override
-			public void onTransient(String channel, byte[] json) {
+			public void onTransient(String channel, PreparedMessage frame) {
+			byte[] json = PreparedMessages.json(frame);
 				throw new IllegalStateException("broken listener");
 			}
 		});
@@ -371,7 +374,7 @@ class InMemoryChannelStreamTests {
 		detach.dispose();
 		assertThat(listener.cursors()).containsExactly(1);
 		assertThat(other.cursors()).containsExactly(1, 2);
-		StepVerifier.create(stream.publishTransient(EMPTY_OBJECT)).expectNext(1).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(1).expectComplete().verify(TIMEOUT);
 		assertThat(listener.transients()).isEmpty();
 	}
 
@@ -384,7 +387,7 @@ class InMemoryChannelStreamTests {
 		attach(stream, null, first);
 		attach(stream, null, second);
 		byte[] json = "{\"channel\":\"chat:room-42\",\"payload\":1}".getBytes();
-		StepVerifier.create(stream.publishTransient(json)).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(json))).expectNext(2).expectComplete().verify(TIMEOUT);
 		assertThat(first.transients()).singleElement().isSameAs(json);
 		assertThat(second.transients()).singleElement().isSameAs(json);
 		assertThat(first.cursors()).isEmpty();
@@ -403,15 +406,16 @@ class InMemoryChannelStreamTests {
 		RecordingListener leaving = new RecordingListener() {
 
 			@Override
-			public void onTransient(String channel, byte[] json) {
-				super.onTransient(channel, json);
+			public void onTransient(String channel, PreparedMessage frame) {
+			byte[] json = PreparedMessages.json(frame);
+				super.onTransient(channel, frame);
 				// A connection whose queue is full detaches while it is being given the frame.
 				detach[0].dispose();
 			}
 
 		};
 		detach[0] = attach(stream, null, leaving).detach();
-		StepVerifier.create(stream.publishTransient(EMPTY_OBJECT)).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(2).expectComplete().verify(TIMEOUT);
 		assertThat(staying.transients()).hasSize(1);
 		assertThat(leaving.transients()).hasSize(1);
 	}
@@ -419,7 +423,7 @@ class InMemoryChannelStreamTests {
 	@Test
 	void publishTransientWithoutListenersReachesNobody() {
 		InMemoryChannelStream stream = stream(16, LONG_TTL);
-		StepVerifier.create(stream.publishTransient(EMPTY_OBJECT)).expectNext(0).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(0).expectComplete().verify(TIMEOUT);
 		assertThat(stream.head()).isZero();
 	}
 
@@ -526,9 +530,9 @@ class InMemoryChannelStreamTests {
 			frames.add(append(stream, i));
 		}
 		for (StoredFrame frame : frames) {
-			assertThat(new String(frame.json(codec), java.nio.charset.StandardCharsets.UTF_8))
+			assertThat(new String(frame.encoded(codec), java.nio.charset.StandardCharsets.UTF_8))
 				.isEqualTo(codec.encode(frame.toFrame()));
-			assertThat(frame.encodedSize()).isEqualTo(frame.json(codec).length);
+			assertThat(frame.encodedSize()).isEqualTo(frame.encoded(codec).length);
 		}
 	}
 
@@ -619,7 +623,8 @@ class InMemoryChannelStreamTests {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
+			byte[] json = PreparedMessages.json(frame);
 			assertThat(channel).isNotEmpty();
 			this.transients.add(json);
 		}

@@ -1,5 +1,7 @@
 package io.pushwire.server.stream;
 
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,7 +54,7 @@ class StreamListenersTests {
 		listeners.add(second);
 		listeners.publish(frame(1));
 		listeners.publish(frame(2));
-		assertThat(listeners.publishTransient("chat:a", new byte[] { '{', '}' })).isEqualTo(2);
+		assertThat(listeners.publishTransient("chat:a", PreparedMessages.ofJson(new byte[] { '{', '}' }))).isEqualTo(2);
 		listeners.publish(frame(3));
 		// One task for the whole burst, nothing delivered before it runs.
 		assertThat(this.manual.tasks).hasSize(1);
@@ -318,8 +320,8 @@ class StreamListenersTests {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
-			this.items.add(new StreamListener.Transient(channel, json));
+		public void onTransient(String channel, PreparedMessage frame) {
+			this.items.add(new StreamListener.Transient(channel, frame));
 		}
 
 		List<Long> cursors() {

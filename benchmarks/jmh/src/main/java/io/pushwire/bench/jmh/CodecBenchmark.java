@@ -47,7 +47,7 @@ public class CodecBenchmark {
 			.readTree("{\"seq\":1000000007,\"t\":1764085000123456,\"pad\":\"pushwire-benchmark-payload-0123456789-abcdefghijklmnopqrstuvwxyz\"}");
 		this.frame = new Frame("bench", 42L, this.payload, null);
 		this.encodedOnce = new StoredFrame("bench", 42, "Xb3k", this.payload, null, 0);
-		this.encodedOnce.json(this.codec);
+		this.encodedOnce.encoded(this.codec);
 	}
 
 	@Benchmark
@@ -58,12 +58,12 @@ public class CodecBenchmark {
 	@Benchmark
 	public byte[] storedFrameFirstJson() {
 		// A new frame each time: the encoding a publish pays once.
-		return new StoredFrame("bench", ++this.cursor, "Xb3k", this.payload, null, 0).json(this.codec);
+		return new StoredFrame("bench", ++this.cursor, "Xb3k", this.payload, null, 0).encoded(this.codec);
 	}
 
 	@Benchmark
 	public byte[] storedFrameCachedJson() {
-		return this.encodedOnce.json(this.codec);
+		return this.encodedOnce.encoded(this.codec);
 	}
 
 }

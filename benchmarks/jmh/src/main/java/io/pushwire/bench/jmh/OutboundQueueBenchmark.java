@@ -61,7 +61,7 @@ public class OutboundQueueBenchmark {
 		ProtocolCodec codec = new ProtocolCodec();
 		this.frame = new StoredFrame("bench", 1, "Xb3k",
 				codec.mapper().readTree("{\"seq\":1,\"t\":1764085000123456,\"pad\":\"x\"}"), null, 0);
-		this.frame.json(codec);
+		this.frame.encoded(codec);
 		OutboundQueue.Pressure pressure = new OutboundQueue.Pressure() {
 			@Override
 			public void slow(long freeBytes) {

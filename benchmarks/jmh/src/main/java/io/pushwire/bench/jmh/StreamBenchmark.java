@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
@@ -122,7 +123,7 @@ public class StreamBenchmark {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
 		}
 
 	}

@@ -21,6 +21,7 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.InMemorySessionRegistry;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandler;
@@ -565,7 +566,7 @@ class PushwireServerAutoConfigurationTests {
 
 		@Bean(destroyMethod = "dispose")
 		SessionRegistry userSessionRegistry() {
-			return new SessionRegistry(Duration.ofMinutes(1));
+			return new InMemorySessionRegistry(Duration.ofMinutes(1));
 		}
 
 	}

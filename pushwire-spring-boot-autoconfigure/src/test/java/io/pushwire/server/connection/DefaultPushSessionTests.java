@@ -38,7 +38,7 @@ class DefaultPushSessionTests {
 	private final ChannelKind chat = ChannelKind.builder("chat").build();
 
 	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
-			this.store, new SessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
+			this.store, new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
 			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
 
 	private final DefaultPushSession session = new DefaultPushSession("6b1f0000-0000-4000-8000-000000000000",
@@ -58,7 +58,7 @@ class DefaultPushSessionTests {
 		}
 		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
 		this.session.channelAdded(CHANNEL, "oldEpoch");
-		this.engine.acknowledge(this.session, CHANNEL, 3);
+		this.engine.acknowledge(this.session, CHANNEL, 3).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
 		Attachment resumed = stream.attach(this.session.acknowledged(CHANNEL), new Ignoring()).block(TIMEOUT);
 		assertThat(resumed.plan().resumeRequired()).isTrue();
@@ -70,9 +70,10 @@ class DefaultPushSessionTests {
 		ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
 		stream.append(IntNode.valueOf(1), null).block(TIMEOUT);
 		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
-		this.session.channelAdded(CHANNEL, stream.epoch());
-		this.engine.acknowledge(this.session, CHANNEL, 2);
-		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, stream.epoch()));
+		String epoch = stream.position().block(TIMEOUT).epoch();
+		this.session.channelAdded(CHANNEL, epoch);
+		this.engine.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
 	}
 
 	private static final class Ignoring implements StreamListener {

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.channel.ChannelAuthorizer;
@@ -13,12 +15,16 @@ import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
+import io.pushwire.server.stream.StreamPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.IntNode;
 
@@ -74,6 +80,54 @@ class DefaultPushSessionTests {
 		this.session.channelAdded(CHANNEL, epoch);
 		this.engine.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+	}
+
+	@Test
+	void ackIsCheckedAgainstAStoreThatAnswersLater() {
+		InMemoryChannelStreamStore memory = this.store;
+		ChannelStreamStore later = new ChannelStreamStore() {
+
+			@Override
+			public ChannelStream stream(ChannelName channel, ChannelKind kind) {
+				return memory.stream(channel, kind);
+			}
+
+			@Override
+			public Mono<StreamPosition> position(String channel) {
+				// Not completed when returned: as a remote store answers.
+				return Mono.defer(() -> memory.position(channel)).publishOn(Schedulers.parallel());
+			}
+
+			@Override
+			public int size() {
+				return memory.size();
+			}
+
+		};
+		PushEngine remote = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)), later,
+				new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
+				ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(),
+				JsonMapper.builder().build());
+		try {
+			ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
+			String epoch = stream.append(IntNode.valueOf(1), null).block(TIMEOUT).epoch();
+			stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
+			this.session.channelAdded(CHANNEL, epoch);
+			remote.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+			StepVerifier.create(remote.acknowledge(this.session, CHANNEL, 3))
+				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(ProtocolException.class,
+						(protocol) -> assertThat(protocol.code()).isEqualTo(ErrorCode.BAD_MESSAGE)))
+				.verify(TIMEOUT);
+			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+			// No stream holds the channel any more: the ack is kept in the epoch the client read it in.
+			this.session.channelAdded("chat:gone", "oldEpoch");
+			remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
+			assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));
+		}
+		finally {
+			remote.dispose();
+		}
 	}
 
 	private static final class Ignoring implements StreamListener {

@@ -28,7 +28,9 @@ public interface SessionRegistry {
 	/**
 	 * Attach a connection of this node to the session of its client id, creating the session if needed.
 	 * A new session of an anonymous principal gets a session secret, which every later use of the session
-	 * must present.
+	 * must present. The session answered holds the positions acknowledged so far (wherever they were
+	 * acknowledged), which a subscription without a cursor of its own resumes from; a connection it
+	 * replaced on another node is closed there with 4009.
 	 * @param clientId the client id
 	 * @param principal the connection's principal
 	 * @param connection the connection

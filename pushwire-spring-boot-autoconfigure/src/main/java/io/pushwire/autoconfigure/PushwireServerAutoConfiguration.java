@@ -17,10 +17,14 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.InMemorySessionRegistry;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
 import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.HubChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -132,23 +136,44 @@ public final class PushwireServerAutoConfiguration {
 		}
 	}
 
-	@Bean(destroyMethod = "dispose")
+	@Bean
 	@ConditionalOnMissingBean
-	ChannelStreamStore pushwireChannelStreamStore(PushwireServerProperties properties, ProtocolCodec codec) {
+	ChannelHub pushwireChannelHub() {
+		return new ChannelHub();
+	}
+
+	/**
+	 * The storage of channels' frames: in memory unless the application declares a {@link ChannelStore}
+	 * (or its own {@link ChannelStreamStore}, which then needs none).
+	 */
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
+	InMemoryChannelStreamStore pushwireChannelStore(PushwireServerProperties properties, ProtocolCodec codec,
+			ChannelHub hub) {
 		try {
 			return new InMemoryChannelStreamStore(codec, properties.getMaxRetainedBytes().toBytes(),
-					properties.getMaxChannels());
+					properties.getMaxChannels(), hub);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
 	}
 
-	@Bean(destroyMethod = "dispose")
+	/**
+	 * The streams the connections use over a {@link ChannelStore} the application declared (the in-memory
+	 * store is a {@link ChannelStreamStore} itself, so this one is not made beside it).
+	 */
+	@Bean
 	@ConditionalOnMissingBean
-	SessionRegistry pushwireSessionRegistry(PushServerSettings settings, PushwireServerProperties properties) {
+	ChannelStreamStore pushwireChannelStreamStore(ChannelStore store, ChannelHub hub) {
+		return new HubChannelStreamStore(store, hub);
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean(SessionRegistry.class)
+	InMemorySessionRegistry pushwireSessionRegistry(PushServerSettings settings, PushwireServerProperties properties) {
 		try {
-			return new SessionRegistry(settings.sessionTtl(), properties.getMaxSessionsPerPrincipal());
+			return new InMemorySessionRegistry(settings.sessionTtl(), properties.getMaxSessionsPerPrincipal());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);

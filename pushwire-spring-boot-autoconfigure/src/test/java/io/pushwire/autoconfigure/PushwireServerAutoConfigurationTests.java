@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 
 import io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration;
 import io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration;
+import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.server.channel.ChannelAuthorizer;
@@ -22,17 +24,25 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.InMemorySessionRegistry;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandler;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
 import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.HubChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamPosition;
+import io.pushwire.server.stream.StreamReplay;
 import io.pushwire.server.http.AckEndpoint;
 import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.SendEndpoint;
 import io.pushwire.server.sse.SseEndpoint;
 import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,6 +63,7 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,7 +91,9 @@ class PushwireServerAutoConfigurationTests {
 			assertThat(context).hasSingleBean(ChannelRegistry.class);
 			assertThat(context).hasSingleBean(PushServerSettings.class);
 			assertThat(context).getBean(ChannelStreamStore.class).isInstanceOf(InMemoryChannelStreamStore.class);
-			assertThat(context).hasSingleBean(SessionRegistry.class);
+			assertThat(context).getBean(ChannelStore.class).isSameAs(context.getBean(ChannelStreamStore.class));
+			assertThat(context).hasSingleBean(ChannelHub.class);
+			assertThat(context).getBean(SessionRegistry.class).isInstanceOf(InMemorySessionRegistry.class);
 			assertThat(context).getBean(ChannelAuthorizer.class).isSameAs(ChannelAuthorizer.declarative());
 			assertThat(context).getBean(AuthValidator.class).isInstanceOf(RequestPrincipalAuthValidator.class);
 			assertThat(context).hasSingleBean(ChannelHandlerRegistry.class);
@@ -192,6 +205,17 @@ class PushwireServerAutoConfigurationTests {
 				Arguments.of(PushHandlerMethodDetector.class, UserPushHandlerMethodDetector.class),
 				Arguments.of(PushEngine.class, UserPushEngine.class),
 				Arguments.of(PushServer.class, UserPushServer.class));
+	}
+
+	@Test
+	void applicationsChannelStoreIsUsedThroughThisNodesHub() {
+		this.contextRunner.withUserConfiguration(UserChannelStore.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(InMemoryChannelStreamStore.class);
+			assertThat(context).getBean(ChannelStreamStore.class).isInstanceOf(HubChannelStreamStore.class);
+			assertThat(context).hasSingleBean(ChannelHub.class);
+			assertThat(context.getBean(PushEngine.class).streams()).isSameAs(context.getBean(ChannelStreamStore.class));
+		});
 	}
 
 	@Test
@@ -564,11 +588,45 @@ class PushwireServerAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class UserChannelStore {
+
+		@Bean
+		ChannelStore userChannelStore() {
+			InMemoryChannelStreamStore storage = new InMemoryChannelStreamStore();
+			return new ChannelStore() {
+
+				@Override
+				public Mono<StoredFrame> append(ChannelName channel, ChannelKind kind, JsonNode payload,
+						@Nullable String clientId) {
+					return storage.append(channel, kind, payload, clientId);
+				}
+
+				@Override
+				public Mono<StreamReplay> read(ChannelName channel, ChannelKind kind, ResumeToken.@Nullable Position from) {
+					return storage.read(channel, kind, from);
+				}
+
+				@Override
+				public Mono<StreamPosition> position(String channel) {
+					return storage.position(channel);
+				}
+
+				@Override
+				public int size() {
+					return storage.size();
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	static class UserSessionRegistry {
 
 		@Bean(destroyMethod = "dispose")
 		SessionRegistry userSessionRegistry() {
-			return new SessionRegistry(Duration.ofMinutes(1));
+			return new InMemorySessionRegistry(Duration.ofMinutes(1));
 		}
 
 	}

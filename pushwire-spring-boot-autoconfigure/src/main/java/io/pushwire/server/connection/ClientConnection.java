@@ -333,80 +333,82 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 						"Too many new connections on this server; retry with backoff");
 			}
 			Long expiresAtMs = ExpiryTimer.epochMillis(this.engine.credentialsExpiry(principal));
-			DefaultPushSession existing = this.engine.sessions().find(clientId);
+			DefaultPushSession existing = this.engine.sessions().local(clientId);
 			boolean replacing = existing != null && existing.isConnected()
 					&& existing.principal().getName().equals(principal.getName());
 			this.engine.acquireConnectionSlot(principal, replacing);
-			SessionRegistry.Attached attached;
+			Mono<SessionRegistry.Attached> attaching;
 			try {
-				attached = this.engine.sessions().attach(clientId, principal, this, auth.sessionSecret());
+				attaching = this.engine.sessions().attach(clientId, principal, this, auth.sessionSecret());
 			}
 			catch (RuntimeException ex) {
 				this.engine.releaseConnectionSlot(principal);
 				throw ex;
 			}
-			this.principal = principal;
-			this.session = attached.session();
-			this.holdsSlot = true;
-			if (this.ended) {
-				// The transport ended (a cancel) while this ran: terminated() may have missed the session
-				// and the slot just taken. Each side writes its flag before reading the other's.
-				terminated();
-				return Mono.empty();
-			}
-			if (attached.replaced() != null) {
-				// The client keeps its memberships through the replacement: the new connection holds them
-				// before the old one can end, then drops those it does not subscribe to again.
-				attached.replaced().handOverPresence(this);
-				attached.replaced().close(CloseReason.REPLACED);
-			}
-			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
-			for (String channel : new LinkedHashSet<>(auth.capabilities())) {
-				Long cursor = auth.resumeCursors().get(channel);
-				if (cursor == null) {
-					cursor = auth.resumeCursor();
+			return attaching.doOnError((ex) -> this.engine.releaseConnectionSlot(principal)).flatMap((attached) -> {
+				this.principal = principal;
+				this.session = attached.session();
+				this.holdsSlot = true;
+				if (this.ended) {
+					// The transport ended (a cancel) while this ran: terminated() may have missed the session
+					// and the slot just taken. Each side writes its flag before reading the other's.
+					terminated();
+					return Mono.empty();
 				}
-				if (cursor != null) {
-					resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
+				if (attached.replaced() != null) {
+					// The client keeps its memberships through the replacement: the new connection holds them
+					// before the old one can end, then drops those it does not subscribe to again.
+					attached.replaced().handOverPresence(this);
+					attached.replaced().close(CloseReason.REPLACED);
 				}
-			}
-			return subscribeAll(auth.capabilities(), resume).map((result) -> {
-				Map<String, Long> after = new LinkedHashMap<>();
-				Map<String, Long> heads = new LinkedHashMap<>();
-				Map<String, String> epochs = new LinkedHashMap<>();
-				for (ChannelSubscription subscription : result.granted()) {
-					ResumePlan plan = subscription.plan();
-					after.put(plan.channel(), plan.after());
-					heads.put(plan.channel(), plan.head());
-					epochs.put(plan.channel(), plan.epoch());
-				}
-				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-						this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), expiresAtMs,
-						attached.newSessionSecret());
-				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
-				expireAt(expiresAtMs);
-				Set<String> granted = new LinkedHashSet<>();
-				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
-				// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
-				// announced after it.
-				List<String> joined = presenceAdd(granted);
-				// Under the lock announcePresence takes: an announcement made once auth_ok is queued
-				// follows it, and none made before is dropped after the client could see auth_ok.
-				synchronized (this.presenceHolder) {
-					send(ok);
-					this.started = true;
-				}
-				result.errors().forEach(this::send);
-				result.release(this);
-				startHeartbeat();
-				for (String held : new ArrayList<>(presenceChannels(false).keySet())) {
-					if (!granted.contains(held)) {
-						// Handed over by a replaced connection, not subscribed to again.
-						presenceLeft(held);
+				Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
+				for (String channel : new LinkedHashSet<>(auth.capabilities())) {
+					Long cursor = auth.resumeCursors().get(channel);
+					if (cursor == null) {
+						cursor = auth.resumeCursor();
+					}
+					if (cursor != null) {
+						resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
 					}
 				}
-				presenceAnnounce(joined);
-				return ok;
+				return subscribeAll(auth.capabilities(), resume).map((result) -> {
+					Map<String, Long> after = new LinkedHashMap<>();
+					Map<String, Long> heads = new LinkedHashMap<>();
+					Map<String, String> epochs = new LinkedHashMap<>();
+					for (ChannelSubscription subscription : result.granted()) {
+						ResumePlan plan = subscription.plan();
+						after.put(plan.channel(), plan.after());
+						heads.put(plan.channel(), plan.head());
+						epochs.put(plan.channel(), plan.epoch());
+					}
+					SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
+							this.engine.settings().heartbeat().toMillis(), this.engine.settings().features(), expiresAtMs,
+							attached.newSessionSecret());
+					// Armed before auth_ok is queued, so that a client that read it can count on the timer.
+					expireAt(expiresAtMs);
+					Set<String> granted = new LinkedHashSet<>();
+					result.granted().forEach((subscription) -> granted.add(subscription.channel()));
+					// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
+					// announced after it.
+					List<String> joined = presenceAdd(granted);
+					// Under the lock announcePresence takes: an announcement made once auth_ok is queued
+					// follows it, and none made before is dropped after the client could see auth_ok.
+					synchronized (this.presenceHolder) {
+						send(ok);
+						this.started = true;
+					}
+					result.errors().forEach(this::send);
+					result.release(this);
+					startHeartbeat();
+					for (String held : new ArrayList<>(presenceChannels(false).keySet())) {
+						if (!granted.contains(held)) {
+							// Handed over by a replaced connection, not subscribed to again.
+							presenceLeft(held);
+						}
+					}
+					presenceAnnounce(joined);
+					return ok;
+				});
 			});
 		});
 	}
@@ -436,8 +438,7 @@ public final class ClientConnection implements OutboundQueue.Pressure {
 			result = Mono.empty();
 		}
 		else if (message instanceof SystemOp.Ack ack) {
-			this.engine.acknowledge(requireSession(), ack.channel(), ack.cursor());
-			result = Mono.empty();
+			result = this.engine.acknowledge(requireSession(), ack.channel(), ack.cursor());
 		}
 		else if (message instanceof SystemOp.Ping) {
 			send(new SystemOp.Pong());

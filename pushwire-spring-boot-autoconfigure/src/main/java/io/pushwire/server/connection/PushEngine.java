@@ -18,13 +18,14 @@ import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.StreamPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -329,31 +330,48 @@ public final class PushEngine {
 	 * @param session the session
 	 * @param channel the channel
 	 * @param cursor the cursor processed
-	 * @throws ProtocolException {@code bad_message} for a channel the session is not subscribed to
-	 * or a cursor beyond the head
+	 * @return completes when recorded; an error {@link ProtocolException} {@code bad_message} for a
+	 * channel the session is not subscribed to or a cursor beyond the head. With stores that answer with
+	 * completed {@code Mono}s (the in-memory ones) the ack is checked and recorded before this returns,
+	 * allocating no operator.
 	 */
-	public void acknowledge(DefaultPushSession session, String channel, long cursor) {
+	public Mono<Void> acknowledge(DefaultPushSession session, String channel, long cursor) {
 		if (!session.hasChannel(channel)) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel);
+			return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel));
 		}
 		// The cursor belongs to the epoch the client read it in, not to whatever stream holds the channel now.
 		String epoch = session.subscribedEpoch(channel);
-		ChannelStream stream = this.streams.find(channel);
-		if (stream == null || (epoch != null && !epoch.equals(stream.epoch()))) {
+		Mono<StreamPosition> position = this.streams.position(channel);
+		if (position instanceof Fuseable.ScalarCallable<?> completed) {
+			StreamPosition current;
+			try {
+				current = (StreamPosition) completed.call();
+			}
+			catch (Exception ex) {
+				return Mono.error(ex);
+			}
+			return acknowledge(session, channel, cursor, epoch, current);
+		}
+		return position.flatMap((current) -> acknowledge(session, channel, cursor, epoch, current))
+			.switchIfEmpty(Mono.defer(() -> acknowledge(session, channel, cursor, epoch, null)));
+	}
+
+	private Mono<Void> acknowledge(DefaultPushSession session, String channel, long cursor, @Nullable String epoch,
+			@Nullable StreamPosition current) {
+		if (current == null || (epoch != null && !epoch.equals(current.epoch()))) {
 			if (epoch == null) {
-				throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-						"Ack of cursor " + cursor + " is beyond the head 0 of " + channel, channel);
+				return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
+						"Ack of cursor " + cursor + " is beyond the head 0 of " + channel, channel));
 			}
 			// That stream is gone: kept in its epoch, a resume from it gets resume_required, never a skip.
-			session.acknowledge(channel, cursor, epoch);
-			return;
+			return this.sessions.acknowledge(session, channel, cursor, epoch);
 		}
-		long head = stream.head();
+		long head = current.head();
 		if (cursor > head) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel);
+			return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Ack of cursor " + cursor + " is beyond the head " + head + " of " + channel, channel));
 		}
-		session.acknowledge(channel, cursor, stream.epoch());
+		return this.sessions.acknowledge(session, channel, cursor, current.epoch());
 	}
 
 	/**

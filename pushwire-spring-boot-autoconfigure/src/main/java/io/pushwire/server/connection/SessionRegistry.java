@@ -1,336 +1,131 @@
 package io.pushwire.server.connection;
 
 import java.security.Principal;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.publisher.Mono;
 
 /**
- * Sessions by client id. A session is bound to the principal that created it for its whole life:
- * another principal presenting its client id is refused ({@code forbidden}, 4003 / HTTP 403). A
- * session without a connection expires after the session TTL. One principal holds at most
- * {@code max-sessions-per-principal} sessions: past it, its oldest session without a connection is
- * dropped.
+ * Where sessions live (PROTOCOL.md §7): a client id bound to the principal that created it, the
+ * secret of an anonymous session, the cursors the client acknowledged per channel, the connection
+ * attached now (a new one replaces it), and the bound of {@code max-sessions-per-principal}. The
+ * default, {@link InMemorySessionRegistry}, keeps them in this JVM; a registry shared by several nodes
+ * (Redis) implements this interface and nothing above it changes.
+ * <p>
+ * The operations a shared registry performs as I/O (attaching, looking up, acknowledging, counting)
+ * answer with a {@code Mono}; a registry that completes them at once returns completed ones, and
+ * acknowledging, which a client with {@code ack: auto} does on every frame, must then allocate nothing
+ * beyond the recorded position. Binding a session to this node's connection object and listing this
+ * node's connections stay synchronous: they are about this node only.
+ *
+ * @since 0.1.0
  */
-public final class SessionRegistry implements Disposable {
-
-	/** The default {@code max-sessions-per-principal}. */
-	public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 1000;
-
-	private final Map<String, DefaultPushSession> sessions = new ConcurrentHashMap<>();
+public interface SessionRegistry {
 
 	/**
-	 * The sessions of each principal, by name. Each set is read and changed only inside
-	 * {@code compute} of its key, whose lock makes the bound exact; locks are always taken in the order
-	 * sessions, then principals.
-	 */
-	private final Map<String, Set<DefaultPushSession>> byPrincipal = new ConcurrentHashMap<>();
-
-	private final long ttlNanos;
-
-	private final int maxSessionsPerPrincipal;
-
-	private final Disposable sweeper;
-
-	/**
-	 * Create a registry that sweeps expired sessions on the parallel scheduler.
-	 * @param ttl how long a session outlives its connection
-	 */
-	public SessionRegistry(Duration ttl) {
-		this(ttl, Schedulers.parallel());
-	}
-
-	/**
-	 * Create a registry that sweeps expired sessions on the parallel scheduler.
-	 * @param ttl how long a session outlives its connection
-	 * @param maxSessionsPerPrincipal most sessions one principal may hold
-	 */
-	public SessionRegistry(Duration ttl, int maxSessionsPerPrincipal) {
-		this(ttl, Schedulers.parallel(), maxSessionsPerPrincipal);
-	}
-
-	/**
-	 * Create a registry.
-	 * @param ttl how long a session outlives its connection
-	 * @param scheduler the scheduler of the sweep
-	 */
-	public SessionRegistry(Duration ttl, Scheduler scheduler) {
-		this(ttl, scheduler, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
-	}
-
-	/**
-	 * Create a registry.
-	 * @param ttl how long a session outlives its connection
-	 * @param scheduler the scheduler of the sweep
-	 * @param maxSessionsPerPrincipal most sessions one principal may hold
-	 */
-	public SessionRegistry(Duration ttl, Scheduler scheduler, int maxSessionsPerPrincipal) {
-		if (maxSessionsPerPrincipal < 1) {
-			throw new IllegalArgumentException(
-					"pushwire.server.max-sessions-per-principal must be at least 1, not " + maxSessionsPerPrincipal);
-		}
-		this.maxSessionsPerPrincipal = maxSessionsPerPrincipal;
-		this.ttlNanos = ttl.toNanos();
-		long period = Math.max(1000, Math.min(ttl.toMillis() / 2, 30_000));
-		this.sweeper = scheduler.schedulePeriodically(this::sweep, period, period, TimeUnit.MILLISECONDS);
-	}
-
-	/**
-	 * Attach a connection to the session of its client id, creating the session if needed.
-	 * @param clientId the client id
-	 * @param principal the connection's principal
-	 * @param connection the connection
-	 * @return the session and the connection it replaced, if any
-	 * @throws ProtocolException {@code forbidden} when the client id is bound to another principal
-	 */
-	public Attached attach(String clientId, Principal principal, ClientConnection connection) {
-		return attach(clientId, principal, connection, null);
-	}
-
-	/**
-	 * Attach a connection to the session of its client id, creating the session if needed. A new
-	 * session of an anonymous principal gets a session secret, which every later use of the session
-	 * must present.
+	 * Attach a connection of this node to the session of its client id, creating the session if needed.
+	 * A new session of an anonymous principal gets a session secret, which every later use of the session
+	 * must present. The session answered holds the positions acknowledged so far (wherever they were
+	 * acknowledged), which a subscription without a cursor of its own resumes from; a connection it
+	 * replaced on another node is closed there with 4009.
 	 * @param clientId the client id
 	 * @param principal the connection's principal
 	 * @param connection the connection
 	 * @param sessionSecret the secret the client presented, or {@code null}
-	 * @return the session, the connection it replaced, if any, and the secret of a session created now
-	 * @throws ProtocolException {@code forbidden} when the client id is bound to another principal or the
-	 * secret of an anonymous session is missing or wrong, {@code rate_limited} when the principal holds
-	 * {@code max-sessions-per-principal} sessions and all of them are connected
+	 * @return the session, the connection it replaced (if any) and the secret of a session created now;
+	 * an error {@link io.pushwire.core.ProtocolException} {@code forbidden} when the client id is bound
+	 * to another principal or the secret of an anonymous session is missing or wrong, {@code rate_limited}
+	 * when the principal holds {@code max-sessions-per-principal} sessions and all of them are connected
 	 */
-	public Attached attach(String clientId, Principal principal, ClientConnection connection,
-			@Nullable String sessionSecret) {
-		ClientConnection[] replaced = new ClientConnection[1];
-		DefaultPushSession[] dropped = new DefaultPushSession[1];
-		boolean[] created = new boolean[1];
-		DefaultPushSession session = this.sessions.compute(clientId, (id, existing) -> {
-			DefaultPushSession target = existing;
-			if (target == null) {
-				target = new DefaultPushSession(id, principal);
-				dropped[0] = register(target);
-				created[0] = true;
-			}
-			else {
-				checkOwner(target, principal, sessionSecret);
-			}
-			replaced[0] = target.attach(connection, principal);
-			return target;
-		});
-		if (dropped[0] != null) {
-			drop(dropped[0]);
-		}
-		return new Attached(session, replaced[0], created[0] ? session.secret() : null);
-	}
-
-	/**
-	 * Look up a session for a principal (HTTP ack and send).
-	 * @param clientId the client id
-	 * @param principal the caller
-	 * @return the session
-	 * @throws ProtocolException {@code not_connected} when there is none, {@code forbidden} when it
-	 * belongs to another principal
-	 */
-	public DefaultPushSession require(String clientId, Principal principal) {
-		return require(clientId, principal, null);
-	}
+	Mono<Attached> attach(String clientId, Principal principal, ClientConnection connection,
+			@Nullable String sessionSecret);
 
 	/**
 	 * Look up a session for a principal (HTTP ack and send).
 	 * @param clientId the client id
 	 * @param principal the caller
 	 * @param sessionSecret the secret the caller presented, or {@code null}
-	 * @return the session
-	 * @throws ProtocolException {@code not_connected} when there is none, {@code forbidden} when it
-	 * belongs to another principal or the secret of an anonymous session is missing or wrong
+	 * @return the session; an error {@link io.pushwire.core.ProtocolException} {@code not_connected} when
+	 * there is none, {@code forbidden} when it belongs to another principal or the secret of an anonymous
+	 * session is missing or wrong
 	 */
-	public DefaultPushSession require(String clientId, Principal principal, @Nullable String sessionSecret) {
-		DefaultPushSession session = this.sessions.get(clientId);
-		if (session == null) {
-			throw new ProtocolException(ErrorCode.NOT_CONNECTED,
-					"No session for client id " + clientId + "; connect first (sessions expire after their TTL)");
-		}
-		checkOwner(session, principal, sessionSecret);
-		return session;
-	}
-
-	private static void checkOwner(DefaultPushSession session, Principal principal, @Nullable String sessionSecret) {
-		if (!session.principalName().equals(principal.getName())) {
-			throw new ProtocolException(ErrorCode.FORBIDDEN,
-					"Client id " + session.clientId() + " belongs to another principal; use a client id of your own");
-		}
-		if (!session.secretMatches(sessionSecret)) {
-			// Anonymous principals are named after the client id, which other clients see in frames.
-			throw new ProtocolException(ErrorCode.FORBIDDEN, "Client id " + session.clientId()
-					+ " names an anonymous session: present the session_secret of its first auth_ok");
-		}
-	}
+	Mono<DefaultPushSession> require(String clientId, Principal principal, @Nullable String sessionSecret);
 
 	/**
-	 * Count a new session against its principal's bound.
-	 * @return the principal's oldest session without a connection, to drop now that the principal
-	 * holds one more than allowed, or {@code null}
+	 * A session by client id, wherever it is held.
+	 * @param clientId the client id
+	 * @return the session, or empty when there is none
 	 */
-	private @Nullable DefaultPushSession register(DefaultPushSession session) {
-		if (isSingleSessionPrincipal(session)) {
-			return null;
-		}
-		DefaultPushSession[] oldest = new DefaultPushSession[1];
-		this.byPrincipal.compute(session.principalName(), (name, owned) -> {
-			Set<DefaultPushSession> target = (owned != null) ? owned : new HashSet<>();
-			if (target.size() >= this.maxSessionsPerPrincipal) {
-				oldest[0] = oldestDetached(target);
-				if (oldest[0] == null) {
-					throw new ProtocolException(ErrorCode.RATE_LIMITED, "Too many sessions for this principal (at most "
-							+ this.maxSessionsPerPrincipal + ", all connected); close one first");
-				}
-				target.remove(oldest[0]);
-			}
-			target.add(session);
-			return target;
-		});
-		return oldest[0];
-	}
-
-	private static @Nullable DefaultPushSession oldestDetached(Set<DefaultPushSession> sessions) {
-		DefaultPushSession oldest = null;
-		for (DefaultPushSession candidate : sessions) {
-			if (!candidate.isConnected()
-					&& (oldest == null || candidate.detachedAtNanos() - oldest.detachedAtNanos() < 0)) {
-				oldest = candidate;
-			}
-		}
-		return oldest;
-	}
+	Mono<DefaultPushSession> find(String clientId);
 
 	/**
-	 * An anonymous principal is named after its one client id, so it never holds a second session:
-	 * not indexing it saves every anonymous connection the index's set (about 250 bytes).
-	 */
-	private static boolean isSingleSessionPrincipal(DefaultPushSession session) {
-		return session.isAnonymous();
-	}
-
-	private void unregister(DefaultPushSession session) {
-		if (isSingleSessionPrincipal(session)) {
-			return;
-		}
-		this.byPrincipal.computeIfPresent(session.principalName(), (name, owned) -> {
-			owned.remove(session);
-			return owned.isEmpty() ? null : owned;
-		});
-	}
-
-	/**
-	 * Remove a session that {@link #register} chose to drop, unless its client reconnected meanwhile:
-	 * then it is counted again (the principal is one over its bound until one of its sessions goes).
-	 */
-	private void drop(DefaultPushSession session) {
-		this.sessions.computeIfPresent(session.clientId(), (id, current) -> {
-			if (current != session) {
-				return current;
-			}
-			if (current.isConnected()) {
-				this.byPrincipal.compute(session.principalName(), (name, owned) -> {
-					Set<DefaultPushSession> target = (owned != null) ? owned : new HashSet<>();
-					target.add(session);
-					return target;
-				});
-				return current;
-			}
-			return null;
-		});
-	}
-
-	/**
-	 * Detach a connection from its session, starting the session's TTL.
-	 * @param session the session
-	 * @param connection the connection
-	 */
-	public void detach(DefaultPushSession session, ClientConnection connection) {
-		session.detach(connection);
-	}
-
-	/**
-	 * A session by client id.
+	 * A session this node holds, without I/O: for the in-memory registry every session, for a shared one
+	 * those whose client is (or was last) connected to this node.
 	 * @param clientId the client id
 	 * @return the session or {@code null}
 	 */
-	public @Nullable DefaultPushSession find(String clientId) {
-		return this.sessions.get(clientId);
+	@Nullable DefaultPushSession local(String clientId);
+
+	/**
+	 * Record an acknowledgement (PROTOCOL.md §5.3), already checked against the stream: acks never go
+	 * backwards within an epoch, and an ack of a new epoch replaces the old one.
+	 * @param session the session
+	 * @param channel the channel
+	 * @param cursor the cursor processed
+	 * @param epoch the epoch the cursor belongs to
+	 * @return completes when recorded
+	 */
+	Mono<Void> acknowledge(DefaultPushSession session, String channel, long cursor, String epoch);
+
+	/**
+	 * The acknowledged position of a channel, for a resume without a cursor of its own.
+	 * @param session the session
+	 * @param channel the channel
+	 * @return the position, or empty when none was acknowledged
+	 */
+	default Mono<ResumeToken.Position> acknowledged(DefaultPushSession session, String channel) {
+		return Mono.justOrEmpty(session.acknowledged(channel));
 	}
 
 	/**
-	 * All sessions.
+	 * How many sessions a principal holds (the count {@code max-sessions-per-principal} bounds).
+	 * @param principalName the principal's name
+	 * @return the count
+	 */
+	Mono<Integer> sessionCount(String principalName);
+
+	/**
+	 * Detach a connection of this node from its session, starting the session's TTL; nothing happens
+	 * when another connection replaced it meanwhile.
+	 * @param session the session
+	 * @param connection the connection
+	 */
+	void detach(DefaultPushSession session, ClientConnection connection);
+
+	/**
+	 * The sessions with a connection on this node.
 	 * @return a snapshot
 	 */
-	public Collection<DefaultPushSession> sessions() {
-		return List.copyOf(this.sessions.values());
-	}
+	List<DefaultPushSession> connected();
 
 	/**
-	 * The sessions with a connection.
+	 * The sessions this node holds (see {@link #local}).
 	 * @return a snapshot
 	 */
-	public List<DefaultPushSession> connected() {
-		List<DefaultPushSession> result = new ArrayList<>();
-		for (DefaultPushSession session : this.sessions.values()) {
-			if (session.isConnected()) {
-				result.add(session);
-			}
-		}
-		return result;
-	}
-
-	/**
-	 * Remove the sessions whose TTL ran out.
-	 */
-	public void sweep() {
-		long now = System.nanoTime();
-		for (String clientId : this.sessions.keySet()) {
-			this.sessions.computeIfPresent(clientId, (id, session) -> {
-				if (session.isExpired(now, this.ttlNanos)) {
-					unregister(session);
-					return null;
-				}
-				return session;
-			});
-		}
-	}
-
-	@Override
-	public void dispose() {
-		this.sweeper.dispose();
-	}
-
-	@Override
-	public boolean isDisposed() {
-		return this.sweeper.isDisposed();
-	}
+	Collection<DefaultPushSession> sessions();
 
 	/**
 	 * The result of attaching a connection.
 	 *
 	 * @param session the session
-	 * @param replaced the connection that had the client id until now, or {@code null}
+	 * @param replaced the connection of this node that had the client id until now, or {@code null}
 	 * @param newSessionSecret the secret of an anonymous session created by this attachment, for its
 	 * first {@code auth_ok}; {@code null} otherwise
 	 */
-	public record Attached(DefaultPushSession session, @Nullable ClientConnection replaced,
+	record Attached(DefaultPushSession session, @Nullable ClientConnection replaced,
 			@Nullable String newSessionSecret) {
 
 		/**

@@ -5,7 +5,6 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientIds;
-import io.pushwire.server.connection.DefaultPushSession;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -47,10 +46,9 @@ public final class AckEndpoint implements WebHandler {
 			String channel = HttpRequests.requiredString(body, "channel");
 			long cursor = cursor(body);
 			String secret = HttpRequests.sessionSecret(body);
-			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId).doOnNext((principal) -> {
-				DefaultPushSession session = this.engine.sessions().require(clientId, principal, secret);
-				this.engine.acknowledge(HttpRequests.admit(this.engine, session), channel, cursor);
-			});
+			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
+				.flatMap((principal) -> this.engine.sessions().require(clientId, principal, secret))
+				.flatMap((session) -> this.engine.acknowledge(HttpRequests.admit(this.engine, session), channel, cursor));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
 			return exchange.getResponse().setComplete();

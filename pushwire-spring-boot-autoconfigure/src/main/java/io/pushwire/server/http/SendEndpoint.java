@@ -46,8 +46,9 @@ public final class SendEndpoint implements WebHandler {
 			Frame frame = new Frame(channel, null, HttpRequests.optional(body, "payload"), null);
 			String secret = HttpRequests.sessionSecret(body);
 			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
-				.flatMap((principal) -> this.dispatcher.dispatch(frame, principal,
-						HttpRequests.admit(this.engine, this.engine.sessions().require(clientId, principal, secret))));
+				.flatMap((principal) -> this.engine.sessions()
+					.require(clientId, principal, secret)
+					.flatMap((session) -> this.dispatcher.dispatch(frame, principal, HttpRequests.admit(this.engine, session))));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();

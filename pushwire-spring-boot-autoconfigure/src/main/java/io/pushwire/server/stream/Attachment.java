@@ -11,6 +11,7 @@ import reactor.core.Disposable;
  * @param plan where delivery starts
  * @param replay the frames to replay, in cursor order
  * @param detach detaches the listener; idempotent
+ * @since 0.1.0
  */
 public record Attachment(ResumePlan plan, List<StoredFrame> replay, Disposable detach) {
 

@@ -2,11 +2,15 @@ package io.pushwire.server.stream;
 
 import io.pushwire.core.ChannelName;
 import io.pushwire.server.channel.ChannelKind;
-import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
- * Holds the streams of all channels. The in-memory store keeps them in this JVM; a shared store lets
- * several nodes serve the same channels. Transports only ever use this interface.
+ * Holds the streams of all channels, as this node's connections use them. The in-memory store keeps
+ * them in this JVM and is its own {@link ChannelStore}; a store shared by several nodes implements
+ * {@link ChannelStore} and is used through {@link HubChannelStreamStore}. Connections only ever use
+ * this interface.
+ *
+ * @since 0.1.0
  */
 public interface ChannelStreamStore {
 
@@ -19,11 +23,11 @@ public interface ChannelStreamStore {
 	ChannelStream stream(ChannelName channel, ChannelKind kind);
 
 	/**
-	 * The stream of a channel if it exists.
+	 * The epoch and head of a channel's stream, if it exists (to check an acknowledgement against).
 	 * @param channel the channel name
-	 * @return the stream or {@code null}
+	 * @return the position, or empty when there is no stream
 	 */
-	@Nullable ChannelStream find(String channel);
+	Mono<StreamPosition> position(String channel);
 
 	/**
 	 * How many streams are held.

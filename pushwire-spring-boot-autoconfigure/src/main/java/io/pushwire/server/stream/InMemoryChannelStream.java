@@ -19,10 +19,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A channel's stream in memory: a window of at most {@code historySize} frames no older than
- * {@code historyTtl}. Appends and attachments are serialized by the stream's monitor, which is what
- * makes cursors gapless and replay-then-live free of reordering and duplicates. The monitor is held
- * only to number, store and hand frames off: payloads are encoded before it is taken, and listeners
- * are called after it is released (see {@link StreamListeners}).
+ * {@code historyTtl}, and the channel's listeners of the node's {@link ChannelHub}. Appends and
+ * attachments are serialized by the stream's monitor, which is what makes cursors gapless and
+ * replay-then-live free of reordering and duplicates: storing a frame and handing it to the hub's
+ * listeners are one step here, with no scheduling in between. The monitor is held only to number,
+ * store and hand frames off: payloads are encoded before it is taken, and listeners are called after
+ * it is released (see {@link StreamListeners}).
  */
 final class InMemoryChannelStream implements ChannelStream {
 
@@ -40,7 +42,11 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final ArrayDeque<StoredFrame> window = new ArrayDeque<>();
 
-	private final StreamListeners listeners = new StreamListeners();
+	/** The channel's listeners in the node's hub, called under this stream's monitor. */
+	private final StreamListeners listeners;
+
+	/** The position last asked for, answered again until the head moves (acks ask on every frame). */
+	private volatile @Nullable CachedPosition position;
 
 	private final Supplier<InMemoryChannelStream> successor;
 
@@ -63,14 +69,17 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock,
 			Supplier<InMemoryChannelStream> successor) {
-		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, null, successor);
+		this(channel, historySize, historyTtl, clock, DEFAULT_CODEC, Retention.UNBOUNDED, null, new StreamListeners(),
+				successor);
 	}
 
 	/**
 	 * Create a stream, continuing a retired one's epoch and cursors when it left a tombstone.
 	 */
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
-			Retention retention, @Nullable Tombstone tombstone, Supplier<InMemoryChannelStream> successor) {
+			Retention retention, @Nullable Tombstone tombstone, StreamListeners listeners,
+			Supplier<InMemoryChannelStream> successor) {
+		this.listeners = listeners;
 		this.epoch = (tombstone != null) ? tombstone.epoch() : Cursors.newEpoch();
 		this.head = (tombstone != null) ? tombstone.head() : 0;
 		this.codec = codec;
@@ -88,14 +97,29 @@ final class InMemoryChannelStream implements ChannelStream {
 		return this.channel;
 	}
 
-	@Override
-	public String epoch() {
+	String epoch() {
 		return this.epoch;
 	}
 
-	@Override
-	public long head() {
+	long head() {
 		return this.head;
+	}
+
+	StreamListeners listeners() {
+		return this.listeners;
+	}
+
+	@Override
+	public Mono<StreamPosition> position() {
+		CachedPosition cached = this.position;
+		long current = this.head;
+		if (cached != null && cached.head() == current) {
+			return cached.mono();
+		}
+		// Made once per head that anyone asks about, not once per ack.
+		CachedPosition fresh = new CachedPosition(current, Mono.just(new StreamPosition(this.epoch, current)));
+		this.position = fresh;
+		return fresh.mono();
 	}
 
 	@Override
@@ -235,6 +259,29 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	private Attachment attachLocked(ResumeToken.@Nullable Position from, StreamListener listener) {
+		StreamReplay replay = replayLocked(from);
+		this.listeners.add(listener);
+		return new Attachment(replay.plan(), replay.frames(), new Detach(listener));
+	}
+
+	/**
+	 * Read the replay for a position without attaching (the {@link ChannelStore} view of the stream).
+	 * @param from the last position the client processed, or {@code null}
+	 * @return the plan and frames
+	 */
+	StreamReplay readNow(ResumeToken.@Nullable Position from) {
+		InMemoryChannelStream stream = this;
+		while (true) {
+			synchronized (stream) {
+				if (!stream.retired) {
+					return stream.replayLocked(from);
+				}
+			}
+			stream = stream.successor.get();
+		}
+	}
+
+	private StreamReplay replayLocked(ResumeToken.@Nullable Position from) {
 		trim(this.clock.millis());
 		long oldest = this.window.isEmpty() ? this.head + 1 : this.window.peekFirst().cursor();
 		ResumePlan plan;
@@ -251,9 +298,7 @@ final class InMemoryChannelStream implements ChannelStream {
 				plan = new ResumePlan(this.channel, this.epoch, this.head, oldest - 1, true);
 			}
 		}
-		List<StoredFrame> replay = framesAfter(plan.after());
-		this.listeners.add(listener);
-		return new Attachment(plan, replay, new Detach(listener));
+		return new StreamReplay(plan, framesAfter(plan.after()));
 	}
 
 	private List<StoredFrame> framesAfter(long after) {
@@ -336,6 +381,15 @@ final class InMemoryChannelStream implements ChannelStream {
 	 * @param head the newest cursor
 	 */
 	record Tombstone(String epoch, long head) {
+	}
+
+	/**
+	 * A position and the completed {@code Mono} that answers with it.
+	 *
+	 * @param head the head it is for
+	 * @param mono the answer
+	 */
+	private record CachedPosition(long head, Mono<StreamPosition> mono) {
 	}
 
 	/** Detaches one listener; removing from the concurrent set needs no lock. */

@@ -14,11 +14,14 @@ import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
 import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Streams held in this JVM's memory. A restart loses them, and the new streams have new epochs, so
@@ -31,8 +34,15 @@ import reactor.core.scheduler.Schedulers;
  * listener a new channel is refused with {@code rate_limited}). A retired stream leaves a tombstone
  * (its epoch and head; at most {@code max-channels} of them, the oldest forgotten first) from which the
  * channel's next stream continues, so that retiring loses nothing a client could still resume.
+ * <p>
+ * The store is both the {@link ChannelStore} (storage) and the {@link ChannelStreamStore} of this node:
+ * each stream hands its frames to its channel's listeners of the {@link ChannelHub} under the same
+ * lock that numbers them, so that attaching is atomic and publishing schedules nothing. Every
+ * {@code Mono} it answers with does its work when subscribed, on the subscribing thread.
+ *
+ * @since 0.1.0
  */
-public final class InMemoryChannelStreamStore implements ChannelStreamStore, Disposable {
+public final class InMemoryChannelStreamStore implements ChannelStore, ChannelStreamStore, Disposable {
 
 	/** The default of {@code pushwire.server.max-retained-bytes}: 256 MB. */
 	public static final long DEFAULT_MAX_RETAINED_BYTES = 256L * 1024 * 1024;
@@ -51,6 +61,8 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	private final Retention retention;
 
 	private final int maxChannels;
+
+	private final ChannelHub hub;
 
 	/** Epoch and head of retired streams by channel, oldest first; guarded by itself. */
 	private final Map<String, InMemoryChannelStream.Tombstone> tombstones = new LinkedHashMap<>();
@@ -96,6 +108,34 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 */
 	public InMemoryChannelStreamStore(Clock clock, Duration sweepInterval, Scheduler scheduler, ProtocolCodec codec,
 			long maxRetainedBytes, int maxChannels) {
+		this(clock, sweepInterval, scheduler, codec, maxRetainedBytes, maxChannels, new ChannelHub());
+	}
+
+	/**
+	 * Create a store with bounds that sweeps idle streams every 30 seconds and fans frames out through a
+	 * hub.
+	 * @param codec the codec that frames are encoded (and counted) with
+	 * @param maxRetainedBytes the most bytes of frames that all streams retain for replay
+	 * @param maxChannels the most streams that live at once
+	 * @param hub this node's fan-out
+	 */
+	public InMemoryChannelStreamStore(ProtocolCodec codec, long maxRetainedBytes, int maxChannels, ChannelHub hub) {
+		this(new MonotonicClock(), Duration.ofSeconds(30), Schedulers.parallel(), codec, maxRetainedBytes, maxChannels,
+				hub);
+	}
+
+	/**
+	 * Create a store with bounds that fans frames out through a hub.
+	 * @param clock the clock for frame ages
+	 * @param sweepInterval how often to remove idle streams
+	 * @param scheduler the scheduler of the sweep
+	 * @param codec the codec that frames are encoded (and counted) with
+	 * @param maxRetainedBytes the most bytes of frames that all streams retain for replay
+	 * @param maxChannels the most streams that live at once
+	 * @param hub this node's fan-out
+	 */
+	public InMemoryChannelStreamStore(Clock clock, Duration sweepInterval, Scheduler scheduler, ProtocolCodec codec,
+			long maxRetainedBytes, int maxChannels, ChannelHub hub) {
 		if (maxRetainedBytes <= 0) {
 			throw new IllegalArgumentException(
 					"pushwire.server.max-retained-bytes must be positive, was " + maxRetainedBytes + " bytes");
@@ -104,6 +144,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 			throw new IllegalArgumentException("pushwire.server.max-channels must be positive, was " + maxChannels);
 		}
 		this.codec = codec;
+		this.hub = hub;
 		this.retention = new Retention(maxRetainedBytes, this.streams::values);
 		this.maxChannels = maxChannels;
 		this.clock = clock;
@@ -135,7 +176,7 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 				tombstone = this.tombstones.remove(name);
 			}
 			return new InMemoryChannelStream(name, kind.historySize(), kind.historyTtl(), this.clock, this.codec,
-					this.retention, tombstone, () -> streamFor(name, kind));
+					this.retention, tombstone, this.hub.listeners(name), () -> streamFor(name, kind));
 		});
 	}
 
@@ -164,9 +205,38 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 		}
 	}
 
-	@Override
+	/**
+	 * The stream of a channel if it exists.
+	 * @param channel the channel name
+	 * @return the stream or {@code null}
+	 */
 	public @Nullable ChannelStream find(String channel) {
 		return this.streams.get(channel);
+	}
+
+	@Override
+	public Mono<StoredFrame> append(ChannelName channel, ChannelKind kind, JsonNode payload,
+			@Nullable String clientId) {
+		return Mono.fromSupplier(() -> streamFor(channel.value(), kind).appendNow(payload, clientId));
+	}
+
+	@Override
+	public Mono<StreamReplay> read(ChannelName channel, ChannelKind kind, ResumeToken.@Nullable Position from) {
+		return Mono.fromSupplier(() -> streamFor(channel.value(), kind).readNow(from));
+	}
+
+	@Override
+	public Mono<StreamPosition> position(String channel) {
+		InMemoryChannelStream stream = this.streams.get(channel);
+		return (stream != null) ? stream.position() : Mono.empty();
+	}
+
+	/**
+	 * The hub this store's streams fan out through.
+	 * @return the hub
+	 */
+	public ChannelHub hub() {
+		return this.hub;
 	}
 
 	@Override
@@ -194,6 +264,8 @@ public final class InMemoryChannelStreamStore implements ChannelStreamStore, Dis
 	 * @return {@code null}, to remove the stream from the map
 	 */
 	private @Nullable InMemoryChannelStream bury(InMemoryChannelStream stream) {
+		// Retired only without listeners: the hub forgets the channel until it has a stream again.
+		this.hub.release(stream.channel(), stream.listeners());
 		synchronized (this.tombstones) {
 			this.tombstones.remove(stream.channel());
 			this.tombstones.put(stream.channel(), stream.tombstone());

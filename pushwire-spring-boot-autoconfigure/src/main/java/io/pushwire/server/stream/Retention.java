@@ -2,11 +2,17 @@ package io.pushwire.server.stream;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes that all the streams of a store retain for replay, bounded by
@@ -14,6 +20,11 @@ import java.util.function.Supplier;
  * locks its stream; past the bound it first evicts the oldest frames of the streams published least
  * recently (their resumes then get {@code resume_required}, PROTOCOL.md §5.2). The count is reserved
  * before a frame is stored and released after it is dropped, so the bytes held never exceed it.
+ * <p>
+ * Finding the streams published least recently is incremental: each search reads the next
+ * {@value #SAMPLE} streams (going on from where the previous one stopped, and round again), so that an
+ * eviction costs a bounded amount of work under the evictor's lock however many streams the store
+ * holds; with more streams than that, the oldest of a sample go first, as Redis samples its LRU.
  */
 final class Retention {
 
@@ -22,6 +33,9 @@ final class Retention {
 
 	/** How many times one eviction re-reads the streams when those it found were all published since. */
 	private static final int MAX_REBUILDS = 3;
+
+	/** How many streams one search reads. */
+	static final int SAMPLE = 1024;
 
 	private final long max;
 
@@ -33,6 +47,9 @@ final class Retention {
 	private final ReentrantLock evicting = new ReentrantLock();
 
 	private final ArrayDeque<Candidate> candidates = new ArrayDeque<>();
+
+	/** Where the last search stopped; the streams map's iterators never fail on concurrent changes. */
+	private @Nullable Iterator<InMemoryChannelStream> scan;
 
 	Retention(long max, Supplier<? extends Iterable<InMemoryChannelStream>> streams) {
 		this.max = max;
@@ -129,12 +146,34 @@ final class Retention {
 	}
 
 	/**
-	 * Find the streams that hold frames, least recently published first. Scanning every stream is
-	 * amortized over the evictions that use up what it found.
+	 * Find streams that hold frames among the next {@value #SAMPLE} (more when none of those holds any,
+	 * at most a round of all of them), least recently published first. The search is amortized over
+	 * the evictions that use up what it found.
 	 */
 	private boolean rebuild() {
 		List<Candidate> found = new ArrayList<>();
-		for (InMemoryChannelStream stream : this.streams.get()) {
+		Set<InMemoryChannelStream> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		int scanned = 0;
+		boolean restarted = false;
+		while (scanned < SAMPLE || found.isEmpty()) {
+			Iterator<InMemoryChannelStream> iterator = this.scan;
+			if (iterator == null || !iterator.hasNext()) {
+				if (restarted) {
+					break;
+				}
+				restarted = true;
+				iterator = this.streams.get().iterator();
+				this.scan = iterator;
+				if (!iterator.hasNext()) {
+					break;
+				}
+			}
+			InMemoryChannelStream stream = iterator.next();
+			if (!seen.add(stream)) {
+				// Round again to where this search started.
+				break;
+			}
+			scanned++;
 			if (stream.retainedBytes() > 0) {
 				found.add(new Candidate(stream, stream.lastAppendMillis()));
 			}

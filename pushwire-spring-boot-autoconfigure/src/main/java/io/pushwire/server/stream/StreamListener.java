@@ -11,6 +11,13 @@ import org.jspecify.annotations.Nullable;
  * without an {@link #executor()} is called on a publishing thread, never while the stream is locked
  * (so it may publish from its callback), one call at a time: it must return quickly and never block.
  * A listener with one is given frames in batches on that executor.
+ * <p>
+ * A stream over a remote store ({@link HubChannelStreamStore}) attaches a listener before it reads the
+ * replay, so frames may arrive before the {@link Attachment} and again in its replay: a listener holds
+ * what arrives before it has its attachment and drops a cursor it already has (as the connections'
+ * subscriptions do). The in-memory store attaches atomically and never does either.
+ *
+ * @since 0.1.0
  */
 public interface StreamListener {
 

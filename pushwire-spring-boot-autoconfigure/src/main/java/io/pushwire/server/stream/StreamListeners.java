@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * delivers the batch itself (to the queues of the group's connections, which the event loop drains):
  * a publisher faster than the event loops is slowed down to their pace instead of piling frames up.
  * An event loop never waits for such a publisher: it leaves the batch to it.
+ *
+ * @since 0.1.0
  */
 public final class StreamListeners {
 

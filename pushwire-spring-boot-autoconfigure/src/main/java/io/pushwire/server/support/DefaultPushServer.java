@@ -61,7 +61,7 @@ public final class DefaultPushServer implements PushServer {
 	public Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload) {
 		return Mono.fromSupplier(() -> {
 			this.engine.channels().resolve(channel);
-			DefaultPushSession session = this.engine.sessions().find(clientId);
+			DefaultPushSession session = this.engine.sessions().local(clientId);
 			ClientConnection connection = (session != null) ? session.connection() : null;
 			if (connection == null) {
 				return false;
@@ -79,7 +79,7 @@ public final class DefaultPushServer implements PushServer {
 
 	@Override
 	public Optional<PushSession> session(String clientId) {
-		return Optional.ofNullable(this.engine.sessions().find(clientId));
+		return Optional.ofNullable(this.engine.sessions().local(clientId));
 	}
 
 	@Override

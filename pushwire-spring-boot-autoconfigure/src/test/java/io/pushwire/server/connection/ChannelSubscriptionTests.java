@@ -40,7 +40,7 @@ class ChannelSubscriptionTests {
 
 	private final InMemoryChannelStreamStore streams = new InMemoryChannelStreamStore();
 
-	private final SessionRegistry sessions = new SessionRegistry(Duration.ofMinutes(5));
+	private final InMemorySessionRegistry sessions = new InMemorySessionRegistry(Duration.ofMinutes(5));
 
 	private final ChannelKind chat = ChannelKind.builder("chat").historySize(10).build();
 

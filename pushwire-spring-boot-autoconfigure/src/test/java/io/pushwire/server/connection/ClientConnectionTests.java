@@ -56,7 +56,7 @@ class ClientConnectionTests {
 
 	private final InMemoryChannelStreamStore memory = new InMemoryChannelStreamStore();
 
-	private final SessionRegistry sessions = new SessionRegistry(Duration.ofMinutes(5));
+	private final InMemorySessionRegistry sessions = new InMemorySessionRegistry(Duration.ofMinutes(5));
 
 	/** How the streams attach; a test may replace it to control when an attachment is emitted. */
 	private volatile AttachHook attachHook = ChannelStream::attach;
@@ -347,21 +347,16 @@ class ClientConnectionTests {
 				}
 
 				@Override
-				public long head() {
-					return stream.head();
-				}
-
-				@Override
-				public String epoch() {
-					return stream.epoch();
+				public Mono<io.pushwire.server.stream.StreamPosition> position() {
+					return stream.position();
 				}
 
 			};
 		}
 
 		@Override
-		public @Nullable ChannelStream find(String channel) {
-			return ClientConnectionTests.this.memory.find(channel);
+		public Mono<io.pushwire.server.stream.StreamPosition> position(String channel) {
+			return ClientConnectionTests.this.memory.position(channel);
 		}
 
 		@Override

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.channel.ChannelAuthorizer;
@@ -15,12 +17,16 @@ import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
+import io.pushwire.server.stream.StreamPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.IntNode;
 
@@ -40,7 +46,7 @@ class DefaultPushSessionTests {
 	private final ChannelKind chat = ChannelKind.builder("chat").build();
 
 	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
-			this.store, new SessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
+			this.store, new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
 			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
 
 	private final DefaultPushSession session = new DefaultPushSession("6b1f0000-0000-4000-8000-000000000000",
@@ -60,7 +66,7 @@ class DefaultPushSessionTests {
 		}
 		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
 		this.session.channelAdded(CHANNEL, "oldEpoch");
-		this.engine.acknowledge(this.session, CHANNEL, 3);
+		this.engine.acknowledge(this.session, CHANNEL, 3).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
 		Attachment resumed = stream.attach(this.session.acknowledged(CHANNEL), new Ignoring()).block(TIMEOUT);
 		assertThat(resumed.plan().resumeRequired()).isTrue();
@@ -72,9 +78,58 @@ class DefaultPushSessionTests {
 		ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
 		stream.append(IntNode.valueOf(1), null).block(TIMEOUT);
 		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
-		this.session.channelAdded(CHANNEL, stream.epoch());
-		this.engine.acknowledge(this.session, CHANNEL, 2);
-		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, stream.epoch()));
+		String epoch = stream.position().block(TIMEOUT).epoch();
+		this.session.channelAdded(CHANNEL, epoch);
+		this.engine.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+	}
+
+	@Test
+	void ackIsCheckedAgainstAStoreThatAnswersLater() {
+		InMemoryChannelStreamStore memory = this.store;
+		ChannelStreamStore later = new ChannelStreamStore() {
+
+			@Override
+			public ChannelStream stream(ChannelName channel, ChannelKind kind) {
+				return memory.stream(channel, kind);
+			}
+
+			@Override
+			public Mono<StreamPosition> position(String channel) {
+				// Not completed when returned: as a remote store answers.
+				return Mono.defer(() -> memory.position(channel)).publishOn(Schedulers.parallel());
+			}
+
+			@Override
+			public int size() {
+				return memory.size();
+			}
+
+		};
+		PushEngine remote = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)), later,
+				new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
+				ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(),
+				JsonMapper.builder().build());
+		try {
+			ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
+			String epoch = stream.append(IntNode.valueOf(1), null).block(TIMEOUT).epoch();
+			stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
+			this.session.channelAdded(CHANNEL, epoch);
+			remote.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+			StepVerifier.create(remote.acknowledge(this.session, CHANNEL, 3))
+				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(ProtocolException.class,
+						(protocol) -> assertThat(protocol.code()).isEqualTo(ErrorCode.BAD_MESSAGE)))
+				.verify(TIMEOUT);
+			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+			// No stream holds the channel any more: the ack is kept in the epoch the client read it in.
+			this.session.channelAdded("chat:gone", "oldEpoch");
+			remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
+			assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));
+		}
+		finally {
+			remote.dispose();
+		}
 	}
 
 	private static final class Ignoring implements StreamListener {

@@ -32,7 +32,7 @@ class HeartbeatMonitorTests {
 
 	private final InMemoryChannelStreamStore streams = new InMemoryChannelStreamStore();
 
-	private final SessionRegistry sessions = new SessionRegistry(Duration.ofMinutes(5));
+	private final InMemorySessionRegistry sessions = new InMemorySessionRegistry(Duration.ofMinutes(5));
 
 	private final PushEngine engine = new PushEngine(
 			new PushServerSettings(HEARTBEAT, HEARTBEAT, Duration.ofSeconds(10), 64 * 1024, Duration.ofMinutes(5),

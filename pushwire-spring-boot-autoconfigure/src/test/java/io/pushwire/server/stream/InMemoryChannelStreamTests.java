@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -68,6 +70,21 @@ class InMemoryChannelStreamTests {
 		assertThat(append(stream, 2).cursor()).isEqualTo(2);
 		assertThat(append(stream, 3).cursor()).isEqualTo(3);
 		assertThat(stream.head()).isEqualTo(3);
+	}
+
+	@Test
+	void positionIsOneCompletedMonoUntilTheHeadMoves() {
+		InMemoryChannelStream stream = stream(16, LONG_TTL);
+		Mono<StreamPosition> empty = stream.position();
+		assertThat(empty).isInstanceOf(Fuseable.ScalarCallable.class);
+		assertThat(empty.block(TIMEOUT)).isEqualTo(new StreamPosition(stream.epoch(), 0));
+		append(stream, 1);
+		Mono<StreamPosition> first = stream.position();
+		assertThat(first.block(TIMEOUT)).isEqualTo(new StreamPosition(stream.epoch(), 1));
+		// Asked again (an ack per frame per subscriber), nothing new is made.
+		assertThat(stream.position()).isSameAs(first);
+		append(stream, 2);
+		assertThat(stream.position().block(TIMEOUT).head()).isEqualTo(2);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.pushwire.server.stream;
 
+import io.pushwire.core.PreparedMessage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,17 +102,17 @@ public final class ChannelHub {
 	/**
 	 * Deliver a transient frame (not stored, no cursor) to the listeners of a channel on this node.
 	 * @param channel the channel
-	 * @param json the frame's JSON encoding
+	 * @param frame the frame, encoded once per wire format on first use
 	 * @return how many listeners it was given to
 	 */
-	public int publishTransient(String channel, byte[] json) {
+	public int publishTransient(String channel, PreparedMessage frame) {
 		StreamListeners listeners = this.channels.get(channel);
 		if (listeners == null) {
 			return 0;
 		}
 		int given;
 		synchronized (listeners) {
-			given = listeners.publishTransient(channel, json);
+			given = listeners.publishTransient(channel, frame);
 		}
 		listeners.deliver();
 		return given;

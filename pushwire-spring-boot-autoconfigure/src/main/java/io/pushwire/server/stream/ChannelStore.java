@@ -1,6 +1,7 @@
 package io.pushwire.server.stream;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
@@ -61,10 +62,10 @@ public interface ChannelStore {
 	 * Hand a transient frame (not stored, no cursor) to the other nodes that follow the channel; this
 	 * node's hub is given it by the caller. A store of this node alone has nothing to do.
 	 * @param channel the channel
-	 * @param json the frame's JSON encoding
+	 * @param frame the frame, encoded once per wire format on first use
 	 * @return completes when handed on
 	 */
-	default Mono<Void> publishTransient(ChannelName channel, byte[] json) {
+	default Mono<Void> publishTransient(ChannelName channel, PreparedMessage frame) {
 		return Mono.empty();
 	}
 

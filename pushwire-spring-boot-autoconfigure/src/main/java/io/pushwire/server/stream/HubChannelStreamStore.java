@@ -1,6 +1,7 @@
 package io.pushwire.server.stream;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
@@ -77,9 +78,9 @@ public final class HubChannelStreamStore implements ChannelStreamStore {
 		}
 
 		@Override
-		public Mono<Integer> publishTransient(byte[] json) {
-			return HubChannelStreamStore.this.store.publishTransient(this.channel, json)
-				.then(Mono.fromSupplier(() -> HubChannelStreamStore.this.hub.publishTransient(channel(), json)));
+		public Mono<Integer> publishTransient(PreparedMessage frame) {
+			return HubChannelStreamStore.this.store.publishTransient(this.channel, frame)
+				.then(Mono.fromSupplier(() -> HubChannelStreamStore.this.hub.publishTransient(channel(), frame)));
 		}
 
 		@Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.channel.ChannelKind;
@@ -34,7 +36,7 @@ class ChannelHubTests {
 	@Test
 	void frameOfAChannelWithoutListenersIsDropped() {
 		this.hub.publish(frame("chat:a", 1));
-		assertThat(this.hub.publishTransient("chat:a", new byte[] { '{', '}' })).isZero();
+		assertThat(this.hub.publishTransient("chat:a", PreparedMessages.ofJson(new byte[] { '{', '}' }))).isZero();
 		assertThat(this.hub.size()).isZero();
 	}
 
@@ -44,7 +46,7 @@ class ChannelHubTests {
 		Recording two = new Recording();
 		this.hub.add("chat:a", one);
 		this.hub.add("chat:a", two);
-		assertThat(this.hub.publishTransient("chat:a", new byte[] { '{', '}' })).isEqualTo(2);
+		assertThat(this.hub.publishTransient("chat:a", PreparedMessages.ofJson(new byte[] { '{', '}' }))).isEqualTo(2);
 		assertThat(one.transients.get()).isOne();
 		assertThat(two.transients.get()).isOne();
 	}
@@ -116,7 +118,7 @@ class ChannelHubTests {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
 			this.transients.incrementAndGet();
 		}
 

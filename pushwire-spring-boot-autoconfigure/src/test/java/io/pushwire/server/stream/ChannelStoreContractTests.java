@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ResumeToken.Position;
 import io.pushwire.server.channel.ChannelKind;
@@ -348,7 +349,7 @@ public abstract class ChannelStoreContractTests {
 		}
 
 		@Override
-		public void onTransient(String channel, byte[] json) {
+		public void onTransient(String channel, PreparedMessage frame) {
 		}
 
 	}

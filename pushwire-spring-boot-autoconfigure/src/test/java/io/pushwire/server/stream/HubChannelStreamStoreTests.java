@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
@@ -107,7 +109,7 @@ class HubChannelStreamStoreTests extends ChannelStoreContractTests {
 		ChannelStream stream = new HubChannelStreamStore(store, this.hub).stream(ROOM, CHAT);
 		InMemoryChannelStreamTests.RecordingListener listener = new InMemoryChannelStreamTests.RecordingListener();
 		stream.attach(null, listener).block(TIMEOUT);
-		assertThat(stream.publishTransient("{}".getBytes()).block(TIMEOUT)).isEqualTo(1);
+		assertThat(stream.publishTransient(PreparedMessages.ofJson("{}".getBytes())).block(TIMEOUT)).isEqualTo(1);
 		assertThat(listener.transients()).hasSize(1);
 	}
 
@@ -191,7 +193,7 @@ class HubChannelStreamStoreTests extends ChannelStoreContractTests {
 			}
 
 			@Override
-			public void onTransient(String channel, byte[] json) {
+			public void onTransient(String channel, PreparedMessage frame) {
 			}
 
 		}

@@ -14,9 +14,17 @@ import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.support.DefaultPushServer;
-import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
@@ -192,37 +200,92 @@ public final class PushwireServerAutoConfiguration {
 				channels::isDeclared);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceRegistry pushwirePresenceRegistry(ProtocolCodec codec) {
+		return new PresenceRegistry(codec);
+	}
+
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
-			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
-			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new PushEngine(settings, limits, channels, streams, sessions, authValidator, authorizer, handlers, codec,
+	HeartbeatMonitor pushwireHeartbeatMonitor(PushServerSettings settings) {
+		return new HeartbeatMonitor(settings.heartbeat(), settings.heartbeatGrace());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionAdmission pushwireConnectionAdmission(ServerLimits limits) {
+		return new ConnectionAdmission(limits);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientAuthenticator pushwireClientAuthenticator(AuthValidator authValidator, PushServerSettings settings) {
+		return new ClientAuthenticator(authValidator, settings.allowAnonymous());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientChannels pushwireClientChannels(ChannelRegistry channels, ServerLimits limits) {
+		return new ClientChannels(channels, limits);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelPublisher pushwireChannelPublisher(ChannelRegistry channels, ChannelStreamStore streams,
+			ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
+		return new ChannelPublisher(channels, streams, codec,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(PushServer.class)
-	DefaultPushServer pushServer(PushEngine engine) {
-		return new DefaultPushServer(engine);
+	@ConditionalOnMissingBean
+	Acknowledgements pushwireAcknowledgements(ChannelStreamStore streams) {
+		return new Acknowledgements(streams);
 	}
 
 	@Bean
-	PushServerLifecycle pushwireServerLifecycle(PushEngine engine) {
-		return new PushServerLifecycle(engine);
+	@ConditionalOnMissingBean
+	FrameDispatcher pushwireFrameDispatcher(ClientChannels channels, ChannelAuthorizer authorizer,
+			ChannelHandlerRegistry handlers, ChannelPublisher publisher) {
+		return new FrameDispatcher(channels, authorizer, handlers, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionFactory pushwireConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
+			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, HeartbeatMonitor heartbeats,
+			ConnectionAdmission admission, ClientAuthenticator authenticator, Acknowledgements acknowledgements,
+			FrameDispatcher frames) {
+		return new ConnectionFactory(settings, limits, codec, channels, authorizer, streams, sessions, presence,
+				heartbeats, admission, authenticator, acknowledgements, frames);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PushServer.class)
+	DefaultPushServer pushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
+	}
+
+	@Bean
+	PushServerLifecycle pushwireServerLifecycle(SessionRegistry sessions) {
+		return new PushServerLifecycle(sessions);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
-	HandlerMapping pushwireHandlerMapping(PushEngine engine, PushwireServerProperties properties) {
+	HandlerMapping pushwireHandlerMapping(ConnectionFactory connections, PushServerSettings serverSettings,
+			ServerLimits limits, ProtocolCodec codec, ClientAuthenticator authenticator, SessionRegistry sessions,
+			Acknowledgements acknowledgements, FrameDispatcher frames, PushwireServerProperties properties) {
 		// Checked here, where the path is used, so that it is checked with an application's own settings too.
 		String path = properties.getPath();
 		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
 			throw new IllegalStateException(
 					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
 		}
-		long maxMessage = engine.settings().maxMessageSize();
+		long maxMessage = serverSettings.maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
 		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
@@ -230,16 +293,19 @@ public final class PushwireServerAutoConfiguration {
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		PushWebSocketEndpoint endpoint = new PushWebSocketEndpoint(
 				new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken()),
-				properties.getAllowedOrigins(), engine.codec().mapper());
+				new PushWebSocketHandler(connections, serverSettings, codec,
+						properties.getWebsocket().isAllowQueryToken()),
+				properties.getAllowedOrigins(), codec.mapper());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		PushwireServerProperties.Sse sse = properties.getSse();
 		if (sse.isEnabled()) {
 			HttpSettings settings = new HttpSettings(sse.getRetry(), sse.isAllowQueryToken());
-			routes.put(path + "/sse", new SseEndpoint(engine, settings));
-			routes.put(path + "/ack", new AckEndpoint(engine, settings));
-			routes.put(path + "/send", new SendEndpoint(engine, settings));
+			routes.put(path + "/sse", new SseEndpoint(connections, authenticator, codec, serverSettings, settings));
+			routes.put(path + "/ack", new AckEndpoint(authenticator, sessions, acknowledgements, codec,
+					serverSettings, limits, settings));
+			routes.put(path + "/send",
+					new SendEndpoint(authenticator, sessions, frames, codec, serverSettings, limits, settings));
 		}
 		String clientPath = properties.getBrowserClient().resolvePath(path);
 		if (clientPath != null) {

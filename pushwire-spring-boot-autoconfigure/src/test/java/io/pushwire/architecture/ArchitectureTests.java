@@ -38,7 +38,8 @@ class ArchitectureTests {
 			.layer("handler").definedBy("io.pushwire.server.handler")
 			.layer("stream").definedBy("io.pushwire.server.stream")
 			.layer("connection").definedBy("io.pushwire.server.connection")
-			.layer("transports").definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http")
+			.layer("transports").definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
+					"io.pushwire.server.netty")
 			.layer("support").definedBy("io.pushwire.server.support")
 			.layer("client").definedBy("io.pushwire.client")
 			.layer("autoconfigure").definedBy("io.pushwire.autoconfigure..")

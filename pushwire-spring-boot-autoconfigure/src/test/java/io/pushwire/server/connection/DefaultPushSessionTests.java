@@ -25,7 +25,7 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link PushEngine}.
+ * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link TestNode}.
  */
 class DefaultPushSessionTests {
 
@@ -37,7 +37,7 @@ class DefaultPushSessionTests {
 
 	private final ChannelKind chat = ChannelKind.builder("chat").build();
 
-	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
+	private final TestNode node = new TestNode(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
 			this.store, new SessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
 			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
 
@@ -47,7 +47,7 @@ class DefaultPushSessionTests {
 	@AfterEach
 	void dispose() {
 		this.store.dispose();
-		this.engine.dispose();
+		this.node.dispose();
 	}
 
 	@Test
@@ -58,7 +58,7 @@ class DefaultPushSessionTests {
 		}
 		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
 		this.session.channelAdded(CHANNEL, "oldEpoch");
-		this.engine.acknowledge(this.session, CHANNEL, 3);
+		this.node.acknowledgements().acknowledge(this.session, CHANNEL, 3);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
 		Attachment resumed = stream.attach(this.session.acknowledged(CHANNEL), new Ignoring()).block(TIMEOUT);
 		assertThat(resumed.plan().resumeRequired()).isTrue();
@@ -71,7 +71,7 @@ class DefaultPushSessionTests {
 		stream.append(IntNode.valueOf(1), null).block(TIMEOUT);
 		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
 		this.session.channelAdded(CHANNEL, stream.epoch());
-		this.engine.acknowledge(this.session, CHANNEL, 2);
+		this.node.acknowledgements().acknowledge(this.session, CHANNEL, 2);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, stream.epoch()));
 	}
 

@@ -1,4 +1,4 @@
-package io.pushwire.server.connection;
+package io.pushwire.server.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SocketOptions} on a real connected socket.
+ * Tests for {@link NettyConnections} on a real connected socket.
  */
-class SocketOptionsTests {
+class NettyConnectionsTests {
 
 	private ServerSocket server;
 
@@ -50,7 +50,7 @@ class SocketOptionsTests {
 
 	@Test
 	void fixesTheSendBufferOfAConnectedSocket() {
-		SocketOptions.sendBuffer(this.channel, 32 * 1024);
+		NettyConnections.sendBuffer(this.channel, 32 * 1024);
 		// Linux reports twice what was asked (half of it is bookkeeping); other systems report it as is.
 		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isBetween(32 * 1024, 64 * 1024);
 	}
@@ -58,7 +58,7 @@ class SocketOptionsTests {
 	@Test
 	void zeroLeavesTheSystemDefault() {
 		int before = this.channel.config().getOption(ChannelOption.SO_SNDBUF);
-		SocketOptions.sendBuffer(this.channel, 0);
+		NettyConnections.sendBuffer(this.channel, 0);
 		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isEqualTo(before);
 	}
 

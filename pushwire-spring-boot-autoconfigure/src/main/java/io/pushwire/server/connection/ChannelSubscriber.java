@@ -149,7 +149,7 @@ final class ChannelSubscriber {
 					// Cancelled before the new attachment, so that no frame reaches the client twice.
 					previous.cancel();
 					if (from == null) {
-						from = new ResumeToken.Position(previous.lastCursor(), previous.plan().epoch());
+						from = new ResumeToken.Position(previous.lastCursor(), previous.epoch());
 					}
 				}
 				if (from == null) {

@@ -412,11 +412,24 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 * @return completes when handled; errors become {@code error} ops
 	 */
 	public Mono<Void> handle(PushMessage message) {
-		return Mono.defer(() -> this.node.ops().dispatch(this, message))
-			.onErrorResume(ProtocolException.class, (ex) -> {
-				send(ex.toOp());
-				return Mono.empty();
-			});
+		Mono<Void> result;
+		try {
+			result = this.node.ops().dispatch(this, message);
+		}
+		catch (ProtocolException ex) {
+			return refused(ex);
+		}
+		if (result == Mono.<Void>empty()) {
+			// Handled already, as most ops are (a pong, an ack): no operators, which the transport's
+			// inbound would keep for this idle connection until its next message.
+			return result;
+		}
+		return result.onErrorResume(ProtocolException.class, this::refused);
+	}
+
+	private Mono<Void> refused(ProtocolException ex) {
+		send(ex.toOp());
+		return Mono.empty();
 	}
 
 	/**

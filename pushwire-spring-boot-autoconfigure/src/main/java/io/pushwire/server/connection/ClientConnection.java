@@ -171,8 +171,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	/**
 	 * Drain and write on one executor (the event loop of the transport's channel), not on publishing
 	 * threads; called before subscribing, so that streams give this connection's frames to that
-	 * executor in batches.
-	 * @param executor the executor
+	 * executor in batches. A {@link LoopExecutor} is drained at once when offered to from its loop.
+	 * @param executor the executor, one instance for every connection on the same loop
 	 */
 	public void runOn(Executor executor) {
 		this.queue.drainOn(executor);

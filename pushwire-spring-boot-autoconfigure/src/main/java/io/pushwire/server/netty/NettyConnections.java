@@ -1,16 +1,27 @@
 package io.pushwire.server.netty;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.LoopExecutor;
 
 /**
  * Binds push connections to the Netty channels that carry them. The {@code connection} package knows
- * only a plain {@link java.util.concurrent.Executor}; Netty stays on the transport side, here.
+ * only a {@link LoopExecutor}; Netty stays on the transport side, here.
  *
  * @since 0.1.0
  */
 public final class NettyConnections {
+
+	/**
+	 * One adapter per event loop, dropped when the loop terminates: streams group listeners by
+	 * executor, and a connection must not cost an adapter of its own.
+	 */
+	private static final Map<EventExecutor, LoopExecutor> LOOPS = new ConcurrentHashMap<>();
 
 	private NettyConnections() {
 	}
@@ -24,8 +35,28 @@ public final class NettyConnections {
 	 * @param sendBuffer the send buffer's size, 0 to leave the system's default
 	 */
 	public static void bind(ClientConnection connection, Channel channel, long sendBuffer) {
-		connection.runOn(channel.eventLoop());
+		connection.runOn(executor(channel.eventLoop()));
 		sendBuffer(channel, sendBuffer);
+	}
+
+	/**
+	 * The {@link LoopExecutor} of an event loop, the same instance for every call on that loop.
+	 * @param loop the loop
+	 * @return its executor
+	 */
+	static LoopExecutor executor(EventExecutor loop) {
+		LoopExecutor executor = LOOPS.get(loop);
+		if (executor != null) {
+			return executor;
+		}
+		LoopExecutor created = new EventLoopExecutor(loop);
+		executor = LOOPS.putIfAbsent(loop, created);
+		if (executor != null) {
+			return executor;
+		}
+		// Outside the map's update: a loop terminated already runs the listener at once.
+		loop.terminationFuture().addListener((future) -> LOOPS.remove(loop, created));
+		return created;
 	}
 
 	/**
@@ -42,6 +73,20 @@ public final class NettyConnections {
 			// Returns false where the transport has no such option (an embedded or local channel).
 			channel.config().setOption(ChannelOption.SO_SNDBUF, (int) bytes);
 		}
+	}
+
+	private record EventLoopExecutor(EventExecutor loop) implements LoopExecutor {
+
+		@Override
+		public void execute(Runnable task) {
+			this.loop.execute(task);
+		}
+
+		@Override
+		public boolean inLoop() {
+			return this.loop.inEventLoop();
+		}
+
 	}
 
 }

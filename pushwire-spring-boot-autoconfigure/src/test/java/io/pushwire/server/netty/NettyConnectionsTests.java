@@ -3,15 +3,19 @@ package io.pushwire.server.netty;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.pushwire.server.connection.LoopExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,31 @@ class NettyConnectionsTests {
 		int before = this.channel.config().getOption(ChannelOption.SO_SNDBUF);
 		NettyConnections.sendBuffer(this.channel, 0);
 		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isEqualTo(before);
+	}
+
+	@Test
+	void aLoopHasOneExecutorThatKnowsWhetherTheCallerIsOnIt() throws Exception {
+		EventLoop loop = this.channel.eventLoop();
+		LoopExecutor executor = NettyConnections.executor(loop);
+		assertThat(NettyConnections.executor(loop)).isSameAs(executor);
+		assertThat(executor.inLoop()).isFalse();
+		assertThat(loop.submit(executor::inLoop).get(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Thread> ran = new CompletableFuture<>();
+		executor.execute(() -> ran.complete(Thread.currentThread()));
+		assertThat(ran.get(5, TimeUnit.SECONDS)).isSameAs(loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS));
+	}
+
+	@Test
+	void aTerminatedLoopsExecutorIsDropped() throws Exception {
+		EventLoopGroup other = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		EventLoop loop = other.next();
+		LoopExecutor executor = NettyConnections.executor(loop);
+		other.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+		loop.terminationFuture().sync();
+		// The listener runs on the loop's termination: wait for it rather than for a fixed time.
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> NettyConnections.executor(loop) != executor);
 	}
 
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.node.NullNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +73,7 @@ class OpDispatcherTests {
 			calls.add("second");
 			return Mono.empty();
 		}).build();
-		dispatcher.dispatch(this.fixture.connection().connection, new SystemOp.Ping()).block();
+		dispatcher.dispatch(this.fixture.connection().connection, new SystemOp.Ping()).block(ConnectionFixture.TIMEOUT);
 		assertThat(calls).containsExactly("second");
 		assertThat(dispatcher.handles(SystemOp.Ping.class)).isTrue();
 		assertThat(dispatcher.handles(SystemOp.Pong.class)).isFalse();
@@ -79,7 +82,7 @@ class OpDispatcherTests {
 	@Test
 	void theProtocolsTableHandlesEveryOpAClientMaySendAfterAuth() {
 		OpDispatcher table = this.fixture.node.factory().ops();
-		List<Class<? extends PushMessage>> handled = List.of(io.pushwire.core.Frame.class, SystemOp.Subscribe.class,
+		List<Class<? extends PushMessage>> handled = List.of(Frame.class, SystemOp.Subscribe.class,
 				SystemOp.Unsubscribe.class, SystemOp.Ack.class, SystemOp.Ping.class, SystemOp.Pong.class,
 				SystemOp.Goodbye.class, SystemOp.Features.class, SystemOp.Refresh.class, SystemOp.Presence.class,
 				SystemOp.Auth.class, SystemOp.Relay.class);
@@ -98,7 +101,8 @@ class OpDispatcherTests {
 	@Test
 	void featuresAnswersTheRequestedOnesThisServerOffers() {
 		ConnectionFixture.Recorded client = this.fixture.started("ann", List.of());
-		client.connection.handle(new SystemOp.Features(List.of(), List.of("presence", "resume", "teleport"))).block();
+		client.connection.handle(new SystemOp.Features(List.of(), List.of("presence", "resume", "teleport")))
+			.block(ConnectionFixture.TIMEOUT);
 		SystemOp.Features answer = client.last(SystemOp.Features.class);
 		assertThat(answer.supported()).containsExactlyElementsOf(PushServerSettings.BASE_FEATURES.stream()
 			.filter((feature) -> List.of("presence", "resume", "teleport").contains(feature))
@@ -119,7 +123,7 @@ class OpDispatcherTests {
 	@Test
 	void relayIsRefusedWithNoHandlerOnItsChannel() {
 		ConnectionFixture.Recorded client = this.fixture.started("ann", List.of());
-		client.connection.handle(new SystemOp.Relay("someone", "chat:a", tools.jackson.databind.node.NullNode.getInstance()))
+		client.connection.handle(new SystemOp.Relay("someone", "chat:a", NullNode.getInstance()))
 			.block(ConnectionFixture.TIMEOUT);
 		SystemOp.Error error = client.last(SystemOp.Error.class);
 		assertThat(error.code()).isEqualTo(ErrorCode.NO_HANDLER.wireName());
@@ -129,8 +133,8 @@ class OpDispatcherTests {
 	@Test
 	void aGoodbyeClosesNormally() {
 		ConnectionFixture.Recorded client = this.fixture.started("ann", List.of());
-		client.connection.handle(SystemOp.Goodbye.of(io.pushwire.core.CloseReason.NORMAL)).block(ConnectionFixture.TIMEOUT);
-		assertThat(client.connection.closeReason()).isEqualTo(io.pushwire.core.CloseReason.NORMAL);
+		client.connection.handle(SystemOp.Goodbye.of(CloseReason.NORMAL)).block(ConnectionFixture.TIMEOUT);
+		assertThat(client.connection.closeReason()).isEqualTo(CloseReason.NORMAL);
 		assertThat(client.labels()).endsWith("goodbye");
 	}
 

@@ -2,11 +2,6 @@ package io.pushwire.server.connection;
 
 import java.security.Principal;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +10,9 @@ import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
-import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.channel.Priority;
-import io.pushwire.server.stream.ResumePlan;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,12 +23,13 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One client's connection, whatever carries it: its state (session and principal, subscriptions,
- * outbound queue, inbound budget, heartbeat and expiry) and its lifecycle: the handshake, the close
- * and the termination (PROTOCOL.md §4–§7). The node-wide parts of a {@link ConnectionFactory} do the
- * rest: the {@link OpDispatcher} handles the client's ops, the {@link ChannelSubscriber} its
- * subscriptions, the {@link InboundLimiter} its rate. Transports decode messages and call in; they
- * write what {@link #deliveries()} emits and close with {@link #closeReason()} when it completes.
- * Internal API: made by a {@link ConnectionFactory}.
+ * outbound queue, inbound budget, heartbeat and expiry) and its lifecycle: the close, the
+ * termination, the heartbeat and the expiry of its credentials (PROTOCOL.md §4–§7). The node-wide
+ * parts of a {@link ConnectionFactory} do the rest: the {@link ConnectionHandshake} starts it, the
+ * {@link OpDispatcher} handles the client's ops, the {@link ChannelSubscriber} its subscriptions, the
+ * {@link InboundLimiter} its rate. Transports decode messages and call in; they write what
+ * {@link #deliveries()} emits and close with {@link #closeReason()} when it completes. Internal API:
+ * made by a {@link ConnectionFactory}.
  */
 public final class ClientConnection implements OutboundQueue.Pressure, PresenceRegistry.Holder {
 
@@ -274,33 +268,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 * @return completes when the handshake is done (or the connection is closing)
 	 */
 	public Mono<Void> handshake(SystemOp.Auth auth, AuthRequest request) {
-		String clientId = auth.clientId();
-		if (clientId != null && !ClientIds.isValid(clientId)) {
-			close(CloseReason.POLICY);
-			return Mono.empty();
-		}
-		String id = (clientId != null) ? clientId : ClientIds.newId();
-		return this.node.authenticator()
-			.authenticate(request, id)
-			.flatMap((principal) -> start(id, auth, principal))
-			.then()
-			.onErrorResume((failure) -> {
-				if (!(failure instanceof ProtocolException ex)) {
-					// An authorizer or store failed: the client is not at fault and may try again later.
-					logger.error("The handshake of a push client failed", failure);
-					send(SystemOp.Error.of(ErrorCode.INTERNAL,
-							"The server failed to complete the handshake; reconnect later", null));
-					close(CloseReason.SHUTDOWN);
-				}
-				else if (ex.code() == ErrorCode.RATE_LIMITED) {
-					send(ex.toOp());
-					close(CloseReason.POLICY);
-				}
-				else {
-					close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
-				}
-				return Mono.empty();
-			});
+		return this.node.handshake().handshake(this, auth, request);
 	}
 
 	/**
@@ -318,92 +286,30 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 * {@code max-connections-per-principal}
 	 */
 	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
-		return Mono.defer(() -> {
-			ConnectionAdmission admission = this.node.admission();
-			// Only now, after authentication: refused clients must not use up the legitimate ones' budget.
-			if (!admission.admitNewConnection()) {
-				throw new ProtocolException(ErrorCode.RATE_LIMITED,
-						"Too many new connections on this server; retry with backoff");
-			}
-			Long expiresAtMs = ExpiryTimer.epochMillis(this.node.authenticator().credentialsExpiry(principal));
-			DefaultPushSession existing = this.node.sessions().find(clientId);
-			boolean replacing = existing != null && existing.isConnected()
-					&& existing.principal().getName().equals(principal.getName());
-			admission.acquireConnectionSlot(principal, replacing);
-			SessionRegistry.Attached attached;
-			try {
-				attached = this.node.sessions().attach(clientId, principal, this, auth.sessionSecret());
-			}
-			catch (RuntimeException ex) {
-				admission.releaseConnectionSlot(principal);
-				throw ex;
-			}
-			this.principal = principal;
-			this.session = attached.session();
-			this.holdsSlot = true;
-			if (this.ended) {
-				// The transport ended (a cancel) while this ran: terminated() may have missed the session
-				// and the slot just taken. Each side writes its flag before reading the other's.
-				terminated();
-				return Mono.empty();
-			}
-			ChannelSubscriber subscriber = this.node.subscriber();
-			if (attached.replaced() != null) {
-				// The client keeps its memberships through the replacement: the new connection holds them
-				// before the old one can end, then drops those it does not subscribe to again.
-				subscriber.handOverPresence(attached.replaced(), this);
-				attached.replaced().close(CloseReason.REPLACED);
-			}
-			Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
-			for (String channel : new LinkedHashSet<>(auth.capabilities())) {
-				Long cursor = auth.resumeCursors().get(channel);
-				if (cursor == null) {
-					cursor = auth.resumeCursor();
-				}
-				if (cursor != null) {
-					resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
-				}
-			}
-			return subscriber.subscribeAll(this, auth.capabilities(), resume).map((result) -> {
-				Map<String, Long> after = new LinkedHashMap<>();
-				Map<String, Long> heads = new LinkedHashMap<>();
-				Map<String, String> epochs = new LinkedHashMap<>();
-				for (ChannelSubscription subscription : result.granted()) {
-					ResumePlan plan = subscription.plan();
-					after.put(plan.channel(), plan.after());
-					heads.put(plan.channel(), plan.head());
-					epochs.put(plan.channel(), plan.epoch());
-				}
-				PushServerSettings settings = this.node.settings();
-				SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-						settings.heartbeat().toMillis(), settings.features(), expiresAtMs,
-						attached.newSessionSecret());
-				// Armed before auth_ok is queued, so that a client that read it can count on the timer.
-				expireAt(expiresAtMs);
-				Set<String> granted = new LinkedHashSet<>();
-				result.granted().forEach((subscription) -> granted.add(subscription.channel()));
-				// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
-				// announced after it.
-				List<String> joined = subscriber.presenceAdd(this, granted);
-				// Under the lock announce takes: an announcement made once auth_ok is queued follows it,
-				// and none made before is dropped after the client could see auth_ok.
-				synchronized (this.subscriptions) {
-					send(ok);
-					this.started = true;
-				}
-				result.errors().forEach(this::send);
-				result.release(this);
-				startHeartbeat();
-				for (String held : this.subscriptions.memberships().keySet()) {
-					if (!granted.contains(held)) {
-						// Handed over by a replaced connection, not subscribed to again.
-						subscriber.presenceLeft(this, held);
-					}
-				}
-				subscriber.presenceAnnounce(this, joined);
-				return ok;
-			});
-		});
+		return this.node.handshake().start(this, clientId, auth, principal);
+	}
+
+	/**
+	 * The handshake attached this connection to its session and took a slot of its principal.
+	 * @return {@code false} when the transport ended meanwhile (then the caller terminates again)
+	 */
+	boolean attached(Principal principal, DefaultPushSession session) {
+		this.principal = principal;
+		this.session = session;
+		this.holdsSlot = true;
+		return !this.ended;
+	}
+
+	/**
+	 * Queue {@code auth_ok}: frames for this client alone may follow. Under the lock {@link #announce}
+	 * takes: an announcement made once {@code auth_ok} is queued follows it, and none made before is
+	 * dropped after the client could see {@code auth_ok}.
+	 */
+	void started(SystemOp.AuthOk ok) {
+		synchronized (this.subscriptions) {
+			send(ok);
+			this.started = true;
+		}
 	}
 
 	/**
@@ -458,7 +364,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
-	private void expireAt(@Nullable Long at) {
+	void expireAt(@Nullable Long at) {
 		ExpiryTimer timer;
 		synchronized (this) {
 			timer = this.expiry;
@@ -472,7 +378,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		}
 	}
 
-	private void startHeartbeat() {
+	void startHeartbeat() {
 		// A random phase within one interval: connections that (re)connect together, after a restart
 		// or a network blip, would otherwise all be pinged in the same tick, interval after interval.
 		long interval = this.node.settings().heartbeat().toNanos();

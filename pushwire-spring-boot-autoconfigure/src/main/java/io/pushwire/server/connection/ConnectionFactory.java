@@ -35,6 +35,8 @@ public final class ConnectionFactory {
 
 	private final InboundLimiter inbound;
 
+	private final ConnectionHandshake handshake;
+
 	private volatile Scheduler timers = Schedulers.parallel();
 
 	/**
@@ -72,6 +74,7 @@ public final class ConnectionFactory {
 					java.util.Set.copyOf(settings.features()))
 			.build();
 		this.inbound = new InboundLimiter(limits);
+		this.handshake = new ConnectionHandshake(authenticator, admission, sessions, this.subscriber, settings);
 	}
 
 	/**
@@ -131,6 +134,10 @@ public final class ConnectionFactory {
 
 	InboundLimiter inbound() {
 		return this.inbound;
+	}
+
+	ConnectionHandshake handshake() {
+		return this.handshake;
 	}
 
 }

@@ -12,9 +12,17 @@ import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.support.DefaultPushServer;
-import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.InMemorySessionRegistry;
@@ -205,25 +213,77 @@ public final class PushwireServerAutoConfiguration {
 		return new PushHandlerMethodDetector(handlers, jsonMapper, channels::isDeclared);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceRegistry pushwirePresenceRegistry(ProtocolCodec codec) {
+		return new PresenceRegistry(codec);
+	}
+
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean
-	PushEngine pushwireEngine(PushServerSettings settings, ServerLimits limits, ChannelRegistry channels,
-			ChannelStreamStore streams, SessionRegistry sessions, AuthValidator authValidator,
-			ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers, ProtocolCodec codec,
-			JsonMapper jsonMapper) {
-		return new PushEngine(settings, limits, channels, streams, sessions, authValidator, authorizer, handlers, codec,
-				jsonMapper);
+	HeartbeatMonitor pushwireHeartbeatMonitor(PushServerSettings settings) {
+		return new HeartbeatMonitor(settings.heartbeat(), settings.heartbeatGrace());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionAdmission pushwireConnectionAdmission(ServerLimits limits) {
+		return new ConnectionAdmission(limits);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientAuthenticator pushwireClientAuthenticator(AuthValidator authValidator, PushServerSettings settings) {
+		return new ClientAuthenticator(authValidator, settings.allowAnonymous());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientChannels pushwireClientChannels(ChannelRegistry channels, ServerLimits limits) {
+		return new ClientChannels(channels, limits);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelPublisher pushwireChannelPublisher(ChannelRegistry channels, ChannelStreamStore streams,
+			ProtocolCodec codec, JsonMapper jsonMapper) {
+		return new ChannelPublisher(channels, streams, codec, jsonMapper);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Acknowledgements pushwireAcknowledgements(ChannelStreamStore streams, SessionRegistry sessions) {
+		return new Acknowledgements(streams, sessions);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FrameDispatcher pushwireFrameDispatcher(ClientChannels channels, ChannelAuthorizer authorizer,
+			ChannelHandlerRegistry handlers, ChannelPublisher publisher) {
+		return new FrameDispatcher(channels, authorizer, handlers, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionFactory pushwireConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
+			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, HeartbeatMonitor heartbeats,
+			ConnectionAdmission admission, ClientAuthenticator authenticator, Acknowledgements acknowledgements,
+			FrameDispatcher frames) {
+		return new ConnectionFactory(settings, limits, codec, channels, authorizer, streams, sessions, presence,
+				heartbeats, admission, authenticator, acknowledgements, frames);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(PushServer.class)
-	DefaultPushServer pushServer(PushEngine engine) {
-		return new DefaultPushServer(engine);
+	DefaultPushServer pushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
 	}
 
 	@Bean
-	PushServerLifecycle pushwireServerLifecycle(PushEngine engine) {
-		return new PushServerLifecycle(engine);
+	PushServerLifecycle pushwireServerLifecycle(SessionRegistry sessions) {
+		return new PushServerLifecycle(sessions);
 	}
 
 }

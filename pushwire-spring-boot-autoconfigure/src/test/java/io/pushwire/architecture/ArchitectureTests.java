@@ -12,7 +12,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The library's packages depend on each other in one direction, lowest first: {@code core} (wire
  * model and codecs), {@code security} (authentication), {@code server.channel} (kinds and access),
  * {@code server} (the application's API), {@code server.handler} and {@code server.stream}, then
- * {@code server.connection}, the transports ({@code websocket}, {@code sse}, {@code http}), the
+ * {@code server.connection}, the transports ({@code websocket}, {@code sse}, {@code http}, and
+ * {@code netty}, which binds connections to Netty channels), the
  * server API's implementation ({@code server.support}) and the auto-configuration. The client
  * depends on the core alone. {@code docs/architecture.md} describes each layer.
  */
@@ -38,7 +39,8 @@ class ArchitectureTests {
 			.layer("handler").definedBy("io.pushwire.server.handler")
 			.layer("stream").definedBy("io.pushwire.server.stream")
 			.layer("connection").definedBy("io.pushwire.server.connection")
-			.layer("transports").definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http")
+			.layer("transports").definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
+					"io.pushwire.server.netty")
 			.layer("support").definedBy("io.pushwire.server.support")
 			.layer("client").definedBy("io.pushwire.client")
 			.layer("autoconfigure").definedBy("io.pushwire.autoconfigure..")

@@ -19,7 +19,15 @@ import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.support.DefaultPushServer;
 import io.pushwire.server.channel.Priority;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.support.PushServerLifecycle;
 import io.pushwire.server.connection.PushServerSettings;
@@ -98,7 +106,15 @@ class PushwireServerAutoConfigurationTests {
 			assertThat(context).getBean(AuthValidator.class).isInstanceOf(RequestPrincipalAuthValidator.class);
 			assertThat(context).hasSingleBean(ChannelHandlerRegistry.class);
 			assertThat(context).hasSingleBean(PushHandlerMethodDetector.class);
-			assertThat(context).hasSingleBean(PushEngine.class);
+			assertThat(context).hasSingleBean(ConnectionFactory.class);
+			assertThat(context).hasSingleBean(ConnectionAdmission.class);
+			assertThat(context).hasSingleBean(ClientAuthenticator.class);
+			assertThat(context).hasSingleBean(ClientChannels.class);
+			assertThat(context).hasSingleBean(ChannelPublisher.class);
+			assertThat(context).hasSingleBean(Acknowledgements.class);
+			assertThat(context).hasSingleBean(FrameDispatcher.class);
+			assertThat(context).hasSingleBean(HeartbeatMonitor.class);
+			assertThat(context).hasSingleBean(PresenceRegistry.class);
 			assertThat(context).getBean(PushServer.class).isInstanceOf(DefaultPushServer.class);
 			assertThat(context).hasSingleBean(PushServerLifecycle.class);
 			assertThat(context).getBean("pushwireHandlerMapping").isInstanceOf(SimpleUrlHandlerMapping.class);
@@ -203,7 +219,7 @@ class PushwireServerAutoConfigurationTests {
 				Arguments.of(AuthValidator.class, UserAuthValidator.class),
 				Arguments.of(ChannelHandlerRegistry.class, UserChannelHandlerRegistry.class),
 				Arguments.of(PushHandlerMethodDetector.class, UserPushHandlerMethodDetector.class),
-				Arguments.of(PushEngine.class, UserPushEngine.class),
+				Arguments.of(ConnectionFactory.class, UserConnectionFactory.class),
 				Arguments.of(PushServer.class, UserPushServer.class));
 	}
 
@@ -214,24 +230,29 @@ class PushwireServerAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(InMemoryChannelStreamStore.class);
 			assertThat(context).getBean(ChannelStreamStore.class).isInstanceOf(HubChannelStreamStore.class);
 			assertThat(context).hasSingleBean(ChannelHub.class);
-			assertThat(context.getBean(PushEngine.class).streams()).isSameAs(context.getBean(ChannelStreamStore.class));
+			assertThat(context.getBean(PushServer.class)).extracting("streams")
+				.isSameAs(context.getBean(ChannelStreamStore.class));
 		});
 	}
 
 	@Test
-	void usersBeansAreWiredIntoTheEngine() {
+	void usersBeansAreWiredIntoTheServer() {
 		this.contextRunner
 			.withUserConfiguration(UserPushServerSettings.class, UserChannelRegistry.class,
 					UserChannelStreamStore.class, UserSessionRegistry.class, UserChannelHandlerRegistry.class,
 					UserProtocolCodec.class)
 			.run((context) -> {
-				PushEngine engine = context.getBean(PushEngine.class);
-				assertThat(engine.settings()).isSameAs(context.getBean("userPushServerSettings"));
-				assertThat(engine.channels()).isSameAs(context.getBean("userChannelRegistry"));
-				assertThat(engine.streams()).isSameAs(context.getBean("userChannelStreamStore"));
-				assertThat(engine.sessions()).isSameAs(context.getBean("userSessionRegistry"));
-				assertThat(engine.handlers()).isSameAs(context.getBean("userChannelHandlerRegistry"));
-				assertThat(engine.codec()).isSameAs(context.getBean("userProtocolCodec"));
+				// The collaborators are private: read from the fields of the classes that hold them.
+				ConnectionFactory connections = context.getBean(ConnectionFactory.class);
+				PushServer server = context.getBean(PushServer.class);
+				assertThat(connections).extracting("settings").isSameAs(context.getBean("userPushServerSettings"));
+				assertThat(server).extracting("channels").isSameAs(context.getBean("userChannelRegistry"));
+				assertThat(server).extracting("streams").isSameAs(context.getBean("userChannelStreamStore"));
+				assertThat(connections).extracting("sessions").isSameAs(context.getBean("userSessionRegistry"));
+				assertThat(server).extracting("sessions").isSameAs(context.getBean("userSessionRegistry"));
+				assertThat(context.getBean(FrameDispatcher.class)).extracting("handlers")
+					.isSameAs(context.getBean("userChannelHandlerRegistry"));
+				assertThat(connections).extracting("codec").isSameAs(context.getBean("userProtocolCodec"));
 			});
 	}
 
@@ -274,7 +295,7 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void checksThatNoPushwireBeansIsAMeaningfulAssertion() {
 		this.contextRunner.withConfiguration(ALL_PUSHWIRE)
-			.run((context) -> assertThat(pushwireBeanNames(context)).contains("pushwireEngine", "pushwireAuthValidator",
+			.run((context) -> assertThat(pushwireBeanNames(context)).contains("pushwireConnectionFactory", "pushwireAuthValidator",
 					"pushwireHandlerMapping", "pushwire.server-" + PushwireServerProperties.class.getName()));
 	}
 
@@ -673,14 +694,16 @@ class PushwireServerAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class UserPushEngine {
+	static class UserConnectionFactory {
 
 		@Bean
-		PushEngine userPushEngine(PushServerSettings settings, ChannelRegistry channels, ChannelStreamStore streams,
-				SessionRegistry sessions, AuthValidator authValidator, ChannelAuthorizer authorizer,
-				ChannelHandlerRegistry handlers, ProtocolCodec codec, ObjectProvider<JsonMapper> jsonMapper) {
-			return new PushEngine(settings, channels, streams, sessions, authValidator, authorizer, handlers, codec,
-					jsonMapper.getObject());
+		ConnectionFactory userConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
+				ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
+				SessionRegistry sessions, PresenceRegistry presence, HeartbeatMonitor heartbeats,
+				ConnectionAdmission admission, ClientAuthenticator authenticator, Acknowledgements acknowledgements,
+				FrameDispatcher frames) {
+			return new ConnectionFactory(settings, limits, codec, channels, authorizer, streams, sessions, presence,
+					heartbeats, admission, authenticator, acknowledgements, frames);
 		}
 
 	}
@@ -689,8 +712,9 @@ class PushwireServerAutoConfigurationTests {
 	static class UserPushServer {
 
 		@Bean
-		PushServer userPushServer(PushEngine engine) {
-			return new DefaultPushServer(engine);
+		PushServer userPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
+				SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+			return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
 		}
 
 	}

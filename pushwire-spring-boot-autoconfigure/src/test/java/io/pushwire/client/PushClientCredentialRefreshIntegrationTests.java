@@ -17,7 +17,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credentials and resumes.
  * <p>
  * Both sides run their timers on one {@link VirtualTimeScheduler} set to the wall clock when each
- * test starts (the server's through {@link PushEngine#setTimers}, the client's through
+ * test starts (the server's through {@link ConnectionFactory#setTimers}, the client's through
  * {@link PushClient.Builder#scheduler}), so expiries and refreshes are reached by advancing it,
  * never by waiting. Tokens expire relative to that clock; the JWT decoder checks {@code exp}
  * against the real clock, which stays behind the virtual one, so every token it sees is still
@@ -79,7 +79,7 @@ class PushClientCredentialRefreshIntegrationTests {
 	int port;
 
 	@Autowired
-	PushEngine engine;
+	ConnectionFactory connections;
 
 	@Autowired
 	PushServer pushServer;
@@ -95,13 +95,13 @@ class PushClientCredentialRefreshIntegrationTests {
 		this.time = VirtualTimeScheduler.create();
 		this.start = Instant.now();
 		this.time.advanceTimeTo(this.start);
-		this.engine.setTimers(this.time);
+		this.connections.setTimers(this.time);
 	}
 
 	@AfterEach
 	void realTime() {
 		Flux.fromIterable(this.clients).flatMap(PushClient::disconnect).then().block(WAIT);
-		this.engine.setTimers(Schedulers.parallel());
+		this.connections.setTimers(Schedulers.parallel());
 		this.time.dispose();
 	}
 

@@ -8,7 +8,14 @@ import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.autoconfigure.PushwireServerProperties;
 import io.pushwire.security.PushwireCors;
 import io.pushwire.server.PushServer;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.http.AckEndpoint;
 import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.HttpSettings;
@@ -55,22 +62,23 @@ public final class PushwireWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushWebSocketHandler pushwireWebSocketHandler(PushEngine engine, PushwireServerProperties properties) {
-		return new PushWebSocketHandler(engine, properties.getWebsocket().isAllowQueryToken());
+	PushWebSocketHandler pushwireWebSocketHandler(ConnectionFactory connections, PushServerSettings settings,
+			ProtocolCodec codec, PushwireServerProperties properties) {
+		return new PushWebSocketHandler(connections, settings, codec, properties.getWebsocket().isAllowQueryToken());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushEngine engine, PushWebSocketHandler handler,
+	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushServerSettings settings, ProtocolCodec codec, PushWebSocketHandler handler,
 			PushwireServerProperties properties) {
-		long maxMessage = engine.settings().maxMessageSize();
+		long maxMessage = settings.maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
 		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		return new PushWebSocketEndpoint(new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				handler, properties.getAllowedOrigins(), engine.codec().mapper());
+				handler, properties.getAllowedOrigins(), codec.mapper());
 	}
 
 	@Bean
@@ -146,20 +154,25 @@ public final class PushwireWebFluxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SseEndpoint pushwireSseEndpoint(PushEngine engine) {
-			return new SseEndpoint(engine, this.settings);
+		SseEndpoint pushwireSseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator,
+				ProtocolCodec codec, PushServerSettings serverSettings) {
+			return new SseEndpoint(connections, authenticator, codec, serverSettings, this.settings);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		AckEndpoint pushwireAckEndpoint(PushEngine engine) {
-			return new AckEndpoint(engine, this.settings);
+		AckEndpoint pushwireAckEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions,
+				Acknowledgements acknowledgements, ProtocolCodec codec, PushServerSettings serverSettings,
+				ServerLimits limits) {
+			return new AckEndpoint(authenticator, sessions, acknowledgements, codec, serverSettings, limits,
+					this.settings);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		SendEndpoint pushwireSendEndpoint(PushEngine engine) {
-			return new SendEndpoint(engine, this.settings);
+		SendEndpoint pushwireSendEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions,
+				FrameDispatcher frames, ProtocolCodec codec, PushServerSettings serverSettings, ServerLimits limits) {
+			return new SendEndpoint(authenticator, sessions, frames, codec, serverSettings, limits, this.settings);
 		}
 
 	}

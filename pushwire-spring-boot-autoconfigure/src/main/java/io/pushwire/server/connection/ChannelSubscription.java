@@ -37,7 +37,11 @@ final class ChannelSubscription implements StreamListener {
 
 	private @Nullable List<Object> held = new ArrayList<>();
 
+	/** Until released: nothing reads it after, and an idle connection would keep it for its life. */
 	private @Nullable ResumePlan plan;
+
+	/** The epoch of the stream attached (one string, the stream's). */
+	private @Nullable String epoch;
 
 	private @Nullable Disposable detach;
 
@@ -124,6 +128,7 @@ final class ChannelSubscription implements StreamListener {
 	void attached(Attachment attachment) {
 		synchronized (this) {
 			this.plan = attachment.plan();
+			this.epoch = attachment.plan().epoch();
 			this.detach = attachment.detach();
 			if (!this.cancelled) {
 				this.replay = attachment.replay();
@@ -134,8 +139,24 @@ final class ChannelSubscription implements StreamListener {
 		attachment.detach().dispose();
 	}
 
+	/**
+	 * How the stream attached this subscription; read before {@link #release()} only.
+	 * @return the plan
+	 */
 	synchronized ResumePlan plan() {
 		ResumePlan current = this.plan;
+		if (current == null) {
+			throw new IllegalStateException("Not attached, or released already");
+		}
+		return current;
+	}
+
+	/**
+	 * The epoch of the stream attached.
+	 * @return the epoch
+	 */
+	synchronized String epoch() {
+		String current = this.epoch;
 		if (current == null) {
 			throw new IllegalStateException("Not attached");
 		}
@@ -162,6 +183,7 @@ final class ChannelSubscription implements StreamListener {
 			}
 			this.replay = null;
 			this.held = null;
+			this.plan = null;
 			for (Object item : pending) {
 				deliver(item);
 			}

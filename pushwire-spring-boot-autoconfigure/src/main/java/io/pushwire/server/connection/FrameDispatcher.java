@@ -5,8 +5,10 @@ import java.security.Principal;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
+import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
 import io.pushwire.server.handler.ChannelHandler;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.HandlerInvocation;
 import io.pushwire.server.handler.PushReply;
 import org.apache.commons.logging.Log;
@@ -21,14 +23,27 @@ public final class FrameDispatcher {
 
 	private static final Log logger = LogFactory.getLog(FrameDispatcher.class);
 
-	private final PushEngine engine;
+	private final ClientChannels channels;
+
+	private final ChannelAuthorizer authorizer;
+
+	private final ChannelHandlerRegistry handlers;
+
+	private final ChannelPublisher publisher;
 
 	/**
 	 * Create a dispatcher.
-	 * @param engine the server's engine
+	 * @param channels resolves the channels clients name
+	 * @param authorizer authorizes publishing
+	 * @param handlers the handlers of client frames
+	 * @param publisher publishes the handlers' replies
 	 */
-	public FrameDispatcher(PushEngine engine) {
-		this.engine = engine;
+	public FrameDispatcher(ClientChannels channels, ChannelAuthorizer authorizer, ChannelHandlerRegistry handlers,
+			ChannelPublisher publisher) {
+		this.channels = channels;
+		this.authorizer = authorizer;
+		this.handlers = handlers;
+		this.publisher = publisher;
 	}
 
 	/**
@@ -40,10 +55,10 @@ public final class FrameDispatcher {
 	 */
 	public Mono<Void> dispatch(Frame frame, Principal principal, DefaultPushSession session) {
 		return Mono.defer(() -> {
-			ResolvedChannel resolved = this.engine.resolveFromClient(frame.channel());
+			ResolvedChannel resolved = this.channels.resolve(frame.channel());
 			// The access check comes first (PROTOCOL.md §7): a client learns nothing about the
 			// handlers of channels it may not publish to.
-			return this.engine.authorizer()
+			return this.authorizer
 				.canPublish(principal, resolved.name(), resolved.kind())
 				.defaultIfEmpty(false)
 				.flatMap((allowed) -> {
@@ -51,7 +66,7 @@ public final class FrameDispatcher {
 						return Mono.error(new ProtocolException(ErrorCode.FORBIDDEN,
 								"Not allowed to publish on " + frame.channel(), frame.channel()));
 					}
-					ChannelHandler handler = this.engine.handlers().find(resolved.name().kind());
+					ChannelHandler handler = this.handlers.find(resolved.name().kind());
 					if (handler == null) {
 						return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER, "Clients cannot send frames on '"
 								+ resolved.name().kind() + "': no handler takes them", frame.channel()));
@@ -68,9 +83,9 @@ public final class FrameDispatcher {
 	private Mono<Void> publish(PushReply reply, Frame frame, DefaultPushSession session) {
 		String channel = (reply.channel() != null) ? reply.channel() : frame.channel();
 		if (reply.transientFrame()) {
-			return this.engine.publishTransient(channel, reply.payload(), session.clientId()).then();
+			return this.publisher.publishTransient(channel, reply.payload(), session.clientId()).then();
 		}
-		return this.engine.publish(channel, reply.payload(), session.clientId()).then();
+		return this.publisher.publish(channel, reply.payload(), session.clientId()).then();
 	}
 
 	private static ProtocolException toProtocolException(Throwable ex, Frame frame) {

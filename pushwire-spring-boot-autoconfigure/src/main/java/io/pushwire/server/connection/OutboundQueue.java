@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.WireFormat;
 import io.pushwire.server.channel.Priority;
@@ -437,7 +436,7 @@ public final class OutboundQueue {
 
 	private void scheduleDrain() {
 		Executor executor = this.drainExecutor;
-		if (executor == null || (executor instanceof EventExecutor loop && loop.inEventLoop())) {
+		if (executor == null || (executor instanceof LoopExecutor loop && loop.inLoop())) {
 			drain();
 		}
 		else if (this.drainScheduled.compareAndSet(false, true)) {

@@ -3,7 +3,12 @@ package io.pushwire.server.http;
 import io.pushwire.core.Cursors;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.connection.Acknowledgements;
 import io.pushwire.server.connection.ClientIds;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -11,6 +16,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and {@code session_secret} for an
@@ -22,18 +28,38 @@ import tools.jackson.databind.JsonNode;
  */
 public final class AckEndpoint implements WebHandler {
 
-	private final PushEngine engine;
+	private final ClientAuthenticator authenticator;
+
+	private final SessionRegistry sessions;
+
+	private final JsonMapper mapper;
+
+	private final long maxMessageSize;
+
+	private final ServerLimits limits;
 
 	private final HttpSettings settings;
 
+	private final Acknowledgements acknowledgements;
+
 	/**
 	 * Create the endpoint.
-	 * @param engine the server's engine
+	 * @param authenticator authenticates the requests
+	 * @param sessions the sessions
+	 * @param codec the protocol codec (its mapper reads bodies and writes errors)
+	 * @param serverSettings the server's settings (the largest body)
+	 * @param limits the limits (the rate of a client's requests)
 	 * @param settings the HTTP settings
 	 */
-	public AckEndpoint(PushEngine engine, HttpSettings settings) {
-		this.engine = engine;
+	public AckEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions, Acknowledgements acknowledgements,
+			ProtocolCodec codec, PushServerSettings serverSettings, ServerLimits limits, HttpSettings settings) {
+		this.authenticator = authenticator;
+		this.sessions = sessions;
+		this.mapper = codec.mapper();
+		this.maxMessageSize = serverSettings.maxMessageSize();
+		this.limits = limits;
 		this.settings = settings;
+		this.acknowledgements = acknowledgements;
 	}
 
 	@Override
@@ -41,19 +67,20 @@ public final class AckEndpoint implements WebHandler {
 		if (exchange.getRequest().getMethod() != HttpMethod.POST) {
 			return HttpRequests.methodNotAllowed(exchange, HttpMethod.POST);
 		}
-		return HttpRequests.readJson(this.engine, exchange).flatMap((body) -> {
+		return HttpRequests.readJson(this.mapper, this.maxMessageSize, exchange).flatMap((body) -> {
 			String clientId = clientId(body);
 			String channel = HttpRequests.requiredString(body, "channel");
 			long cursor = cursor(body);
 			String secret = HttpRequests.sessionSecret(body);
-			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
-				.flatMap((principal) -> this.engine.sessions().require(clientId, principal, secret))
-				.flatMap((session) -> this.engine.acknowledge(HttpRequests.admit(this.engine, session), channel, cursor));
+			return HttpRequests.authenticate(this.authenticator, this.settings, exchange, clientId)
+				.flatMap((principal) -> this.sessions.require(clientId, principal, secret))
+				.flatMap((session) -> this.acknowledgements.acknowledge(HttpRequests.admit(this.limits, session),
+						channel, cursor));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
 			return exchange.getResponse().setComplete();
 		})).onErrorResume(ProtocolException.class,
-				(ex) -> HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex));
+				(ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
 	}
 
 	static String clientId(JsonNode body) {

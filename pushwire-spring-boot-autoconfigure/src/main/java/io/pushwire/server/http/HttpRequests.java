@@ -7,7 +7,8 @@ import java.util.Optional;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reading and authenticating the requests of the SSE and HTTP endpoints.
@@ -31,7 +33,7 @@ final class HttpRequests {
 	 * Authenticate an HTTP request: its principal (from the application's security) or a
 	 * {@code token} query parameter where allowed.
 	 */
-	static Mono<Principal> authenticate(PushEngine engine, HttpSettings settings, ServerWebExchange exchange,
+	static Mono<Principal> authenticate(ClientAuthenticator authenticator, HttpSettings settings, ServerWebExchange exchange,
 			String clientId) {
 		ServerHttpRequest request = exchange.getRequest();
 		String token = request.getQueryParams().getFirst("token");
@@ -43,15 +45,15 @@ final class HttpRequests {
 		return exchange.getPrincipal()
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> engine.authenticate(
+			.flatMap((principal) -> authenticator.authenticate(
 					new AuthRequest(token, principal.orElse(null), request.getHeaders(), remote), clientId));
 	}
 
 	/**
 	 * Read a JSON object body of at most {@code maxSize} bytes.
 	 */
-	static Mono<JsonNode> readJson(PushEngine engine, ServerWebExchange exchange) {
-		int maxSize = (int) Math.min(Integer.MAX_VALUE, engine.settings().maxMessageSize());
+	static Mono<JsonNode> readJson(JsonMapper mapper, long maxMessageSize, ServerWebExchange exchange) {
+		int maxSize = (int) Math.min(Integer.MAX_VALUE, maxMessageSize);
 		return DataBufferUtils.join(exchange.getRequest().getBody(), maxSize)
 			.map((buffer) -> {
 				try {
@@ -69,7 +71,7 @@ final class HttpRequests {
 			.map((bytes) -> {
 				JsonNode node;
 				try {
-					node = engine.codec().mapper().readTree(bytes);
+					node = mapper.readTree(bytes);
 				}
 				catch (JacksonException ex) {
 					throw new ProtocolException(ErrorCode.BAD_MESSAGE, "The body is not valid JSON");
@@ -94,10 +96,10 @@ final class HttpRequests {
 	 * Count a request against the rate of the session's connection, or of the session itself while it
 	 * has none.
 	 */
-	static DefaultPushSession admit(PushEngine engine, DefaultPushSession session) {
+	static DefaultPushSession admit(ServerLimits limits, DefaultPushSession session) {
 		ClientConnection connection = session.connection();
 		boolean admitted = (connection != null) ? connection.admitHttpRequest()
-				: session.admitDetachedRequest(engine.limits().maxInboundRate(), engine.limits().maxInboundBurst());
+				: session.admitDetachedRequest(limits.maxInboundRate(), limits.maxInboundBurst());
 		if (!admitted) {
 			throw new ProtocolException(ErrorCode.RATE_LIMITED,
 					"More than the allowed messages per second for this client; slow down");

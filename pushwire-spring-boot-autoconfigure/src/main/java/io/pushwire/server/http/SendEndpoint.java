@@ -2,13 +2,18 @@ package io.pushwire.server.http;
 
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.connection.FrameDispatcher;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /rps/send} with {@code {"client_id","channel","payload"}} (and {@code session_secret} for an
@@ -18,7 +23,15 @@ import reactor.core.publisher.Mono;
  */
 public final class SendEndpoint implements WebHandler {
 
-	private final PushEngine engine;
+	private final ClientAuthenticator authenticator;
+
+	private final SessionRegistry sessions;
+
+	private final JsonMapper mapper;
+
+	private final long maxMessageSize;
+
+	private final ServerLimits limits;
 
 	private final HttpSettings settings;
 
@@ -26,13 +39,23 @@ public final class SendEndpoint implements WebHandler {
 
 	/**
 	 * Create the endpoint.
-	 * @param engine the server's engine
+	 * @param dispatcher takes the frames to their handlers
+	 * @param authenticator authenticates the requests
+	 * @param sessions the sessions
+	 * @param codec the protocol codec (its mapper reads bodies and writes errors)
+	 * @param serverSettings the server's settings (the largest body)
+	 * @param limits the limits (the rate of a client's requests)
 	 * @param settings the HTTP settings
 	 */
-	public SendEndpoint(PushEngine engine, HttpSettings settings) {
-		this.engine = engine;
+	public SendEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions, FrameDispatcher dispatcher,
+			ProtocolCodec codec, PushServerSettings serverSettings, ServerLimits limits, HttpSettings settings) {
+		this.authenticator = authenticator;
+		this.sessions = sessions;
+		this.mapper = codec.mapper();
+		this.maxMessageSize = serverSettings.maxMessageSize();
+		this.limits = limits;
 		this.settings = settings;
-		this.dispatcher = new FrameDispatcher(engine);
+		this.dispatcher = dispatcher;
 	}
 
 	@Override
@@ -40,20 +63,20 @@ public final class SendEndpoint implements WebHandler {
 		if (exchange.getRequest().getMethod() != HttpMethod.POST) {
 			return HttpRequests.methodNotAllowed(exchange, HttpMethod.POST);
 		}
-		return HttpRequests.readJson(this.engine, exchange).flatMap((body) -> {
+		return HttpRequests.readJson(this.mapper, this.maxMessageSize, exchange).flatMap((body) -> {
 			String clientId = AckEndpoint.clientId(body);
 			String channel = HttpRequests.requiredString(body, "channel");
 			Frame frame = new Frame(channel, null, HttpRequests.optional(body, "payload"), null);
 			String secret = HttpRequests.sessionSecret(body);
-			return HttpRequests.authenticate(this.engine, this.settings, exchange, clientId)
-				.flatMap((principal) -> this.engine.sessions()
-					.require(clientId, principal, secret)
-					.flatMap((session) -> this.dispatcher.dispatch(frame, principal, HttpRequests.admit(this.engine, session))));
+			return HttpRequests.authenticate(this.authenticator, this.settings, exchange, clientId)
+				.flatMap((principal) -> this.sessions.require(clientId, principal, secret)
+					.flatMap((session) -> this.dispatcher.dispatch(frame, principal,
+							HttpRequests.admit(this.limits, session))));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();
 		})).onErrorResume(ProtocolException.class,
-				(ex) -> HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex));
+				(ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
 	}
 
 }

@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.ClientAuthenticator;
 import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ClientIds;
 import io.pushwire.server.http.HttpErrors;
 import io.pushwire.server.http.HttpSettings;
@@ -24,6 +27,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…} (PROTOCOL.md §11,
@@ -38,17 +42,30 @@ public final class SseEndpoint implements WebHandler {
 
 	private static final Log logger = LogFactory.getLog(SseEndpoint.class);
 
-	private final PushEngine engine;
+	private final ConnectionFactory connections;
+
+	private final ClientAuthenticator authenticator;
+
+	private final JsonMapper mapper;
+
+	private final long socketSendBuffer;
 
 	private final HttpSettings settings;
 
 	/**
 	 * Create the endpoint.
-	 * @param engine the server's engine
+	 * @param connections creates the connections
+	 * @param authenticator authenticates clients
+	 * @param codec the protocol codec (its mapper writes events and errors)
+	 * @param serverSettings the server's settings (the socket send buffer)
 	 * @param settings the HTTP settings
 	 */
-	public SseEndpoint(PushEngine engine, HttpSettings settings) {
-		this.engine = engine;
+	public SseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator, ProtocolCodec codec,
+			PushServerSettings serverSettings, HttpSettings settings) {
+		this.connections = connections;
+		this.authenticator = authenticator;
+		this.mapper = codec.mapper();
+		this.socketSendBuffer = serverSettings.socketSendBuffer();
 		this.settings = settings;
 	}
 
@@ -67,19 +84,19 @@ public final class SseEndpoint implements WebHandler {
 			clientId = (auth.clientId() != null) ? auth.clientId() : ClientIds.newId();
 		}
 		catch (ProtocolException ex) {
-			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ex);
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ex);
 		}
 		if (auth.token() != null && !this.settings.allowQueryToken()) {
-			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.BAD_MESSAGE,
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.BAD_MESSAGE,
 					"Query tokens are disabled (pushwire.server.sse.allow-query-token=false); send an Authorization header");
 		}
-		SseTransport transport = new SseTransport(exchange, this.engine.codec().mapper(), this.settings);
-		ClientConnection connection = new ClientConnection(this.engine, transport);
-		transport.bind(connection);
+		SseTransport transport = new SseTransport(exchange, this.mapper, this.settings);
+		ClientConnection connection = this.connections.create(transport);
+		transport.bind(connection, this.socketSendBuffer);
 		return exchange.getPrincipal()
 			.map(java.util.Optional::of)
 			.defaultIfEmpty(java.util.Optional.empty())
-			.flatMap((principal) -> this.engine.authenticate(new AuthRequest(auth.token(), principal.orElse(null),
+			.flatMap((principal) -> this.authenticator.authenticate(new AuthRequest(auth.token(), principal.orElse(null),
 					request.getHeaders(), request.getRemoteAddress()), clientId))
 			.flatMap((principal) -> connection.start(clientId, auth, principal))
 			.flatMap((ok) -> transport.stream(connection, ok))
@@ -95,7 +112,7 @@ public final class SseEndpoint implements WebHandler {
 
 	private Mono<Void> failed(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ProtocolException protocol) {
-			return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), protocol);
+			return HttpErrors.write(exchange.getResponse(), this.mapper, protocol);
 		}
 		if (exchange.getResponse().isCommitted()) {
 			// The stream was under way: its client went away, or a write failed.
@@ -103,7 +120,7 @@ public final class SseEndpoint implements WebHandler {
 			return Mono.empty();
 		}
 		logger.error("Starting an SSE stream failed", ex);
-		return HttpErrors.write(exchange.getResponse(), this.engine.codec().mapper(), ErrorCode.INTERNAL,
+		return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.INTERNAL,
 				"The server failed to start the stream; retry later");
 	}
 

@@ -9,6 +9,7 @@ import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.core.WireFormat;
 import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.netty.NettyConnections;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
 import io.pushwire.server.http.HttpSettings;
@@ -60,14 +61,15 @@ final class SseTransport implements ConnectionTransport {
 	}
 
 	/**
-	 * Bind the connection to the response's channel (see {@link ClientConnection#runOn}), before it
+	 * Bind the connection to the response's channel (see {@link NettyConnections#bind}), before it
 	 * subscribes.
 	 * @param connection the connection this transport carries
+	 * @param sendBuffer the socket's send buffer, 0 for the system's default
 	 */
-	void bind(ClientConnection connection) {
+	void bind(ClientConnection connection, long sendBuffer) {
 		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(this.exchange.getResponse());
 		if (nativeResponse instanceof Connection netty) {
-			connection.runOn(netty.channel());
+			NettyConnections.bind(connection, netty.channel(), sendBuffer);
 		}
 	}
 

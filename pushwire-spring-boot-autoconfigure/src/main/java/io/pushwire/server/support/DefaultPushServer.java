@@ -5,19 +5,24 @@ import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushSession;
 import io.pushwire.server.channel.ChannelRegistry;
-import io.pushwire.server.connection.PushEngine;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Optional;
 
 import io.pushwire.core.Frame;
 import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.PresenceRegistry;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
@@ -28,58 +33,84 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@link PushServer} on a {@link PushEngine}.
+ * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher}, finds
+ * sessions in the {@link SessionRegistry}, and subscribes server-side listeners to the streams.
  */
 public final class DefaultPushServer implements PushServer {
 
-	private final PushEngine engine;
+	private final ChannelPublisher publisher;
+
+	private final ChannelRegistry channels;
+
+	private final ChannelStreamStore streams;
+
+	private final SessionRegistry sessions;
+
+	private final PresenceRegistry presence;
+
+	private final ProtocolCodec codec;
+
+	private final int subscriberBuffer;
 
 	/**
-	 * Create a server API on an engine.
-	 * @param engine the engine
+	 * Create the server API of a node.
+	 * @param publisher publishes to channels
+	 * @param channels the declared channel kinds
+	 * @param streams the channel streams (server-side subscribers attach to them)
+	 * @param sessions the sessions
+	 * @param presence the presence memberships
+	 * @param codec the protocol codec (encodes frames sent to one client)
+	 * @param settings the settings (the buffer of server-side subscribers)
 	 */
-	public DefaultPushServer(PushEngine engine) {
-		this.engine = engine;
+	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+		this.publisher = publisher;
+		this.channels = channels;
+		this.streams = streams;
+		this.sessions = sessions;
+		this.presence = presence;
+		this.codec = codec;
+		this.subscriberBuffer = settings.subscriberBuffer();
 	}
 
 	@Override
 	public Mono<PublishResult> publish(String channel, @Nullable Object payload) {
-		return this.engine.publish(channel, payload, null);
+		return this.publisher.publish(channel, payload, null);
 	}
 
 	@Override
 	public Mono<PublishResult> publish(String channel, @Nullable Object payload, @Nullable String clientId) {
-		return this.engine.publish(channel, payload, clientId);
+		return this.publisher.publish(channel, payload, clientId);
 	}
 
 	@Override
 	public Mono<Integer> publishTransient(String channel, @Nullable Object payload) {
-		return this.engine.publishTransient(channel, payload, null);
+		return this.publisher.publishTransient(channel, payload, null);
 	}
 
 	@Override
 	public Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload) {
 		return Mono.fromSupplier(() -> {
-			this.engine.channels().resolve(channel);
-			DefaultPushSession session = this.engine.sessions().local(clientId);
+			this.channels.resolve(channel);
+			DefaultPushSession session = this.sessions.local(clientId);
 			ClientConnection connection = (session != null) ? session.connection() : null;
 			if (connection == null) {
 				return false;
 			}
-			Frame frame = new Frame(channel, null, this.engine.toPayload(payload), null);
-			return connection.sendTransient(PreparedMessage.of(this.engine.codec(), frame),
-					this.engine.channels().resolve(channel).kind().priority());
+			Frame frame = new Frame(channel, null, this.publisher.toPayload(payload), null);
+			return connection.sendTransient(PreparedMessage.of(this.codec, frame),
+					this.channels.resolve(channel).kind().priority());
 		});
 	}
 
 	@Override
 	public Collection<PushSession> connectedClients() {
-		return new ArrayList<>(this.engine.sessions().connected());
+		return new ArrayList<>(this.sessions.connected());
 	}
 
 	@Override
 	public Optional<PushSession> session(String clientId) {
-		return Optional.ofNullable(this.engine.sessions().local(clientId));
+		return Optional.ofNullable(this.sessions.local(clientId));
 	}
 
 	@Override
@@ -100,14 +131,14 @@ public final class DefaultPushServer implements PushServer {
 	@Override
 	public Mono<java.util.List<PresenceMember>> presence(String channel) {
 		return Mono.fromCallable(() -> {
-			ChannelRegistry.ResolvedChannel resolved = this.engine.channels().resolve(channel);
+			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
 			if (!resolved.kind().presence()) {
 				throw new io.pushwire.core.ProtocolException(io.pushwire.core.ErrorCode.BAD_MESSAGE,
 						"Channel kind '" + resolved.kind().name() + "' does not offer presence; set pushwire.server.channels."
 								+ resolved.kind().name() + ".presence=true to list who is subscribed to " + channel,
 						channel);
 			}
-			return this.engine.presence()
+			return this.presence
 				.members(channel)
 				.stream()
 				.map((entry) -> new PresenceMember(entry.clientId(), entry.user()))
@@ -117,15 +148,15 @@ public final class DefaultPushServer implements PushServer {
 
 	@Override
 	public long retainedBytes() {
-		return this.engine.streams().retainedBytes();
+		return this.streams.retainedBytes();
 	}
 
 	private Flux<PushMessage> subscribe(String channel, ResumeToken.@Nullable Position from, boolean reportResume) {
-		int buffer = this.engine.settings().subscriberBuffer();
+		int buffer = this.subscriberBuffer;
 		return Flux.<PushMessage>create((sink) -> {
-			ChannelRegistry.ResolvedChannel resolved = this.engine.channels().resolve(channel);
+			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
 			SinkListener listener = new SinkListener(sink, reportResume);
-			this.engine.streams().stream(resolved.name(), resolved.kind()).attach(from, listener).subscribe((attachment) -> {
+			this.streams.stream(resolved.name(), resolved.kind()).attach(from, listener).subscribe((attachment) -> {
 				listener.start(attachment);
 				sink.onDispose(attachment.detach());
 			}, sink::error);

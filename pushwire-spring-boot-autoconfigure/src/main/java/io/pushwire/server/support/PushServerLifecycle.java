@@ -1,6 +1,6 @@
 package io.pushwire.server.support;
 
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.core.CloseReason;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;
@@ -12,16 +12,16 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class PushServerLifecycle implements SmartLifecycle {
 
-	private final PushEngine engine;
+	private final SessionRegistry sessions;
 
 	private volatile boolean running;
 
 	/**
 	 * Create the lifecycle.
-	 * @param engine the engine
+	 * @param sessions the sessions, whose connections are closed
 	 */
-	public PushServerLifecycle(PushEngine engine) {
-		this.engine = engine;
+	public PushServerLifecycle(SessionRegistry sessions) {
+		this.sessions = sessions;
 	}
 
 	@Override
@@ -32,7 +32,7 @@ public final class PushServerLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		for (DefaultPushSession session : this.engine.sessions().connected()) {
+		for (DefaultPushSession session : this.sessions.connected()) {
 			ClientConnection connection = session.connection();
 			if (connection != null) {
 				connection.close(CloseReason.SHUTDOWN);

@@ -1,6 +1,8 @@
 package io.pushwire.server.websocket;
 
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
@@ -10,32 +12,59 @@ import reactor.core.publisher.Mono;
  */
 public final class PushWebSocketHandler implements WebSocketHandler {
 
-	private final PushEngine engine;
+	private final ConnectionFactory connections;
+
+	private final PushServerSettings settings;
+
+	private final ProtocolCodec codec;
 
 	private final boolean allowQueryToken;
 
 	/**
 	 * Create a handler that authenticates with {@code auth.token} and request credentials only.
-	 * @param engine the server's engine
+	 * @param connections creates the connections
+	 * @param settings limits and timings (message size, handshake timeout, socket send buffer)
+	 * @param codec the protocol codec
 	 */
-	public PushWebSocketHandler(PushEngine engine) {
-		this(engine, false);
+	public PushWebSocketHandler(ConnectionFactory connections, PushServerSettings settings, ProtocolCodec codec) {
+		this(connections, settings, codec, false);
 	}
 
 	/**
 	 * Create a handler.
-	 * @param engine the server's engine
+	 * @param connections creates the connections
+	 * @param settings limits and timings (message size, handshake timeout, socket send buffer)
+	 * @param codec the protocol codec
 	 * @param allowQueryToken whether a {@code token} query parameter of the upgrade URL authenticates
 	 * when {@code auth} carries none ({@code pushwire.server.websocket.allow-query-token})
 	 */
-	public PushWebSocketHandler(PushEngine engine, boolean allowQueryToken) {
-		this.engine = engine;
+	public PushWebSocketHandler(ConnectionFactory connections, PushServerSettings settings, ProtocolCodec codec,
+			boolean allowQueryToken) {
+		this.connections = connections;
+		this.settings = settings;
+		this.codec = codec;
 		this.allowQueryToken = allowQueryToken;
 	}
 
 	@Override
 	public Mono<Void> handle(WebSocketSession session) {
-		return new WebSocketSessionHandler(this.engine, session, this.allowQueryToken).run();
+		return new WebSocketSessionHandler(this, session).run();
+	}
+
+	ConnectionFactory connections() {
+		return this.connections;
+	}
+
+	PushServerSettings settings() {
+		return this.settings;
+	}
+
+	ProtocolCodec codec() {
+		return this.codec;
+	}
+
+	boolean allowQueryToken() {
+		return this.allowQueryToken;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.pushwire.server.netty.NettyConnections;
 import io.pushwire.server.connection.ClientConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
@@ -84,12 +85,14 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * Run a connection's work (timers, drains) on its channel's event loop.
+	 * Run a connection's work (timers, drains) on its channel's event loop, with the socket's send
+	 * buffer fixed.
 	 * @param netty the Netty connection
 	 * @param connection the push connection
+	 * @param sendBuffer the socket's send buffer, 0 for the system's default
 	 */
-	static void bind(Connection netty, ClientConnection connection) {
-		connection.runOn(netty.channel());
+	static void bind(Connection netty, ClientConnection connection, long sendBuffer) {
+		NettyConnections.bind(connection, netty.channel(), sendBuffer);
 	}
 
 	/**

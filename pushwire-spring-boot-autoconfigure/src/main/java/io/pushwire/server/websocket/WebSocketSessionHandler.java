@@ -12,10 +12,10 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.PushEngine;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
 import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.netty.NettyConnections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -50,7 +50,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private static final CloseStatus INVALID_UTF8 = new CloseStatus(1007, "invalid utf-8");
 
-	private final PushEngine engine;
+	/** The node-wide part: settings, codec, the shared ping. */
+	private final PushWebSocketHandler handler;
 
 	private final WebSocketSession session;
 
@@ -72,22 +73,19 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private volatile @Nullable CloseStatus closeOverride;
 
-	private final boolean allowQueryToken;
-
-	WebSocketSessionHandler(PushEngine engine, WebSocketSession session, boolean allowQueryToken) {
-		this.allowQueryToken = allowQueryToken;
-		this.engine = engine;
+	WebSocketSessionHandler(PushWebSocketHandler handler, WebSocketSession session) {
+		this.handler = handler;
 		this.session = session;
-		this.connection = new ClientConnection(engine, this);
+		this.connection = handler.connections().create(this);
 		this.netty = ReactorNettyAccess.connection(session);
 		if (this.netty != null) {
-			ReactorNettyAccess.bind(this.netty, this.connection);
+			ReactorNettyAccess.bind(this.netty, this.connection, handler.settings().socketSendBuffer());
 		}
 	}
 
 	Mono<Void> run() {
-		long maxSize = this.engine.settings().maxMessageSize();
-		Duration handshakeTimeout = this.engine.settings().handshakeTimeout();
+		long maxSize = this.handler.settings().maxMessageSize();
+		Duration handshakeTimeout = this.handler.settings().handshakeTimeout();
 		// Until the handshake is done, auth and its authentication included: a validator that never
 		// answers must not hold the connection open.
 		this.handshakeTimer = Schedulers.parallel().schedule(() -> {
@@ -97,9 +95,13 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		}, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 		Mono<Void> inbound = this.session.receive()
 			// Once closing, what the client sends is read and dropped, not decoded.
-			.map((message) -> (this.connection.closeReason() != null) ? InboundMessage.IGNORED
-					: InboundMessage.read(message, maxSize))
-			.doOnNext((message) -> this.connection.touch())
+			.map((message) -> {
+				// Any inbound message counts as heard from; in the map, not an operator of its own,
+				// since each operator costs every idle connection its subscriber.
+				this.connection.touch();
+				return (this.connection.closeReason() != null) ? InboundMessage.IGNORED
+						: InboundMessage.read(message, maxSize);
+			})
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
 				// Reactor Netty fails the inbound for a message over its own frame limit: the client's
@@ -184,7 +186,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	private Mono<Void> onText(@Nullable String text) {
 		PushMessage decoded;
 		try {
-			decoded = this.engine.codec().decodeFromClient((text != null) ? text : "");
+			decoded = this.handler.codec().decodeFromClient((text != null) ? text : "");
 		}
 		catch (ProtocolException ex) {
 			if (!this.authReceived) {
@@ -260,7 +262,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	private AuthRequest authRequest(SystemOp.Auth auth, @Nullable Principal requestPrincipal) {
 		InetSocketAddress remote = this.session.getHandshakeInfo().getRemoteAddress();
 		String token = auth.token();
-		if (token == null && this.allowQueryToken) {
+		if (token == null && this.handler.allowQueryToken()) {
 			String raw = UriComponentsBuilder.fromUri(this.session.getHandshakeInfo().getUri())
 				.build()
 				.getQueryParams()

@@ -7,7 +7,10 @@ import java.util.Map;
 
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.server.PushServer;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.http.AckEndpoint;
 import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.HttpSettings;
@@ -164,7 +167,7 @@ class PushwireWebFluxAutoConfigurationTests {
 					PushwireWebFluxAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(PushServer.class).doesNotHaveBean(PushEngine.class);
+				assertThat(context).doesNotHaveBean(PushServer.class).doesNotHaveBean(ConnectionFactory.class);
 				assertThat(context).doesNotHaveBean("pushwireHandlerMapping");
 			});
 	}
@@ -186,8 +189,10 @@ class PushwireWebFluxAutoConfigurationTests {
 	static class UserSseEndpoint {
 
 		@Bean
-		SseEndpoint userSseEndpoint(PushEngine engine) {
-			return new SseEndpoint(engine, new HttpSettings(Duration.ofSeconds(1), false));
+		SseEndpoint userSseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator,
+				ProtocolCodec codec, PushServerSettings settings) {
+			return new SseEndpoint(connections, authenticator, codec, settings,
+					new HttpSettings(Duration.ofSeconds(1), false));
 		}
 
 	}
@@ -196,8 +201,9 @@ class PushwireWebFluxAutoConfigurationTests {
 	static class UserWebSocketHandler {
 
 		@Bean
-		PushWebSocketHandler userWebSocketHandler(PushEngine engine) {
-			return new PushWebSocketHandler(engine, true);
+		PushWebSocketHandler userWebSocketHandler(ConnectionFactory connections, PushServerSettings settings,
+				ProtocolCodec codec) {
+			return new PushWebSocketHandler(connections, settings, codec, true);
 		}
 
 	}
@@ -206,9 +212,8 @@ class PushwireWebFluxAutoConfigurationTests {
 	static class UserWebSocketEndpoint {
 
 		@Bean
-		PushWebSocketEndpoint userWebSocketEndpoint(PushWebSocketHandler handler, PushEngine engine) {
-			return new PushWebSocketEndpoint(new HandshakeWebSocketService(), handler, List.of(),
-					engine.codec().mapper());
+		PushWebSocketEndpoint userWebSocketEndpoint(PushWebSocketHandler handler, ProtocolCodec codec) {
+			return new PushWebSocketEndpoint(new HandshakeWebSocketService(), handler, List.of(), codec.mapper());
 		}
 
 	}

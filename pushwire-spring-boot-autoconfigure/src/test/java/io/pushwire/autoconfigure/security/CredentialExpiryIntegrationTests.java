@@ -11,7 +11,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.connection.PushEngine;
+import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;
@@ -63,7 +63,7 @@ class CredentialExpiryIntegrationTests {
 	int port;
 
 	@Autowired
-	PushEngine engine;
+	ConnectionFactory connections;
 
 	@Autowired
 	PushServer server;
@@ -77,12 +77,12 @@ class CredentialExpiryIntegrationTests {
 		this.time = VirtualTimeScheduler.create();
 		this.start = Instant.now();
 		this.time.advanceTimeTo(this.start);
-		this.engine.setTimers(this.time);
+		this.connections.setTimers(this.time);
 	}
 
 	@AfterEach
 	void realTime() {
-		this.engine.setTimers(Schedulers.parallel());
+		this.connections.setTimers(Schedulers.parallel());
 		this.time.dispose();
 	}
 

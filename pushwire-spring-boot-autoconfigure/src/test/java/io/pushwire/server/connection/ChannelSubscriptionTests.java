@@ -44,11 +44,11 @@ class ChannelSubscriptionTests {
 
 	private final ChannelKind chat = ChannelKind.builder("chat").historySize(10).build();
 
-	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
+	private final TestNode node = new TestNode(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
 			this.streams, this.sessions, (request) -> Mono.empty(), ChannelAuthorizer.declarative(),
 			new ChannelHandlerRegistry(), this.codec, JsonMapper.builder().build());
 
-	private final ClientConnection connection = new ClientConnection(this.engine, new ConnectionTransport() {
+	private final ClientConnection connection = this.node.connection(new ConnectionTransport() {
 
 		@Override
 		public String name() {
@@ -97,7 +97,7 @@ class ChannelSubscriptionTests {
 	@AfterEach
 	void dispose() {
 		this.connection.terminated();
-		this.engine.dispose();
+		this.node.dispose();
 		this.sessions.dispose();
 		this.streams.dispose();
 	}

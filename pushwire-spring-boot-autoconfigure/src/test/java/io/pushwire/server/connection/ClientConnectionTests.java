@@ -42,14 +42,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ClientConnection}: subscriptions, unsubscriptions and heartbeats, against a real
- * engine with in-memory streams. Nothing drains on an event loop here: every offer is written on the
+ * node with in-memory streams. Nothing drains on an event loop here: every offer is written on the
  * calling thread, so each test runs in one thread, in the order it is written.
  */
 class ClientConnectionTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	/** Long enough that the engine's own monitor never ticks during a test; tests tick themselves. */
+	/** Long enough that the node's own monitor never ticks during a test; tests tick themselves. */
 	private static final Duration HEARTBEAT = Duration.ofSeconds(100);
 
 	private final ProtocolCodec codec = new ProtocolCodec();
@@ -64,7 +64,7 @@ class ClientConnectionTests {
 	/** Channels whose subscription the authorizer fails with an exception (a store or service down). */
 	private final Map<String, RuntimeException> failingSubscriptions = new HashMap<>();
 
-	private final PushEngine engine = new PushEngine(
+	private final TestNode node = new TestNode(
 			new PushServerSettings(HEARTBEAT, HEARTBEAT.multipliedBy(4), Duration.ofSeconds(10), 64 * 1024,
 					Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), 0, 256, 10_000, false,
 					PushServerSettings.BASE_FEATURES),
@@ -80,7 +80,7 @@ class ClientConnectionTests {
 
 	@AfterEach
 	void dispose() {
-		this.engine.dispose();
+		this.node.dispose();
 		this.sessions.dispose();
 		this.memory.dispose();
 	}
@@ -130,7 +130,7 @@ class ClientConnectionTests {
 			.verify(TIMEOUT);
 		// More frames than a held subscription keeps: still held, the client would be shed (4008).
 		for (int i = 1; i <= 100; i++) {
-			this.engine.publish("small:a", i, null).block(TIMEOUT);
+			this.node.publisher().publish("small:a", i, null).block(TIMEOUT);
 		}
 		assertThat(connection.closeReason()).isNull();
 		List<String> messages = writer.labels();
@@ -146,7 +146,7 @@ class ClientConnectionTests {
 		ClientConnection connection = started(List.of("chat:broken", "small:a"));
 		RecordingWriter writer = new RecordingWriter();
 		connection.writeTo(writer);
-		this.engine.publish("small:a", "live", null).block(TIMEOUT);
+		this.node.publisher().publish("small:a", "live", null).block(TIMEOUT);
 		assertThat(writer.labels()).containsExactly("auth_ok", "error:internal:chat:broken", "small:a#1");
 		assertThat(((SystemOp.AuthOk) writer.messages.get(0)).heads()).containsOnlyKeys("small:a");
 	}
@@ -158,13 +158,13 @@ class ClientConnectionTests {
 		writer.ready = false;
 		connection.writeTo(writer);
 		for (int i = 1; i <= 3; i++) {
-			this.engine.publish("chat:a", i, null).block(TIMEOUT);
-			this.engine.publish("audit:a", i, null).block(TIMEOUT);
+			this.node.publisher().publish("chat:a", i, null).block(TIMEOUT);
+			this.node.publisher().publish("audit:a", i, null).block(TIMEOUT);
 		}
 		StepVerifier.create(connection.handle(new SystemOp.Unsubscribe(List.of("chat:a"))))
 			.expectComplete()
 			.verify(TIMEOUT);
-		this.engine.publish("chat:a", 4, null).block(TIMEOUT);
+		this.node.publisher().publish("chat:a", 4, null).block(TIMEOUT);
 		writer.ready = true;
 		connection.resumeWriting();
 		assertThat(writer.labels()).containsExactly("auth_ok", "chat:a#1", "chat:a#2", "chat:a#3",
@@ -177,8 +177,8 @@ class ClientConnectionTests {
 		RecordingWriter writer = new RecordingWriter();
 		writer.ready = false;
 		connection.writeTo(writer);
-		this.engine.publish("audit:a", 1, null).block(TIMEOUT);
-		this.engine.publish("chat:a", 1, null).block(TIMEOUT);
+		this.node.publisher().publish("audit:a", 1, null).block(TIMEOUT);
+		this.node.publisher().publish("chat:a", 1, null).block(TIMEOUT);
 		StepVerifier.create(connection.handle(new SystemOp.Unsubscribe(List.of("chat:a", "audit:a", "chat:never"))))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -194,7 +194,7 @@ class ClientConnectionTests {
 		RecordingWriter writer = new RecordingWriter();
 		writer.ready = false;
 		connection.writeTo(writer);
-		this.engine.publish("chat:a", 1, null).block(TIMEOUT);
+		this.node.publisher().publish("chat:a", 1, null).block(TIMEOUT);
 		StepVerifier.create(connection.handle(new SystemOp.Unsubscribe(List.of("chat:other"))))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -250,7 +250,7 @@ class ClientConnectionTests {
 			attached.set(stream.attach(from, listener).block(TIMEOUT));
 			return later.asMono();
 		};
-		ClientConnection second = new ClientConnection(this.engine, this.transport);
+		ClientConnection second = this.node.connection(this.transport);
 		AtomicReference<SystemOp.AuthOk> ok = new AtomicReference<>();
 		second.start(bobId, new SystemOp.Auth(bobId, null, List.of("room:a"), Map.of(), Map.of(), null), () -> "bob")
 			.subscribe(ok::set);
@@ -259,9 +259,9 @@ class ClientConnectionTests {
 		later.tryEmitValue(attached.get());
 		assertThat(ok.get()).isNotNull();
 		assertThat(seen.labels()).containsExactly("auth_ok", "join:room:a:bob", "join:room:b:bob", "leave:room:b:bob");
-		assertThat(this.engine.presence().members("room:a")).extracting(SystemOp.PresenceEntry::user)
+		assertThat(this.node.presence().members("room:a")).extracting(SystemOp.PresenceEntry::user)
 			.containsExactly("olga", "bob");
-		assertThat(this.engine.presence().holders("room:a", bobId)).isOne();
+		assertThat(this.node.presence().holders("room:a", bobId)).isOne();
 		second.terminated();
 		assertThat(seen.labels()).endsWith("leave:room:a:bob");
 	}
@@ -272,11 +272,11 @@ class ClientConnectionTests {
 		RecordingWriter writer = new RecordingWriter();
 		connection.writeTo(writer);
 		for (int i = 0; i < 10_000; i++) {
-			this.engine.presence().add("room:big", UUID.randomUUID().toString(), "user-" + i, (json) -> {
+			this.node.presence().add("room:big", UUID.randomUUID().toString(), "user-" + i, (json) -> {
 			});
 		}
 		StepVerifier.create(connection.handle(new SystemOp.Presence("room:big"))).expectComplete().verify(TIMEOUT);
-		this.engine.presence().add("room:small", "only", "olga", (json) -> {
+		this.node.presence().add("room:small", "only", "olga", (json) -> {
 		});
 		StepVerifier.create(connection.handle(new SystemOp.Presence("room:small"))).expectComplete().verify(TIMEOUT);
 		assertThat(writer.labels()).containsExactly("auth_ok", "error:too_large:room:big", "presence_list");
@@ -289,7 +289,7 @@ class ClientConnectionTests {
 	}
 
 	private ClientConnection started(String clientId, String user, List<String> capabilities) {
-		ClientConnection connection = new ClientConnection(this.engine, this.transport);
+		ClientConnection connection = this.node.connection(this.transport);
 		Principal principal = () -> user;
 		StepVerifier
 			.create(connection.start(clientId,

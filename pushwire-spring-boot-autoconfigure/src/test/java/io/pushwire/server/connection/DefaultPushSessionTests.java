@@ -33,7 +33,7 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link PushEngine}.
+ * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link TestNode}.
  */
 class DefaultPushSessionTests {
 
@@ -45,7 +45,7 @@ class DefaultPushSessionTests {
 
 	private final ChannelKind chat = ChannelKind.builder("chat").build();
 
-	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
+	private final TestNode node = new TestNode(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
 			this.store, new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
 			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
 
@@ -55,7 +55,7 @@ class DefaultPushSessionTests {
 	@AfterEach
 	void dispose() {
 		this.store.dispose();
-		this.engine.dispose();
+		this.node.dispose();
 	}
 
 	@Test
@@ -66,7 +66,7 @@ class DefaultPushSessionTests {
 		}
 		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
 		this.session.channelAdded(CHANNEL, "oldEpoch");
-		this.engine.acknowledge(this.session, CHANNEL, 3).block(TIMEOUT);
+		this.node.acknowledgements().acknowledge(this.session, CHANNEL, 3).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
 		Attachment resumed = stream.attach(this.session.acknowledged(CHANNEL), new Ignoring()).block(TIMEOUT);
 		assertThat(resumed.plan().resumeRequired()).isTrue();
@@ -80,7 +80,7 @@ class DefaultPushSessionTests {
 		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
 		String epoch = stream.position().block(TIMEOUT).epoch();
 		this.session.channelAdded(CHANNEL, epoch);
-		this.engine.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+		this.node.acknowledgements().acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
 	}
 
@@ -106,11 +106,8 @@ class DefaultPushSessionTests {
 			}
 
 		};
-		PushEngine remote = new PushEngine(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)), later,
-				new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
-				ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(),
-				JsonMapper.builder().build());
-		try {
+		Acknowledgements remote = new Acknowledgements(later, new InMemorySessionRegistry(Duration.ofMinutes(1)));
+		{
 			ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
 			String epoch = stream.append(IntNode.valueOf(1), null).block(TIMEOUT).epoch();
 			stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
@@ -126,9 +123,6 @@ class DefaultPushSessionTests {
 			this.session.channelAdded("chat:gone", "oldEpoch");
 			remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
 			assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));
-		}
-		finally {
-			remote.dispose();
 		}
 	}
 

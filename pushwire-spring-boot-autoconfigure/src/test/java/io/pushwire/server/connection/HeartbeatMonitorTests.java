@@ -34,7 +34,7 @@ class HeartbeatMonitorTests {
 
 	private final InMemorySessionRegistry sessions = new InMemorySessionRegistry(Duration.ofMinutes(5));
 
-	private final PushEngine engine = new PushEngine(
+	private final TestNode node = new TestNode(
 			new PushServerSettings(HEARTBEAT, HEARTBEAT, Duration.ofSeconds(10), 64 * 1024, Duration.ofMinutes(5),
 					1024 * 1024, Duration.ofSeconds(30), 0, 256, 10_000, false, PushServerSettings.BASE_FEATURES),
 			new ChannelRegistry(List.of(ChannelKind.builder("chat").build())), this.streams, this.sessions,
@@ -52,7 +52,7 @@ class HeartbeatMonitorTests {
 		if (this.monitor != null) {
 			this.monitor.dispose();
 		}
-		this.engine.dispose();
+		this.node.dispose();
 		this.sessions.dispose();
 		this.streams.dispose();
 		this.scheduler.dispose();
@@ -99,7 +99,7 @@ class HeartbeatMonitorTests {
 	@Test
 	void aConnectionWhoseTickFailsDoesNotStopTheOthers() {
 		// One-way connections: silent for 2 s, the others would be closed rather than pinged again.
-		ClientConnection failing = new ClientConnection(this.engine, new Transport(false) {
+		ClientConnection failing = this.node.connection(new Transport(false) {
 
 			@Override
 			public void heartbeat(ClientConnection connection) {
@@ -138,7 +138,7 @@ class HeartbeatMonitorTests {
 	}
 
 	private ClientConnection connection(boolean expectsInbound) {
-		return new ClientConnection(this.engine, new Transport(expectsInbound));
+		return this.node.connection(new Transport(expectsInbound));
 	}
 
 	private int pings(ClientConnection connection) {

@@ -47,7 +47,7 @@ class PresenceIntegrationTests {
 	PushServer pushServer;
 
 	@Autowired
-	PushEngine engine;
+	PresenceRegistry presence;
 
 	@Test
 	void authOkListsPresenceFeature() {
@@ -189,7 +189,7 @@ class PresenceIntegrationTests {
 			assertThat(first.awaitClose().code()).isEqualTo(4009);
 			assertJoinOrLeave(alice.expect("leave"), dropped, bobId, "bob");
 			// The first connection has ended and let go of its memberships...
-			await().atMost(PROMPTLY).until(() -> this.engine.presence().holders(kept, bobId) == 1);
+			await().atMost(PROMPTLY).until(() -> this.presence.holders(kept, bobId) == 1);
 			// ...without a leave or join for the channel its successor kept, which would precede this answer.
 			alice.send(Map.of("type", "presence", "channel", kept));
 			assertThat(alice.expect("presence_list").path("clients").valueStream().map((c) -> c.path("client_id").asString()))
@@ -286,8 +286,8 @@ class PresenceIntegrationTests {
 			.verify(PROMPTLY);
 		alice.close();
 		bob.close();
-		await().atMost(PROMPTLY).until(() -> this.engine.presence().members(room).isEmpty());
-		assertThat(this.engine.presence().holders(room, "anyone")).isZero();
+		await().atMost(PROMPTLY).until(() -> this.presence.members(room).isEmpty());
+		assertThat(this.presence.holders(room, "anyone")).isZero();
 	}
 
 	private static String room() {

@@ -45,7 +45,7 @@ public abstract class SessionRegistryContractTests {
 
 	private final InMemoryChannelStreamStore streams = new InMemoryChannelStreamStore();
 
-	private final PushEngine engine = new PushEngine(PushServerSettings.defaults(),
+	private final TestNode node = new TestNode(PushServerSettings.defaults(),
 			new ChannelRegistry(List.of(ChannelKind.builder("chat").build())), this.streams,
 			new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
 			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(),
@@ -76,7 +76,7 @@ public abstract class SessionRegistryContractTests {
 	@AfterEach
 	void disposeRegistryUnderTest() {
 		dispose(this.registry);
-		this.engine.dispose();
+		this.node.dispose();
 		this.streams.dispose();
 	}
 
@@ -85,7 +85,7 @@ public abstract class SessionRegistryContractTests {
 	 * @return the connection
 	 */
 	protected ClientConnection connection() {
-		return new ClientConnection(this.engine, new ConnectionTransport() {
+		return this.node.connection(new ConnectionTransport() {
 
 			@Override
 			public String name() {

@@ -1,0 +1,358 @@
+package io.pushwire.server.connection;
+
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.ResumePlan;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Subscribes connections to channels and unsubscribes them (PROTOCOL.md §4 step 2–3, §5), and keeps
+ * their presence memberships (§12). Node-wide: each connection keeps its own state in its
+ * {@link Subscriptions}.
+ */
+final class ChannelSubscriber {
+
+	private static final Log logger = LogFactory.getLog(ChannelSubscriber.class);
+
+	private final ClientChannels channels;
+
+	private final ChannelAuthorizer authorizer;
+
+	private final ChannelStreamStore streams;
+
+	private final PresenceRegistry presence;
+
+	private final ProtocolCodec codec;
+
+	private final int maxSubscriptions;
+
+	ChannelSubscriber(ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
+			PresenceRegistry presence, ProtocolCodec codec, int maxSubscriptions) {
+		this.channels = channels;
+		this.authorizer = authorizer;
+		this.streams = streams;
+		this.presence = presence;
+		this.codec = codec;
+		this.maxSubscriptions = maxSubscriptions;
+	}
+
+	/**
+	 * Answer a {@code subscribe} op: the errors, {@code resume_required} where due, {@code subscribed},
+	 * the replays, then the joins.
+	 */
+	Mono<Void> subscribe(ClientConnection connection, SystemOp.Subscribe subscribe) {
+		Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
+		subscribe.cursors()
+			.forEach((channel, cursor) -> resume.put(channel,
+					new ResumeToken.Position(cursor, subscribe.epochs().get(channel))));
+		return subscribeAll(connection, subscribe.channels(), resume).doOnNext((result) -> {
+			result.errors().forEach(connection::send);
+			List<String> channels = new ArrayList<>();
+			Map<String, Long> heads = new LinkedHashMap<>();
+			Map<String, String> epochs = new LinkedHashMap<>();
+			for (ChannelSubscription subscription : result.granted()) {
+				ResumePlan plan = subscription.plan();
+				channels.add(plan.channel());
+				heads.put(plan.channel(), plan.after());
+				epochs.put(plan.channel(), plan.epoch());
+				if (plan.resumeRequired()) {
+					connection.send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
+				}
+			}
+			List<String> joined = presenceAdd(connection, channels);
+			connection.send(new SystemOp.Subscribed(channels, heads, epochs));
+			result.releaseReplays();
+			presenceAnnounce(connection, joined);
+		}).then();
+	}
+
+	/**
+	 * Subscribe to channels: refusals and failures become errors, granted channels are attached held.
+	 * A channel that fails (an authorizer or a store that errors) fails alone: the others are still
+	 * granted, confirmed and released, rather than left held and never confirmed.
+	 */
+	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
+			Map<String, ResumeToken.Position> resume) {
+		SubscribeResult result = new SubscribeResult();
+		return Flux.fromIterable(new LinkedHashSet<>(requested))
+			.concatMap((channel) -> Mono.defer(() -> subscribeOne(connection, channel, resume.get(channel), result))
+				.onErrorResume((ex) -> {
+					result.errors().add(subscribeFailed(channel, ex));
+					return Mono.empty();
+				}))
+			.then(Mono.fromSupplier(() -> result));
+	}
+
+	private static SystemOp.Error subscribeFailed(String channel, Throwable ex) {
+		if (ex instanceof ProtocolException protocolException) {
+			return SystemOp.Error.of(protocolException.code(), protocolException.getMessage(), channel);
+		}
+		logger.error("Subscribing to " + channel + " failed", ex);
+		return SystemOp.Error.of(ErrorCode.INTERNAL, "Could not subscribe to " + channel
+				+ "; the server logged the cause, try again later", channel);
+	}
+
+	private Mono<Void> subscribeOne(ClientConnection connection, String channel,
+			ResumeToken.@Nullable Position requested, SubscribeResult result) {
+		ResolvedChannel resolved;
+		try {
+			resolved = this.channels.resolve(channel);
+		}
+		catch (ProtocolException ex) {
+			result.errors().add(ex.toOp());
+			return Mono.empty();
+		}
+		Subscriptions subscriptions = connection.subscriptions();
+		// Granted subscriptions are in the map already (channels are subscribed one after another).
+		if (subscriptions.get(channel) == null && subscriptions.size() >= this.maxSubscriptions) {
+			result.errors()
+				.add(SystemOp.Error.of(ErrorCode.BAD_MESSAGE, "A connection may subscribe to at most "
+						+ this.maxSubscriptions + " channels; unsubscribe first", channel));
+			return Mono.empty();
+		}
+		Principal principal = connection.requirePrincipal();
+		DefaultPushSession session = connection.requireSession();
+		return this.authorizer.canSubscribe(principal, resolved.name(), resolved.kind())
+			.defaultIfEmpty(false)
+			.flatMap((allowed) -> {
+				if (!allowed) {
+					result.errors()
+						.add(SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel, channel));
+					return Mono.empty();
+				}
+				ResumeToken.Position from = requested;
+				ChannelSubscription previous = subscriptions.remove(channel);
+				if (previous != null) {
+					// Cancelled before the new attachment, so that no frame reaches the client twice.
+					previous.cancel();
+					if (from == null) {
+						from = new ResumeToken.Position(previous.lastCursor(), previous.epoch());
+					}
+				}
+				if (from == null) {
+					from = session.acknowledged(channel);
+				}
+				ChannelSubscription subscription = new ChannelSubscription(connection, channel, resolved.kind());
+				ChannelStream stream = this.streams.stream(resolved.name(), resolved.kind());
+				return attach(stream, from, subscription).doOnNext((attachment) -> {
+					subscriptions.put(subscription);
+					session.channelAdded(channel, attachment.plan().epoch());
+					result.granted().add(subscription);
+					if (connection.closeReason() != null) {
+						subscription.cancel();
+					}
+				}).then();
+			});
+	}
+
+	/**
+	 * Attach a subscription to its stream. The stream adds the listener before it emits the
+	 * attachment, and a cancelled Mono drops what it would have emitted (with the handle that
+	 * detaches): so the attachment is awaited whatever happens downstream, and a subscription
+	 * cancelled meanwhile is detached as soon as it arrives.
+	 */
+	private static Mono<Attachment> attach(ChannelStream stream, ResumeToken.@Nullable Position from,
+			ChannelSubscription subscription) {
+		return Mono.create((sink) -> {
+			sink.onCancel(subscription::cancel);
+			stream.attach(from, subscription).contextWrite(sink.contextView()).subscribe((attachment) -> {
+				subscription.attached(attachment);
+				sink.success(attachment);
+			}, sink::error, sink::success);
+		});
+	}
+
+	/**
+	 * Unsubscribe from channels: {@code unsubscribed}, behind the frames of these channels already
+	 * queued, then the leaves.
+	 */
+	void unsubscribe(ClientConnection connection, List<String> channels) {
+		List<String> removed = new ArrayList<>();
+		DefaultPushSession session = connection.requireSession();
+		@Nullable Priority lowest = null;
+		for (String channel : channels) {
+			ChannelSubscription subscription = connection.subscriptions().remove(channel);
+			if (subscription != null) {
+				subscription.cancel();
+				if (lowest == null || subscription.priority().lane() > lowest.lane()) {
+					lowest = subscription.priority();
+				}
+			}
+			session.channelRemoved(channel);
+			removed.add(channel);
+		}
+		sendUnsubscribed(connection, removed, lowest);
+		removed.forEach((channel) -> presenceLeft(connection, channel));
+	}
+
+	/**
+	 * Drop the subscriptions that new credentials no longer allow (PROTOCOL.md §7.1), those still held.
+	 * @return the channels dropped, and the lowest lane among them (for {@link #sendUnsubscribed})
+	 */
+	Revoked revoke(ClientConnection connection, DefaultPushSession session, List<ChannelSubscription> revoked) {
+		List<String> removed = new ArrayList<>();
+		@Nullable Priority lowest = null;
+		for (ChannelSubscription subscription : revoked) {
+			if (connection.subscriptions().remove(subscription)) {
+				subscription.cancel();
+				session.channelRemoved(subscription.channel());
+				removed.add(subscription.channel());
+				if (lowest == null || subscription.priority().lane() > lowest.lane()) {
+					lowest = subscription.priority();
+				}
+			}
+		}
+		return new Revoked(removed, lowest);
+	}
+
+	void sendUnsubscribed(ClientConnection connection, List<String> removed, @Nullable Priority lowest) {
+		byte[] json = connection.format().toBytes(new SystemOp.Unsubscribed(removed));
+		if (lowest != null) {
+			// Behind the frames of these channels already queued: in the op lane it would overtake
+			// them, and the client would get frames of a channel it was told it left.
+			connection.queue().offerOpBehind(json, lowest);
+		}
+		else {
+			connection.queue().offerOp(json);
+		}
+	}
+
+	/**
+	 * Cancel every subscription and give up every membership: the connection ended.
+	 */
+	void cancelAll(ClientConnection connection) {
+		connection.subscriptions().clear().forEach(ChannelSubscription::cancel);
+		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
+		connection.subscriptions().memberships().keySet().forEach((channel) -> presenceLeft(connection, channel));
+	}
+
+	/**
+	 * Become a member of the channels just granted whose kind has presence or join-leave (before the
+	 * client is told, so that a presence asked once it was told lists it). Added to the registry before
+	 * being recorded, and undone when the connection ended meanwhile, so that
+	 * {@link ClientConnection#terminated()} never misses a membership.
+	 * @return the channels to announce the client's join on
+	 */
+	List<String> presenceAdd(ClientConnection connection, Collection<String> channels) {
+		List<String> joined = new ArrayList<>();
+		DefaultPushSession current = connection.session();
+		Principal owner = connection.principal();
+		if (current == null || owner == null) {
+			return joined;
+		}
+		for (String channel : channels) {
+			ChannelKind kind = this.channels.resolveKnown(channel).kind();
+			if ((kind.presence() || kind.joinLeave()) && !connection.isEnded()) {
+				boolean added = this.presence.add(channel, current.clientId(), owner.getName(), connection);
+				connection.subscriptions().addMembership(channel, kind.joinLeave());
+				if (connection.isEnded()) {
+					presenceLeft(connection, channel);
+				}
+				else if (added && kind.joinLeave()) {
+					joined.add(channel);
+				}
+			}
+		}
+		return joined;
+	}
+
+	/** Announce the client's join on channels, after it was told it subscribed. */
+	void presenceAnnounce(ClientConnection connection, List<String> channels) {
+		DefaultPushSession current = connection.session();
+		if (current != null) {
+			channels.forEach((channel) -> this.presence.announceJoin(channel, current.clientId()));
+		}
+	}
+
+	/** Give up a connection's membership of a channel; the client leaves when no other connection holds it. */
+	void presenceLeft(ClientConnection connection, String channel) {
+		Boolean announce = connection.subscriptions().removeMembership(channel);
+		DefaultPushSession current = connection.session();
+		if (announce != null && current != null) {
+			this.presence.leave(channel, current.clientId(), connection, announce);
+		}
+	}
+
+	/**
+	 * A connection is being replaced: the new one holds its memberships from now on too, and gives up
+	 * those it does not subscribe to again once it sent {@code auth_ok}.
+	 */
+	void handOverPresence(ClientConnection replaced, ClientConnection successor) {
+		DefaultPushSession current = replaced.session();
+		if (current == null) {
+			return;
+		}
+		replaced.subscriptions().memberships().forEach((channel, announce) -> {
+			if (this.presence.handOver(channel, current.clientId(), replaced, successor)) {
+				successor.subscriptions().addMembership(channel, announce);
+				if (successor.isEnded()) {
+					presenceLeft(successor, channel);
+				}
+			}
+		});
+	}
+
+	/**
+	 * The channels that new credentials revoked.
+	 * @param channels the channels
+	 * @param lowest the lowest lane among them
+	 */
+	record Revoked(List<String> channels, @Nullable Priority lowest) {
+	}
+
+	/** The outcome of subscribing to several channels. */
+	static final class SubscribeResult {
+
+		private final List<ChannelSubscription> granted = Collections.synchronizedList(new ArrayList<>());
+
+		private final List<SystemOp.Error> errors = Collections.synchronizedList(new ArrayList<>());
+
+		List<ChannelSubscription> granted() {
+			return this.granted;
+		}
+
+		List<SystemOp.Error> errors() {
+			return this.errors;
+		}
+
+		/** For auth_ok: the resume_required ops, then every replay. */
+		void release(ClientConnection connection) {
+			for (ChannelSubscription subscription : this.granted) {
+				ResumePlan plan = subscription.plan();
+				if (plan.resumeRequired()) {
+					connection.send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
+				}
+			}
+			releaseReplays();
+		}
+
+		void releaseReplays() {
+			this.granted.forEach(ChannelSubscription::release);
+		}
+
+	}
+
+}

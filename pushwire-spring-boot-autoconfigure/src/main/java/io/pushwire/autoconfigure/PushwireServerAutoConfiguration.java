@@ -56,6 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration}. Payloads are
  * converted with the application's {@code JsonMapper} (Spring Boot's, from
  * {@link JacksonAutoConfiguration}), so the server applies only where there is one.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
 		afterName = "io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration")

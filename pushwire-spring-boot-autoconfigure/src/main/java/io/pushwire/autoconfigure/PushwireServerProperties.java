@@ -13,6 +13,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the pushwire server, under {@code pushwire.server}.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties("pushwire.server")
 public class PushwireServerProperties {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param value the full name as it appears on the wire
  * @param kind the part before the first {@code :}
  * @param topic the part after the first {@code :}, or {@code null} for a bare kind
+ * @since 0.1.0
  */
 public record ChannelName(String value, String kind, @Nullable String topic) {
 

@@ -5,6 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Why a connection is closed: the WebSocket close code and the {@code goodbye} reason
  * (PROTOCOL.md §3.3), with what a client should do next.
+ *
+ * @since 0.1.0
  */
 public enum CloseReason {
 

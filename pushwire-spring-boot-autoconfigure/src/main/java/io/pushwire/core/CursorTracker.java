@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Client-side cursor tracking (PROTOCOL.md §5.5): per channel the last cursor and epoch, telling
  * in-order frames from duplicates (which must not reach the application) and gaps. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CursorTracker {
 

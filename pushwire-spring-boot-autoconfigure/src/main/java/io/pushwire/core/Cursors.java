@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Rules for cursors and epochs (PROTOCOL.md §1).
+ *
+ * @since 0.1.0
  */
 public final class Cursors {
 

@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The error codes of an {@code error} op (PROTOCOL.md §3.2) with their HTTP status.
+ *
+ * @since 0.1.0
  */
 public enum ErrorCode {
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.node.NullNode;
  * and for transient frames
  * @param payload the application's content, opaque to the protocol
  * @param clientId on delivery, the client on whose behalf the frame was published
+ * @since 0.1.0
  */
 public record Frame(String channel, @Nullable Long cursor, JsonNode payload, @Nullable String clientId)
 		implements PushMessage {

@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Instances are immutable and thread-safe; create one per application.
  * <p>
  * As a {@link WireFormat} it is {@code json}, in text messages, at index {@value WireFormat#JSON_INDEX}.
+ *
+ * @since 0.1.0
  */
 public final class ProtocolCodec extends WireFormat {
 

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code chat:room-42=17@Xb3k,news=3@Q1pz}. The epoch may be left out ({@code news=3}).
  *
  * @param positions per channel, the last cursor delivered and its epoch, in order
+ * @since 0.1.0
  */
 public record ResumeToken(Map<String, Position> positions) {
 

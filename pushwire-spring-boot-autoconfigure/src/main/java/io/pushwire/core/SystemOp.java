@@ -10,6 +10,8 @@ import tools.jackson.databind.node.NullNode;
 /**
  * The system ops of PROTOCOL.md §3.2, tagged on the wire by {@code type}. Collections are never
  * {@code null}: a missing or {@code null} key decodes to an empty collection.
+ *
+ * @since 0.1.0
  */
 public sealed interface SystemOp extends PushMessage {
 

@@ -8,6 +8,8 @@ import io.pushwire.core.ChannelName;
  * A declarative rule for who may subscribe to or publish on a channel kind, written in
  * configuration as {@code authenticated}, {@code anonymous} (anyone, signed in or not),
  * {@code none}, {@code owner} (the topic equals the principal's name) or {@code role:NAME}.
+ *
+ * @since 0.1.0
  */
 public sealed interface AccessRule {
 

@@ -10,6 +10,7 @@ import java.security.Principal;
  * (PROTOCOL.md §7).
  *
  * @param name {@code anonymous:<client id>}
+ * @since 0.1.0
  */
 public record AnonymousPrincipal(String name) implements Principal {
 

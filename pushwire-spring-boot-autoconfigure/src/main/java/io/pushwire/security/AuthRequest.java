@@ -15,6 +15,7 @@ import org.springframework.http.HttpHeaders;
  * HTTP request (session cookie, HTTP Basic, bearer header), or {@code null}
  * @param headers the HTTP request's headers
  * @param remoteAddress the client's address, or {@code null} when unknown
+ * @since 0.1.0
  */
 public record AuthRequest(@Nullable String token, @Nullable Principal requestPrincipal, HttpHeaders headers,
 		@Nullable InetSocketAddress remoteAddress) {

@@ -18,6 +18,8 @@ import reactor.core.publisher.Mono;
  * A connection lives no longer than its credentials ({@link #expiresAt}). The token of a client's
  * {@code refresh} op is authenticated here too, presented alone: an {@link AuthRequest} with no
  * request principal and no headers.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface AuthValidator {

@@ -22,6 +22,8 @@ import org.springframework.web.cors.CorsConfiguration;
  * only the server's own origin may: a cross-origin request or preflight is refused with 403, as the
  * WebSocket upgrade is. The {@code null} origin (sandboxed frames, {@code file:} pages) is allowed only
  * when listed, even with {@code *}.
+ *
+ * @since 0.1.0
  */
 public final class PushwireCors {
 

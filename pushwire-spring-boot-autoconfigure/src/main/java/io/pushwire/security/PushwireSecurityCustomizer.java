@@ -57,6 +57,8 @@ import reactor.core.publisher.Mono;
  * Setting the chain's own {@code requireCsrfProtectionMatcher} afterwards replaces the exemption;
  * combine it with {@link #csrfExemption()} instead. Applying this customizer after
  * {@code csrf().disable()} would turn CSRF protection back on, so apply it first.
+ *
+ * @since 0.1.0
  */
 public final class PushwireSecurityCustomizer implements Customizer<ServerHttpSecurity> {
 

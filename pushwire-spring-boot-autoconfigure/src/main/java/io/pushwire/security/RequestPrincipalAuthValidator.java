@@ -9,6 +9,8 @@ import reactor.core.publisher.Mono;
  * application authenticated on the HTTP request, and refuses tokens, since nothing here can check
  * them (declare an {@link AuthValidator} bean to accept your tokens). A request principal that is an
  * OAuth2 token authentication (a bearer header) expires with its token ({@link #expiresAt}).
+ *
+ * @since 0.1.0
  */
 public final class RequestPrincipalAuthValidator implements AuthValidator {
 

@@ -29,6 +29,8 @@ import reactor.core.publisher.Mono;
  * token or as the request's bearer header.
  * <p>
  * The token itself is never logged.
+ *
+ * @since 0.1.0
  */
 public final class SpringSecurityAuthValidator implements AuthValidator {
 

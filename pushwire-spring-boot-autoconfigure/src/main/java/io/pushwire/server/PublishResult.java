@@ -6,6 +6,7 @@ package io.pushwire.server;
  * @param channel the channel
  * @param cursor the frame's cursor
  * @param epoch the stream's epoch
+ * @since 0.1.0
  */
 public record PublishResult(String channel, long cursor, String epoch) {
 

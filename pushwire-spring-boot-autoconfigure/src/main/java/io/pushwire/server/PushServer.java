@@ -15,6 +15,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * Publishing to a channel whose kind is not declared fails with a
  * {@link io.pushwire.core.ProtocolException} of code {@code unknown_channel}.
+ *
+ * @since 0.1.0
  */
 public interface PushServer {
 

@@ -9,6 +9,8 @@ import io.pushwire.core.ResumeToken;
 /**
  * A client's session on the server: keyed by its client id, bound to the principal that created it,
  * holding the cursors it acknowledged, and outliving its connection for {@code session-ttl}.
+ *
+ * @since 0.1.0
  */
 public interface PushSession {
 

@@ -41,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * only where {@link io.pushwire.autoconfigure.PushwireServerAutoConfiguration} does (a reactive web
  * application with the server's classes and {@code pushwire.server.enabled} not {@code false}), so
  * that no validator is left behind without a server to use it.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
 		beforeName = "io.pushwire.autoconfigure.PushwireServerAutoConfiguration")

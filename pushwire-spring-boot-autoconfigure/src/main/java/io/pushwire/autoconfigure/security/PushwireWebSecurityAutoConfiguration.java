@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * switch off the application's and Spring Boot's). Built from {@code pushwire.server.path} and
  * {@code pushwire.server.allowed-origins}; applies where the push server does, with Spring Security's
  * WebFlux configuration on the class path.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)

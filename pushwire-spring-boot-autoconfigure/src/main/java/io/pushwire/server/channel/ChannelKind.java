@@ -21,6 +21,7 @@ import io.pushwire.core.ChannelName;
  * @param presence whether clients may ask who is subscribed to a channel of this kind (PROTOCOL.md §12)
  * @param joinLeave whether subscribers of a channel of this kind are told of others' {@code join} and
  * {@code leave}
+ * @since 0.1.0
  */
 public record ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
 		AccessRule subscribe, AccessRule publish, boolean presence, boolean joinLeave) {

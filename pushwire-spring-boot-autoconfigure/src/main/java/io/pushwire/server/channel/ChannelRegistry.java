@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The declared channel kinds. A channel whose kind is not declared does not exist
  * ({@code unknown_channel}); the kind {@code system} is reserved.
+ *
+ * @since 0.1.0
  */
 public final class ChannelRegistry {
 

@@ -32,6 +32,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link InboundLimiter} its rate. Transports decode messages and call in; they write what
  * {@link #deliveries()} emits and close with {@link #closeReason()} when it completes. Internal API:
  * made by a {@link ConnectionFactory}.
+ *
+ * @since 0.1.0
  */
 public final class ClientConnection implements OutboundQueue.Pressure, PresenceRegistry.Holder {
 

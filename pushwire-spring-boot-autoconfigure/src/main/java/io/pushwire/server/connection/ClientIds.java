@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Client ids: lowercase, hyphenated UUIDs (PROTOCOL.md §1).
+ *
+ * @since 0.1.0
  */
 public final class ClientIds {
 

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ClientConnection} needs from the transport that carries it.
+ *
+ * @since 0.1.0
  */
 public interface ConnectionTransport {
 

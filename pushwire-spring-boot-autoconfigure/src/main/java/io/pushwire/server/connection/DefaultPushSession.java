@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A session kept by the {@link SessionRegistry}.
+ *
+ * @since 0.1.0
  */
 public final class DefaultPushSession implements PushSession {
 

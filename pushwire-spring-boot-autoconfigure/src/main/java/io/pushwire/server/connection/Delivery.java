@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param frame the stored frame, or {@code null} for ops and transient frames
  * @param op whether the message is a system op (or a heartbeat)
  * @param binary whether the message is written as a binary WebSocket message rather than a text one
+ * @since 0.1.0
  */
 public record Delivery(byte[] bytes, @Nullable StoredFrame frame, boolean op, boolean binary) {
 

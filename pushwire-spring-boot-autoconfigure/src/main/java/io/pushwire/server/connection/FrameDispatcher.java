@@ -18,6 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6) and
  * publishes what the handler replies. Errors become {@code error} ops for the sending client.
+ *
+ * @since 0.1.0
  */
 public final class FrameDispatcher {
 

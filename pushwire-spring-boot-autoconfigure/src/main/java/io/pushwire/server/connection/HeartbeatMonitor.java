@@ -16,6 +16,8 @@ import reactor.core.scheduler.Schedulers;
  * One timer for the heartbeats of every connection: each tick pings the connections due for a ping
  * and closes those silent past the grace or stalled past the write timeout. A timer per connection
  * would cost tens of thousands of scheduled tasks on a busy node.
+ *
+ * @since 0.1.0
  */
 public final class HeartbeatMonitor implements Disposable {
 

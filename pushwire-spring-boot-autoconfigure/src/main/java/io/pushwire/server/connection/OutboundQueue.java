@@ -34,6 +34,8 @@ import reactor.core.publisher.FluxSink;
  * Replayed frames are queued as references to the frames the stream already holds, encoded only as
  * they are written, and do not count against the bound: a resuming client is never shed for the
  * size of its own replay.
+ *
+ * @since 0.1.0
  */
 public final class OutboundQueue {
 

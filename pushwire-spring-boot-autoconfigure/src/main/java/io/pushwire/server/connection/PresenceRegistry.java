@@ -24,6 +24,8 @@ import io.pushwire.core.SystemOp;
  * channel without members has no entry, and a connection holds at most {@code max-subscriptions}
  * channels. Announcements are encoded once and queued for every other member's holders outside any
  * lock, since queueing may close a slow connection, which removes its holders. Internal API.
+ *
+ * @since 0.1.0
  */
 public final class PresenceRegistry {
 

@@ -19,6 +19,7 @@ import java.util.List;
  * @param subscriberBuffer most frames a server-side subscriber may leave waiting
  * @param allowAnonymous whether clients without credentials are admitted
  * @param features the features listed in {@code auth_ok}
+ * @since 0.1.0
  */
 public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Duration handshakeTimeout,
 		long maxMessageSize, Duration sessionTtl, long maxQueuedBytes, Duration writeTimeout, long socketSendBuffer,

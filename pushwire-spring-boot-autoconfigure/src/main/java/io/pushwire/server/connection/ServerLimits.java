@@ -15,6 +15,7 @@ import io.pushwire.core.ChannelName;
  * @param maxInboundBurst the bucket's size: messages a connection may send at once; this many refused
  * in a row close the connection with 1008
  * @param maxChannelNameLength longest channel name a client may use; longer is {@code bad_message}
+ * @since 0.1.0
  */
 public record ServerLimits(int maxConnectionsPerPrincipal, int maxConnectionsPerSecond, int maxInboundRate,
 		int maxInboundBurst, int maxChannelNameLength) {

@@ -3,7 +3,7 @@ package io.pushwire.server.connection;
 /**
  * A token bucket: {@code capacity} tokens, refilled at {@code ratePerSecond}. Thread-safe.
  */
-public final class TokenBucket {
+final class TokenBucket {
 
 	private final double capacity;
 

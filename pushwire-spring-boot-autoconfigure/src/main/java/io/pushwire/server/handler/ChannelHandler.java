@@ -10,6 +10,8 @@ import reactor.core.publisher.Flux;
  * <p>
  * Implementations must not block the calling thread: {@code @PushHandler} methods that return a
  * plain value are run on a bounded elastic scheduler for that reason.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface ChannelHandler {

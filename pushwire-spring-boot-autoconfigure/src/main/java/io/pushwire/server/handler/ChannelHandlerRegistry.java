@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The handlers of client frames, one per channel kind. {@code @PushHandler} methods are registered
  * at startup; applications may register others programmatically.
+ *
+ * @since 0.1.0
  */
 public final class ChannelHandlerRegistry {
 

@@ -14,6 +14,7 @@ import io.pushwire.server.PushSession;
  * @param clientId the sending client's id
  * @param principal the sending client's principal
  * @param session the sending client's session
+ * @since 0.1.0
  */
 public record HandlerInvocation(Frame frame, ChannelName channel, String clientId, Principal principal,
 		PushSession session) {

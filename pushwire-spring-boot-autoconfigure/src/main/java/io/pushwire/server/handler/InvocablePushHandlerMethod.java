@@ -36,7 +36,7 @@ import org.springframework.util.ReflectionUtils;
  * reply, anything else as {@link PushReply#of(Object)}. Exceptions the method throws or signals are
  * propagated as they are (not wrapped in {@link InvocationTargetException}).
  */
-public final class InvocablePushHandlerMethod implements ChannelHandler {
+final class InvocablePushHandlerMethod implements ChannelHandler {
 
 	private static final ReactiveAdapterRegistry adapterRegistry = ReactiveAdapterRegistry.getSharedInstance();
 

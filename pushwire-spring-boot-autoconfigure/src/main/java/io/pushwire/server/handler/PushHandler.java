@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
  * {@code Flux} of either: each value is published to the frame's channel (a {@code PushReply}
  * says where else). Methods returning a plain value or {@code void} run on a bounded elastic
  * scheduler so they may block; reactive methods run on the connection's thread and must not.
+ * @since 0.1.0
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

@@ -33,6 +33,8 @@ import org.springframework.util.ClassUtils;
  * (transactions, security, metrics) applies. A handler that cannot work fails startup with a
  * message naming the method: a missing, invalid, reserved or undeclared channel kind, a parameter
  * that cannot be supplied, or a second handler for a kind.
+ *
+ * @since 0.1.0
  */
 public final class PushHandlerMethodDetector implements SmartInitializingSingleton, ApplicationContextAware {
 

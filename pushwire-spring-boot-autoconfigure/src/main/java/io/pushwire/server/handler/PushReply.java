@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param channel the channel to publish to, or {@code null} for the incoming frame's channel
  * @param payload the payload
  * @param transientFrame whether to deliver without storing (no cursor, never replayed)
+ * @since 0.1.0
  */
 public record PushReply(@Nullable String channel, @Nullable Object payload, boolean transientFrame) {
 

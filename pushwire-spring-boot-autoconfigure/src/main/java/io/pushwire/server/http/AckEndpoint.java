@@ -25,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code bad_message} for a malformed body, a channel the session is not subscribed to or a cursor
  * beyond the head; 401; 403 for another principal's client id or an anonymous session's without its
  * secret; 404 when the session does not exist; 429 past the client's rate.
+ *
+ * @since 0.1.0
  */
 public final class AckEndpoint implements WebHandler {
 

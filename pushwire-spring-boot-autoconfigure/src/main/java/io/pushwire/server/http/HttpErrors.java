@@ -16,6 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Writes protocol errors as HTTP responses (PROTOCOL.md §3.2): the code's status and a
  * {@code {"code","message"}} body.
+ *
+ * @since 0.1.0
  */
 public final class HttpErrors {
 

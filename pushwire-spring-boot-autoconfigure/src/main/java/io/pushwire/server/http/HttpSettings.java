@@ -9,6 +9,7 @@ import java.time.Duration;
  * reconnecting
  * @param allowQueryToken whether a {@code token} query parameter authenticates (needed by browsers'
  * {@code EventSource}, which cannot set headers; the token then appears in URLs, so keep it short-lived)
+ * @since 0.1.0
  */
 public record HttpSettings(Duration sseRetry, boolean allowQueryToken) {
 

@@ -20,6 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * anonymous session, PROTOCOL.md §7): a frame sent upstream by a
  * client that has no WebSocket (PROTOCOL.md §11), handled exactly like a frame on the WebSocket: same
  * session, same authorization, same handler. 202 once the handler has run; errors as in §3.2.
+ *
+ * @since 0.1.0
  */
 public final class SendEndpoint implements WebHandler {
 

@@ -37,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
  * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal, or of an anonymous
  * session without its secret), 429, and 500 {@code internal} when the server fails.
+ *
+ * @since 0.1.0
  */
 public final class SseEndpoint implements WebHandler {
 

@@ -29,7 +29,7 @@ public final class ChannelHub {
 	 * @param channel the channel
 	 * @return the listeners
 	 */
-	public StreamListeners listeners(String channel) {
+	StreamListeners listeners(String channel) {
 		return this.channels.computeIfAbsent(channel, (name) -> new StreamListeners());
 	}
 
@@ -39,7 +39,7 @@ public final class ChannelHub {
 	 * @param channel the channel
 	 * @param listeners the listeners the store held
 	 */
-	public void release(String channel, StreamListeners listeners) {
+	void release(String channel, StreamListeners listeners) {
 		this.channels.computeIfPresent(channel, (name, current) -> (current == listeners && current.isEmpty()) ? null
 				: current);
 	}

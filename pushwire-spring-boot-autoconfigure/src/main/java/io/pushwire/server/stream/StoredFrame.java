@@ -16,6 +16,8 @@ import tools.jackson.databind.JsonNode;
  * ({@link #retainedBy}), and released with the frame ({@link #unretain()}); when the bound leaves no
  * room for it, it is not kept, and each delivery in that format encodes the frame again. So the bytes
  * that retained frames hold never pass the bound, however many formats their connections use.
+ *
+ * @since 0.1.0
  */
 public final class StoredFrame {
 

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class StreamListeners {
+final class StreamListeners {
 
 	private static final Log logger = LogFactory.getLog(StreamListeners.class);
 

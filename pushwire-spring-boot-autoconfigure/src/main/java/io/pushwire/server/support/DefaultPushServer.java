@@ -35,6 +35,8 @@ import reactor.core.publisher.Mono;
 /**
  * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher}, finds
  * sessions in the {@link SessionRegistry}, and subscribes server-side listeners to the streams.
+ *
+ * @since 0.1.0
  */
 public final class DefaultPushServer implements PushServer {
 

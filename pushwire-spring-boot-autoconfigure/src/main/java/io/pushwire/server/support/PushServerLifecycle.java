@@ -9,6 +9,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Says {@code goodbye} {@code shutdown} (1001) to every connected client when the application stops,
  * before the web server does, so that clients reconnect with backoff and resume elsewhere.
+ *
+ * @since 0.1.0
  */
 public final class PushServerLifecycle implements SmartLifecycle {
 

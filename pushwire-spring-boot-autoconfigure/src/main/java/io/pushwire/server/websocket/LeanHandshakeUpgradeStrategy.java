@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
  * {@link HandshakeInfo}, which each connection then keeps for its whole life (about 2.5 KB of strings
  * and maps for a browser's dozen headers), while the server keeps the request's headers anyway.
  * Session attributes are not carried over: pushwire does not read them.
+ *
+ * @since 0.1.0
  */
 public final class LeanHandshakeUpgradeStrategy implements RequestUpgradeStrategy {
 

@@ -26,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link PushwireCors}): the request's own origin, or one that {@code allowed-origins} lists or
  * matches. Mapped through a WebFlux handler mapping, so the application's security, CORS and
  * observation filters run first.
+ *
+ * @since 0.1.0
  */
 public final class PushWebSocketEndpoint implements WebHandler {
 

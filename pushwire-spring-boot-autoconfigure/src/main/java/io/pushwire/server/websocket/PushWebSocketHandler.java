@@ -9,6 +9,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Speaks the pushwire protocol on each WebSocket session (PROTOCOL.md §4).
+ *
+ * @since 0.1.0
  */
 public final class PushWebSocketHandler implements WebSocketHandler {
 

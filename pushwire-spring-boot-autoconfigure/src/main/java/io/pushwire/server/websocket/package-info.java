@@ -1,7 +1,8 @@
 /**
  * The WebSocket transport: the endpoint with its {@code Origin} check, and the per-session handler
- * that speaks the protocol in text or binary messages as the connection's wire format says. What
- * reaches under WebFlux into Reactor Netty for the fast path is in {@code ReactorNettyAccess} alone.
+ * that speaks the protocol. Reactor Netty's internals are reached only through
+ * {@code ReactorNettyAccess}. Internal: the WebFlux auto-configuration creates and routes these
+ * types; they are public for it and may change in any release.
  */
 @NullMarked
 package io.pushwire.server.websocket;

@@ -49,12 +49,12 @@ import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the pushwire server in a reactive web application: channel kinds from
- * {@code pushwire.server.channels}, in-memory streams, sessions and the {@link PushServer} API.
- * Every bean backs off when the application declares its own. The endpoints that expose the server
- * over HTTP are configured by
- * {@link io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration}. Payloads are
- * converted with the application's {@code JsonMapper} (Spring Boot's, from
+ * Auto-configuration of the pushwire server in a reactive web application: channel kinds
+ * from {@code pushwire.server.channels}, in-memory streams, sessions and the
+ * {@link PushServer} API. Every bean backs off when the application declares its own. The
+ * endpoints that expose the server over HTTP are configured by
+ * {@link io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration}. Payloads
+ * are converted with the application's {@code JsonMapper} (Spring Boot's, from
  * {@link JacksonAutoConfiguration}), so the server applies only where there is one.
  *
  * @since 0.1.0
@@ -124,9 +124,8 @@ public final class PushwireServerAutoConfiguration {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),
 					properties.getSessionTtl(), properties.getMaxQueuedBytes().toBytes(), properties.getWriteTimeout(),
-					properties.getSocketSendBuffer().toBytes(),
-					properties.getMaxSubscriptions(), properties.getSubscriberBuffer(), properties.isAllowAnonymous(),
-					features);
+					properties.getSocketSendBuffer().toBytes(), properties.getMaxSubscriptions(),
+					properties.getSubscriberBuffer(), properties.isAllowAnonymous(), features);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
@@ -153,8 +152,9 @@ public final class PushwireServerAutoConfiguration {
 	}
 
 	/**
-	 * The storage of channels' frames: in memory unless the application declares a {@link ChannelStore}
-	 * (or its own {@link ChannelStreamStore}, which then needs none).
+	 * The storage of channels' frames: in memory unless the application declares a
+	 * {@link ChannelStore} (or its own {@link ChannelStreamStore}, which then needs
+	 * none).
 	 */
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
@@ -170,8 +170,9 @@ public final class PushwireServerAutoConfiguration {
 	}
 
 	/**
-	 * The streams the connections use over a {@link ChannelStore} the application declared (the in-memory
-	 * store is a {@link ChannelStreamStore} itself, so this one is not made beside it).
+	 * The streams the connections use over a {@link ChannelStore} the application
+	 * declared (the in-memory store is a {@link ChannelStreamStore} itself, so this one
+	 * is not made beside it).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -247,8 +248,8 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChannelPublisher pushwireChannelPublisher(ChannelRegistry channels, ChannelStreamStore streams,
-			ProtocolCodec codec, JsonMapper jsonMapper) {
+	ChannelPublisher pushwireChannelPublisher(ChannelRegistry channels, ChannelStreamStore streams, ProtocolCodec codec,
+			JsonMapper jsonMapper) {
 		return new ChannelPublisher(channels, streams, codec, jsonMapper);
 	}
 
@@ -268,10 +269,9 @@ public final class PushwireServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectionFactory pushwireConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
-			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
-			SessionRegistry sessions, PresenceRegistry presence, HeartbeatMonitor heartbeats,
-			ConnectionAdmission admission, ClientAuthenticator authenticator, Acknowledgements acknowledgements,
-			FrameDispatcher frames) {
+			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams, SessionRegistry sessions,
+			PresenceRegistry presence, HeartbeatMonitor heartbeats, ConnectionAdmission admission,
+			ClientAuthenticator authenticator, Acknowledgements acknowledgements, FrameDispatcher frames) {
 		return new ConnectionFactory(settings, limits, codec, channels, authorizer, streams, sessions, presence,
 				heartbeats, admission, authenticator, acknowledgements, frames);
 	}

@@ -25,7 +25,8 @@ public class PushwireServerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Base path of the endpoints: the WebSocket at the path itself, SSE and HTTP routes below it.
+	 * Base path of the endpoints: the WebSocket at the path itself, SSE and HTTP routes
+	 * below it.
 	 */
 	private String path = "/rps";
 
@@ -35,8 +36,8 @@ public class PushwireServerProperties {
 	private Duration heartbeat = Duration.ofSeconds(25);
 
 	/**
-	 * How long past one heartbeat interval a silent connection is kept before it is closed with
-	 * 4010 (PROTOCOL.md: 10 seconds).
+	 * How long past one heartbeat interval a silent connection is kept before it is
+	 * closed with 4010 (PROTOCOL.md: 10 seconds).
 	 */
 	private Duration heartbeatGrace = Duration.ofSeconds(10);
 
@@ -51,13 +52,14 @@ public class PushwireServerProperties {
 	private DataSize maxMessageSize = DataSize.ofKilobytes(64);
 
 	/**
-	 * How long a session (its client id binding and acknowledged cursors) outlives its connection.
+	 * How long a session (its client id binding and acknowledged cursors) outlives its
+	 * connection.
 	 */
 	private Duration sessionTtl = Duration.ofMinutes(5);
 
 	/**
-	 * Bound of each connection's outbound queue; a client that lets it fill is closed with 4008 and
-	 * resumes later from its cursors.
+	 * Bound of each connection's outbound queue; a client that lets it fill is closed
+	 * with 4008 and resumes later from its cursors.
 	 */
 	private DataSize maxQueuedBytes = DataSize.ofMegabytes(1);
 
@@ -67,9 +69,10 @@ public class PushwireServerProperties {
 	private Duration writeTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Kernel send buffer (SO_SNDBUF) of each WebSocket and SSE connection's socket; 0 keeps the
-	 * system's auto-tuning. Bytes a client has not read wait here outside max-queued-bytes, so a small
-	 * buffer lets the queue bound and the slow-consumer policy see a lagging client sooner.
+	 * Kernel send buffer (SO_SNDBUF) of each WebSocket and SSE connection's socket; 0
+	 * keeps the system's auto-tuning. Bytes a client has not read wait here outside
+	 * max-queued-bytes, so a small buffer lets the queue bound and the slow-consumer
+	 * policy see a lagging client sooner.
 	 */
 	private DataSize socketSendBuffer = DataSize.ofKilobytes(256);
 
@@ -79,67 +82,69 @@ public class PushwireServerProperties {
 	private int maxSubscriptions = 256;
 
 	/**
-	 * Most live connections one principal may hold; more are refused (WebSocket: error rate_limited
-	 * and close 1008; SSE: HTTP 429).
+	 * Most live connections one principal may hold; more are refused (WebSocket: error
+	 * rate_limited and close 1008; SSE: HTTP 429).
 	 */
 	private int maxConnectionsPerPrincipal = 100;
 
 	/**
-	 * Most sessions (client ids with their acknowledged cursors) one principal may hold, connected
-	 * or not; past it, the principal's session that has been without a connection the longest is
-	 * dropped, and a new one is refused (rate_limited) only when all are connected.
+	 * Most sessions (client ids with their acknowledged cursors) one principal may hold,
+	 * connected or not; past it, the principal's session that has been without a
+	 * connection the longest is dropped, and a new one is refused (rate_limited) only
+	 * when all are connected.
 	 */
 	private int maxSessionsPerPrincipal = 1000;
 
 	/**
 	 * New authenticated connections this node accepts per second; more are refused once
-	 * authenticated (WebSocket: error rate_limited and close 1008; SSE: HTTP 429). Refused
-	 * authentications do not count.
+	 * authenticated (WebSocket: error rate_limited and close 1008; SSE: HTTP 429).
+	 * Refused authentications do not count.
 	 */
 	private int maxConnectionsPerSecond = 2000;
 
 	/**
-	 * Messages per second one connection may send (HTTP ack/send included); more are dropped with
-	 * error rate_limited.
+	 * Messages per second one connection may send (HTTP ack/send included); more are
+	 * dropped with error rate_limited.
 	 */
 	private int maxInboundRate = 100;
 
 	/**
-	 * Messages a connection may send at once above its rate; this many refused in a row close the
-	 * connection with 1008.
+	 * Messages a connection may send at once above its rate; this many refused in a row
+	 * close the connection with 1008.
 	 */
 	private int maxInboundBurst = 200;
 
 	/**
-	 * Longest channel name a client may use (the protocol's grammar allows 233); longer is
-	 * bad_message.
+	 * Longest channel name a client may use (the protocol's grammar allows 233); longer
+	 * is bad_message.
 	 */
 	private int maxChannelNameLength = 233;
 
 	/**
-	 * Most frames a server-side subscriber (PushServer#subscribe) may leave waiting before its Flux
-	 * fails.
+	 * Most frames a server-side subscriber (PushServer#subscribe) may leave waiting
+	 * before its Flux fails.
 	 */
 	private int subscriberBuffer = 10_000;
 
 	/**
-	 * Most bytes of frames that all channels together retain for replay, counted by their encoded
-	 * size. Past it the oldest frames of the channels published least recently are evicted (resuming
-	 * them gets resume_required).
+	 * Most bytes of frames that all channels together retain for replay, counted by their
+	 * encoded size. Past it the oldest frames of the channels published least recently
+	 * are evicted (resuming them gets resume_required).
 	 */
 	private DataSize maxRetainedBytes = DataSize.ofMegabytes(256);
 
 	/**
-	 * Most channel streams held at once. Past it the streams without a subscriber that were published
-	 * least recently are dropped; when every stream has a subscriber, a new channel is refused with
-	 * rate_limited.
+	 * Most channel streams held at once. Past it the streams without a subscriber that
+	 * were published least recently are dropped; when every stream has a subscriber, a
+	 * new channel is refused with rate_limited.
 	 */
 	private int maxChannels = 100_000;
 
 	/**
-	 * Origins allowed to open the WebSocket and to call the SSE and HTTP endpoints (CORS), such as
-	 * https://app.example.com; "*" allows any (without credentials). Empty: same origin only.
-	 * Requests without an Origin header (not from a browser) are not refused for it.
+	 * Origins allowed to open the WebSocket and to call the SSE and HTTP endpoints
+	 * (CORS), such as https://app.example.com; "*" allows any (without credentials).
+	 * Empty: same origin only. Requests without an Origin header (not from a browser) are
+	 * not refused for it.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
@@ -165,14 +170,15 @@ public class PushwireServerProperties {
 	private final BrowserClient browserClient = new BrowserClient();
 
 	/**
-	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind takes
-	 * priority (high, normal or low; default normal), wire-id (id in binary frame headers, 0 to 255
-	 * but not 5; assigned when unset), history-size (frames kept for replay per channel; default
-	 * 1024), history-ttl (oldest a kept frame may be; default 10m), subscribe (who may subscribe:
-	 * authenticated, anonymous, none, owner or role:NAME; default authenticated), publish (who may
-	 * send frames, which also needs a PushHandler; same rules; default authenticated), presence
-	 * (whether clients may ask who is subscribed; default false) and join-leave (whether subscribers
-	 * are sent join and leave as others come and go; default false).
+	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
+	 * takes priority (high, normal or low; default normal), wire-id (id in binary frame
+	 * headers, 0 to 255 but not 5; assigned when unset), history-size (frames kept for
+	 * replay per channel; default 1024), history-ttl (oldest a kept frame may be; default
+	 * 10m), subscribe (who may subscribe: authenticated, anonymous, none, owner or
+	 * role:NAME; default authenticated), publish (who may send frames, which also needs a
+	 * PushHandler; same rules; default authenticated), presence (whether clients may ask
+	 * who is subscribed; default false) and join-leave (whether subscribers are sent join
+	 * and leave as others come and go; default false).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 
@@ -370,14 +376,14 @@ public class PushwireServerProperties {
 	public static class BrowserClient {
 
 		/**
-		 * Whether the browser client, pushwire-client.js, is served (without credentials, cacheable
-		 * with an ETag).
+		 * Whether the browser client, pushwire-client.js, is served (without credentials,
+		 * cacheable with an ETag).
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Path the browser client is served at; empty for "client.js" under pushwire.server.path
-		 * (/rps/client.js by default).
+		 * Path the browser client is served at; empty for "client.js" under
+		 * pushwire.server.path (/rps/client.js by default).
 		 */
 		private String path = "";
 
@@ -440,11 +446,11 @@ public class PushwireServerProperties {
 		private Duration retry = Duration.ofSeconds(2);
 
 		/**
-		 * Whether a "token" query parameter authenticates SSE streams and the HTTP ack and send
-		 * requests (not the WebSocket: see websocket.allow-query-token). Browsers' EventSource cannot
-		 * set headers, so this is on by default; tokens in URLs can end up in proxy and access logs, so
-		 * use short-lived tokens, or turn this off where clients can send an Authorization header or a
-		 * session cookie.
+		 * Whether a "token" query parameter authenticates SSE streams and the HTTP ack
+		 * and send requests (not the WebSocket: see websocket.allow-query-token).
+		 * Browsers' EventSource cannot set headers, so this is on by default; tokens in
+		 * URLs can end up in proxy and access logs, so use short-lived tokens, or turn
+		 * this off where clients can send an Authorization header or a session cookie.
 		 */
 		private boolean allowQueryToken = true;
 
@@ -480,10 +486,10 @@ public class PushwireServerProperties {
 	public static class Websocket {
 
 		/**
-		 * Whether a "token" query parameter of the upgrade URL authenticates a WebSocket whose auth
-		 * message carries no token. Off by default: browsers send the token in the auth message, and
-		 * tokens in URLs can end up in proxy and access logs. SSE has its own switch,
-		 * sse.allow-query-token.
+		 * Whether a "token" query parameter of the upgrade URL authenticates a WebSocket
+		 * whose auth message carries no token. Off by default: browsers send the token in
+		 * the auth message, and tokens in URLs can end up in proxy and access logs. SSE
+		 * has its own switch, sse.allow-query-token.
 		 */
 		private boolean allowQueryToken = false;
 
@@ -508,7 +514,8 @@ public class PushwireServerProperties {
 		private Priority priority = Priority.NORMAL;
 
 		/**
-		 * Id of the kind in binary frame headers, 0 to 255 (5 is system's); assigned when unset.
+		 * Id of the kind in binary frame headers, 0 to 255 (5 is system's); assigned when
+		 * unset.
 		 */
 		private @Nullable Integer wireId;
 
@@ -523,26 +530,27 @@ public class PushwireServerProperties {
 		private Duration historyTtl = Duration.ofMinutes(10);
 
 		/**
-		 * Who may subscribe: authenticated, anonymous (anyone), none, owner (topic equals the
-		 * principal's name) or role:NAME.
+		 * Who may subscribe: authenticated, anonymous (anyone), none, owner (topic equals
+		 * the principal's name) or role:NAME.
 		 */
 		private String subscribe = "authenticated";
 
 		/**
-		 * Who may send frames on the kind (a @PushHandler must also exist): authenticated,
-		 * anonymous, none, owner or role:NAME.
+		 * Who may send frames on the kind (a @PushHandler must also exist):
+		 * authenticated, anonymous, none, owner or role:NAME.
 		 */
 		private String publish = "authenticated";
 
 		/**
-		 * Whether clients that may subscribe to a channel of this kind may ask who is subscribed to it
-		 * (the presence op) and PushServer.presence lists them.
+		 * Whether clients that may subscribe to a channel of this kind may ask who is
+		 * subscribed to it (the presence op) and PushServer.presence lists them.
 		 */
 		private boolean presence = false;
 
 		/**
-		 * Whether every subscriber of a channel of this kind is sent a join when another client
-		 * subscribes to it and a leave when that client unsubscribes or its last connection ends.
+		 * Whether every subscriber of a channel of this kind is sent a join when another
+		 * client subscribes to it and a leave when that client unsubscribes or its last
+		 * connection ends.
 		 */
 		private boolean joinLeave = false;
 

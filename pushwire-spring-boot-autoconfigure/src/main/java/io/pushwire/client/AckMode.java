@@ -7,7 +7,10 @@ package io.pushwire.client;
  */
 public enum AckMode {
 
-	/** After the frame reached every {@code frames()} subscriber and every receiver's {@code Mono} completed. */
+	/**
+	 * After the frame reached every {@code frames()} subscriber and every receiver's
+	 * {@code Mono} completed.
+	 */
 	AUTO,
 
 	/** Only when the application calls {@link PushFrame#ack()}. */

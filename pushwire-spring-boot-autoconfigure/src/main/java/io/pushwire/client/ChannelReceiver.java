@@ -4,10 +4,11 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Handler-style reception of one channel, registered with {@link PushClient#on(String, ChannelReceiver)}.
- * Frames reach {@link #onFrame} one at a time in cursor order: the next frame of the connection is
- * read only when the returned {@code Mono} completes, so a slow receiver slows the connection (and
- * the server eventually sheds it with 4008 and the client resumes) instead of growing a buffer.
+ * Handler-style reception of one channel, registered with
+ * {@link PushClient#on(String, ChannelReceiver)}. Frames reach {@link #onFrame} one at a
+ * time in cursor order: the next frame of the connection is read only when the returned
+ * {@code Mono} completes, so a slow receiver slows the connection (and the server
+ * eventually sheds it with 4008 and the client resumes) instead of growing a buffer.
  * Blocking work belongs on {@code Schedulers.boundedElastic()}.
  *
  * @since 0.2.0
@@ -17,12 +18,14 @@ public interface ChannelReceiver {
 	/**
 	 * A frame, never a duplicate.
 	 * @param frame the frame
-	 * @return completes when processed (with {@link AckMode#AUTO} the frame is then acknowledged)
+	 * @return completes when processed (with {@link AckMode#AUTO} the frame is then
+	 * acknowledged)
 	 */
 	Mono<Void> onFrame(PushFrame<JsonNode> frame);
 
 	/**
-	 * The replay after a (re)connect reached the head the server announced in {@code auth_ok}.
+	 * The replay after a (re)connect reached the head the server announced in
+	 * {@code auth_ok}.
 	 * @param channel the channel
 	 * @param cursor the cursor reached
 	 */
@@ -39,8 +42,8 @@ public interface ChannelReceiver {
 	}
 
 	/**
-	 * The resume point was gone (outside the replay window or another epoch); frames were lost
-	 * and replay restarts at {@code fromCursor}.
+	 * The resume point was gone (outside the replay window or another epoch); frames were
+	 * lost and replay restarts at {@code fromCursor}.
 	 * @param channel the channel
 	 * @param fromCursor the first cursor replayed
 	 * @param epoch the channel's current epoch

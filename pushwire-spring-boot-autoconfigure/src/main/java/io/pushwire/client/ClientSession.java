@@ -25,8 +25,9 @@ import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One connection attempt of a {@link PushClient} and, once established, the connection: handles
- * what the server sends (auth_ok, frames, ops), runs the handshake steps and the timers.
+ * One connection attempt of a {@link PushClient} and, once established, the connection:
+ * handles what the server sends (auth_ok, frames, ops), runs the handshake steps and the
+ * timers.
  */
 final class ClientSession implements Link.Handler, Disposable {
 
@@ -50,9 +51,9 @@ final class ClientSession implements Link.Handler, Disposable {
 	volatile boolean restart;
 
 	/**
-	 * This side closed the connection with 1000. A WebSocket link closes its socket right after
-	 * its close frame, so the server's answering close frame is never read and the transport reports
-	 * the end as 1006; the session ended normally all the same.
+	 * This side closed the connection with 1000. A WebSocket link closes its socket right
+	 * after its close frame, so the server's answering close frame is never read and the
+	 * transport reports the end as 1006; the session ended normally all the same.
 	 */
 	volatile boolean closedNormally;
 
@@ -153,9 +154,11 @@ final class ClientSession implements Link.Handler, Disposable {
 		}
 		else if (op instanceof SystemOp.ResumeRequired required) {
 			this.client.tracker.reset(required.channel(), required.fromCursor() - 1, required.epoch());
-			this.client.emit(new PushClientEvent.ResumeRequired(required.channel(), required.fromCursor(), required.epoch()));
-			this.client.receiversOf(required.channel()).forEach((receiver) -> receiver.onResumeRequired(required.channel(),
-					required.fromCursor(), required.epoch()));
+			this.client
+				.emit(new PushClientEvent.ResumeRequired(required.channel(), required.fromCursor(), required.epoch()));
+			this.client.receiversOf(required.channel())
+				.forEach((receiver) -> receiver.onResumeRequired(required.channel(), required.fromCursor(),
+						required.epoch()));
 		}
 		else if (op instanceof SystemOp.Subscribed subscribed) {
 			for (String channel : subscribed.channels()) {
@@ -282,8 +285,8 @@ final class ClientSession implements Link.Handler, Disposable {
 
 			@Override
 			public Mono<Void> send(String channel, Object payload) {
-				return Mono.defer(() -> current
-					.write(Frame.of(ChannelName.parse(channel).toString(), ClientSession.this.client.payloadMapper.valueToTree(payload))));
+				return Mono.defer(() -> current.write(Frame.of(ChannelName.parse(channel).toString(),
+						ClientSession.this.client.payloadMapper.valueToTree(payload))));
 			}
 
 		};
@@ -300,8 +303,8 @@ final class ClientSession implements Link.Handler, Disposable {
 			}
 			this.client.everConnected = true;
 			this.client.status = PushClientStatus.CONNECTED;
-			this.client.connectedSince = Instant.ofEpochMilli(
-					this.client.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+			this.client.connectedSince = Instant
+				.ofEpochMilli(this.client.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
 			connected = new ArrayList<>(this.client.connectWaiters);
 			this.client.connectWaiters.clear();
 		}
@@ -330,7 +333,8 @@ final class ClientSession implements Link.Handler, Disposable {
 			.onBackpressureDrop()
 			.filter((tick) -> this.client.storeDirty)
 			.concatMap((tick) -> this.client.saveCursors().onErrorResume((ex) -> {
-				this.client.emit(new PushClientEvent.Error("client", "Cannot save the cursors: " + ex.getMessage(), null));
+				this.client
+					.emit(new PushClientEvent.Error("client", "Cannot save the cursors: " + ex.getMessage(), null));
 				return Mono.empty();
 			}))
 			.subscribe());
@@ -430,10 +434,10 @@ final class ClientSession implements Link.Handler, Disposable {
 		}
 		Mono<PushFrame<JsonNode>> pipeline = Mono.just(tracked);
 		for (PushClientExtension extension : extensions) {
-			pipeline = pipeline.flatMap((current) -> Mono.defer(() -> extension.onFrame(current))
-				.onErrorResume((ex) -> {
-					this.client.emit(new PushClientEvent.Error("client", "A PushClientExtension failed on " + current + ": " + ex,
-							channel));
+			pipeline = pipeline
+				.flatMap((current) -> Mono.defer(() -> extension.onFrame(current)).onErrorResume((ex) -> {
+					this.client.emit(new PushClientEvent.Error("client",
+							"A PushClientExtension failed on " + current + ": " + ex, channel));
 					return (this.client.settings
 						.extensionErrorPolicy() == PushClientExtension.ExtensionErrorPolicy.PASS_THROUGH)
 								? Mono.just(current) : Mono.empty();
@@ -456,8 +460,8 @@ final class ClientSession implements Link.Handler, Disposable {
 		}
 		return Flux.fromIterable(targets)
 			.concatMap((receiver) -> Mono.defer(() -> receiver.onFrame(delivered)).onErrorResume((ex) -> {
-				this.client.emit(new PushClientEvent.Error("client", "A receiver of " + channel + " failed on cursor "
-						+ frame.cursor() + ": " + ex, channel));
+				this.client.emit(new PushClientEvent.Error("client",
+						"A receiver of " + channel + " failed on cursor " + frame.cursor() + ": " + ex, channel));
 				return Mono.empty();
 			}))
 			.then(Mono.fromRunnable(() -> processed(frame)));
@@ -475,14 +479,16 @@ final class ClientSession implements Link.Handler, Disposable {
 	}
 
 	/**
-	 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream over SSE.
+	 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream
+	 * over SSE.
 	 */
 	void closeDeliberately(boolean sayGoodbye) {
 		this.closedNormally = true;
 		Link current = this.link;
 		if (current != null && current.duplex()) {
-			Mono<Void> bye = sayGoodbye ? current.write(new SystemOp.Goodbye("normal", 1000))
-				.onErrorResume((ex) -> Mono.empty()) : Mono.empty();
+			Mono<Void> bye = sayGoodbye
+					? current.write(new SystemOp.Goodbye("normal", 1000)).onErrorResume((ex) -> Mono.empty())
+					: Mono.empty();
 			bye.subscribe(null, null, () -> current.close(1000, sayGoodbye ? "normal" : "reconnect"));
 		}
 		else {

@@ -27,7 +27,8 @@ record ClientSettings(List<String> baseUrls, List<String> channels, @Nullable St
 		handshakeSteps = List.copyOf(handshakeSteps);
 		extensions = List.copyOf(extensions);
 		if (refreshRatio <= 0 || refreshRatio >= 1) {
-			throw new IllegalArgumentException("pushwire.client.refresh-ratio must be between 0 and 1, was " + refreshRatio);
+			throw new IllegalArgumentException(
+					"pushwire.client.refresh-ratio must be between 0 and 1, was " + refreshRatio);
 		}
 		if (frameBuffer < 1) {
 			throw new IllegalArgumentException("pushwire.client.frame-buffer must be positive, was " + frameBuffer);

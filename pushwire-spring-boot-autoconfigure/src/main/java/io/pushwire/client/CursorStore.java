@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Where a {@link PushClient} keeps its client id and per-channel positions, so that a restarted
- * process resumes where it stopped. The client loads once on its first {@code connect()} and saves
- * at most every {@code cursor-store-flush} and on {@code disconnect()}.
+ * Where a {@link PushClient} keeps its client id and per-channel positions, so that a
+ * restarted process resumes where it stopped. The client loads once on its first
+ * {@code connect()} and saves at most every {@code cursor-store-flush} and on
+ * {@code disconnect()}.
  *
  * @since 0.2.0
  */

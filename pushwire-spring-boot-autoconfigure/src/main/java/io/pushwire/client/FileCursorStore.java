@@ -13,10 +13,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A {@link CursorStore} in a small text file: the client id on the first line, the positions as
- * a resume token (PROTOCOL.md §11) on the second. Written to a temporary file and moved into
- * place, so a crash leaves the old or the new content, never half of one. File I/O runs on
- * {@code boundedElastic}, never on an event loop.
+ * A {@link CursorStore} in a small text file: the client id on the first line, the
+ * positions as a resume token (PROTOCOL.md §11) on the second. Written to a temporary
+ * file and moved into place, so a crash leaves the old or the new content, never half of
+ * one. File I/O runs on {@code boundedElastic}, never on an event loop.
  *
  * @since 0.2.0
  */
@@ -53,7 +53,8 @@ public final class FileCursorStore implements CursorStore {
 
 	@Override
 	public Mono<Void> save(Snapshot snapshot) {
-		// Numbered when asked for: writes run on other threads in any order, and an older snapshot
+		// Numbered when asked for: writes run on other threads in any order, and an older
+		// snapshot
 		// must never replace a newer one, nor two writes share the temporary file.
 		long sequence = this.saves.incrementAndGet();
 		return Mono.<Void>fromRunnable(() -> write(snapshot, sequence)).subscribeOn(Schedulers.boundedElastic());
@@ -76,8 +77,8 @@ public final class FileCursorStore implements CursorStore {
 			Files.move(temp, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write the cursor store " + this.path
-					+ "; check pushwire.client.cursor-store-path", ex);
+			throw new UncheckedIOException(
+					"Cannot write the cursor store " + this.path + "; check pushwire.client.cursor-store-path", ex);
 		}
 	}
 

@@ -6,11 +6,11 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * An application-level step after {@code auth_ok} on every connection and reconnection (announce
- * the client, subscribe what depends on the server's answer, fetch a snapshot). Steps run in the
- * order they were added, each within its timeout; {@code connect()} completes and queued frames
- * are flushed only after the last one. A step that fails or times out ends the connection, which
- * is then retried like any lost connection.
+ * An application-level step after {@code auth_ok} on every connection and reconnection
+ * (announce the client, subscribe what depends on the server's answer, fetch a snapshot).
+ * Steps run in the order they were added, each within its timeout; {@code connect()}
+ * completes and queued frames are flushed only after the last one. A step that fails or
+ * times out ends the connection, which is then retried like any lost connection.
  *
  * @since 0.2.0
  */

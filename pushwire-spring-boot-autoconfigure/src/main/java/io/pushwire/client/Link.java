@@ -16,7 +16,8 @@ interface Link {
 	String transport();
 
 	/**
-	 * Write a frame or an op; over SSE frames and acks go over HTTP and ops that need a socket fail.
+	 * Write a frame or an op; over SSE frames and acks go over HTTP and ops that need a
+	 * socket fail.
 	 * @param message the message
 	 * @return completes when written
 	 */
@@ -30,8 +31,8 @@ interface Link {
 	Mono<Void> writeRaw(String json);
 
 	/**
-	 * Whether ops (subscribe, refresh, presence) can be sent; {@code false} for SSE, where they
-	 * mean a new stream.
+	 * Whether ops (subscribe, refresh, presence) can be sent; {@code false} for SSE,
+	 * where they mean a new stream.
 	 * @return {@code true} over WebSocket
 	 */
 	boolean duplex();
@@ -68,8 +69,8 @@ interface Link {
 		Mono<Void> onMessage(String text);
 
 		/**
-		 * The silence after which the connection counts as dead: the handshake timeout before
-		 * {@code auth_ok}, {@code heartbeat_ms} + grace after it.
+		 * The silence after which the connection counts as dead: the handshake timeout
+		 * before {@code auth_ok}, {@code heartbeat_ms} + grace after it.
 		 * @return the duration
 		 */
 		java.time.Duration silenceLimit();

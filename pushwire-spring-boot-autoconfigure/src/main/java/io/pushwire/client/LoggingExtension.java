@@ -6,8 +6,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Logs a {@link PushClient}'s events (info; errors and gaps at warn) and, at debug, its frames
- * with payloads truncated, so that logs stay small and secrets in large payloads stay out.
+ * Logs a {@link PushClient}'s events (info; errors and gaps at warn) and, at debug, its
+ * frames with payloads truncated, so that logs stay small and secrets in large payloads
+ * stay out.
  *
  * @since 0.2.0
  */

@@ -35,15 +35,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The reactive pushwire client: one connection (WebSocket or SSE) multiplexing every subscribed
- * channel, with reconnect and resume so that the application sees every frame once, in order.
+ * The reactive pushwire client: one connection (WebSocket or SSE) multiplexing every
+ * subscribed channel, with reconnect and resume so that the application sees every frame
+ * once, in order.
  * <p>
  * Build one with {@link #builder()} (or inject the auto-configured {@link Builder}), then
- * {@link #connect()}. Frames arrive on {@link #frames()} (hot; each subscriber has its own bounded
- * buffer) or through a {@link ChannelReceiver} ({@link #on}). The client tracks each channel's
- * cursor and epoch (PROTOCOL.md §5.5), drops duplicates, reports gaps and lost resume points, and
- * resumes from the tracked positions after every reconnect. Frames sent while disconnected wait in
- * a bounded queue and are written in order once connected again.
+ * {@link #connect()}. Frames arrive on {@link #frames()} (hot; each subscriber has its
+ * own bounded buffer) or through a {@link ChannelReceiver} ({@link #on}). The client
+ * tracks each channel's cursor and epoch (PROTOCOL.md §5.5), drops duplicates, reports
+ * gaps and lost resume points, and resumes from the tracked positions after every
+ * reconnect. Frames sent while disconnected wait in a bounded queue and are written in
+ * order once connected again.
  *
  * @since 0.2.0
  */
@@ -150,7 +152,8 @@ public final class PushClient {
 
 	/**
 	 * Start connecting, and keep reconnecting per the retry strategy.
-	 * @return completes when connected ({@code auth_ok}); fails when the client gives up first
+	 * @return completes when connected ({@code auth_ok}); fails when the client gives up
+	 * first
 	 */
 	public Mono<Void> connect() {
 		return Mono.defer(() -> {
@@ -175,8 +178,8 @@ public final class PushClient {
 	}
 
 	/**
-	 * Disconnect gracefully: stop reconnecting, wait (up to the shutdown timeout) for the send
-	 * queue to drain, send {@code goodbye}, close with 1000 and save the cursors.
+	 * Disconnect gracefully: stop reconnecting, wait (up to the shutdown timeout) for the
+	 * send queue to drain, send {@code goodbye}, close with 1000 and save the cursors.
 	 * @return completes when closed
 	 */
 	public Mono<Void> disconnect() {
@@ -215,8 +218,8 @@ public final class PushClient {
 	}
 
 	/**
-	 * Reconnect now: closes a live connection and opens a new one (resuming), or starts again after
-	 * the client gave up, with the retry count reset.
+	 * Reconnect now: closes a live connection and opens a new one (resuming), or starts
+	 * again after the client gave up, with the retry count reset.
 	 * @return completes when connected
 	 */
 	public Mono<Void> reconnect() {
@@ -244,9 +247,10 @@ public final class PushClient {
 	// ----------------------------------------------------------------- receiving
 
 	/**
-	 * Every frame of every channel, hot: a subscriber sees frames that arrive after it subscribed.
-	 * Each subscriber has a buffer of {@code frame-buffer} frames with the {@code frame-overflow}
-	 * policy, so one slow subscriber never holds up the connection or the others.
+	 * Every frame of every channel, hot: a subscriber sees frames that arrive after it
+	 * subscribed. Each subscriber has a buffer of {@code frame-buffer} frames with the
+	 * {@code frame-overflow} policy, so one slow subscriber never holds up the connection
+	 * or the others.
 	 * @return the frames
 	 */
 	public Flux<PushFrame<JsonNode>> frames() {
@@ -256,15 +260,18 @@ public final class PushClient {
 			case ERROR -> BufferOverflowStrategy.ERROR;
 		};
 		return this.frames.asFlux()
-			.onBackpressureBuffer(this.settings.frameBuffer(), (dropped) -> emit(new PushClientEvent.Error("client",
-					"A frames() subscriber fell " + this.settings.frameBuffer() + " frames behind; policy "
-							+ this.settings.frameOverflow() + " (pushwire.client.frame-overflow)",
-					dropped.channel())), strategy);
+			.onBackpressureBuffer(this.settings.frameBuffer(),
+					(dropped) -> emit(new PushClientEvent.Error("client",
+							"A frames() subscriber fell " + this.settings.frameBuffer() + " frames behind; policy "
+									+ this.settings.frameOverflow() + " (pushwire.client.frame-overflow)",
+							dropped.channel())),
+					strategy);
 	}
 
 	/**
-	 * The frames of one channel with the payload converted to {@code type} by the application's
-	 * {@code JsonMapper}; a payload that does not convert is reported as an error event and skipped.
+	 * The frames of one channel with the payload converted to {@code type} by the
+	 * application's {@code JsonMapper}; a payload that does not convert is reported as an
+	 * error event and skipped.
 	 * @param channel the channel
 	 * @param type the payload type
 	 * @param <T> the payload type
@@ -297,11 +304,12 @@ public final class PushClient {
 	// ----------------------------------------------------------------- subscriptions
 
 	/**
-	 * Subscribe to channels, resuming each from its tracked position. The set is restored on every
-	 * reconnect.
+	 * Subscribe to channels, resuming each from its tracked position. The set is restored
+	 * on every reconnect.
 	 * @param channels the channels
-	 * @return completes when the server confirmed ({@code subscribed}, or {@code auth_ok} of the next
-	 * connection); fails with {@link PushOperationException} when it refused one
+	 * @return completes when the server confirmed ({@code subscribed}, or {@code auth_ok}
+	 * of the next connection); fails with {@link PushOperationException} when it refused
+	 * one
 	 */
 	public Mono<Void> subscribe(String... channels) {
 		return Mono.defer(() -> {
@@ -411,8 +419,8 @@ public final class PushClient {
 	 * @param channel the channel
 	 * @param payload the payload
 	 * @param options timeout and volatility
-	 * @return completes when written; fails on timeout, when the queue policy drops or refuses
-	 * it, or for a volatile frame while disconnected
+	 * @return completes when written; fails on timeout, when the queue policy drops or
+	 * refuses it, or for a volatile frame while disconnected
 	 */
 	public Mono<Void> send(String channel, Object payload, SendOptions options) {
 		Duration timeout = (options.timeout() != null) ? options.timeout() : this.settings.sendTimeout();
@@ -479,13 +487,15 @@ public final class PushClient {
 		});
 	}
 
-	// ----------------------------------------------------------------- presence, state, events
+	// ----------------------------------------------------------------- presence, state,
+	// events
 
 	/**
 	 * Who is subscribed to a channel (PROTOCOL.md §12).
 	 * @param channel the channel
-	 * @return the subscribers; fails with {@link PushOperationException} when not connected over
-	 * WebSocket, when the server does not offer presence, or when it refused the request
+	 * @return the subscribers; fails with {@link PushOperationException} when not
+	 * connected over WebSocket, when the server does not offer presence, or when it
+	 * refused the request
 	 */
 	public Mono<List<PresenceEntry>> presence(String channel) {
 		return Mono.defer(() -> {
@@ -505,9 +515,11 @@ public final class PushClient {
 			}
 			if (!offered.contains("presence")) {
 				return Mono.error(new PushOperationException("unsupported",
-						"The server does not offer presence: 'presence' is not in auth_ok.features " + offered, channel));
+						"The server does not offer presence: 'presence' is not in auth_ok.features " + offered,
+						channel));
 			}
-			return current.link.write(new SystemOp.Presence(channel)).then(waiter.asMono().timeout(this.settings.requestTimeout(), this.scheduler));
+			return current.link.write(new SystemOp.Presence(channel))
+				.then(waiter.asMono().timeout(this.settings.requestTimeout(), this.scheduler));
 		});
 	}
 
@@ -525,8 +537,8 @@ public final class PushClient {
 	}
 
 	/**
-	 * What happens to the connection, hot. Each subscriber has a buffer of 256 events; a subscriber
-	 * that falls further behind loses the oldest.
+	 * What happens to the connection, hot. Each subscriber has a buffer of 256 events; a
+	 * subscriber that falls further behind loses the oldest.
 	 * @return the events
 	 */
 	public Flux<PushClientEvent> events() {
@@ -595,8 +607,7 @@ public final class PushClient {
 	void ended(ClientSession ended, Throwable error) {
 		PushConnectionException cause = (error instanceof PushConnectionException pce) ? pce
 				: PushConnectionException.lost(error);
-		if (cause.code() == PushConnectionException.ABNORMAL && ended.goodbye != null
-				&& ended.goodbye.code() != null) {
+		if (cause.code() == PushConnectionException.ABNORMAL && ended.goodbye != null && ended.goodbye.code() != null) {
 			cause = PushConnectionException.closed(ended.goodbye.code(),
 					(ended.goodbye.reason() != null) ? ended.goodbye.reason() : "");
 		}
@@ -702,7 +713,8 @@ public final class PushClient {
 		}
 		if (current == null || current.link == null || frame.cursor() == null) {
 			return Mono.error(new PushOperationException("not_connected",
-					"Not connected; the ack is not needed either: the client resumes from its cursors", frame.channel()));
+					"Not connected; the ack is not needed either: the client resumes from its cursors",
+					frame.channel()));
 		}
 		return current.link.write(new SystemOp.Ack(frame.channel(), frame.cursor()));
 	}
@@ -817,8 +829,10 @@ public final class PushClient {
 		}
 
 		/**
-		 * The server's base URL, for example {@code http://localhost:8080/rps}; several are tried in turn.
-		 * @param baseUrl the URL ({@code http(s)}; the WebSocket uses {@code ws(s)} on the same path)
+		 * The server's base URL, for example {@code http://localhost:8080/rps}; several
+		 * are tried in turn.
+		 * @param baseUrl the URL ({@code http(s)}; the WebSocket uses {@code ws(s)} on
+		 * the same path)
 		 * @return this builder
 		 */
 		public Builder baseUrl(String baseUrl) {
@@ -858,7 +872,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * The client id (a lowercase UUID); by default the cursor store's, else a random one.
+		 * The client id (a lowercase UUID); by default the cursor store's, else a random
+		 * one.
 		 * @param clientId the id
 		 * @return this builder
 		 */
@@ -888,7 +903,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * HTTP Basic credentials on the upgrade and stream requests (used when no token is given).
+		 * HTTP Basic credentials on the upgrade and stream requests (used when no token
+		 * is given).
 		 * @param username the user
 		 * @param password the password
 		 * @return this builder
@@ -943,8 +959,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * Which endings allow a reconnect, replacing the close code rule of PROTOCOL.md §3.3
-		 * ({@link PushConnectionException#shouldReconnect()}).
+		 * Which endings allow a reconnect, replacing the close code rule of PROTOCOL.md
+		 * §3.3 ({@link PushConnectionException#shouldReconnect()}).
 		 * @param rule the rule
 		 * @return this builder
 		 */
@@ -1046,7 +1062,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * When to refresh: after this share (0 to 1) of the credentials' remaining lifetime.
+		 * When to refresh: after this share (0 to 1) of the credentials' remaining
+		 * lifetime.
 		 * @param refreshRatio the share, default 0.8
 		 * @return this builder
 		 */
@@ -1078,8 +1095,9 @@ public final class PushClient {
 		}
 
 		/**
-		 * Whether SSE requests also carry the token as a {@code token} query parameter (for servers
-		 * that authenticate only so; query parameters end up in logs, so off by default).
+		 * Whether SSE requests also carry the token as a {@code token} query parameter
+		 * (for servers that authenticate only so; query parameters end up in logs, so off
+		 * by default).
 		 * @param sseQueryToken whether to
 		 * @return this builder
 		 */
@@ -1109,7 +1127,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * Customize the Reactor Netty client (applied in order, after {@link #httpClient}).
+		 * Customize the Reactor Netty client (applied in order, after
+		 * {@link #httpClient}).
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
@@ -1119,7 +1138,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * The application's {@code WebClient.Builder} (codecs, filters) for SSE and HTTP calls.
+		 * The application's {@code WebClient.Builder} (codecs, filters) for SSE and HTTP
+		 * calls.
 		 * @param webClientBuilder the builder (cloned)
 		 * @return this builder
 		 */
@@ -1149,7 +1169,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * The scheduler of every timer (backoff, heartbeat, refresh); a virtual-time scheduler in tests.
+		 * The scheduler of every timer (backoff, heartbeat, refresh); a virtual-time
+		 * scheduler in tests.
 		 * @param scheduler the scheduler
 		 * @return this builder
 		 */
@@ -1159,7 +1180,8 @@ public final class PushClient {
 		}
 
 		/**
-		 * Add a handshake step, run after {@code auth_ok} on every connection, after the steps added before.
+		 * Add a handshake step, run after {@code auth_ok} on every connection, after the
+		 * steps added before.
 		 * @param step the step
 		 * @return this builder
 		 */
@@ -1235,7 +1257,8 @@ public final class PushClient {
 			for (java.util.function.UnaryOperator<HttpClient> customizer : this.httpClientCustomizers) {
 				client = customizer.apply(client);
 			}
-			WebClient.Builder web = (this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder();
+			WebClient.Builder web = (this.webClientBuilder != null) ? this.webClientBuilder.clone()
+					: WebClient.builder();
 			WebClient webClient = web
 				.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(client))
 				.build();

@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happened to a {@link PushClient}'s connection, published on {@link PushClient#events()}.
+ * What happened to a {@link PushClient}'s connection, published on
+ * {@link PushClient#events()}.
  *
  * @since 0.2.0
  */
@@ -13,15 +14,18 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * A connection attempt started.
+	 *
 	 * @param url the base URL tried
 	 * @param transport {@code websocket} or {@code sse}
-	 * @param attempt the attempt number since the last stable connection (0 for the first)
+	 * @param attempt the attempt number since the last stable connection (0 for the
+	 * first)
 	 */
 	record Connecting(String url, String transport, long attempt) implements PushClientEvent {
 	}
 
 	/**
 	 * {@code auth_ok} was received.
+	 *
 	 * @param clientId the client id
 	 * @param transport {@code websocket} or {@code sse}
 	 */
@@ -30,6 +34,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * The connection ended.
+	 *
 	 * @param code the close code ({@code 1006} when none was received)
 	 * @param reason the reason, possibly empty
 	 */
@@ -38,6 +43,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * A reconnect will be tried after {@code delay}.
+	 *
 	 * @param delay the delay
 	 * @param attempt the attempt it will be
 	 */
@@ -46,6 +52,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * The client stopped reconnecting; {@link PushClient#reconnect()} starts again.
+	 *
 	 * @param error why
 	 */
 	record GaveUp(Throwable error) implements PushClientEvent {
@@ -53,6 +60,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * Frames were missed (PROTOCOL.md §5.5).
+	 *
 	 * @param channel the channel
 	 * @param expected the first missing cursor
 	 * @param got the cursor that arrived
@@ -62,6 +70,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * The resume point was gone; frames were lost (PROTOCOL.md §5.2).
+	 *
 	 * @param channel the channel
 	 * @param fromCursor where replay restarts
 	 * @param epoch the channel's epoch
@@ -71,6 +80,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * A channel's replay reached the head announced in {@code auth_ok}.
+	 *
 	 * @param channel the channel
 	 * @param cursor the cursor reached
 	 */
@@ -79,6 +89,7 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * The server's outbound queue for this client is past half full (PROTOCOL.md §6).
+	 *
 	 * @param window the window the server named, or {@code null}
 	 */
 	record Slow(@Nullable Long window) implements PushClientEvent {
@@ -86,13 +97,16 @@ public sealed interface PushClientEvent {
 
 	/**
 	 * The credentials were refreshed without reconnecting (PROTOCOL.md §7.1).
+	 *
 	 * @param expiresAtMs the new expiry, or {@code null} when they do not expire
 	 */
 	record TokenRefreshed(@Nullable Long expiresAtMs) implements PushClientEvent {
 	}
 
 	/**
-	 * Something failed without ending the connection (an {@code error} op, a receiver that threw).
+	 * Something failed without ending the connection (an {@code error} op, a receiver
+	 * that threw).
+	 *
 	 * @param code the protocol error code, or {@code client} for a local failure
 	 * @param message what happened
 	 * @param channel the channel concerned, or {@code null}
@@ -101,7 +115,9 @@ public sealed interface PushClientEvent {
 	}
 
 	/**
-	 * Another client subscribed to a channel whose kind announces joins (PROTOCOL.md §12).
+	 * Another client subscribed to a channel whose kind announces joins (PROTOCOL.md
+	 * §12).
+	 *
 	 * @param channel the channel
 	 * @param clientId the client that joined
 	 * @param user its principal's name
@@ -111,7 +127,9 @@ public sealed interface PushClientEvent {
 	}
 
 	/**
-	 * Another client left a channel whose kind announces leaves: it unsubscribed or its connection ended.
+	 * Another client left a channel whose kind announces leaves: it unsubscribed or its
+	 * connection ended.
+	 *
 	 * @param channel the channel
 	 * @param clientId the client that left
 	 * @param user its principal's name

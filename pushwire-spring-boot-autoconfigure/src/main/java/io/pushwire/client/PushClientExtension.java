@@ -4,11 +4,11 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Hooks into a {@link PushClient}: every event (connecting, connected, disconnected, gaps...) and
- * an ordered inbound pipeline that can transform or filter frames before the application sees
- * them. Extensions run in the order they were added; a frame an extension filters out counts as
- * processed (it is acknowledged and never redelivered). A failing {@link #onFrame} is handled by
- * the client's {@link ExtensionErrorPolicy}.
+ * Hooks into a {@link PushClient}: every event (connecting, connected, disconnected,
+ * gaps...) and an ordered inbound pipeline that can transform or filter frames before the
+ * application sees them. Extensions run in the order they were added; a frame an
+ * extension filters out counts as processed (it is acknowledged and never redelivered). A
+ * failing {@link #onFrame} is handled by the client's {@link ExtensionErrorPolicy}.
  *
  * @since 0.2.0
  */

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status the connection status
  * @param clientId the client id (chosen once, kept across reconnects)
- * @param transport {@code websocket} or {@code sse} while connected, otherwise {@code null}
+ * @param transport {@code websocket} or {@code sse} while connected, otherwise
+ * {@code null}
  * @param connectedSince when the current connection got {@code auth_ok}, or {@code null}
  * @param reconnectCount how many connections were established after the first
  * @param lastError the last error that ended a connection, or {@code null}

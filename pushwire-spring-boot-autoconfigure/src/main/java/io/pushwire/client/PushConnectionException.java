@@ -3,15 +3,18 @@ package io.pushwire.client;
 import io.pushwire.core.CloseReason;
 
 /**
- * Why a connection of a {@link PushClient} ended or could not be established: the close code
- * (PROTOCOL.md §3.3), or {@link #UPGRADE_REFUSED} when the server answered the WebSocket upgrade
- * or SSE request with an HTTP error.
+ * Why a connection of a {@link PushClient} ended or could not be established: the close
+ * code (PROTOCOL.md §3.3), or {@link #UPGRADE_REFUSED} when the server answered the
+ * WebSocket upgrade or SSE request with an HTTP error.
  *
  * @since 0.2.0
  */
 public class PushConnectionException extends RuntimeException {
 
-	/** The code for an HTTP refusal of the upgrade or stream (status in {@link #httpStatus()}). */
+	/**
+	 * The code for an HTTP refusal of the upgrade or stream (status in
+	 * {@link #httpStatus()}).
+	 */
 	public static final int UPGRADE_REFUSED = -1;
 
 	/** The code for a connection lost without a close frame. */
@@ -57,7 +60,8 @@ public class PushConnectionException extends RuntimeException {
 
 	/**
 	 * The close code.
-	 * @return the code, {@link #ABNORMAL} without close frame, {@link #UPGRADE_REFUSED} for an HTTP refusal
+	 * @return the code, {@link #ABNORMAL} without close frame, {@link #UPGRADE_REFUSED}
+	 * for an HTTP refusal
 	 */
 	public int code() {
 		return this.code;
@@ -80,9 +84,10 @@ public class PushConnectionException extends RuntimeException {
 	}
 
 	/**
-	 * Whether the protocol says to reconnect after this (PROTOCOL.md §3.3): 1001, 1006, 1009, 4008,
-	 * 4010, 4011 and a connection that could not be opened do; 1000, 1008, 4001, 4003, 4009 and a
-	 * refused upgrade do not. A refusal with 5xx (a node starting or overloaded) retries.
+	 * Whether the protocol says to reconnect after this (PROTOCOL.md §3.3): 1001, 1006,
+	 * 1009, 4008, 4010, 4011 and a connection that could not be opened do; 1000, 1008,
+	 * 4001, 4003, 4009 and a refused upgrade do not. A refusal with 5xx (a node starting
+	 * or overloaded) retries.
 	 * @return {@code true} to reconnect
 	 */
 	public boolean shouldReconnect() {

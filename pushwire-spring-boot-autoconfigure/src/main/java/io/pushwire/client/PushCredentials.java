@@ -3,9 +3,9 @@ package io.pushwire.client;
 import reactor.core.publisher.Mono;
 
 /**
- * Supplies the bearer token of a {@link PushClient}, asked again on every connection attempt and
- * before every {@code refresh} (PROTOCOL.md §7.1), so that a token that expires is replaced.
- * Declare one as a bean to override {@code pushwire.client.token}.
+ * Supplies the bearer token of a {@link PushClient}, asked again on every connection
+ * attempt and before every {@code refresh} (PROTOCOL.md §7.1), so that a token that
+ * expires is replaced. Declare one as a bean to override {@code pushwire.client.token}.
  *
  * @since 0.2.0
  */

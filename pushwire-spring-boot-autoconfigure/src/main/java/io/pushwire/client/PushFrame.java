@@ -77,8 +77,8 @@ public final class PushFrame<T> {
 	}
 
 	/**
-	 * Acknowledge this frame (and every earlier one of its channel) to the server. Needed only
-	 * with {@link AckMode#MANUAL}; a transient frame has nothing to acknowledge.
+	 * Acknowledge this frame (and every earlier one of its channel) to the server. Needed
+	 * only with {@link AckMode#MANUAL}; a transient frame has nothing to acknowledge.
 	 * @return completes when the ack was written
 	 */
 	public Mono<Void> ack() {

@@ -3,8 +3,8 @@ package io.pushwire.client;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request of a {@link PushClient} (subscribe, presence, send) that the server refused with an
- * {@code error} op, or that could not be made.
+ * A request of a {@link PushClient} (subscribe, presence, send) that the server refused
+ * with an {@code error} op, or that could not be made.
  *
  * @since 0.2.0
  */
@@ -16,7 +16,8 @@ public class PushOperationException extends RuntimeException {
 
 	/**
 	 * Create an exception.
-	 * @param code the protocol error code ({@code forbidden}, ...) or {@code client} for a local refusal
+	 * @param code the protocol error code ({@code forbidden}, ...) or {@code client} for
+	 * a local refusal
 	 * @param message what happened and what to do
 	 * @param channel the channel concerned, or {@code null}
 	 */

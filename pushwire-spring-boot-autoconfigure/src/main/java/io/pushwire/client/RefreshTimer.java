@@ -12,9 +12,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Sends {@code refresh} ahead of the credentials' expiry (PROTOCOL.md §7.1): when {@code ratio}
- * of the remaining lifetime has passed, asks the credentials for a fresh token and hands it to
- * the sender. Rescheduled by every {@code auth_ok} and {@code refreshed}; one timer per connection.
+ * Sends {@code refresh} ahead of the credentials' expiry (PROTOCOL.md §7.1): when
+ * {@code ratio} of the remaining lifetime has passed, asks the credentials for a fresh
+ * token and hands it to the sender. Rescheduled by every {@code auth_ok} and
+ * {@code refreshed}; one timer per connection.
  */
 final class RefreshTimer implements Disposable {
 
@@ -45,7 +46,8 @@ final class RefreshTimer implements Disposable {
 
 	/**
 	 * Schedule the next refresh.
-	 * @param expiresAtMs the expiry (Unix ms), or {@code null} when the credentials do not expire
+	 * @param expiresAtMs the expiry (Unix ms), or {@code null} when the credentials do
+	 * not expire
 	 * @return the delay until the refresh, or {@code null} when none was scheduled
 	 */
 	synchronized @Nullable Duration schedule(@Nullable Long expiresAtMs) {
@@ -54,7 +56,8 @@ final class RefreshTimer implements Disposable {
 			return null;
 		}
 		long remaining = expiresAtMs - this.scheduler.now(TimeUnit.MILLISECONDS);
-		// Capped so that a far expiry cannot overflow a scheduler's clock; refreshing early is harmless.
+		// Capped so that a far expiry cannot overflow a scheduler's clock; refreshing
+		// early is harmless.
 		Duration delay = Duration.ofMillis(Math.min(MAX_DELAY_MS, Math.max(0, (long) (remaining * this.ratio))));
 		this.task = Mono.delay(delay, this.scheduler)
 			.then(Mono.defer(this.tokens))

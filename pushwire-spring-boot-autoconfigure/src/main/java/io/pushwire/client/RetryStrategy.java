@@ -5,10 +5,10 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * When a {@link PushClient} tries again after a connection was lost or could not be opened.
- * The attempt count restarts at 1 once a connection stayed up for {@code stable-after}; whether
- * the error allows a reconnect at all is decided before (PROTOCOL.md §3.3, see
- * {@link PushClient.Builder#reconnectRule}).
+ * When a {@link PushClient} tries again after a connection was lost or could not be
+ * opened. The attempt count restarts at 1 once a connection stayed up for
+ * {@code stable-after}; whether the error allows a reconnect at all is decided before
+ * (PROTOCOL.md §3.3, see {@link PushClient.Builder#reconnectRule}).
  *
  * @since 0.2.0
  */
@@ -24,9 +24,9 @@ public interface RetryStrategy {
 	Optional<Duration> nextDelay(Throwable error, long attempt);
 
 	/**
-	 * Exponential backoff: {@code initial * factor^(attempt-1)}, capped at {@code max}, then
-	 * reduced by a random share of up to {@code jitter} (0 to 1), so that clients cut off together
-	 * do not come back together.
+	 * Exponential backoff: {@code initial * factor^(attempt-1)}, capped at {@code max},
+	 * then reduced by a random share of up to {@code jitter} (0 to 1), so that clients
+	 * cut off together do not come back together.
 	 * @param initial the first delay
 	 * @param max the largest delay
 	 * @param factor the growth per attempt, at least 1
@@ -64,8 +64,7 @@ public interface RetryStrategy {
 	 * @return the strategy
 	 */
 	static RetryStrategy fixed(Duration delay, long maxAttempts) {
-		return (error, attempt) -> (maxAttempts > 0 && attempt > maxAttempts) ? Optional.empty()
-				: Optional.of(delay);
+		return (error, attempt) -> (maxAttempts > 0 && attempt > maxAttempts) ? Optional.empty() : Optional.of(delay);
 	}
 
 	/**
@@ -91,13 +90,18 @@ public interface RetryStrategy {
 	 */
 	enum Preset {
 
-		/** 100 ms, growing by 1.5 up to 5 s: interactive clients on a reliable network. */
+		/**
+		 * 100 ms, growing by 1.5 up to 5 s: interactive clients on a reliable network.
+		 */
 		FAST(Duration.ofMillis(100), Duration.ofSeconds(5), 1.5),
 
 		/** 1 s, doubling up to 60 s: the default. */
 		STANDARD(Duration.ofSeconds(1), Duration.ofSeconds(60), 2),
 
-		/** 2 s, doubling up to 120 s: many clients, or a server that needs room to recover. */
+		/**
+		 * 2 s, doubling up to 120 s: many clients, or a server that needs room to
+		 * recover.
+		 */
 		CONSERVATIVE(Duration.ofSeconds(2), Duration.ofSeconds(120), 2);
 
 		private final Duration initial;

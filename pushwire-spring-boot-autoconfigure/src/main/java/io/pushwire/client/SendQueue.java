@@ -11,9 +11,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * The client's outbound frames, bounded in count and bytes, kept across reconnects and written in
- * order. When full, the {@link SendOverflow} policy decides; sends that wait for room (policy
- * {@code reject} with a timeout) wait in a second queue bounded by the same count. Thread-safe.
+ * The client's outbound frames, bounded in count and bytes, kept across reconnects and
+ * written in order. When full, the {@link SendOverflow} policy decides; sends that wait
+ * for room (policy {@code reject} with a timeout) wait in a second queue bounded by the
+ * same count. Thread-safe.
  */
 final class SendQueue {
 
@@ -85,9 +86,11 @@ final class SendQueue {
 
 	synchronized Offer offer(Entry entry, boolean mayWait) {
 		if (entry.bytes > this.maxBytes) {
-			entry.fail(new PushOperationException("too_large", "A frame of " + entry.bytes
-					+ " bytes can never fit the send queue of " + this.maxBytes
-					+ " bytes; raise pushwire.client.send-queue.max-bytes", entry.frame.channel()));
+			entry
+				.fail(new PushOperationException(
+						"too_large", "A frame of " + entry.bytes + " bytes can never fit the send queue of "
+								+ this.maxBytes + " bytes; raise pushwire.client.send-queue.max-bytes",
+						entry.frame.channel()));
 			return Offer.REFUSED;
 		}
 		if (fits(entry)) {
@@ -120,9 +123,11 @@ final class SendQueue {
 	}
 
 	private PushOperationException full(String what, Entry entry) {
-		return new PushOperationException("queue_full", "The send queue is full (" + this.queue.size() + " of "
-				+ this.capacity + " frames, " + this.bytes + " of " + this.maxBytes + " bytes): frame " + what
-				+ "; raise pushwire.client.send-queue.capacity / max-bytes or send more slowly", entry.frame.channel());
+		return new PushOperationException("queue_full",
+				"The send queue is full (" + this.queue.size() + " of " + this.capacity + " frames, " + this.bytes
+						+ " of " + this.maxBytes + " bytes): frame " + what
+						+ "; raise pushwire.client.send-queue.capacity / max-bytes or send more slowly",
+				entry.frame.channel());
 	}
 
 	private boolean fits(Entry entry) {
@@ -161,8 +166,8 @@ final class SendQueue {
 	}
 
 	/**
-	 * Withdraw an entry that is waiting or queued (its send timed out), so that it is not written
-	 * later behind the caller's back.
+	 * Withdraw an entry that is waiting or queued (its send timed out), so that it is not
+	 * written later behind the caller's back.
 	 */
 	void withdraw(Entry entry) {
 		boolean removed;

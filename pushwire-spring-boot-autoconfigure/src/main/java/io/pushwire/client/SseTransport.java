@@ -20,9 +20,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The SSE transport on the application's {@link WebClient} (PROTOCOL.md §11): the stream carries
- * frames and {@code event: system} ops; acks and sends go over {@code POST /rps/ack} and
- * {@code /rps/send}. Subscribing or refreshing means a new stream.
+ * The SSE transport on the application's {@link WebClient} (PROTOCOL.md §11): the stream
+ * carries frames and {@code event: system} ops; acks and sends go over
+ * {@code POST /rps/ack} and {@code /rps/send}. Subscribing or refreshing means a new
+ * stream.
  */
 final class SseTransport implements Transport {
 
@@ -64,8 +65,9 @@ final class SseTransport implements Transport {
 			}
 			uri.queryParam("channels", String.join(",", auth.capabilities()));
 			Map<String, ResumeToken.Position> positions = new LinkedHashMap<>();
-			auth.resumeCursors().forEach((channel, cursor) -> positions.put(channel,
-					new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel))));
+			auth.resumeCursors()
+				.forEach((channel, cursor) -> positions.put(channel,
+						new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel))));
 			if (!positions.isEmpty()) {
 				uri.queryParam("cursors", ResumeToken.format(positions));
 			}
@@ -89,8 +91,8 @@ final class SseTransport implements Transport {
 			return Watchdog.watch(events, handler::silenceLimit, this.scheduler)
 				.filter((event) -> event.data() != null)
 				.concatMap((event) -> handler.onMessage(event.data()), 32)
-				.then(Mono.<Void>error(() -> PushConnectionException.closed(PushConnectionException.ABNORMAL,
-						"stream ended")));
+				.then(Mono.<Void>error(
+						() -> PushConnectionException.closed(PushConnectionException.ABNORMAL, "stream ended")));
 		}).onErrorMap((ex) -> !(ex instanceof PushConnectionException), PushConnectionException::lost);
 	}
 
@@ -174,12 +176,14 @@ final class SseTransport implements Transport {
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(SseTransport.this.codec.mapper().writeValueAsString(body))
 				.retrieve()
-				.onStatus((status) -> status.isError(),
-						(response) -> response.bodyToMono(String.class)
-							.defaultIfEmpty("")
-							.map((text) -> new PushOperationException("http_" + response.statusCode().value(),
-									"POST " + path + " failed with " + response.statusCode().value() + ": " + text,
-									(message instanceof Frame frame) ? frame.channel() : null)))
+				.onStatus(
+						(status) -> status.isError(), (
+								response) -> response.bodyToMono(String.class)
+									.defaultIfEmpty("")
+									.map((text) -> new PushOperationException("http_" + response.statusCode().value(),
+											"POST " + path + " failed with " + response.statusCode().value() + ": "
+													+ text,
+											(message instanceof Frame frame) ? frame.channel() : null)))
 				.toBodilessEntity()
 				.then();
 		}
@@ -191,7 +195,8 @@ final class SseTransport implements Transport {
 
 		@Override
 		public void close(int code, String reason) {
-			// Closing is cancelling the stream, which the client does by disposing the attempt.
+			// Closing is cancelling the stream, which the client does by disposing the
+			// attempt.
 		}
 
 	}

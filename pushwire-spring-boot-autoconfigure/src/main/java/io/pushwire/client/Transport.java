@@ -19,8 +19,8 @@ interface Transport {
 	 * @param baseUrl the server's base URL, for example {@code http://host:8080/rps}
 	 * @param token the bearer token, or {@code null}
 	 * @param handler the client side of the connection
-	 * @return never completes normally: fails with a {@link PushConnectionException} when the
-	 * connection ends or cannot be opened
+	 * @return never completes normally: fails with a {@link PushConnectionException} when
+	 * the connection ends or cannot be opened
 	 */
 	Mono<Void> open(String baseUrl, @Nullable String token, Link.Handler handler);
 

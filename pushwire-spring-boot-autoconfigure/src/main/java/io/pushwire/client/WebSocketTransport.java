@@ -20,9 +20,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
- * The WebSocket transport on Reactor Netty: {@code auth} first, then text messages both ways.
- * Writes go straight to the channel in the order they are made and complete when Netty wrote
- * them; reading applies backpressure, so a slow receiver slows the socket rather than a buffer.
+ * The WebSocket transport on Reactor Netty: {@code auth} first, then text messages both
+ * ways. Writes go straight to the channel in the order they are made and complete when
+ * Netty wrote them; reading applies backpressure, so a slow receiver slows the socket
+ * rather than a buffer.
  */
 final class WebSocketTransport implements Transport {
 
@@ -81,16 +82,17 @@ final class WebSocketTransport implements Transport {
 				WebSocketLink link = new WebSocketLink(channel.get(), this.codec);
 				handler.opened(link);
 				link.write(handler.auth()).subscribe(null, (ex) -> link.close(1011, "auth not written"));
-				return Watchdog.watch(in.aggregateFrames(this.maxMessageSize).receive().asString(),
-						handler::silenceLimit, this.scheduler)
+				return Watchdog
+					.watch(in.aggregateFrames(this.maxMessageSize).receive().asString(), handler::silenceLimit,
+							this.scheduler)
 					.concatMap(handler::onMessage, 32)
 					.doFinally((signal) -> link.closeQuietly());
 			})
 			.then(Mono.<Void>defer(() -> {
 				WebSocketCloseStatus received = status.get();
-				return Mono.error((received != null)
-						? PushConnectionException.closed(received.code(), received.reasonText())
-						: PushConnectionException.closed(PushConnectionException.ABNORMAL, ""));
+				return Mono
+					.error((received != null) ? PushConnectionException.closed(received.code(), received.reasonText())
+							: PushConnectionException.closed(PushConnectionException.ABNORMAL, ""));
 			}))
 			.onErrorMap((ex) -> !(ex instanceof PushConnectionException), (ex) -> {
 				if (ex instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
@@ -126,7 +128,8 @@ final class WebSocketTransport implements Transport {
 
 		@Override
 		public Mono<Void> write(PushMessage message) {
-			return Mono.defer(() -> send(new TextWebSocketFrame(Unpooled.wrappedBuffer(this.codec.encodeToUtf8(message)))));
+			return Mono
+				.defer(() -> send(new TextWebSocketFrame(Unpooled.wrappedBuffer(this.codec.encodeToUtf8(message)))));
 		}
 
 		@Override
@@ -136,7 +139,8 @@ final class WebSocketTransport implements Transport {
 
 		private Mono<Void> send(TextWebSocketFrame frame) {
 			ChannelFuture future;
-			// One lock, so that writes from different threads reach the event loop in call order.
+			// One lock, so that writes from different threads reach the event loop in
+			// call order.
 			synchronized (this) {
 				future = this.channel.writeAndFlush(frame);
 			}

@@ -17,7 +17,10 @@ public record ChannelName(String value, String kind, @Nullable String topic) {
 	/** The kind reserved for control traffic. */
 	public static final String SYSTEM_KIND = "system";
 
-	/** The longest valid channel name: a 32-character kind, a colon and a 200-character topic. */
+	/**
+	 * The longest valid channel name: a 32-character kind, a colon and a 200-character
+	 * topic.
+	 */
 	public static final int MAX_LENGTH = 32 + 1 + 200;
 
 	private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
@@ -28,7 +31,8 @@ public record ChannelName(String value, String kind, @Nullable String topic) {
 	 * Parse and validate a channel name.
 	 * @param value the name
 	 * @return the channel name
-	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} when the name breaks the grammar
+	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} when the name breaks
+	 * the grammar
 	 */
 	public static ChannelName parse(@Nullable String value) {
 		if (value == null || value.isEmpty()) {

@@ -37,7 +37,10 @@ public enum CloseReason {
 	/** Nothing was heard for too long; reconnect and resume. */
 	HEARTBEAT_TIMEOUT(4010, "heartbeat_timeout", true),
 
-	/** The credentials expired without a {@code refresh}; get fresh ones, reconnect and resume. */
+	/**
+	 * The credentials expired without a {@code refresh}; get fresh ones, reconnect and
+	 * resume.
+	 */
 	TOKEN_EXPIRED(4011, "token_expired", true);
 
 	private final int code;

@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Client-side cursor tracking (PROTOCOL.md §5.5): per channel the last cursor and epoch, telling
- * in-order frames from duplicates (which must not reach the application) and gaps. Thread-safe.
+ * Client-side cursor tracking (PROTOCOL.md §5.5): per channel the last cursor and epoch,
+ * telling in-order frames from duplicates (which must not reach the application) and
+ * gaps. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -28,7 +29,10 @@ public final class CursorTracker {
 		record Duplicate(long cursor, long last) implements Outcome {
 		}
 
-		/** Frames were missed between {@code expected} and {@code got}; deliver and report the gap. */
+		/**
+		 * Frames were missed between {@code expected} and {@code got}; deliver and report
+		 * the gap.
+		 */
 		record Gap(long expected, long got) implements Outcome {
 		}
 

@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Cursors {
 
-	/** The largest cursor the protocol carries: 2^53 - 1, exact in every JSON implementation. */
+	/**
+	 * The largest cursor the protocol carries: 2^53 - 1, exact in every JSON
+	 * implementation.
+	 */
 	public static final long MAX_CURSOR = (1L << 53) - 1;
 
 	private static final Pattern EPOCH = Pattern.compile("[A-Za-z0-9_-]{1,16}");

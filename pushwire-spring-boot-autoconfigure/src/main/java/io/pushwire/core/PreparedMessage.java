@@ -3,10 +3,11 @@ package io.pushwire.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message sent to many connections, encoded at most once per {@link WireFormat} and shared by every
- * connection that uses that format (as Centrifugo prepares a reply once per protocol). The JSON
- * encoding is made up front, so that a message that cannot be encoded fails where it is sent rather
- * than at each delivery; the others are made on first use.
+ * A message sent to many connections, encoded at most once per {@link WireFormat} and
+ * shared by every connection that uses that format (as Centrifugo prepares a reply once
+ * per protocol). The JSON encoding is made up front, so that a message that cannot be
+ * encoded fails where it is sent rather than at each delivery; the others are made on
+ * first use.
  *
  * @since 0.1.0
  */
@@ -16,7 +17,10 @@ public final class PreparedMessage {
 
 	private final byte[] json;
 
-	/** The encodings in formats other than JSON by index, replaced as a whole when one is added. */
+	/**
+	 * The encodings in formats other than JSON by index, replaced as a whole when one is
+	 * added.
+	 */
 	private volatile byte @Nullable [][] others;
 
 	private PreparedMessage(PushMessage message, byte[] json) {
@@ -68,7 +72,8 @@ public final class PreparedMessage {
 		if (bytes == null) {
 			bytes = format.toBytes(this.message);
 			synchronized (this) {
-				// Two first uses at once both encode; the one that comes second shares the first's bytes.
+				// Two first uses at once both encode; the one that comes second shares
+				// the first's bytes.
 				byte[][] table = this.others;
 				byte[] first = (table != null) ? table[index] : null;
 				if (first != null) {
@@ -86,8 +91,9 @@ public final class PreparedMessage {
 	}
 
 	/**
-	 * A copy of a table of encodings by format index with one more: a reader sees a whole table
-	 * through one volatile read, and adding to it (once per format and message) copies a few references.
+	 * A copy of a table of encodings by format index with one more: a reader sees a whole
+	 * table through one volatile read, and adding to it (once per format and message)
+	 * copies a few references.
 	 */
 	private static byte[][] with(byte @Nullable [][] table, int index, byte[] bytes) {
 		byte[][] copy = new byte[WireFormat.MAX_INDEX + 1][];

@@ -18,11 +18,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON codec of the protocol (PROTOCOL.md §3): a tolerant decoder that ignores unknown keys and
- * treats {@code null} like a missing key, and a compact encoder that leaves out {@code null} keys.
- * Instances are immutable and thread-safe; create one per application.
+ * The JSON codec of the protocol (PROTOCOL.md §3): a tolerant decoder that ignores
+ * unknown keys and treats {@code null} like a missing key, and a compact encoder that
+ * leaves out {@code null} keys. Instances are immutable and thread-safe; create one per
+ * application.
  * <p>
- * As a {@link WireFormat} it is {@code json}, in text messages, at index {@value WireFormat#JSON_INDEX}.
+ * As a {@link WireFormat} it is {@code json}, in text messages, at index
+ * {@value WireFormat#JSON_INDEX}.
  *
  * @since 0.1.0
  */
@@ -34,14 +36,16 @@ public final class ProtocolCodec extends WireFormat {
 	private final JsonMapper mapper;
 
 	/**
-	 * Create a codec with its own mapper, limited to {@value #MAX_NESTING_DEPTH} levels of nesting.
+	 * Create a codec with its own mapper, limited to {@value #MAX_NESTING_DEPTH} levels
+	 * of nesting.
 	 */
 	public ProtocolCodec() {
 		this(createMapper());
 	}
 
 	/**
-	 * Create a codec on a given mapper (which should limit nesting, see {@link #createMapper()}).
+	 * Create a codec on a given mapper (which should limit nesting, see
+	 * {@link #createMapper()}).
 	 * @param mapper the mapper
 	 */
 	public ProtocolCodec(JsonMapper mapper) {
@@ -50,8 +54,8 @@ public final class ProtocolCodec extends WireFormat {
 	}
 
 	/**
-	 * The mapper the protocol reads and writes with: strict about trailing content and limited to
-	 * {@value #MAX_NESTING_DEPTH} levels of nesting.
+	 * The mapper the protocol reads and writes with: strict about trailing content and
+	 * limited to {@value #MAX_NESTING_DEPTH} levels of nesting.
 	 * @return a new mapper
 	 */
 	public static JsonMapper createMapper() {
@@ -73,7 +77,8 @@ public final class ProtocolCodec extends WireFormat {
 	 * Decode a message that a client sent: ops that only a server sends are refused.
 	 * @param text the message
 	 * @return the message
-	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the protocol refuses
+	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the
+	 * protocol refuses
 	 */
 	public PushMessage decodeFromClient(String text) {
 		PushMessage message = decode(text);
@@ -87,7 +92,8 @@ public final class ProtocolCodec extends WireFormat {
 	 * Decode a message that a server sent: ops that only a client sends are refused.
 	 * @param text the message
 	 * @return the message
-	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the protocol refuses
+	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the
+	 * protocol refuses
 	 */
 	public PushMessage decodeFromServer(String text) {
 		PushMessage message = decode(text);
@@ -101,7 +107,8 @@ public final class ProtocolCodec extends WireFormat {
 	 * Decode a message in either direction.
 	 * @param text the message
 	 * @return the message
-	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the protocol refuses
+	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} for anything the
+	 * protocol refuses
 	 */
 	public PushMessage decode(String text) {
 		JsonNode node;
@@ -115,7 +122,8 @@ public final class ProtocolCodec extends WireFormat {
 	}
 
 	/**
-	 * Decode a message from a JSON tree (the same rules as text; binary formats decode to a tree).
+	 * Decode a message from a JSON tree (the same rules as text; binary formats decode to
+	 * a tree).
 	 * @param node the tree
 	 * @return the message
 	 */
@@ -191,8 +199,8 @@ public final class ProtocolCodec extends WireFormat {
 			case "ack":
 				return new SystemOp.Ack(requiredString(node, "channel"), requiredCursor(node, "cursor"));
 			case "resume_required":
-				return new SystemOp.ResumeRequired(requiredString(node, "channel"),
-						requiredCursor(node, "from_cursor"), requiredString(node, "epoch"));
+				return new SystemOp.ResumeRequired(requiredString(node, "channel"), requiredCursor(node, "from_cursor"),
+						requiredString(node, "epoch"));
 			case "ping":
 				return new SystemOp.Ping();
 			case "pong":
@@ -246,7 +254,8 @@ public final class ProtocolCodec extends WireFormat {
 	}
 
 	/**
-	 * Encode a message as compact JSON in UTF-8: the same as {@link #encodeToUtf8(PushMessage)}.
+	 * Encode a message as compact JSON in UTF-8: the same as
+	 * {@link #encodeToUtf8(PushMessage)}.
 	 * @param message the message
 	 * @return the UTF-8 bytes
 	 */
@@ -413,7 +422,8 @@ public final class ProtocolCodec extends WireFormat {
 	}
 
 	private static void writeTree(JsonGenerator gen, String name, JsonNode value) {
-		// A JSON null payload is the same as none to every decoder (§3), so it is left out.
+		// A JSON null payload is the same as none to every decoder (§3), so it is left
+		// out.
 		if (!absent(value)) {
 			gen.writeName(name);
 			gen.writeTree(value);

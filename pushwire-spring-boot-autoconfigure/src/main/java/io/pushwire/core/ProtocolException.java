@@ -3,8 +3,8 @@ package io.pushwire.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request that breaks the protocol or cannot be served, carrying the {@link ErrorCode} that the
- * peer receives in an {@code error} op or an HTTP error body.
+ * A request that breaks the protocol or cannot be served, carrying the {@link ErrorCode}
+ * that the peer receives in an {@code error} op or an HTTP error body.
  *
  * @since 0.1.0
  */

@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record ResumeToken(Map<String, Position> positions) {
 
-	/** The most channels a token may name, so that a forged header cannot grow the server's work. */
+	/**
+	 * The most channels a token may name, so that a forged header cannot grow the
+	 * server's work.
+	 */
 	public static final int MAX_CHANNELS = 256;
 
 	public ResumeToken {
@@ -79,8 +82,8 @@ public record ResumeToken(Map<String, Position> positions) {
 	}
 
 	private static ProtocolException invalid(String part) {
-		return new ProtocolException(ErrorCode.BAD_MESSAGE, "Invalid resume token entry '"
-				+ ChannelName.abbreviate(part) + "': expected channel=cursor@epoch");
+		return new ProtocolException(ErrorCode.BAD_MESSAGE,
+				"Invalid resume token entry '" + ChannelName.abbreviate(part) + "': expected channel=cursor@epoch");
 	}
 
 	/**
@@ -105,7 +108,8 @@ public record ResumeToken(Map<String, Position> positions) {
 	}
 
 	/**
-	 * Format positions as a token without making one (an SSE stream formats one per event).
+	 * Format positions as a token without making one (an SSE stream formats one per
+	 * event).
 	 * @param positions per channel, in order
 	 * @return the text
 	 */

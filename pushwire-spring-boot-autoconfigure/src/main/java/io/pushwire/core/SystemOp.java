@@ -8,8 +8,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * The system ops of PROTOCOL.md §3.2, tagged on the wire by {@code type}. Collections are never
- * {@code null}: a missing or {@code null} key decodes to an empty collection.
+ * The system ops of PROTOCOL.md §3.2, tagged on the wire by {@code type}. Collections are
+ * never {@code null}: a missing or {@code null} key decodes to an empty collection.
  *
  * @since 0.1.0
  */
@@ -22,8 +22,8 @@ public sealed interface SystemOp extends PushMessage {
 	String type();
 
 	/**
-	 * Which way the op travels (PROTOCOL.md §3.2); the one fact each op declares, from which
-	 * {@link #sentByClient()} and {@link #sentByServer()} follow.
+	 * Which way the op travels (PROTOCOL.md §3.2); the one fact each op declares, from
+	 * which {@link #sentByClient()} and {@link #sentByServer()} follow.
 	 * @return the op's direction
 	 */
 	Direction direction();
@@ -89,14 +89,16 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code auth}: the first message on a WebSocket.
+	 *
 	 * @param clientId the client's id, or {@code null} to be given one
 	 * @param token a bearer token, or {@code null}
 	 * @param capabilities the channels to subscribe to
 	 * @param resumeCursors per channel, the last processed cursor
 	 * @param resumeEpochs per channel, the epoch of that cursor
-	 * @param resumeCursor the older single cursor for channels without an entry in {@code resumeCursors}
-	 * @param sessionSecret the secret an anonymous session was given in its first {@code auth_ok}
-	 * (PROTOCOL.md §7), or {@code null}
+	 * @param resumeCursor the older single cursor for channels without an entry in
+	 * {@code resumeCursors}
+	 * @param sessionSecret the secret an anonymous session was given in its first
+	 * {@code auth_ok} (PROTOCOL.md §7), or {@code null}
 	 */
 	record Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
 			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
@@ -144,19 +146,21 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code auth_ok}: the handshake was accepted; replay follows.
+	 *
 	 * @param clientId the client's id
 	 * @param resumeCursors per granted channel, the cursor after which frames follow
 	 * @param heads per granted channel, the newest cursor
 	 * @param epochs per granted channel, the epoch
 	 * @param heartbeatMs the server's heartbeat interval
 	 * @param features what the server supports
-	 * @param expiresAtMs when the credentials expire (Unix milliseconds), or {@code null} when they do
-	 * not (PROTOCOL.md §7.1)
-	 * @param sessionSecret for an anonymous session only: the secret a later {@code auth}, SSE stream or
-	 * HTTP call naming this client id must present (PROTOCOL.md §7), or {@code null}
+	 * @param expiresAtMs when the credentials expire (Unix milliseconds), or {@code null}
+	 * when they do not (PROTOCOL.md §7.1)
+	 * @param sessionSecret for an anonymous session only: the secret a later
+	 * {@code auth}, SSE stream or HTTP call naming this client id must present
+	 * (PROTOCOL.md §7), or {@code null}
 	 */
-	record AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads,
-			Map<String, String> epochs, long heartbeatMs, List<String> features, @Nullable Long expiresAtMs,
+	record AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads, Map<String, String> epochs,
+			long heartbeatMs, List<String> features, @Nullable Long expiresAtMs,
 			@Nullable String sessionSecret) implements SystemOp {
 
 		public AuthOk {
@@ -202,12 +206,12 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code subscribe}: add channels, optionally resuming each from a cursor.
+	 *
 	 * @param channels the channels
 	 * @param cursors per channel, the last processed cursor
 	 * @param epochs per channel, the epoch of that cursor
 	 */
-	record Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs)
-			implements SystemOp {
+	record Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs) implements SystemOp {
 
 		public Subscribe {
 			channels = List.copyOf(channels);
@@ -229,12 +233,12 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code subscribed}: confirms a {@code subscribe}.
+	 *
 	 * @param channels the channels granted
 	 * @param heads per channel, the cursor after which frames follow
 	 * @param epochs per channel, the epoch
 	 */
-	record Subscribed(List<String> channels, Map<String, Long> heads, Map<String, String> epochs)
-			implements SystemOp {
+	record Subscribed(List<String> channels, Map<String, Long> heads, Map<String, String> epochs) implements SystemOp {
 
 		public Subscribed {
 			channels = List.copyOf(channels);
@@ -256,6 +260,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code unsubscribe}: remove channels.
+	 *
 	 * @param channels the channels
 	 */
 	record Unsubscribe(List<String> channels) implements SystemOp {
@@ -278,6 +283,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code unsubscribed}: confirms an {@code unsubscribe}.
+	 *
 	 * @param channels the channels removed
 	 */
 	record Unsubscribed(List<String> channels) implements SystemOp {
@@ -300,6 +306,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code ack}: the client processed a channel up to a cursor.
+	 *
 	 * @param channel the channel
 	 * @param cursor the cursor
 	 */
@@ -318,7 +325,9 @@ public sealed interface SystemOp extends PushMessage {
 	}
 
 	/**
-	 * {@code resume_required}: the asked resume point is gone; replay starts at {@code fromCursor}.
+	 * {@code resume_required}: the asked resume point is gone; replay starts at
+	 * {@code fromCursor}.
+	 *
 	 * @param channel the channel
 	 * @param fromCursor the first cursor replayed
 	 * @param epoch the channel's current epoch
@@ -369,6 +378,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code slow}: the client's outbound queue is past half full.
+	 *
 	 * @param window the queue's free bytes, or {@code null}
 	 */
 	record Slow(@Nullable Long window) implements SystemOp {
@@ -386,7 +396,9 @@ public sealed interface SystemOp extends PushMessage {
 	}
 
 	/**
-	 * {@code error}: a request failed; the connection stays open unless a {@code goodbye} follows.
+	 * {@code error}: a request failed; the connection stays open unless a {@code goodbye}
+	 * follows.
+	 *
 	 * @param code the error code's wire name (see {@link ErrorCode})
 	 * @param message what went wrong and what to do
 	 * @param channel the channel concerned, or {@code null}
@@ -418,6 +430,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code goodbye}: the sender is about to close.
+	 *
 	 * @param reason one of the reasons of §3.3, or {@code null}
 	 * @param code the close code that follows, or {@code null}
 	 */
@@ -446,6 +459,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code features}: feature negotiation (§8).
+	 *
 	 * @param supported what the sender supports (or, from the server, turned on)
 	 * @param requested what the sender asks for
 	 */
@@ -470,6 +484,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code health}: the server's health.
+	 *
 	 * @param status {@code ok}, {@code degraded} or {@code draining}
 	 * @param detail more about it, or {@code null}
 	 */
@@ -489,6 +504,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code relay}: send to one peer through the server (§10).
+	 *
 	 * @param to the peer's client id
 	 * @param channel the channel
 	 * @param payload the content
@@ -513,14 +529,15 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code mode_switch}: the route to a peer changed (§10).
+	 *
 	 * @param peerId the peer
 	 * @param mode the new mode
 	 * @param previousMode the old mode
 	 * @param reason why
 	 * @param generation a number that only grows
 	 */
-	record ModeSwitch(String peerId, String mode, String previousMode, String reason, long generation)
-			implements SystemOp {
+	record ModeSwitch(String peerId, String mode, String previousMode, String reason,
+			long generation) implements SystemOp {
 
 		@Override
 		public String type() {
@@ -535,8 +552,9 @@ public sealed interface SystemOp extends PushMessage {
 	}
 
 	/**
-	 * {@code refresh}: new credentials for the same principal, sent before the current ones expire
-	 * (PROTOCOL.md §7.1).
+	 * {@code refresh}: new credentials for the same principal, sent before the current
+	 * ones expire (PROTOCOL.md §7.1).
+	 *
 	 * @param token the new bearer token
 	 */
 	record Refresh(String token) implements SystemOp {
@@ -560,7 +578,9 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code refreshed}: the credentials of a {@code refresh} are in force.
-	 * @param expiresAtMs when they expire (Unix milliseconds), or {@code null} when they do not
+	 *
+	 * @param expiresAtMs when they expire (Unix milliseconds), or {@code null} when they
+	 * do not
 	 */
 	record Refreshed(@Nullable Long expiresAtMs) implements SystemOp {
 
@@ -578,6 +598,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code presence}: who is subscribed to a channel (PROTOCOL.md §12).
+	 *
 	 * @param channel the channel
 	 * @since 0.2.0
 	 */
@@ -597,6 +618,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * One client in a {@code presence_list}.
+	 *
 	 * @param clientId the client's id
 	 * @param user its principal's name
 	 * @since 0.2.0
@@ -607,6 +629,7 @@ public sealed interface SystemOp extends PushMessage {
 
 	/**
 	 * {@code presence_list}: the answer to {@code presence}.
+	 *
 	 * @param channel the channel
 	 * @param clients every client subscribed to it
 	 * @since 0.2.0
@@ -630,7 +653,9 @@ public sealed interface SystemOp extends PushMessage {
 	}
 
 	/**
-	 * {@code join}: a client subscribed to a channel whose kind announces joins (PROTOCOL.md §12).
+	 * {@code join}: a client subscribed to a channel whose kind announces joins
+	 * (PROTOCOL.md §12).
+	 *
 	 * @param channel the channel
 	 * @param clientId the client that joined
 	 * @param user its principal's name
@@ -651,8 +676,9 @@ public sealed interface SystemOp extends PushMessage {
 	}
 
 	/**
-	 * {@code leave}: a client unsubscribed from a channel whose kind announces joins, or its last
-	 * connection to it ended (PROTOCOL.md §12).
+	 * {@code leave}: a client unsubscribed from a channel whose kind announces joins, or
+	 * its last connection to it ended (PROTOCOL.md §12).
+	 *
 	 * @param channel the channel
 	 * @param clientId the client that left
 	 * @param user its principal's name

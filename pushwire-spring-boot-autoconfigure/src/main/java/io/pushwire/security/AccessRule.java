@@ -7,7 +7,8 @@ import io.pushwire.core.ChannelName;
 /**
  * A declarative rule for who may subscribe to or publish on a channel kind, written in
  * configuration as {@code authenticated}, {@code anonymous} (anyone, signed in or not),
- * {@code none}, {@code owner} (the topic equals the principal's name) or {@code role:NAME}.
+ * {@code none}, {@code owner} (the topic equals the principal's name) or
+ * {@code role:NAME}.
  *
  * @since 0.1.0
  */
@@ -37,7 +38,8 @@ public sealed interface AccessRule {
 	 * Parse a rule as written in configuration.
 	 * @param text the rule
 	 * @return the rule
-	 * @throws IllegalArgumentException naming the accepted forms when the text is none of them
+	 * @throws IllegalArgumentException naming the accepted forms when the text is none of
+	 * them
 	 */
 	static AccessRule parse(String text) {
 		String value = text.trim();
@@ -56,8 +58,8 @@ public sealed interface AccessRule {
 				if (value.startsWith("role:") && value.length() > 5) {
 					return new Role(value.substring(5));
 				}
-				throw new IllegalArgumentException("Unknown access rule '" + text
-						+ "': use authenticated, anonymous, none, owner or role:NAME");
+				throw new IllegalArgumentException(
+						"Unknown access rule '" + text + "': use authenticated, anonymous, none, owner or role:NAME");
 		}
 	}
 
@@ -122,7 +124,9 @@ public sealed interface AccessRule {
 	}
 
 	/**
-	 * The principal has a role ({@code ROLE_NAME} or {@code NAME} authority in Spring Security).
+	 * The principal has a role ({@code ROLE_NAME} or {@code NAME} authority in Spring
+	 * Security).
+	 *
 	 * @param role the role's name, without {@code ROLE_}
 	 */
 	record Role(String role) implements AccessRule {

@@ -4,10 +4,10 @@ import java.security.Principal;
 
 /**
  * The principal of a client admitted without credentials (only where anonymous access is
- * configured). Its name is made of the client id, which other clients see in frames, so the name
- * alone proves nothing: a session created by an anonymous principal also has a secret, handed to the
- * client in its first {@code auth_ok} and required whenever the client id is used again
- * (PROTOCOL.md §7).
+ * configured). Its name is made of the client id, which other clients see in frames, so
+ * the name alone proves nothing: a session created by an anonymous principal also has a
+ * secret, handed to the client in its first {@code auth_ok} and required whenever the
+ * client id is used again (PROTOCOL.md §7).
  *
  * @param name {@code anonymous:<client id>}
  * @since 0.1.0
@@ -29,7 +29,8 @@ public record AnonymousPrincipal(String name) implements Principal {
 	/**
 	 * Whether a principal is anonymous.
 	 * @param principal the principal
-	 * @return {@code true} for an {@link AnonymousPrincipal} or Spring Security's anonymous token
+	 * @return {@code true} for an {@link AnonymousPrincipal} or Spring Security's
+	 * anonymous token
 	 */
 	public static boolean isAnonymous(Principal principal) {
 		return principal instanceof AnonymousPrincipal || PrincipalAuthorities.isSpringAnonymous(principal);

@@ -7,12 +7,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
- * What a client presented to authenticate: a token from the {@code auth} op or the {@code token}
- * query parameter, and the HTTP request of the WebSocket upgrade or SSE stream.
+ * What a client presented to authenticate: a token from the {@code auth} op or the
+ * {@code token} query parameter, and the HTTP request of the WebSocket upgrade or SSE
+ * stream.
  *
  * @param token the bearer token from {@code auth.token} or the query, or {@code null}
- * @param requestPrincipal the principal that the application's security already authenticated on the
- * HTTP request (session cookie, HTTP Basic, bearer header), or {@code null}
+ * @param requestPrincipal the principal that the application's security already
+ * authenticated on the HTTP request (session cookie, HTTP Basic, bearer header), or
+ * {@code null}
  * @param headers the HTTP request's headers
  * @param remoteAddress the client's address, or {@code null} when unknown
  * @since 0.1.0

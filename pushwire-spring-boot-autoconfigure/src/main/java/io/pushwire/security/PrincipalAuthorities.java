@@ -9,8 +9,8 @@ import org.springframework.util.ClassUtils;
  */
 final class PrincipalAuthorities {
 
-	private static final boolean SPRING_SECURITY_PRESENT = ClassUtils.isPresent(
-			"org.springframework.security.core.Authentication", PrincipalAuthorities.class.getClassLoader());
+	private static final boolean SPRING_SECURITY_PRESENT = ClassUtils
+		.isPresent("org.springframework.security.core.Authentication", PrincipalAuthorities.class.getClassLoader());
 
 	private PrincipalAuthorities() {
 	}

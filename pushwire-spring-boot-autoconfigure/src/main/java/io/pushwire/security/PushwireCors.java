@@ -11,17 +11,19 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.cors.CorsConfiguration;
 
 /**
- * The CORS rules of the SSE and HTTP endpoints ({@code <path>/sse}, {@code /ack}, {@code /send}),
- * built from the same {@code pushwire.server.allowed-origins} list as the WebSocket's {@code Origin}
- * check, which matches origins with the same configuration, so that one list and one implementation
- * decide which web sites may use the push server from a browser.
+ * The CORS rules of the SSE and HTTP endpoints ({@code <path>/sse}, {@code /ack},
+ * {@code /send}), built from the same {@code pushwire.server.allowed-origins} list as the
+ * WebSocket's {@code Origin} check, which matches origins with the same configuration, so
+ * that one list and one implementation decide which web sites may use the push server
+ * from a browser.
  * <p>
- * With explicit origins or origin patterns ({@code https://*.example.com}), those origins may call
- * the endpoints with credentials (cookies, HTTP Basic); with {@code *}, any origin may, but without
- * credentials (browsers then send no cookies, so a foreign page cannot act as the user). With none,
- * only the server's own origin may: a cross-origin request or preflight is refused with 403, as the
- * WebSocket upgrade is. The {@code null} origin (sandboxed frames, {@code file:} pages) is allowed only
- * when listed, even with {@code *}.
+ * With explicit origins or origin patterns ({@code https://*.example.com}), those origins
+ * may call the endpoints with credentials (cookies, HTTP Basic); with {@code *}, any
+ * origin may, but without credentials (browsers then send no cookies, so a foreign page
+ * cannot act as the user). With none, only the server's own origin may: a cross-origin
+ * request or preflight is refused with 403, as the WebSocket upgrade is. The {@code null}
+ * origin (sandboxed frames, {@code file:} pages) is allowed only when listed, even with
+ * {@code *}.
  *
  * @since 0.1.0
  */
@@ -37,10 +39,10 @@ public final class PushwireCors {
 	}
 
 	/**
-	 * The CORS configuration of the SSE and HTTP endpoints; its {@link CorsConfiguration#checkOrigin}
-	 * is the WebSocket's {@code Origin} check too.
-	 * @param allowedOrigins the allowed origins and origin patterns; empty for same origin only,
-	 * {@code *} for any
+	 * The CORS configuration of the SSE and HTTP endpoints; its
+	 * {@link CorsConfiguration#checkOrigin} is the WebSocket's {@code Origin} check too.
+	 * @param allowedOrigins the allowed origins and origin patterns; empty for same
+	 * origin only, {@code *} for any
 	 * @return the configuration
 	 */
 	public static CorsConfiguration forHttpEndpoints(List<String> allowedOrigins) {
@@ -63,11 +65,12 @@ public final class PushwireCors {
 	}
 
 	/**
-	 * Normalize an origin as browsers send it: lowercase, no trailing slash, no default port. Done on
-	 * the text, not with {@link java.net.URI}, which has no host for names with {@code _}.
+	 * Normalize an origin as browsers send it: lowercase, no trailing slash, no default
+	 * port. Done on the text, not with {@link java.net.URI}, which has no host for names
+	 * with {@code _}.
 	 * @param origin the origin, e.g. {@code https://App.example.com:443/}
-	 * @return the normalized origin, e.g. {@code https://app.example.com}; {@code *} and {@code null}
-	 * unchanged
+	 * @return the normalized origin, e.g. {@code https://app.example.com}; {@code *} and
+	 * {@code null} unchanged
 	 */
 	public static String normalizeOrigin(String origin) {
 		String value = origin.trim().toLowerCase(Locale.ROOT);
@@ -84,9 +87,9 @@ public final class PushwireCors {
 	}
 
 	/**
-	 * The origin of the server as a request reached it: its scheme, host and port as the request
-	 * names them (the URI, after any forwarded headers were applied, else the {@code Host} header),
-	 * normalized like {@link #normalizeOrigin}.
+	 * The origin of the server as a request reached it: its scheme, host and port as the
+	 * request names them (the URI, after any forwarded headers were applied, else the
+	 * {@code Host} header), normalized like {@link #normalizeOrigin}.
 	 * @param request the request
 	 * @return the request's own origin, e.g. {@code https://push.example.com}
 	 */
@@ -108,8 +111,8 @@ public final class PushwireCors {
 	}
 
 	/**
-	 * Whether a browser request from {@code origin} may use the push server: it is the request's own
-	 * origin ({@link #requestOrigin}) or {@code cors} allows it.
+	 * Whether a browser request from {@code origin} may use the push server: it is the
+	 * request's own origin ({@link #requestOrigin}) or {@code cors} allows it.
 	 * @param cors the configuration from {@link #forHttpEndpoints}
 	 * @param request the request
 	 * @param origin its {@code Origin} header
@@ -122,9 +125,9 @@ public final class PushwireCors {
 	}
 
 	/**
-	 * Matches normalized origins, and the {@code null} origin only when it is listed: Spring's own
-	 * matching lets {@code *} allow it. (A copy made with {@link CorsConfiguration#combine} matches as
-	 * Spring does.)
+	 * Matches normalized origins, and the {@code null} origin only when it is listed:
+	 * Spring's own matching lets {@code *} allow it. (A copy made with
+	 * {@link CorsConfiguration#combine} matches as Spring does.)
 	 */
 	private static final class OriginConfiguration extends CorsConfiguration {
 

@@ -16,17 +16,19 @@ import reactor.core.publisher.Mono;
 /**
  * An {@link AuthValidator} backed by Spring Security.
  * <p>
- * A token (from {@code auth.token} or the {@code token} query parameter) is authenticated like a
- * bearer header: wrapped in a {@code BearerTokenAuthenticationToken} and passed to a
- * {@link ReactiveAuthenticationManager}, typically a {@code JwtReactiveAuthenticationManager} over
- * the application's JWT decoder. When a token is given, only the token counts: a token that fails
- * never falls back to the principal of the HTTP request, so a client cannot mask a bad token with a
- * session cookie. Without a token, the principal that the application's security filter chain
+ * A token (from {@code auth.token} or the {@code token} query parameter) is authenticated
+ * like a bearer header: wrapped in a {@code BearerTokenAuthenticationToken} and passed to
+ * a {@link ReactiveAuthenticationManager}, typically a
+ * {@code JwtReactiveAuthenticationManager} over the application's JWT decoder. When a
+ * token is given, only the token counts: a token that fails never falls back to the
+ * principal of the HTTP request, so a client cannot mask a bad token with a session
+ * cookie. Without a token, the principal that the application's security filter chain
  * authenticated on the HTTP request is honoured, unless it is anonymous.
  * <p>
- * A connection lasts as long as its token: {@link #expiresAt} gives a {@code JwtAuthenticationToken}'s
- * {@code exp} (the token's own, not extended by the decoder's clock skew), whether the JWT came as a
- * token or as the request's bearer header.
+ * A connection lasts as long as its token: {@link #expiresAt} gives a
+ * {@code JwtAuthenticationToken}'s {@code exp} (the token's own, not extended by the
+ * decoder's clock skew), whether the JWT came as a token or as the request's bearer
+ * header.
  * <p>
  * The token itself is never logged.
  *
@@ -41,17 +43,19 @@ public final class SpringSecurityAuthValidator implements AuthValidator {
 	private final @Nullable ReactiveAuthenticationManager tokenAuthenticationManager;
 
 	/**
-	 * Create a validator that honours only the principal of the HTTP request; a token always fails
-	 * authentication.
+	 * Create a validator that honours only the principal of the HTTP request; a token
+	 * always fails authentication.
 	 */
 	public SpringSecurityAuthValidator() {
 		this.tokenAuthenticationManager = null;
 	}
 
 	/**
-	 * Create a validator that authenticates tokens through a manager and otherwise honours the
-	 * principal of the HTTP request. Needs {@code spring-security-oauth2-resource-server}.
-	 * @param tokenAuthenticationManager authenticates a {@code BearerTokenAuthenticationToken}
+	 * Create a validator that authenticates tokens through a manager and otherwise
+	 * honours the principal of the HTTP request. Needs
+	 * {@code spring-security-oauth2-resource-server}.
+	 * @param tokenAuthenticationManager authenticates a
+	 * {@code BearerTokenAuthenticationToken}
 	 */
 	public SpringSecurityAuthValidator(ReactiveAuthenticationManager tokenAuthenticationManager) {
 		Assert.notNull(tokenAuthenticationManager, "'tokenAuthenticationManager' must not be null");
@@ -89,7 +93,8 @@ public final class SpringSecurityAuthValidator implements AuthValidator {
 	}
 
 	private static boolean isBadCredentials(Throwable ex) {
-		// A service failure (an unreachable JWK set, say) stays an error for the caller to report
+		// A service failure (an unreachable JWK set, say) stays an error for the caller
+		// to report
 		return ex instanceof AuthenticationException && !(ex instanceof AuthenticationServiceException);
 	}
 
@@ -104,7 +109,8 @@ public final class SpringSecurityAuthValidator implements AuthValidator {
 	}
 
 	/**
-	 * Kept in its own class so that the validator loads without the resource server module.
+	 * Kept in its own class so that the validator loads without the resource server
+	 * module.
 	 */
 	private static final class BearerTokens {
 

@@ -10,8 +10,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The application's API to the push server. Every method is non-blocking and safe to call from any
- * thread. Payloads are converted to JSON with the application's Jackson {@code JsonMapper}.
+ * The application's API to the push server. Every method is non-blocking and safe to call
+ * from any thread. Payloads are converted to JSON with the application's Jackson
+ * {@code JsonMapper}.
  * <p>
  * Publishing to a channel whose kind is not declared fails with a
  * {@link io.pushwire.core.ProtocolException} of code {@code unknown_channel}.
@@ -21,8 +22,8 @@ import reactor.core.publisher.Mono;
 public interface PushServer {
 
 	/**
-	 * Publish a payload to a channel: store it with the channel's next cursor and deliver it to every
-	 * subscriber.
+	 * Publish a payload to a channel: store it with the channel's next cursor and deliver
+	 * it to every subscriber.
 	 * @param channel the channel, {@code kind} or {@code kind:topic}
 	 * @param payload the payload (any value Jackson can write, or a {@code JsonNode})
 	 * @return where the frame was stored
@@ -30,7 +31,8 @@ public interface PushServer {
 	Mono<PublishResult> publish(String channel, @Nullable Object payload);
 
 	/**
-	 * Publish a payload on behalf of a client: delivered frames carry its {@code client_id}.
+	 * Publish a payload on behalf of a client: delivered frames carry its
+	 * {@code client_id}.
 	 * @param channel the channel
 	 * @param payload the payload
 	 * @param clientId the client id, or {@code null}
@@ -39,8 +41,8 @@ public interface PushServer {
 	Mono<PublishResult> publish(String channel, @Nullable Object payload, @Nullable String clientId);
 
 	/**
-	 * Deliver a payload to a channel's current subscribers without storing it: the frame carries no
-	 * cursor and is never replayed.
+	 * Deliver a payload to a channel's current subscribers without storing it: the frame
+	 * carries no cursor and is never replayed.
 	 * @param channel the channel
 	 * @param payload the payload
 	 * @return the number of connections it was queued for
@@ -63,23 +65,25 @@ public interface PushServer {
 	Collection<PushSession> connectedClients();
 
 	/**
-	 * A session, connected or not (sessions outlive their connection for {@code session-ttl}).
+	 * A session, connected or not (sessions outlive their connection for
+	 * {@code session-ttl}).
 	 * @param clientId the client id
 	 * @return the session
 	 */
 	Optional<PushSession> session(String clientId);
 
 	/**
-	 * Receive the frames published to a channel from now on. The subscriber must keep up: past
-	 * {@code pushwire.server.subscriber-buffer} frames waiting, the {@code Flux} fails with an
-	 * {@code IllegalStateException}.
+	 * Receive the frames published to a channel from now on. The subscriber must keep up:
+	 * past {@code pushwire.server.subscriber-buffer} frames waiting, the {@code Flux}
+	 * fails with an {@code IllegalStateException}.
 	 * @param channel the channel
 	 * @return the frames, with their cursors
 	 */
 	Flux<Frame> subscribe(String channel);
 
 	/**
-	 * Receive a channel's frames after a cursor (those still in the replay window), then live ones.
+	 * Receive a channel's frames after a cursor (those still in the replay window), then
+	 * live ones.
 	 * @param channel the channel
 	 * @param afterCursor the last cursor already seen
 	 * @return the frames, with their cursors
@@ -87,10 +91,11 @@ public interface PushServer {
 	Flux<Frame> subscribe(String channel, long afterCursor);
 
 	/**
-	 * Receive a channel's frames after a cursor of a given epoch, as a client resumes (PROTOCOL.md §5.2).
-	 * When the resume point is gone (another epoch, a cursor beyond the head, or frames no longer held)
-	 * the {@code Flux} starts with a {@link io.pushwire.core.SystemOp.ResumeRequired} naming the first
-	 * cursor that follows and the current epoch; the frames that follow are of that epoch.
+	 * Receive a channel's frames after a cursor of a given epoch, as a client resumes
+	 * (PROTOCOL.md §5.2). When the resume point is gone (another epoch, a cursor beyond
+	 * the head, or frames no longer held) the {@code Flux} starts with a
+	 * {@link io.pushwire.core.SystemOp.ResumeRequired} naming the first cursor that
+	 * follows and the current epoch; the frames that follow are of that epoch.
 	 * @param channel the channel
 	 * @param afterCursor the last cursor already seen
 	 * @param epoch the epoch that cursor belongs to, or {@code null} for the current one
@@ -100,21 +105,23 @@ public interface PushServer {
 	Flux<io.pushwire.core.PushMessage> subscribe(String channel, long afterCursor, @Nullable String epoch);
 
 	/**
-	 * How many bytes of frames the server retains for replay, over all channels, counted by their
-	 * encoded size. With the in-memory store it never exceeds {@code pushwire.server.max-retained-bytes}.
+	 * How many bytes of frames the server retains for replay, over all channels, counted
+	 * by their encoded size. With the in-memory store it never exceeds
+	 * {@code pushwire.server.max-retained-bytes}.
 	 * @return the bytes, or 0 when the channel store does not count them
 	 * @since 0.2.0
 	 */
 	long retainedBytes();
 
 	/**
-	 * Who is subscribed to a channel (PROTOCOL.md §12), on this node, in the order they subscribed: a
-	 * client with several connections to it is listed once. The channel's kind must have presence
-	 * ({@code pushwire.server.channels.<kind>.presence} or {@link ChannelKind.Builder#presence}).
+	 * Who is subscribed to a channel (PROTOCOL.md §12), on this node, in the order they
+	 * subscribed: a client with several connections to it is listed once. The channel's
+	 * kind must have presence ({@code pushwire.server.channels.<kind>.presence} or
+	 * {@link ChannelKind.Builder#presence}).
 	 * @param channel the channel
-	 * @return the members; fails with a {@link io.pushwire.core.ProtocolException} of code
-	 * {@code unknown_channel} for a kind that is not declared, {@code bad_message} for a kind without
-	 * presence
+	 * @return the members; fails with a {@link io.pushwire.core.ProtocolException} of
+	 * code {@code unknown_channel} for a kind that is not declared, {@code bad_message}
+	 * for a kind without presence
 	 * @since 0.2.0
 	 */
 	Mono<java.util.List<PresenceMember>> presence(String channel);

@@ -7,8 +7,9 @@ import java.util.Set;
 import io.pushwire.core.ResumeToken;
 
 /**
- * A client's session on the server: keyed by its client id, bound to the principal that created it,
- * holding the cursors it acknowledged, and outliving its connection for {@code session-ttl}.
+ * A client's session on the server: keyed by its client id, bound to the principal that
+ * created it, holding the cursors it acknowledged, and outliving its connection for
+ * {@code session-ttl}.
  *
  * @since 0.1.0
  */
@@ -36,7 +37,8 @@ public interface PushSession {
 	 * The transport of the attached connection.
 	 * @return {@code websocket} or {@code sse}, or {@code null} when not connected
 	 */
-	@org.jspecify.annotations.Nullable String transport();
+	@org.jspecify.annotations.Nullable
+	String transport();
 
 	/**
 	 * The channels the client is (or was last) subscribed to.

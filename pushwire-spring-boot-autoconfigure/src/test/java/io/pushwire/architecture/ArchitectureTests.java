@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The library's packages depend on each other in one direction, lowest first: {@code core} (wire
- * model and codecs), {@code security} (authentication), {@code server.channel} (kinds and access),
- * {@code server} (the application's API), {@code server.handler} and {@code server.stream}, then
- * {@code server.connection}, the transports ({@code websocket}, {@code sse}, {@code http}, and
- * {@code netty}, which binds connections to Netty channels), the
- * server API's implementation ({@code server.support}) and the auto-configuration. The client
- * depends on the core alone. {@code docs/architecture.md} describes each layer.
+ * The library's packages depend on each other in one direction, lowest first:
+ * {@code core} (wire model and codecs), {@code security} (authentication),
+ * {@code server.channel} (kinds and access), {@code server} (the application's API),
+ * {@code server.handler} and {@code server.stream}, then {@code server.connection}, the
+ * transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
+ * binds connections to Netty channels), the server API's implementation
+ * ({@code server.support}) and the auto-configuration. The client depends on the core
+ * alone. {@code docs/architecture.md} describes each layer.
  */
 class ArchitectureTests {
 
@@ -32,30 +33,49 @@ class ArchitectureTests {
 	void layersDependOnlyOnTheLayersBelowThem() {
 		Architectures.layeredArchitecture()
 			.consideringOnlyDependenciesInLayers()
-			.layer("core").definedBy("io.pushwire.core")
-			.layer("security").definedBy("io.pushwire.security")
-			.layer("channel").definedBy("io.pushwire.server.channel")
-			.layer("api").definedBy("io.pushwire.server")
-			.layer("handler").definedBy("io.pushwire.server.handler")
-			.layer("stream").definedBy("io.pushwire.server.stream")
-			.layer("connection").definedBy("io.pushwire.server.connection")
-			.layer("transports").definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
+			.layer("core")
+			.definedBy("io.pushwire.core")
+			.layer("security")
+			.definedBy("io.pushwire.security")
+			.layer("channel")
+			.definedBy("io.pushwire.server.channel")
+			.layer("api")
+			.definedBy("io.pushwire.server")
+			.layer("handler")
+			.definedBy("io.pushwire.server.handler")
+			.layer("stream")
+			.definedBy("io.pushwire.server.stream")
+			.layer("connection")
+			.definedBy("io.pushwire.server.connection")
+			.layer("transports")
+			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
-			.layer("support").definedBy("io.pushwire.server.support")
-			.layer("client").definedBy("io.pushwire.client")
-			.layer("autoconfigure").definedBy("io.pushwire.autoconfigure..")
-			.whereLayer("core").mayNotAccessAnyLayer()
-			.whereLayer("security").mayOnlyAccessLayers("core")
-			.whereLayer("channel").mayOnlyAccessLayers("core", "security")
-			.whereLayer("api").mayOnlyAccessLayers("core", "channel")
-			.whereLayer("handler").mayOnlyAccessLayers("core", "channel", "api")
-			.whereLayer("stream").mayOnlyAccessLayers("core", "channel")
-			.whereLayer("connection").mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
+			.layer("support")
+			.definedBy("io.pushwire.server.support")
+			.layer("client")
+			.definedBy("io.pushwire.client")
+			.layer("autoconfigure")
+			.definedBy("io.pushwire.autoconfigure..")
+			.whereLayer("core")
+			.mayNotAccessAnyLayer()
+			.whereLayer("security")
+			.mayOnlyAccessLayers("core")
+			.whereLayer("channel")
+			.mayOnlyAccessLayers("core", "security")
+			.whereLayer("api")
+			.mayOnlyAccessLayers("core", "channel")
+			.whereLayer("handler")
+			.mayOnlyAccessLayers("core", "channel", "api")
+			.whereLayer("stream")
+			.mayOnlyAccessLayers("core", "channel")
+			.whereLayer("connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
 			.whereLayer("transports")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
 			.whereLayer("support")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
-			.whereLayer("client").mayOnlyAccessLayers("core")
+			.whereLayer("client")
+			.mayOnlyAccessLayers("core")
 			.check(CLASSES);
 	}
 

@@ -19,13 +19,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The library's public types, listed here so that making a type public is a decision taken in review
- * (add it to the right list, with the reason) and never a side effect. Every public type has javadoc
- * with {@code @since}.
+ * The library's public types, listed here so that making a type public is a decision
+ * taken in review (add it to the right list, with the reason) and never a side effect.
+ * Every public type has javadoc with {@code @since}.
  */
 class PublicApiTests {
 
-	/** What applications and extensions use: documented, kept compatible across minor versions. */
+	/**
+	 * What applications and extensions use: documented, kept compatible across minor
+	 * versions.
+	 */
 	private static final Set<String> API = Set.of(
 	// @formatter:off
 			// The wire model and its encodings, shared by the server and the client.
@@ -70,9 +73,10 @@ class PublicApiTests {
 	// @formatter:on
 
 	/**
-	 * Public only because a layer above uses them (ArchitectureTests): beans the auto-configuration
-	 * creates, which an application may replace but rarely should, and the transports' parts. Their
-	 * packages say they are internal; they may change in any release.
+	 * Public only because a layer above uses them (ArchitectureTests): beans the
+	 * auto-configuration creates, which an application may replace but rarely should, and
+	 * the transports' parts. Their packages say they are internal; they may change in any
+	 * release.
 	 */
 	private static final Set<String> INTERNAL = Set.of(
 	// @formatter:off

@@ -91,7 +91,8 @@ class ConfigurationMetadataTests {
 				return;
 			}
 			assertThat(property.has("defaultValue")).as("%s has a default value", name).isTrue();
-			// The default must be what binding the shown value gives, not merely some text.
+			// The default must be what binding the shown value gives, not merely some
+			// text.
 			Object shown = ApplicationConversionService.getSharedInstance()
 				.convert(property.get("defaultValue").asString(), TypeDescriptor.valueOf(String.class),
 						defaults.getPropertyTypeDescriptor(beanProperty));
@@ -114,8 +115,9 @@ class ConfigurationMetadataTests {
 	}
 
 	/**
-	 * The metadata format has no keys for the properties of a map's values, so a channel kind's
-	 * properties are documented in the description of {@code pushwire.server.channels}.
+	 * The metadata format has no keys for the properties of a map's values, so a channel
+	 * kind's properties are documented in the description of
+	 * {@code pushwire.server.channels}.
 	 */
 	@Test
 	void describesEveryChannelPropertyAndItsDefault() {
@@ -124,8 +126,9 @@ class ConfigurationMetadataTests {
 		assertThat(writableProperties(PushwireServerProperties.Channel.class)).allSatisfy((descriptor) -> {
 			String name = kebab(descriptor.getName());
 			Object value = defaults.getPropertyValue(descriptor.getName());
-			String documented = (value != null) ? Pattern.quote(name) + " \\([^)]*default " + Pattern.quote(format(value))
-					+ "\\)" : Pattern.quote(name) + " \\([^)]*\\)";
+			String documented = (value != null)
+					? Pattern.quote(name) + " \\([^)]*default " + Pattern.quote(format(value)) + "\\)"
+					: Pattern.quote(name) + " \\([^)]*\\)";
 			assertThat(description).as(name).containsPattern(documented);
 		});
 		assertThat(description).contains("high, normal or low", "authenticated, anonymous, none, owner or role:NAME");
@@ -133,7 +136,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void hintsReferToDeclaredProperties() {
-		// pushwire.client.* hints are checked by PushwireClientConfigurationMetadataTests.
+		// pushwire.client.* hints are checked by
+		// PushwireClientConfigurationMetadataTests.
 		assertThat(metadata.path("hints")
 			.valueStream()
 			.map((hint) -> hint.get("name").asString())
@@ -162,8 +166,10 @@ class ConfigurationMetadataTests {
 			for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS)) {
 				long amount = duration.toNanos() / unit.getDuration().toNanos();
 				if (Duration.of(amount, unit).equals(duration)) {
-					return amount + Map.of(ChronoUnit.DAYS, "d", ChronoUnit.HOURS, "h", ChronoUnit.MINUTES, "m",
-							ChronoUnit.SECONDS, "s").get(unit);
+					return amount + Map
+						.of(ChronoUnit.DAYS, "d", ChronoUnit.HOURS, "h", ChronoUnit.MINUTES, "m", ChronoUnit.SECONDS,
+								"s")
+						.get(unit);
 				}
 			}
 			return duration.toMillis() + "ms";

@@ -145,8 +145,8 @@ class PushwireServerAutoConfigurationTests {
 					"pushwire.server.handshake-timeout=3s", "pushwire.server.max-message-size=8KB",
 					"pushwire.server.session-ttl=1m", "pushwire.server.max-queued-bytes=256KB",
 					"pushwire.server.write-timeout=7s", "pushwire.server.socket-send-buffer=64KB",
-					"pushwire.server.max-subscriptions=12",
-					"pushwire.server.subscriber-buffer=34", "pushwire.server.allow-anonymous=true")
+					"pushwire.server.max-subscriptions=12", "pushwire.server.subscriber-buffer=34",
+					"pushwire.server.allow-anonymous=true")
 			.run((context) -> assertThat(context.getBean(PushServerSettings.class))
 				.isEqualTo(new PushServerSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3),
 						8 * 1024, Duration.ofMinutes(1), 256 * 1024, Duration.ofSeconds(7), 64 * 1024, 12, 34, true,
@@ -242,7 +242,8 @@ class PushwireServerAutoConfigurationTests {
 					UserChannelStreamStore.class, UserSessionRegistry.class, UserChannelHandlerRegistry.class,
 					UserProtocolCodec.class)
 			.run((context) -> {
-				// The collaborators are private: read from the fields of the classes that hold them.
+				// The collaborators are private: read from the fields of the classes that
+				// hold them.
 				ConnectionFactory connections = context.getBean(ConnectionFactory.class);
 				PushServer server = context.getBean(PushServer.class);
 				assertThat(connections).extracting("settings").isSameAs(context.getBean("userPushServerSettings"));
@@ -295,24 +296,27 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void checksThatNoPushwireBeansIsAMeaningfulAssertion() {
 		this.contextRunner.withConfiguration(ALL_PUSHWIRE)
-			.run((context) -> assertThat(pushwireBeanNames(context)).contains("pushwireConnectionFactory", "pushwireAuthValidator",
-					"pushwireHandlerMapping", "pushwire.server-" + PushwireServerProperties.class.getName()));
+			.run((context) -> assertThat(pushwireBeanNames(context)).contains("pushwireConnectionFactory",
+					"pushwireAuthValidator", "pushwireHandlerMapping",
+					"pushwire.server-" + PushwireServerProperties.class.getName()));
 	}
 
 	@Test
 	void declaresChannelKindsFromPropertiesAndBeans() {
 		this.contextRunner.withUserConfiguration(TickerKind.class)
-			.withPropertyValues("pushwire.server.channels.chat.priority=high", "pushwire.server.channels.chat.wire-id=7",
-					"pushwire.server.channels.chat.history-size=50", "pushwire.server.channels.chat.history-ttl=30s",
-					"pushwire.server.channels.chat.subscribe=owner", "pushwire.server.channels.chat.publish=role:ADMIN",
-					"pushwire.server.channels.alerts.publish=none", "pushwire.server.channels.news.priority=LOW")
+			.withPropertyValues("pushwire.server.channels.chat.priority=high",
+					"pushwire.server.channels.chat.wire-id=7", "pushwire.server.channels.chat.history-size=50",
+					"pushwire.server.channels.chat.history-ttl=30s", "pushwire.server.channels.chat.subscribe=owner",
+					"pushwire.server.channels.chat.publish=role:ADMIN", "pushwire.server.channels.alerts.publish=none",
+					"pushwire.server.channels.news.priority=LOW")
 			.run((context) -> {
 				ChannelRegistry registry = context.getBean(ChannelRegistry.class);
 				assertThat(registry.kinds()).extracting(ChannelKind::name)
 					.containsExactly("chat", "alerts", "news", "ticker");
 				assertThat(registry.find("chat")).isEqualTo(new ChannelKind("chat", Priority.HIGH, 7, 50,
 						Duration.ofSeconds(30), AccessRule.OWNER, AccessRule.parse("role:ADMIN")));
-				// Unset wire ids get the lowest free ones, skipping system's 5 and the explicit ones.
+				// Unset wire ids get the lowest free ones, skipping system's 5 and the
+				// explicit ones.
 				assertThat(registry.find("alerts")).isEqualTo(new ChannelKind("alerts", Priority.NORMAL, 0, 1024,
 						Duration.ofMinutes(10), AccessRule.AUTHENTICATED, AccessRule.NONE));
 				assertThat(registry.find("news").priority()).isEqualTo(Priority.LOW);
@@ -342,7 +346,8 @@ class PushwireServerAutoConfigurationTests {
 
 	@Test
 	void keepsPresenceOfKindBeansWhenAssigningTheirWireIds() {
-		this.contextRunner.withBean(ChannelKind.class, () -> ChannelKind.builder("room").presence(true).joinLeave(true).build())
+		this.contextRunner
+			.withBean(ChannelKind.class, () -> ChannelKind.builder("room").presence(true).joinLeave(true).build())
 			.run((context) -> {
 				ChannelKind room = context.getBean(ChannelRegistry.class).find("room");
 				assertThat(room.wireId()).isNotNegative();
@@ -354,8 +359,8 @@ class PushwireServerAutoConfigurationTests {
 
 	@Test
 	void assignsWireIdsAroundSystemAndExplicitOnes() {
-		List<String> properties = new ArrayList<>(List.of("pushwire.server.channels.k0.wire-id=0",
-				"pushwire.server.channels.k1.wire-id=2"));
+		List<String> properties = new ArrayList<>(
+				List.of("pushwire.server.channels.k0.wire-id=0", "pushwire.server.channels.k1.wire-id=2"));
 		for (String kind : List.of("a", "b", "c", "d")) {
 			properties.add("pushwire.server.channels." + kind + ".priority=normal");
 		}
@@ -512,9 +517,9 @@ class PushwireServerAutoConfigurationTests {
 
 	@Test
 	void limitsDefaultToSafeValues() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(ServerLimits.class))
-			.isEqualTo(ServerLimits.defaults())
-			.isEqualTo(new ServerLimits(100, 2000, 100, 200, 233)));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(ServerLimits.class)).isEqualTo(ServerLimits.defaults())
+				.isEqualTo(new ServerLimits(100, 2000, 100, 200, 233)));
 	}
 
 	@Test
@@ -529,7 +534,8 @@ class PushwireServerAutoConfigurationTests {
 
 	private static void assertFailure(ApplicationContextAssertProvider<?> context, String... fragments) {
 		assertThat(context).hasFailed();
-		// One exception in the chain says it all: which property and what is wrong with it.
+		// One exception in the chain says it all: which property and what is wrong with
+		// it.
 		assertThat(causes(context.getStartupFailure())).map(Throwable::getMessage)
 			.as("messages of the startup failure and its causes")
 			.anySatisfy((message) -> assertThat(message).contains(fragments));
@@ -583,7 +589,8 @@ class PushwireServerAutoConfigurationTests {
 		@Bean
 		PushServerSettings userPushServerSettings() {
 			return new PushServerSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024,
-					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 0, 1, 1, true, PushServerSettings.BASE_FEATURES);
+					Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 0, 1, 1, true,
+					PushServerSettings.BASE_FEATURES);
 		}
 
 	}
@@ -623,7 +630,8 @@ class PushwireServerAutoConfigurationTests {
 				}
 
 				@Override
-				public Mono<StreamReplay> read(ChannelName channel, ChannelKind kind, ResumeToken.@Nullable Position from) {
+				public Mono<StreamReplay> read(ChannelName channel, ChannelKind kind,
+						ResumeToken.@Nullable Position from) {
 					return storage.read(channel, kind, from);
 				}
 

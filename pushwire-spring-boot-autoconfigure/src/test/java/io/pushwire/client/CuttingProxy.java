@@ -16,9 +16,9 @@ import reactor.netty.tcp.TcpClient;
 import reactor.netty.tcp.TcpServer;
 
 /**
- * A TCP proxy for tests: forwards bytes both ways and drops both sides of a connection after a
- * (seeded) random number of server-to-client bytes, or on demand; can also refuse WebSocket
- * upgrades with HTTP 403 so that clients must fall back to SSE.
+ * A TCP proxy for tests: forwards bytes both ways and drops both sides of a connection
+ * after a (seeded) random number of server-to-client bytes, or on demand; can also refuse
+ * WebSocket upgrades with HTTP 403 so that clients must fall back to SSE.
  */
 final class CuttingProxy implements AutoCloseable {
 
@@ -63,7 +63,8 @@ final class CuttingProxy implements AutoCloseable {
 						flux.subscribe(ByteBuf::release, (ex) -> {
 						});
 						pair[0].outbound()
-							.sendString(Mono.just("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"))
+							.sendString(Mono
+								.just("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"))
 							.then()
 							.subscribe(null, (ex) -> {
 							}, () -> cut(pair, false));
@@ -83,8 +84,9 @@ final class CuttingProxy implements AutoCloseable {
 	}
 
 	private static boolean isUpgrade(ByteBuf buffer) {
-		String head = buffer.toString(buffer.readerIndex(), Math.min(buffer.readableBytes(), 2048),
-				StandardCharsets.ISO_8859_1).toLowerCase();
+		String head = buffer
+			.toString(buffer.readerIndex(), Math.min(buffer.readableBytes(), 2048), StandardCharsets.ISO_8859_1)
+			.toLowerCase();
 		return head.contains("upgrade: websocket");
 	}
 

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * A scripted transport: each {@code open} runs the next script (the last one repeats), records
- * the token and the {@code auth}, and collects what the client writes.
+ * A scripted transport: each {@code open} runs the next script (the last one repeats),
+ * records the token and the {@code auth}, and collects what the client writes.
  */
 final class FakeTransport implements Transport {
 

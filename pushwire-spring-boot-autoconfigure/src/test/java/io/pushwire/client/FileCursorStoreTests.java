@@ -71,14 +71,19 @@ class FileCursorStoreTests {
 
 	@Test
 	void concurrentSavesAllSucceedAndLeaveOneOfTheSnapshots(@TempDir Path directory) {
-		// A client saves on its flush timer, when a connection ends and on disconnect(), possibly at
+		// A client saves on its flush timer, when a connection ends and on disconnect(),
+		// possibly at
 		// once: they must not trip over one another's temporary file.
 		Path file = directory.resolve("cursors.txt");
 		FileCursorStore store = new FileCursorStore(file);
-		StepVerifier.create(Flux.range(1, 200)
-			.flatMap((n) -> store.save(new CursorStore.Snapshot("client-" + n,
-					Map.of("chat:a", new ResumeToken.Position(n, "e")))), 200)
-			.then()).expectComplete().verify(WAIT);
+		StepVerifier
+			.create(Flux.range(1, 200)
+				.flatMap((n) -> store
+					.save(new CursorStore.Snapshot("client-" + n, Map.of("chat:a", new ResumeToken.Position(n, "e")))),
+						200)
+				.then())
+			.expectComplete()
+			.verify(WAIT);
 		StepVerifier.create(store.load())
 			.assertNext((snapshot) -> assertThat(snapshot.clientId()).startsWith("client-"))
 			.expectComplete()

@@ -49,23 +49,23 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PushClient}'s credentials against this project's server with real JWTs (PROTOCOL.md
- * §7.1): the supplier is asked on every attempt and before every {@code refresh}, a refresh ahead
- * of the expiry keeps the connection, and a connection closed with 4011 comes back with fresh
- * credentials and resumes.
+ * {@link PushClient}'s credentials against this project's server with real JWTs
+ * (PROTOCOL.md §7.1): the supplier is asked on every attempt and before every
+ * {@code refresh}, a refresh ahead of the expiry keeps the connection, and a connection
+ * closed with 4011 comes back with fresh credentials and resumes.
  * <p>
- * Both sides run their timers on one {@link VirtualTimeScheduler} set to the wall clock when each
- * test starts (the server's through {@link ConnectionFactory#setTimers}, the client's through
- * {@link PushClient.Builder#scheduler}), so expiries and refreshes are reached by advancing it,
- * never by waiting. Tokens expire relative to that clock; the JWT decoder checks {@code exp}
- * against the real clock, which stays behind the virtual one, so every token it sees is still
- * valid for it. The client's heartbeat grace is an hour so that its watchdog, also on the virtual
- * clock, does not call the connection dead when minutes pass in a step.
+ * Both sides run their timers on one {@link VirtualTimeScheduler} set to the wall clock
+ * when each test starts (the server's through {@link ConnectionFactory#setTimers}, the
+ * client's through {@link PushClient.Builder#scheduler}), so expiries and refreshes are
+ * reached by advancing it, never by waiting. Tokens expire relative to that clock; the
+ * JWT decoder checks {@code exp} against the real clock, which stays behind the virtual
+ * one, so every token it sees is still valid for it. The client's heartbeat grace is an
+ * hour so that its watchdog, also on the virtual clock, does not call the connection dead
+ * when minutes pass in a step.
  */
 @SpringBootTest(classes = PushClientCredentialRefreshIntegrationTests.JwtApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.channels.chat.history-size=1024" })
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+				"pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.chat.history-size=1024" })
 class PushClientCredentialRefreshIntegrationTests {
 
 	static final SecretKey KEY = new SecretKeySpec(
@@ -127,7 +127,8 @@ class PushClientCredentialRefreshIntegrationTests {
 		assertThat(calls.get()).isEqualTo(2);
 		assertThat(refreshed.expiresAtMs()).isGreaterThan(firstExpiry);
 
-		// Past the first token's expiry: no goodbye, no 4011, frames still flow on the same connection.
+		// Past the first token's expiry: no goodbye, no 4011, frames still flow on the
+		// same connection.
 		advanceTo(Instant.ofEpochMilli(firstExpiry).plusSeconds(1));
 		this.pushServer.publish(channel, Map.of("n", 1)).block(WAIT);
 		StepVerifier.create(client.frames().filter((frame) -> frame.cursor() == 2).next())
@@ -151,9 +152,11 @@ class PushClientCredentialRefreshIntegrationTests {
 		Sinks.One<Void> release = Sinks.one();
 		PushClient client = client(channel, (call) -> switch (call) {
 			case 1 -> Mono.fromSupplier(() -> validToken());
-			// The refresh: a token the server refuses, so the first one stays in force until it expires.
+			// The refresh: a token the server refuses, so the first one stays in force
+			// until it expires.
 			case 2 -> Mono.just("not-a-jwt");
-			// The reconnect after 4011: held until the test has published frames the client must catch up on.
+			// The reconnect after 4011: held until the test has published frames the
+			// client must catch up on.
 			default -> Mono.fromRunnable(thirdAsked::tryEmitEmpty)
 				.then(release.asMono())
 				.then(Mono.fromSupplier(() -> validToken()));
@@ -174,7 +177,8 @@ class PushClientCredentialRefreshIntegrationTests {
 		assertThat(calls.get()).isEqualTo(2);
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.CONNECTED);
 
-		// The first token expires: the server closes with 4011 and the client asks for fresh credentials.
+		// The first token expires: the server closes with 4011 and the client asks for
+		// fresh credentials.
 		advanceTo(Instant.ofEpochMilli(expiryOf(this.start)));
 		PushClientEvent.Disconnected disconnected = next(events, PushClientEvent.Disconnected.class);
 		assertThat(disconnected.code()).isEqualTo(4011);
@@ -221,7 +225,10 @@ class PushClientCredentialRefreshIntegrationTests {
 		return token("alice", Instant.ofEpochMilli(this.time.now(TimeUnit.MILLISECONDS)).plus(LIFETIME));
 	}
 
-	/** The {@code expires_at_ms} of a token issued at an instant (JWT expiries are in seconds). */
+	/**
+	 * The {@code expires_at_ms} of a token issued at an instant (JWT expiries are in
+	 * seconds).
+	 */
 	private static long expiryOf(Instant issued) {
 		return issued.plus(LIFETIME).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
 	}

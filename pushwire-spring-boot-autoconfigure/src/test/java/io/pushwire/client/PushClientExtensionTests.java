@@ -17,7 +17,8 @@ import tools.jackson.databind.node.StringNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Handshake steps and extensions of {@link PushClient} on a scripted transport, in virtual time.
+ * Handshake steps and extensions of {@link PushClient} on a scripted transport, in
+ * virtual time.
  */
 class PushClientExtensionTests {
 
@@ -58,7 +59,9 @@ class PushClientExtensionTests {
 		PushClient client = builder().handshakeStep((context) -> {
 			order.add("hello " + context.clientId() + " reconnected=" + context.reconnected());
 			return context.send("chat:a", "hello");
-		}).handshakeStep((context) -> Mono.delay(Duration.ofSeconds(1), this.time).then(Mono.fromRunnable(() -> order.add("second"))))
+		})
+			.handshakeStep((context) -> Mono.delay(Duration.ofSeconds(1), this.time)
+				.then(Mono.fromRunnable(() -> order.add("second"))))
 			.build(List.of(transport));
 		client.send("chat:a", "queued").subscribe();
 		Mono<Void> connected = client.connect().cache();
@@ -116,18 +119,22 @@ class PushClientExtensionTests {
 
 			@Override
 			public Mono<PushFrame<JsonNode>> onFrame(PushFrame<JsonNode> frame) {
-				return (frame.cursor() == 2) ? Mono.empty() : Mono.just(frame.withPayload(IntNode.valueOf(frame.payload().asInt() * 10)));
+				return (frame.cursor() == 2) ? Mono.empty()
+						: Mono.just(frame.withPayload(IntNode.valueOf(frame.payload().asInt() * 10)));
 			}
 
-		}).extension(status).build(List.of(connectingTransport(FakeTransport.frame("chat:a", 1),
-				FakeTransport.frame("chat:a", 2), FakeTransport.frame("chat:a", 3))));
+		})
+			.extension(status)
+			.build(List.of(connectingTransport(FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2),
+					FakeTransport.frame("chat:a", 3))));
 		client.frames().subscribe((frame) -> seen.add(frame.cursor() + "=" + frame.payload().asInt()));
 		client.connect().subscribe();
 		assertThat(seen).containsExactly("1=10", "3=30");
 		assertThat(extensionEvents).anyMatch(PushClientEvent.Connected.class::isInstance);
 		assertThat(status.status().frames()).isEqualTo(2);
 		assertThat(status.status().connects()).isEqualTo(1);
-		assertThat(client.positions().get("chat:a").cursor()).as("filtered frames still count as received").isEqualTo(3);
+		assertThat(client.positions().get("chat:a").cursor()).as("filtered frames still count as received")
+			.isEqualTo(3);
 	}
 
 	@Test

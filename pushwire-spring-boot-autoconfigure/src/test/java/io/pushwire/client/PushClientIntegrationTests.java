@@ -108,7 +108,8 @@ class PushClientIntegrationTests {
 		StepVerifier.create(client.subscribe(second)).expectComplete().verify(WAIT);
 		assertThat(client.channels()).containsExactly(first, second);
 		this.pushServer.publish(second, "x").block(WAIT);
-		StepVerifier.create(fromSecond).assertNext((frame) -> assertThat(frame.cursor()).isEqualTo(1L))
+		StepVerifier.create(fromSecond)
+			.assertNext((frame) -> assertThat(frame.cursor()).isEqualTo(1L))
 			.expectComplete()
 			.verify(WAIT);
 		StepVerifier.create(client.unsubscribe(second)).expectComplete().verify(WAIT);
@@ -154,9 +155,9 @@ class PushClientIntegrationTests {
 		}
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.DISCONNECTED);
 		StepVerifier.create(client.connect().then(Mono.when(sends))).expectComplete().verify(WAIT);
-		StepVerifier.create(replies).assertNext((frames) -> assertThat(frames)
-			.extracting((frame) -> frame.payload().path("text").asString())
-			.containsExactlyElementsOf(expected))
+		StepVerifier.create(replies)
+			.assertNext((frames) -> assertThat(frames).extracting((frame) -> frame.payload().path("text").asString())
+				.containsExactlyElementsOf(expected))
 			.expectComplete()
 			.verify(WAIT);
 	}
@@ -189,7 +190,8 @@ class PushClientIntegrationTests {
 		AtomicInteger calls = new AtomicInteger();
 		List<String> tokens = new CopyOnWriteArrayList<>(List.of("wrong", "token-alice"));
 		PushClient client = track(builder(this.port).channels(channel("chat"))
-			.credentials(() -> Mono.fromSupplier(() -> tokens.get(Math.min(calls.getAndIncrement(), tokens.size() - 1))))
+			.credentials(
+					() -> Mono.fromSupplier(() -> tokens.get(Math.min(calls.getAndIncrement(), tokens.size() - 1))))
 			.build());
 		List<PushClientEvent> events = new CopyOnWriteArrayList<>();
 		client.events().subscribe(events::add);
@@ -215,7 +217,8 @@ class PushClientIntegrationTests {
 	}
 
 	private void assertStaysConnectedWhileIdle(TransportPreference transport) {
-		// The test server pings every 400 ms and closes after 800 ms of silence; the client gives up
+		// The test server pings every 400 ms and closes after 800 ms of silence; the
+		// client gives up
 		// on a connection after heartbeat_ms + 600 ms.
 		PushClient client = track(builder(this.port).channels(channel("chat"))
 			.transport(transport)

@@ -16,8 +16,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Credential refresh, base URL rotation, acks and graceful disconnect of {@link PushClient} on a
- * scripted transport, in virtual time.
+ * Credential refresh, base URL rotation, acks and graceful disconnect of
+ * {@link PushClient} on a scripted transport, in virtual time.
  */
 class PushClientLifecycleTests {
 
@@ -43,9 +43,8 @@ class PushClientLifecycleTests {
 	void refreshesAheadOfExpiryWithAFreshTokenAndReschedulesOnRefreshed() {
 		AtomicInteger calls = new AtomicInteger();
 		Sinks.Many<String> server = Sinks.many().unicast().onBackpressureBuffer();
-		FakeTransport transport = new FakeTransport().then((handler) -> server.asFlux()
-			.concatMap(handler::onMessage)
-			.then(Mono.never()));
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> server.asFlux().concatMap(handler::onMessage).then(Mono.never()));
 		PushClient client = PushClient.builder()
 			.baseUrl("http://localhost/rps")
 			.credentials(() -> Mono.fromSupplier(() -> "token-" + calls.incrementAndGet()))
@@ -93,7 +92,8 @@ class PushClientLifecycleTests {
 	void triesTheBaseUrlsInTurnAfterFailedAttempts() {
 		FakeTransport transport = new FakeTransport().then(FakeTransport.closeWith(1006))
 			.then(FakeTransport.closeWith(1006))
-			.then((handler) -> FakeTransport.play(handler, List.of(authOkExpiring(1_000_000_000_000_000L)), Mono.never()));
+			.then((handler) -> FakeTransport.play(handler, List.of(authOkExpiring(1_000_000_000_000_000L)),
+					Mono.never()));
 		PushClient client = PushClient.builder()
 			.baseUrls(List.of("http://a/rps", "http://b/rps"))
 			.retryStrategy(RetryStrategy.fixed(Duration.ofSeconds(1), 0))
@@ -108,10 +108,9 @@ class PushClientLifecycleTests {
 
 	@Test
 	void manualAcksAreSentOnlyWhenTheApplicationAcks() {
-		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
-				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), FakeTransport.frame("chat:a", 1),
-						FakeTransport.frame("chat:a", 2)),
-				Mono.never()));
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"),
+					FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)), Mono.never()));
 		List<PushFrame<?>> frames = new CopyOnWriteArrayList<>();
 		PushClient client = PushClient.builder()
 			.baseUrl("http://localhost/rps")
@@ -151,10 +150,9 @@ class PushClientLifecycleTests {
 
 	@Test
 	void reconnectClosesALiveConnectionAndResumesAtOnce() {
-		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
-				List.of(FakeTransport.authOk(ID, "chat:a", 0, 2, "e1"), FakeTransport.frame("chat:a", 1),
-						FakeTransport.frame("chat:a", 2)),
-				Mono.never()));
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 2, "e1"),
+					FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)), Mono.never()));
 		PushClient client = PushClient.builder()
 			.baseUrl("http://localhost/rps")
 			.channels("chat:a")
@@ -174,7 +172,9 @@ class PushClientLifecycleTests {
 		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
 				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), "{\"type\":\"slow\",\"window\":5}"),
 				Mono.never()));
-		PushClient client = PushClient.builder().baseUrl("http://localhost/rps").scheduler(this.time)
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.scheduler(this.time)
 			.build(List.of(transport));
 		client.events().subscribe(this.events::add);
 		client.connect().subscribe();
@@ -217,8 +217,7 @@ class PushClientLifecycleTests {
 		client.events().subscribe(this.events::add);
 		List<Long> fast = new CopyOnWriteArrayList<>();
 		client.frames().subscribe((frame) -> fast.add(frame.cursor()));
-		StepVerifier.Step<PushFrame<tools.jackson.databind.JsonNode>> stalled = StepVerifier
-			.create(client.frames(), 0)
+		StepVerifier.Step<PushFrame<tools.jackson.databind.JsonNode>> stalled = StepVerifier.create(client.frames(), 0)
 			.then(() -> client.connect().subscribe());
 		// The two buffered frames are still delivered, then the overflow error.
 		stalled.thenRequest(5)
@@ -254,10 +253,9 @@ class PushClientLifecycleTests {
 
 	@Test
 	void aReceiverHoldsTheNextFrameUntilItsMonoCompletes() {
-		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
-				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), FakeTransport.frame("chat:a", 1),
-						FakeTransport.frame("chat:a", 2)),
-				Mono.never()));
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"),
+					FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)), Mono.never()));
 		PushClient client = PushClient.builder()
 			.baseUrl("http://localhost/rps")
 			.channels("chat:a")
@@ -266,7 +264,8 @@ class PushClientLifecycleTests {
 		List<String> log = new CopyOnWriteArrayList<>();
 		client.on("chat:a", (frame) -> {
 			log.add("start " + frame.cursor());
-			return Mono.delay(Duration.ofSeconds(1), this.time).then(Mono.fromRunnable(() -> log.add("done " + frame.cursor())));
+			return Mono.delay(Duration.ofSeconds(1), this.time)
+				.then(Mono.fromRunnable(() -> log.add("done " + frame.cursor())));
 		});
 		client.connect().subscribe();
 		assertThat(log).containsExactly("start 1");

@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reconnect loop, close code rules, cursor tracking and resume of {@link PushClient} on a
- * scripted transport, in virtual time.
+ * The reconnect loop, close code rules, cursor tracking and resume of {@link PushClient}
+ * on a scripted transport, in virtual time.
  */
 class PushClientReconnectTests {
 
@@ -61,8 +61,8 @@ class PushClientReconnectTests {
 	@Test
 	void backsOffExponentiallyInVirtualTimeAndGivesUpAfterMaxAttempts() {
 		FakeTransport transport = new FakeTransport().then(FakeTransport.closeWith(1006));
-		PushClient client = client(transport,
-				RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60), 2, 0, 3, new java.util.Random(1)));
+		PushClient client = client(transport, RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60),
+				2, 0, 3, new java.util.Random(1)));
 		Mono<Void> connected = client.connect().cache();
 		connected.subscribe(null, (ex) -> {
 		});
@@ -111,13 +111,17 @@ class PushClientReconnectTests {
 
 	@Test
 	void aRefusedUpgradeStopsButAServerErrorRetries() {
-		PushClient refused = client(new FakeTransport().then((handler) -> Mono.error(PushConnectionException.refused(403, "WebSocket upgrade"))),
+		PushClient refused = client(
+				new FakeTransport()
+					.then((handler) -> Mono.error(PushConnectionException.refused(403, "WebSocket upgrade"))),
 				RetryStrategy.fixed(Duration.ofMillis(10), 0));
 		refused.connect().subscribe(null, (ex) -> {
 		});
 		assertThat(scheduledDelays()).isEmpty();
 		this.events.clear();
-		PushClient unavailable = client(new FakeTransport().then((handler) -> Mono.error(PushConnectionException.refused(503, "WebSocket upgrade"))),
+		PushClient unavailable = client(
+				new FakeTransport()
+					.then((handler) -> Mono.error(PushConnectionException.refused(503, "WebSocket upgrade"))),
 				RetryStrategy.fixed(Duration.ofMillis(10), 1));
 		unavailable.connect().subscribe(null, (ex) -> {
 		});
@@ -176,17 +180,20 @@ class PushClientReconnectTests {
 		String ok = FakeTransport.authOk(ID, "chat:a", 0, 0, "e1");
 		FakeTransport transport = new FakeTransport()
 			.then((handler) -> FakeTransport.play(handler, List.of(ok),
-					Mono.delay(Duration.ofSeconds(1), this.time).then(Mono.error(PushConnectionException.closed(1006, "")))))
+					Mono.delay(Duration.ofSeconds(1), this.time)
+						.then(Mono.error(PushConnectionException.closed(1006, "")))))
 			.then((handler) -> FakeTransport.play(handler, List.of(ok),
-					Mono.delay(Duration.ofSeconds(40), this.time).then(Mono.error(PushConnectionException.closed(1006, "")))))
+					Mono.delay(Duration.ofSeconds(40), this.time)
+						.then(Mono.error(PushConnectionException.closed(1006, "")))))
 			.then((handler) -> FakeTransport.play(handler, List.of(ok), Mono.never()));
-		PushClient client = client(transport,
-				RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60), 2, 0, 0, new java.util.Random(1)));
+		PushClient client = client(transport, RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60),
+				2, 0, 0, new java.util.Random(1)));
 		client.connect().subscribe();
 		this.time.advanceTimeBy(Duration.ofSeconds(1));
 		this.time.advanceTimeBy(Duration.ofSeconds(1));
 		this.time.advanceTimeBy(Duration.ofSeconds(40));
-		// The first connection lived 1 s (< stable-after): the second delay would be 2 s; the second
+		// The first connection lived 1 s (< stable-after): the second delay would be 2 s;
+		// the second
 		// lived 40 s, so the count restarted and the delay is the initial one again.
 		assertThat(scheduledDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
 	}
@@ -253,10 +260,10 @@ class PushClientReconnectTests {
 
 	@Test
 	void answersPingsAndAcknowledgesProcessedFramesAutomatically() {
-		FakeTransport transport = new FakeTransport().then((handler) -> FakeTransport.play(handler,
-				List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"), "{\"type\":\"ping\"}",
-						FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)),
-				Mono.never()));
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 0, "e1"),
+					"{\"type\":\"ping\"}", FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)),
+					Mono.never()));
 		PushClient client = client(transport, RetryStrategy.none());
 		client.connect().subscribe();
 		assertThat(transport.written).contains(new SystemOp.Pong());

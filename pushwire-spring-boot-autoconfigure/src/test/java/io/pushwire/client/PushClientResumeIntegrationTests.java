@@ -23,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reconnect and resume of {@link PushClient} against this project's server, through a proxy that
- * keeps cutting the connection: nothing lost, nothing twice.
+ * Reconnect and resume of {@link PushClient} against this project's server, through a
+ * proxy that keeps cutting the connection: nothing lost, nothing twice.
  */
 @PushIntegrationTest
 class PushClientResumeIntegrationTests {
@@ -113,8 +113,9 @@ class PushClientResumeIntegrationTests {
 				assertThat(frame.payload().path("n").asLong()).isEqualTo(frame.cursor() - 1);
 			}
 			assertThat(cursors).containsOnlyKeys(channels);
-			cursors.values().forEach((list) -> assertThat(list).hasSize(FRAMES / CHANNELS)
-				.isEqualTo(java.util.stream.LongStream.rangeClosed(1, FRAMES / CHANNELS).boxed().toList()));
+			cursors.values()
+				.forEach((list) -> assertThat(list).hasSize(FRAMES / CHANNELS)
+					.isEqualTo(java.util.stream.LongStream.rangeClosed(1, FRAMES / CHANNELS).boxed().toList()));
 		}).expectComplete().verify(WAIT);
 		assertThat(problems).isEmpty();
 		assertThat(proxy.cuts()).as("connections cut by the proxy").isGreaterThanOrEqualTo(20);
@@ -137,7 +138,8 @@ class PushClientResumeIntegrationTests {
 			.extracting((event) -> ((PushClientEvent.Connecting) event).transport())
 			.containsExactly("websocket", "sse");
 		this.pushServer.publish(channels.get(0), "over sse").block(WAIT);
-		StepVerifier.create(first).assertNext((frame) -> assertThat(frame.payload().asString()).isEqualTo("over sse"))
+		StepVerifier.create(first)
+			.assertNext((frame) -> assertThat(frame.payload().asString()).isEqualTo("over sse"))
 			.expectComplete()
 			.verify(WAIT);
 		StepVerifier.create(client.send(channels.get(0), Map.of("text", "up over http"))).expectComplete().verify(WAIT);
@@ -152,7 +154,8 @@ class PushClientResumeIntegrationTests {
 		StepVerifier.create(client.connect()).expectComplete().verify(WAIT);
 		Mono<List<PushFrame<JsonNode>>> replies = client.frames().take(30).collectList().cache();
 		replies.subscribe();
-		Mono<PushClientEvent> disconnected = client.events().filter(PushClientEvent.Disconnected.class::isInstance)
+		Mono<PushClientEvent> disconnected = client.events()
+			.filter(PushClientEvent.Disconnected.class::isInstance)
 			.next()
 			.cache();
 		disconnected.subscribe();

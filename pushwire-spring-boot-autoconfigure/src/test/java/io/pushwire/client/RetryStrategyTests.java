@@ -39,8 +39,7 @@ class RetryStrategyTests {
 		List<Long> first = delays(strategy, 200);
 		for (int attempt = 1; attempt <= 200; attempt++) {
 			long capped = Math.min(1000L << Math.min(attempt - 1, 20), 60_000);
-			assertThat(first.get(attempt - 1)).as("attempt %d", attempt)
-				.isBetween(Math.round(capped * 0.7), capped);
+			assertThat(first.get(attempt - 1)).as("attempt %d", attempt).isBetween(Math.round(capped * 0.7), capped);
 		}
 		assertThat(new java.util.HashSet<>(first)).as("jitter actually varies").hasSizeGreaterThan(150);
 		RetryStrategy again = RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60), 2, 0.3, 0,
@@ -66,18 +65,18 @@ class RetryStrategyTests {
 		assertThat(RetryStrategy.Preset.STANDARD.max()).isEqualTo(Duration.ofSeconds(60));
 		assertThat(RetryStrategy.Preset.CONSERVATIVE.initial()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(RetryStrategy.Preset.CONSERVATIVE.max()).isEqualTo(Duration.ofSeconds(120));
-		assertThat(delays(RetryStrategy.preset(RetryStrategy.Preset.STANDARD, new Random(7)), 1).get(0))
-			.isBetween(800L, 1000L);
+		assertThat(delays(RetryStrategy.preset(RetryStrategy.Preset.STANDARD, new Random(7)), 1).get(0)).isBetween(800L,
+				1000L);
 	}
 
 	@Test
 	void refusesInvalidParameters() {
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryStrategy.exponential(Duration.ofSeconds(2),
-				Duration.ofSeconds(1), 2, 0, 0, new Random()));
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryStrategy.exponential(Duration.ofSeconds(1),
-				Duration.ofSeconds(2), 0.5, 0, 0, new Random()));
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryStrategy.exponential(Duration.ofSeconds(1),
-				Duration.ofSeconds(2), 2, 1.5, 0, new Random()));
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> RetryStrategy.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 0, 0, new Random()));
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 0.5, 0, 0, new Random()));
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> RetryStrategy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 1.5, 0, new Random()));
 	}
 
 }

@@ -15,7 +15,6 @@ class SendQueueTests {
 		return new SendQueue.Entry(Frame.of("chat:a", StringNode.valueOf(text)), bytes, false);
 	}
 
-
 	@Test
 	void rejectRefusesWhenFullInCountAndLetsAWaiterInWhenRoomFrees() {
 		SendQueue queue = new SendQueue(2, 1000, SendOverflow.REJECT);

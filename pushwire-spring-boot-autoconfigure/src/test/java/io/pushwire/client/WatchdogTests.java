@@ -20,8 +20,9 @@ class WatchdogTests {
 	void endsASilentConnectionAfterHeartbeatPlusGraceAndEveryMessageRestartsTheClock() {
 		AtomicReference<Duration> limit = new AtomicReference<>(Duration.ofSeconds(10));
 		TestPublisher<String> inbound = TestPublisher.create();
-		StepVerifier.withVirtualTime(() -> Watchdog.watch(inbound.flux(), limit::get,
-				reactor.core.scheduler.Schedulers.parallel()))
+		StepVerifier
+			.withVirtualTime(
+					() -> Watchdog.watch(inbound.flux(), limit::get, reactor.core.scheduler.Schedulers.parallel()))
 			.expectSubscription()
 			.thenAwait(Duration.ofSeconds(9))
 			.then(() -> {
@@ -44,8 +45,9 @@ class WatchdogTests {
 	@Test
 	void endsAConnectionThatNeverAnswersTheHandshake() {
 		TestPublisher<String> inbound = TestPublisher.create();
-		StepVerifier.withVirtualTime(() -> Watchdog.watch(inbound.flux(), () -> Duration.ofSeconds(10),
-				reactor.core.scheduler.Schedulers.parallel()))
+		StepVerifier
+			.withVirtualTime(() -> Watchdog.watch(inbound.flux(), () -> Duration.ofSeconds(10),
+					reactor.core.scheduler.Schedulers.parallel()))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(9999))
 			.thenAwait(Duration.ofMillis(1))

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A binary wire format for tests, standing in for MessagePack or CBOR: a message is its JSON after a
- * one-byte marker, and every encoding is counted.
+ * A binary wire format for tests, standing in for MessagePack or CBOR: a message is its
+ * JSON after a one-byte marker, and every encoding is counted.
  */
 public final class CountingBinaryFormat extends WireFormat {
 

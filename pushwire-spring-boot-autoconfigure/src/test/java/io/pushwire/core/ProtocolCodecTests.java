@@ -34,8 +34,9 @@ class ProtocolCodecTests {
 
 	static Stream<Arguments> clientOps() {
 		return Stream.of(
-				arguments(new SystemOp.Auth(CLIENT_ID, "s3cr3t", List.of("chat:room-42"), Map.of("chat:room-42", 17L),
-						Map.of("chat:room-42", "Xb3k"), 5L),
+				arguments(
+						new SystemOp.Auth(CLIENT_ID, "s3cr3t", List.of("chat:room-42"), Map.of("chat:room-42", 17L),
+								Map.of("chat:room-42", "Xb3k"), 5L),
 						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"token\":\"s3cr3t\","
 								+ "\"capabilities\":[\"chat:room-42\"],\"resume_cursors\":{\"chat:room-42\":17},"
 								+ "\"resume_epochs\":{\"chat:room-42\":\"Xb3k\"},\"resume_cursor\":5}"),
@@ -50,7 +51,8 @@ class ProtocolCodecTests {
 						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"capabilities\":[\"chat:lobby\"],"
 								+ "\"resume_cursors\":{},\"resume_epochs\":{},\"session_secret\":\"s3cr3t\"}"),
 				arguments(new SystemOp.Refresh("eyJ.new"), "{\"type\":\"refresh\",\"token\":\"eyJ.new\"}"),
-				arguments(new SystemOp.Presence("chat:room-42"), "{\"type\":\"presence\",\"channel\":\"chat:room-42\"}"),
+				arguments(new SystemOp.Presence("chat:room-42"),
+						"{\"type\":\"presence\",\"channel\":\"chat:room-42\"}"),
 				arguments(new SystemOp.Relay(PEER_ID, "rtc:room-1", object("hello", "world")),
 						"{\"type\":\"relay\",\"to\":\"" + PEER_ID
 								+ "\",\"channel\":\"rtc:room-1\",\"payload\":{\"hello\":\"world\"}}"));
@@ -58,21 +60,24 @@ class ProtocolCodecTests {
 
 	static Stream<Arguments> serverOps() {
 		return Stream.of(
-				arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of("chat:room-42", 16L), Map.of("chat:room-42", 17L),
-						Map.of("chat:room-42", "Xb3k"), 25000, List.of("resume", "acks")),
+				arguments(
+						new SystemOp.AuthOk(CLIENT_ID, Map.of("chat:room-42", 16L), Map.of("chat:room-42", 17L),
+								Map.of("chat:room-42", "Xb3k"), 25000, List.of("resume", "acks")),
 						"{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID + "\","
 								+ "\"resume_cursors\":{\"chat:room-42\":16},\"heads\":{\"chat:room-42\":17},"
 								+ "\"epochs\":{\"chat:room-42\":\"Xb3k\"},\"heartbeat_ms\":25000,"
 								+ "\"features\":[\"resume\",\"acks\"]}"),
-				arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List.of(), 1767225600000L,
-						"s3cr3t"),
-						"{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID + "\",\"resume_cursors\":{},\"heads\":{},"
-								+ "\"epochs\":{},\"heartbeat_ms\":25000,\"features\":[],\"expires_at_ms\":1767225600000,"
-								+ "\"session_secret\":\"s3cr3t\"}"),
+				arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List
+					.of(), 1767225600000L, "s3cr3t"), "{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID
+							+ "\",\"resume_cursors\":{},\"heads\":{},"
+							+ "\"epochs\":{},\"heartbeat_ms\":25000,\"features\":[],\"expires_at_ms\":1767225600000,"
+							+ "\"session_secret\":\"s3cr3t\"}"),
 				arguments(new SystemOp.Refreshed(1767225600000L),
 						"{\"type\":\"refreshed\",\"expires_at_ms\":1767225600000}"),
 				arguments(new SystemOp.Refreshed(null), "{\"type\":\"refreshed\"}"),
-				arguments(new SystemOp.PresenceList("chat:room-42", List.of(new SystemOp.PresenceEntry(CLIENT_ID, "alice"))),
+				arguments(
+						new SystemOp.PresenceList("chat:room-42",
+								List.of(new SystemOp.PresenceEntry(CLIENT_ID, "alice"))),
 						"{\"type\":\"presence_list\",\"channel\":\"chat:room-42\",\"clients\":[{\"client_id\":\""
 								+ CLIENT_ID + "\",\"user\":\"alice\"}]}"),
 				arguments(new SystemOp.PresenceList("chat:room-42", List.of()),
@@ -210,8 +215,8 @@ class ProtocolCodecTests {
 	void opTypesAreThoseOfProtocol() {
 		assertThat(allOps().map((arguments) -> ((SystemOp) arguments.get()[0]).type()).distinct())
 			.containsExactlyInAnyOrder("auth", "auth_ok", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
-					"ack", "resume_required", "ping", "pong", "slow", "error", "goodbye", "features", "health",
-					"relay", "mode_switch", "refresh", "refreshed", "presence", "presence_list", "join", "leave");
+					"ack", "resume_required", "ping", "pong", "slow", "error", "goodbye", "features", "health", "relay",
+					"mode_switch", "refresh", "refreshed", "presence", "presence_list", "join", "leave");
 		assertThat(SystemOp.class.getPermittedSubclasses()).hasSize(23);
 	}
 
@@ -250,9 +255,10 @@ class ProtocolCodecTests {
 
 	@Test
 	void encodesNoNullValues() {
-		Stream.concat(allMessages().map((arguments) -> (PushMessage) arguments.get()[0]),
-				Stream.of(new SystemOp.Auth(null, null, List.of(), Map.of(), Map.of(), null),
-						new SystemOp.Relay(PEER_ID, "rtc:room-1", null), new Frame("chat", null, null, null)))
+		Stream
+			.concat(allMessages().map((arguments) -> (PushMessage) arguments.get()[0]),
+					Stream.of(new SystemOp.Auth(null, null, List.of(), Map.of(), Map.of(), null),
+							new SystemOp.Relay(PEER_ID, "rtc:room-1", null), new Frame("chat", null, null, null)))
 			.forEach((message) -> assertThat(this.codec.encode(message)).doesNotContain(":null"));
 	}
 
@@ -311,8 +317,8 @@ class ProtocolCodecTests {
 	@Test
 	void refusesNestingDeeperThan64Levels() {
 		assertBadMessage(() -> this.codec.decode("{\"channel\":\"chat\",\"payload\":" + nested(64) + "}"));
-		assertBadMessage(() -> this.codec
-			.decode("{\"channel\":\"chat\",\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}"));
+		assertBadMessage(
+				() -> this.codec.decode("{\"channel\":\"chat\",\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}"));
 		assertBadMessage(() -> this.codec.decode("{\"type\":\"ping\",\"x\":" + nested(64) + "}"));
 		assertBadMessage(() -> this.codec.decode("[".repeat(100_000) + "]".repeat(100_000)));
 		assertBadMessage(() -> this.codec.decode("{\"channel\":\"chat\",\"payload\":" + "[".repeat(100_000)));
@@ -333,8 +339,7 @@ class ProtocolCodecTests {
 	@ParameterizedTest
 	@MethodSource("allOps")
 	void decodesEveryOpInCompatibilityForm(SystemOp op, String json) {
-		assertThat(this.codec.decode("{\"channel\":\"system\",\"cursor\":4,\"payload\":" + json + "}"))
-			.isEqualTo(op);
+		assertThat(this.codec.decode("{\"channel\":\"system\",\"cursor\":4,\"payload\":" + json + "}")).isEqualTo(op);
 	}
 
 	@Test
@@ -363,8 +368,8 @@ class ProtocolCodecTests {
 		assertThat(this.codec.decode("{\"type\":\"ping\",\"id\":\"abc\"}")).isEqualTo(new SystemOp.Ping());
 		assertThat(this.codec.decode("{\"channel\":\"chat\",\"cursor\":2,\"payload\":1,\"priority\":0,\"ts\":1.5}"))
 			.isEqualTo(new Frame("chat", 2L, JsonNodeFactory.instance.numberNode(1), null));
-		assertThat(this.codec.decode("{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID
-				+ "\",\"heartbeat_ms\":25000,\"server\":\"x\"}"))
+		assertThat(this.codec.decode(
+				"{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID + "\",\"heartbeat_ms\":25000,\"server\":\"x\"}"))
 			.isEqualTo(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List.of()));
 	}
 
@@ -405,8 +410,8 @@ class ProtocolCodecTests {
 			.isEqualTo(new SystemOp.Health("ok", null));
 		assertThat(this.codec.decode("{\"type\":\"features\",\"supported\":null,\"requested\":null}"))
 			.isEqualTo(new SystemOp.Features(List.of(), List.of()));
-		assertThat(this.codec.decode("{\"type\":\"relay\",\"to\":\"" + PEER_ID + "\",\"channel\":\"rtc:x\","
-				+ "\"payload\":null}"))
+		assertThat(this.codec
+			.decode("{\"type\":\"relay\",\"to\":\"" + PEER_ID + "\",\"channel\":\"rtc:x\"," + "\"payload\":null}"))
 			.isEqualTo(new SystemOp.Relay(PEER_ID, "rtc:x", null));
 	}
 
@@ -443,8 +448,8 @@ class ProtocolCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "[]", "[{\"type\":\"ping\"}]", "\"ping\"", "\"{\\\"type\\\":\\\"ping\\\"}\"", "42",
-			"-1.5", "1e30", "true", "false", "null" })
+	@ValueSource(strings = { "[]", "[{\"type\":\"ping\"}]", "\"ping\"", "\"{\\\"type\\\":\\\"ping\\\"}\"", "42", "-1.5",
+			"1e30", "true", "false", "null" })
 	void refusesJsonThatIsNotObject(String text) {
 		assertBadMessage(() -> this.codec.decode(text)).withMessageContaining("object");
 	}
@@ -545,8 +550,8 @@ class ProtocolCodecTests {
 			.decode("{\"type\":\"auth\",\"capabilities\":[\"chat\"],\"resume_cursor\":" + cursor + "}"));
 		assertBadMessage(() -> this.codec
 			.decode("{\"type\":\"subscribe\",\"channels\":[\"chat\"],\"cursors\":{\"chat\":" + cursor + "}}"));
-		assertBadMessage(() -> this.codec.decode("{\"type\":\"resume_required\",\"channel\":\"chat\",\"from_cursor\":"
-				+ cursor + ",\"epoch\":\"E\"}"));
+		assertBadMessage(() -> this.codec.decode(
+				"{\"type\":\"resume_required\",\"channel\":\"chat\",\"from_cursor\":" + cursor + ",\"epoch\":\"E\"}"));
 		assertBadMessage(() -> this.codec
 			.decode("{\"type\":\"auth_ok\",\"client_id\":\"c\",\"heads\":{\"chat\":" + cursor + "}}"));
 	}
@@ -583,13 +588,12 @@ class ProtocolCodecTests {
 
 	@Test
 	void badAuthMessageDoesNotRepeatToken() {
-		assertBadMessage(() -> this.codec
-			.decode("{\"type\":\"auth\",\"token\":\"s3cr3t-t0ken\",\"capabilities\":\"chat\"}"))
+		assertBadMessage(
+				() -> this.codec.decode("{\"type\":\"auth\",\"token\":\"s3cr3t-t0ken\",\"capabilities\":\"chat\"}"))
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cr3t-t0ken"));
 	}
 
-	private static ThrowableAssertAlternative<ProtocolException> assertBadMessage(
-			ThrowingCallable callable) {
+	private static ThrowableAssertAlternative<ProtocolException> assertBadMessage(ThrowingCallable callable) {
 		return assertThatExceptionOfType(ProtocolException.class).isThrownBy(callable)
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
 	}

@@ -36,9 +36,9 @@ class ResumeTokenTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "chat:room-42=17@Xb3k,news=3@Q1pz", "news=3", "chat=0", "chat=0@E1",
-			"orders:user:alice=5@e", "chat:a:b:c=9007199254740991@abcdefghijklmnop", "a=1,b=2@x,c=3,d:e=4@y_-",
-			"chat:A.b_c~d-e=1" })
+	@ValueSource(
+			strings = { "chat:room-42=17@Xb3k,news=3@Q1pz", "news=3", "chat=0", "chat=0@E1", "orders:user:alice=5@e",
+					"chat:a:b:c=9007199254740991@abcdefghijklmnop", "a=1,b=2@x,c=3,d:e=4@y_-", "chat:A.b_c~d-e=1" })
 	void roundTripsThroughFormatAndParse(String text) {
 		ResumeToken token = ResumeToken.parse(text);
 		assertThat(token.format()).isEqualTo(text);

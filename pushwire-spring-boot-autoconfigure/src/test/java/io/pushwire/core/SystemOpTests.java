@@ -25,9 +25,9 @@ class SystemOpTests {
 		assertThat(directions).hasSize(23);
 		assertThat(typesOf(directions, Direction.CLIENT_TO_SERVER)).containsExactlyInAnyOrder("auth", "subscribe",
 				"unsubscribe", "ack", "relay", "refresh", "presence");
-		assertThat(typesOf(directions, Direction.SERVER_TO_CLIENT)).containsExactlyInAnyOrder("auth_ok",
-				"subscribed", "unsubscribed", "resume_required", "slow", "error", "health", "mode_switch",
-				"refreshed", "presence_list", "join", "leave");
+		assertThat(typesOf(directions, Direction.SERVER_TO_CLIENT)).containsExactlyInAnyOrder("auth_ok", "subscribed",
+				"unsubscribed", "resume_required", "slow", "error", "health", "mode_switch", "refreshed",
+				"presence_list", "join", "leave");
 		assertThat(typesOf(directions, Direction.BOTH)).containsExactlyInAnyOrder("ping", "pong", "goodbye",
 				"features");
 	}
@@ -46,8 +46,8 @@ class SystemOpTests {
 
 	@Test
 	void everyDirectionIsSentBySomeone() {
-		assertThat(Arrays.stream(Direction.values())).allMatch((direction) -> direction.fromClient()
-				|| direction.fromServer());
+		assertThat(Arrays.stream(Direction.values()))
+			.allMatch((direction) -> direction.fromClient() || direction.fromServer());
 		assertThat(Direction.BOTH.fromClient()).isTrue();
 		assertThat(Direction.BOTH.fromServer()).isTrue();
 	}

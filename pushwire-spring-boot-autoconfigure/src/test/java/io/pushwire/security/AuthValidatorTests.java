@@ -34,8 +34,8 @@ class AuthValidatorTests {
 	@Test
 	void expiryOfAnOpaqueTokenAuthenticationIsTheTokensExpiry() {
 		Instant exp = Instant.now().plusSeconds(300);
-		OAuth2AccessToken token = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "t",
-				exp.minusSeconds(600), exp);
+		OAuth2AccessToken token = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "t", exp.minusSeconds(600),
+				exp);
 		Principal principal = new BearerTokenAuthentication(
 				new DefaultOAuth2AuthenticatedPrincipal("alice", Map.of("sub", "alice"), null), token,
 				AuthorityUtils.NO_AUTHORITIES);
@@ -52,7 +52,8 @@ class AuthValidatorTests {
 	void otherPrincipalsDoNotExpire() {
 		assertThat(this.validator.expiresAt(() -> "carol")).isNull();
 		assertThat(this.validator.expiresAt(UsernamePasswordAuthenticationToken.authenticated("bob", null,
-				AuthorityUtils.createAuthorityList("ROLE_USER")))).isNull();
+				AuthorityUtils.createAuthorityList("ROLE_USER"))))
+			.isNull();
 		assertThat(this.validator.expiresAt(AnonymousPrincipal.forClient("c1"))).isNull();
 	}
 

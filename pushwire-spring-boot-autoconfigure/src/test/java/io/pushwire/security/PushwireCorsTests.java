@@ -15,8 +15,8 @@ class PushwireCorsTests {
 
 	@Test
 	void explicitOriginsAreAllowedWithCredentials() {
-		CorsConfiguration config = PushwireCors.forHttpEndpoints(List.of("https://App.example.com:443/",
-				"http://localhost:8080"));
+		CorsConfiguration config = PushwireCors
+			.forHttpEndpoints(List.of("https://App.example.com:443/", "http://localhost:8080"));
 		assertThat(config.getAllowedOrigins()).containsExactly("https://app.example.com", "http://localhost:8080");
 		assertThat(config.getAllowCredentials()).isTrue();
 		assertThat(config.getAllowedMethods()).containsExactly("GET", "POST");
@@ -83,7 +83,8 @@ class PushwireCorsTests {
 		MockServerHttpRequest underscore = MockServerHttpRequest.get("http://push_server.example:8080/rps")
 			.header("Origin", "http://evil_x.example")
 			.build();
-		assertThat(PushwireCors.isAllowed(PushwireCors.forHttpEndpoints(List.of()), underscore, "http://evil_x.example"))
+		assertThat(
+				PushwireCors.isAllowed(PushwireCors.forHttpEndpoints(List.of()), underscore, "http://evil_x.example"))
 			.isFalse();
 		assertThat(PushwireCors.isAllowed(PushwireCors.forHttpEndpoints(List.of()), underscore,
 				"http://push_server.example:8080"))

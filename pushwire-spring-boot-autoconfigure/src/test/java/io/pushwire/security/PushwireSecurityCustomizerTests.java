@@ -90,7 +90,8 @@ class PushwireSecurityCustomizerTests {
 	void otherRoutesKeepTheDefaultCsrfRules() {
 		assertThat(needsCsrfToken(json("/api/orders").build())).isTrue();
 		assertThat(needsCsrfToken(json("/push/other").build())).isTrue();
-		assertThat(needsCsrfToken(MockServerHttpRequest.put("/push/send").contentType(MediaType.APPLICATION_JSON).build()))
+		assertThat(
+				needsCsrfToken(MockServerHttpRequest.put("/push/send").contentType(MediaType.APPLICATION_JSON).build()))
 			.isTrue();
 		assertThat(needsCsrfToken(MockServerHttpRequest.get("/api/orders").build())).isFalse();
 		assertThat(needsCsrfToken(MockServerHttpRequest.get("/push/sse").build())).isFalse();
@@ -99,10 +100,12 @@ class PushwireSecurityCustomizerTests {
 	@Test
 	void wildcardOriginExemptsAnyOrigin() {
 		PushwireSecurityCustomizer any = new PushwireSecurityCustomizer("/rps", List.of("*"));
-		assertThat(matches(any.requireCsrfProtectionMatcher(), MockServerHttpRequest.post("https://push.example.org/rps/send")
-			.contentType(MediaType.APPLICATION_JSON)
-			.header(HttpHeaders.ORIGIN, "https://anywhere.example")
-			.build())).isFalse();
+		assertThat(matches(any.requireCsrfProtectionMatcher(),
+				MockServerHttpRequest.post("https://push.example.org/rps/send")
+					.contentType(MediaType.APPLICATION_JSON)
+					.header(HttpHeaders.ORIGIN, "https://anywhere.example")
+					.build()))
+			.isFalse();
 	}
 
 	@Test
@@ -122,7 +125,8 @@ class PushwireSecurityCustomizerTests {
 
 	private static boolean matches(ServerWebExchangeMatcher matcher, MockServerHttpRequest request) {
 		ServerWebExchange exchange = MockServerWebExchange.from(request);
-		Boolean match = matcher.matches(exchange).map(ServerWebExchangeMatcher.MatchResult::isMatch)
+		Boolean match = matcher.matches(exchange)
+			.map(ServerWebExchangeMatcher.MatchResult::isMatch)
 			.block(Duration.ofSeconds(5));
 		return Boolean.TRUE.equals(match);
 	}

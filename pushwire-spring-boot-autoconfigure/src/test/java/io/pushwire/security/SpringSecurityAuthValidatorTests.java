@@ -51,9 +51,8 @@ class SpringSecurityAuthValidatorTests {
 	private final SecretKey key = hmacKey();
 
 	private final SpringSecurityAuthValidator validator = new SpringSecurityAuthValidator(
-			new JwtReactiveAuthenticationManager(NimbusReactiveJwtDecoder.withSecretKey(this.key)
-				.macAlgorithm(MacAlgorithm.HS256)
-				.build()));
+			new JwtReactiveAuthenticationManager(
+					NimbusReactiveJwtDecoder.withSecretKey(this.key).macAlgorithm(MacAlgorithm.HS256).build()));
 
 	private Level previousLevel;
 
@@ -72,14 +71,11 @@ class SpringSecurityAuthValidatorTests {
 	@Test
 	void authenticatesValidJwt() {
 		String token = jwt(this.key, "alice", Instant.now().plusSeconds(3600));
-		StepVerifier.create(this.validator.authenticate(request(token, null)))
-			.assertNext((principal) -> {
-				assertThat(principal).isInstanceOf(JwtAuthenticationToken.class);
-				assertThat(principal.getName()).isEqualTo("alice");
-				assertThat(((JwtAuthenticationToken) principal).isAuthenticated()).isTrue();
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.validator.authenticate(request(token, null))).assertNext((principal) -> {
+			assertThat(principal).isInstanceOf(JwtAuthenticationToken.class);
+			assertThat(principal.getName()).isEqualTo("alice");
+			assertThat(((JwtAuthenticationToken) principal).isAuthenticated()).isTrue();
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -114,7 +110,8 @@ class SpringSecurityAuthValidatorTests {
 
 	@Test
 	void expiryOfATokenAcceptedWithinTheClockSkewIsItsOwnExp() {
-		// Spring Security's default 60 s skew admits a token that expired 30 s ago; its expiry stays exp.
+		// Spring Security's default 60 s skew admits a token that expired 30 s ago; its
+		// expiry stays exp.
 		Instant exp = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 		String token = jwt(this.key, "alice", exp);
 		StepVerifier.create(this.validator.authenticate(request(token, null)))

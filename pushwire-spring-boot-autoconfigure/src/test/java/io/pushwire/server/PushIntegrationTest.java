@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * The end-to-end tests' {@link PushTestApplication} on a random port with short timings; tests with
- * this annotation share one application context.
+ * The end-to-end tests' {@link PushTestApplication} on a random port with short timings;
+ * tests with this annotation share one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

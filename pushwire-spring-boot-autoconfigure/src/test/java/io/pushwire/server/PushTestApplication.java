@@ -16,11 +16,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as the user
- * ({@code nameless} as a principal without a name; while {@link #failExpiryLookups} is set, the
- * expiry of {@code token-broken-expiry}'s credentials cannot be read, as with a buggy validator),
- * and programmatic handlers for {@code chat} (broadcast), {@code fail} (throws) and {@code reject}
- * (refuses with {@code forbidden}).
+ * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as
+ * the user ({@code nameless} as a principal without a name; while
+ * {@link #failExpiryLookups} is set, the expiry of {@code token-broken-expiry}'s
+ * credentials cannot be read, as with a buggy validator), and programmatic handlers for
+ * {@code chat} (broadcast), {@code fail} (throws) and {@code reject} (refuses with
+ * {@code forbidden}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = {
@@ -42,7 +43,8 @@ public class PushTestApplication {
 			public Mono<Principal> authenticate(io.pushwire.security.AuthRequest request) {
 				String token = request.token();
 				if ("nameless".equals(token)) {
-					// A broken validator's principal: the server must refuse it, not fail on it.
+					// A broken validator's principal: the server must refuse it, not fail
+					// on it.
 					return Mono.just((Principal) () -> null);
 				}
 				if (token != null && token.startsWith("token-")) {
@@ -66,9 +68,11 @@ public class PushTestApplication {
 	@Bean
 	ChannelHandlerRegistry testHandlers() {
 		ChannelHandlerRegistry registry = new ChannelHandlerRegistry();
-		registry.register("chat", (invocation) -> Flux.just(PushReply.of(Map.of("from", invocation.principal().getName(),
-				"text", invocation.frame().payload().path("text").asString("")))), "test chat handler");
-		registry.register("fail", (invocation) -> Flux.error(new IllegalStateException("boom")), "test failing handler");
+		registry.register("chat", (invocation) -> Flux.just(PushReply.of(Map.of("from",
+				invocation.principal().getName(), "text", invocation.frame().payload().path("text").asString("")))),
+				"test chat handler");
+		registry.register("fail", (invocation) -> Flux.error(new IllegalStateException("boom")),
+				"test failing handler");
 		registry.register("reject",
 				(invocation) -> Flux.error(new PushHandlerException(ErrorCode.FORBIDDEN, "not today")),
 				"test rejecting handler");

@@ -34,22 +34,15 @@ public final class TestSseClient implements AutoCloseable {
 	private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
 	private TestSseClient(WebClient client, String uri, String lastEventId) {
-		this.subscription = client.get()
-			.uri(uri)
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.headers((headers) -> {
-				if (lastEventId != null) {
-					headers.set("Last-Event-ID", lastEventId);
-				}
-			})
-			.retrieve()
-			.bodyToFlux(EVENT)
-			.doFinally((signal) -> {
-				this.completed = true;
-				this.done.countDown();
-			})
-			.subscribe(this.events::add, (ex) -> {
-			});
+		this.subscription = client.get().uri(uri).accept(MediaType.TEXT_EVENT_STREAM).headers((headers) -> {
+			if (lastEventId != null) {
+				headers.set("Last-Event-ID", lastEventId);
+			}
+		}).retrieve().bodyToFlux(EVENT).doFinally((signal) -> {
+			this.completed = true;
+			this.done.countDown();
+		}).subscribe(this.events::add, (ex) -> {
+		});
 	}
 
 	public static TestSseClient connect(int port, String query) {

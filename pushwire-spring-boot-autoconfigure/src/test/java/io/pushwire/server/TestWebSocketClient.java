@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A real WebSocket client on Reactor Netty for end-to-end tests: sends text, collects what the server
- * sends, and reports the close status.
+ * A real WebSocket client on Reactor Netty for end-to-end tests: sends text, collects
+ * what the server sends, and reports the close status.
  */
 public final class TestWebSocketClient implements AutoCloseable {
 
@@ -57,7 +57,8 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	private TestWebSocketClient(int port, String path, Consumer<HttpHeaders> headers) {
 		this.connection = HttpClient.create()
-			// A fixed receive buffer: a client that stops reading pushes back on the server at once,
+			// A fixed receive buffer: a client that stops reading pushes back on the
+			// server at once,
 			// instead of after whatever the kernel's autotuning lets through.
 			.option(ChannelOption.SO_RCVBUF, 64 * 1024)
 			.headers(headers)
@@ -66,15 +67,14 @@ public final class TestWebSocketClient implements AutoCloseable {
 			.handle((in, out) -> {
 				this.connected.complete(null);
 				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
-				Mono<Void> receive = in.aggregateFrames(16 * 1024 * 1024)
-					.receiveFrames()
-					.doOnNext((frame) -> {
-						if (frame instanceof PongWebSocketFrame) {
-							this.pongFrames.incrementAndGet();
-						}
-					})
+				Mono<Void> receive = in.aggregateFrames(16 * 1024 * 1024).receiveFrames().doOnNext((frame) -> {
+					if (frame instanceof PongWebSocketFrame) {
+						this.pongFrames.incrementAndGet();
+					}
+				})
 					.map((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : "")
-					// While paused, no demand: Reactor Netty stops reading and TCP pushes back on the server.
+					// While paused, no demand: Reactor Netty stops reading and TCP pushes
+					// back on the server.
 					.delayUntil((text) -> this.paused ? this.gate.asMono() : Mono.empty())
 					.doOnNext((frame) -> {
 						if (!frame.isEmpty()) {
@@ -161,8 +161,8 @@ public final class TestWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * The next message, or {@code null} when none arrives within the timeout (for callers that
-	 * collect failures instead of failing at once).
+	 * The next message, or {@code null} when none arrives within the timeout (for callers
+	 * that collect failures instead of failing at once).
 	 */
 	public JsonNode poll(Duration timeout) {
 		try {
@@ -231,7 +231,10 @@ public final class TestWebSocketClient implements AutoCloseable {
 		}
 	}
 
-	/** Stop reading: the client requests no more messages, so TCP pushes back on the server. */
+	/**
+	 * Stop reading: the client requests no more messages, so TCP pushes back on the
+	 * server.
+	 */
 	public void pauseReading() {
 		this.gate = Sinks.one();
 		this.paused = true;

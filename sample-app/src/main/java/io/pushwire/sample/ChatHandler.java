@@ -8,8 +8,8 @@ import io.pushwire.server.handler.PushHandlerException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Handles the frames that clients send on {@code chat:*}: each message is published to its room
- * with the sender's name, which the client cannot forge.
+ * Handles the frames that clients send on {@code chat:*}: each message is published to
+ * its room with the sender's name, which the client cannot forge.
  */
 @PushHandler("chat")
 public class ChatHandler {
@@ -19,7 +19,8 @@ public class ChatHandler {
 	 * @param message the client's payload, {@code {"text":"..."}}
 	 * @param sender who sent it
 	 * @return the message to publish to the frame's channel
-	 * @throws PushHandlerException with {@code bad_message} when the text is missing or blank
+	 * @throws PushHandlerException with {@code bad_message} when the text is missing or
+	 * blank
 	 */
 	@PushHandler
 	public ChatMessage message(@Nullable ChatInput message, Principal sender) {

@@ -10,13 +10,12 @@ import io.pushwire.client.RetryStrategy;
 import reactor.core.publisher.Flux;
 
 /**
- * A command-line consumer: connects to a running sample server with {@link PushClient} and prints
- * every frame of the given channels, reconnecting and resuming when the server restarts.
- * <pre>
+ * A command-line consumer: connects to a running sample server with {@link PushClient}
+ * and prints every frame of the given channels, reconnecting and resuming when the server
+ * restarts. <pre>
  * ./mvnw -pl sample-app exec:java -Dexec.mainClass=io.pushwire.sample.ConsoleConsumer \
  *     -Dexec.args="http://localhost:8080/rps alice alice-pass ticker chat:lobby"
- * </pre>
- * or run it from the IDE. Arguments: base URL, user, password, channels (defaults:
+ * </pre> or run it from the IDE. Arguments: base URL, user, password, channels (defaults:
  * {@code http://localhost:8080/rps alice alice-pass ticker}).
  */
 public final class ConsoleConsumer {

@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Demo endpoints: a JWT for the signed-in user, and publishing through {@link PushServer} from
- * HTTP. Any signed-in user may publish to any declared channel (someone's inbox, alerts); a real
- * application would decide who may publish what.
+ * Demo endpoints: a JWT for the signed-in user, and publishing through {@link PushServer}
+ * from HTTP. Any signed-in user may publish to any declared channel (someone's inbox,
+ * alerts); a real application would decide who may publish what.
  */
 @RestController
 @RequestMapping("/demo")
@@ -38,7 +38,8 @@ public class DemoController {
 	}
 
 	/**
-	 * Issue a JWT for the signed-in user, to send as a bearer header or in {@code auth.token}.
+	 * Issue a JWT for the signed-in user, to send as a bearer header or in
+	 * {@code auth.token}.
 	 * @param user the user
 	 * @return the token
 	 */
@@ -64,7 +65,8 @@ public class DemoController {
 	}
 
 	/**
-	 * Answer a refused publish (a malformed or undeclared channel, say) with the protocol's error body.
+	 * Answer a refused publish (a malformed or undeclared channel, say) with the
+	 * protocol's error body.
 	 * @param ex the failure
 	 * @return the response, with the code's HTTP status
 	 */

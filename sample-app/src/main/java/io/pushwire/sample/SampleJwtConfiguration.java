@@ -11,9 +11,9 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Issues and validates the sample's JWTs with one HMAC key. The decoder bean serves bearer headers
- * on HTTP (the resource server) and {@code auth.token} on the WebSocket (pushwire's auth
- * validator) alike.
+ * Issues and validates the sample's JWTs with one HMAC key. The decoder bean serves
+ * bearer headers on HTTP (the resource server) and {@code auth.token} on the WebSocket
+ * (pushwire's auth validator) alike.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SampleJwtProperties.class)

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The JWTs the sample application issues and accepts, under {@code sample.jwt}.
  *
- * @param secret the HMAC-SHA256 key, at least 32 bytes of UTF-8; unset, a random key is made at
- * startup, so tokens do not survive a restart
+ * @param secret the HMAC-SHA256 key, at least 32 bytes of UTF-8; unset, a random key is
+ * made at startup, so tokens do not survive a restart
  * @param expiry how long an issued token is valid
  */
 @ConfigurationProperties("sample.jwt")
@@ -37,9 +37,9 @@ public record SampleJwtProperties(@Nullable String secret, @DefaultValue("1h") D
 		else {
 			bytes = this.secret.getBytes(StandardCharsets.UTF_8);
 			if (bytes.length < MIN_KEY_BYTES) {
-				throw new IllegalStateException("sample.jwt.secret is " + bytes.length
-						+ " bytes long; HS256 needs at least " + MIN_KEY_BYTES + ". Use a longer secret or leave it "
-						+ "unset for a random key.");
+				throw new IllegalStateException(
+						"sample.jwt.secret is " + bytes.length + " bytes long; HS256 needs at least " + MIN_KEY_BYTES
+								+ ". Use a longer secret or leave it " + "unset for a random key.");
 			}
 		}
 		return new SecretKeySpec(bytes, "HmacSHA256");

@@ -14,20 +14,23 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
- * The sample's users and HTTP security. The push endpoints are open at the HTTP level because
- * pushwire authenticates their clients itself: from the credentials on the upgrade request when
- * there are any (checked by this chain like on any other request), otherwise from the token in the
- * protocol's {@code auth} message. A client that presents neither is closed with 4001.
+ * The sample's users and HTTP security. The push endpoints are open at the HTTP level
+ * because pushwire authenticates their clients itself: from the credentials on the
+ * upgrade request when there are any (checked by this chain like on any other request),
+ * otherwise from the token in the protocol's {@code auth} message. A client that presents
+ * neither is closed with 4001.
  */
 @Configuration(proxyBeanMethods = false)
 class SampleSecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, PushwireSecurityCustomizer pushwire) {
-		// First: opens pushwire's routes at the HTTP level (their clients are authenticated by the
+		// First: opens pushwire's routes at the HTTP level (their clients are
+		// authenticated by the
 		// protocol) before anyExchange() below closes everything else.
 		pushwire.customize(http);
-		// The demo page and its static files are public (it signs in with HTTP Basic from script); the
+		// The demo page and its static files are public (it signs in with HTTP Basic from
+		// script); the
 		// APIs stay protected.
 		http.authorizeExchange((exchanges) -> exchanges
 			.pathMatchers(HttpMethod.GET, "/", "/index.html", "/demo.js", "/demo.css", "/favicon.ico")
@@ -38,8 +41,10 @@ class SampleSecurityConfiguration {
 			.authenticated());
 		http.httpBasic(Customizer.withDefaults());
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()));
-		// An API for scripts and push clients that authenticate every request with a header
-		// (Basic or Bearer) or the protocol's auth message, never with a cookie: no session for a
+		// An API for scripts and push clients that authenticate every request with a
+		// header
+		// (Basic or Bearer) or the protocol's auth message, never with a cookie: no
+		// session for a
 		// forged cross-site request to ride on, so CSRF tokens would only get in the way.
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable);
 		return http.build();

@@ -18,9 +18,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Publishes a tick to the {@code ticker} channel every second while the application runs.
  * <p>
- * Started last and stopped first by the application context, so no tick is published to a server
- * that is shutting down. A tick that cannot be published is logged and skipped; a slow publish
- * makes the ticker drop ticks rather than queue them.
+ * Started last and stopped first by the application context, so no tick is published to a
+ * server that is shutting down. A tick that cannot be published is logged and skipped; a
+ * slow publish makes the ticker drop ticks rather than queue them.
  */
 @Component
 public class TickerPublisher implements SmartLifecycle {

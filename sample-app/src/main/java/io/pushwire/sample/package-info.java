@@ -1,6 +1,6 @@
 /**
- * A runnable application that uses the pushwire starter: chat, alerts, ticker and inbox channels,
- * HTTP Basic users and the JWTs they obtain.
+ * A runnable application that uses the pushwire starter: chat, alerts, ticker and inbox
+ * channels, HTTP Basic users and the JWTs they obtain.
  */
 @NullMarked
 package io.pushwire.sample;

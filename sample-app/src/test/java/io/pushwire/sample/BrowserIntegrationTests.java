@@ -21,10 +21,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo page in a real browser: starts the sample app on a random port, installs the browser
- * tests' one dependency ({@code npm ci}: playwright-core, which drives Debian's {@code chromium})
- * and runs {@code node --test browser-tests/} against it. Without Node or Chromium the test is
- * skipped on a developer's machine, and fails in CI ({@code CI=true}), where it must run.
+ * The demo page in a real browser: starts the sample app on a random port, installs the
+ * browser tests' one dependency ({@code npm ci}: playwright-core, which drives Debian's
+ * {@code chromium}) and runs {@code node --test browser-tests/} against it. Without Node
+ * or Chromium the test is skipped on a developer's machine, and fails in CI
+ * ({@code CI=true}), where it must run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BrowserIntegrationTests {
@@ -46,7 +47,8 @@ class BrowserIntegrationTests {
 		Path artifacts = Path.of("target", "browser-tests");
 		Files.createDirectories(artifacts);
 		run(List.of("npm", "ci", "--no-audit", "--no-fund"), artifacts.resolve("npm-ci.log"), 5);
-		// A Java PushClient in the room that one browser test types into: a message typed on the page
+		// A Java PushClient in the room that one browser test types into: a message typed
+		// on the page
 		// must reach it as it reaches other pages.
 		String room = "java-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 		PushClient java = PushClient.builder()
@@ -61,11 +63,10 @@ class BrowserIntegrationTests {
 		try {
 			output = run(List.of("node", "--test", "--test-concurrency=1", "browser-tests/"),
 					artifacts.resolve("node-test.log"), 5, room);
-			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(received).anySatisfy((payload) -> {
-					assertThat(payload.path("from").asString()).isEqualTo("alice");
-					assertThat(payload.path("text").asString()).isEqualTo("hello java");
-				}));
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received).anySatisfy((payload) -> {
+				assertThat(payload.path("from").asString()).isEqualTo("alice");
+				assertThat(payload.path("text").asString()).isEqualTo("hello java");
+			}));
 		}
 		finally {
 			java.disconnect().block(Duration.ofSeconds(10));

@@ -42,8 +42,7 @@ class ChatHandlerTests {
 
 	@Test
 	void refusesMissingPayload() {
-		assertThatExceptionOfType(PushHandlerException.class)
-			.isThrownBy(() -> this.handler.message(null, this.alice))
+		assertThatExceptionOfType(PushHandlerException.class).isThrownBy(() -> this.handler.message(null, this.alice))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
 	}
 

@@ -12,9 +12,10 @@ import reactor.netty.http.client.HttpClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client's first message, sent the moment the upgrade completes, is never lost behind Spring
- * Security's filters. (Before the upgrade was moved back onto the connection's event loop, about one
- * connection in ten lost its {@code auth} here and was closed at the handshake timeout.)
+ * A client's first message, sent the moment the upgrade completes, is never lost behind
+ * Spring Security's filters. (Before the upgrade was moved back onto the connection's
+ * event loop, about one connection in ten lost its {@code auth} here and was closed at
+ * the handshake timeout.)
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FirstMessageIntegrationTests {

@@ -89,8 +89,8 @@ class SampleWebSocketIntegrationTests {
 	}
 
 	/**
-	 * Authenticate, wait for {@code auth_ok}, send a message, and return the first inbound message
-	 * that matches.
+	 * Authenticate, wait for {@code auth_ok}, send a message, and return the first
+	 * inbound message that matches.
 	 */
 	private JsonNode exchangeAfterAuth(String token, HttpHeaders headers, String message,
 			Predicate<JsonNode> expected) {

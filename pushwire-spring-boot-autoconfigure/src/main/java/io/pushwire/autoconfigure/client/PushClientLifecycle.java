@@ -8,8 +8,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Connects the auto-configured {@link PushClient} when the application starts (without holding up
- * the start: the client keeps trying in the background) and disconnects it gracefully on stop.
+ * Connects the auto-configured {@link PushClient} when the application starts (without
+ * holding up the start: the client keeps trying in the background) and disconnects it
+ * gracefully on stop.
  */
 final class PushClientLifecycle implements SmartLifecycle {
 
@@ -55,7 +56,8 @@ final class PushClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Start after the web server (a client of the same application's server) and stop before it.
+		// Start after the web server (a client of the same application's server) and stop
+		// before it.
 		return SmartLifecycle.DEFAULT_PHASE - 512;
 	}
 

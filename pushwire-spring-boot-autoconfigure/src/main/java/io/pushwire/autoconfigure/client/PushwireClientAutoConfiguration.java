@@ -40,11 +40,12 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the pushwire client: a prototype {@link PushClient.Builder} configured from
- * {@code pushwire.client.*} and the application's {@code JsonMapper}, {@code WebClient.Builder},
- * SSL bundles, {@link PushCredentials}, {@link CursorStore} and {@link RetryStrategy} beans; with
- * {@code pushwire.client.base-url} (or {@code base-urls}) also a {@link PushClient} that connects
- * when the application starts and disconnects gracefully when it stops.
+ * Auto-configuration of the pushwire client: a prototype {@link PushClient.Builder}
+ * configured from {@code pushwire.client.*} and the application's {@code JsonMapper},
+ * {@code WebClient.Builder}, SSL bundles, {@link PushCredentials}, {@link CursorStore}
+ * and {@link RetryStrategy} beans; with {@code pushwire.client.base-url} (or
+ * {@code base-urls}) also a {@link PushClient} that connects when the application starts
+ * and disconnects gracefully when it stops.
  *
  * @since 0.2.0
  */
@@ -77,7 +78,8 @@ public final class PushwireClientAutoConfiguration {
 			builder.token(properties.getToken());
 		}
 		if (StringUtils.hasText(properties.getUsername())) {
-			builder.basicAuth(properties.getUsername(), (properties.getPassword() != null) ? properties.getPassword() : "");
+			builder.basicAuth(properties.getUsername(),
+					(properties.getPassword() != null) ? properties.getPassword() : "");
 		}
 		builder.transport(properties.getTransport())
 			.format(properties.getFormat())
@@ -95,7 +97,8 @@ public final class PushwireClientAutoConfiguration {
 		PushwireClientProperties.Reconnect reconnect = properties.getReconnect();
 		builder.retryStrategy(retryStrategy.getIfAvailable(() -> retryStrategy(reconnect)))
 			.stableAfter(reconnect.getStableAfter());
-		builder.cursorStore(cursorStore.getIfAvailable(() -> cursorStore(properties)), properties.getCursorStoreFlush());
+		builder.cursorStore(cursorStore.getIfAvailable(() -> cursorStore(properties)),
+				properties.getCursorStoreFlush());
 		jsonMapper.ifAvailable(builder::jsonMapper);
 		codec.ifAvailable(builder::codec);
 		webClientBuilder.ifAvailable(builder::webClientBuilder);
@@ -165,8 +168,8 @@ public final class PushwireClientAutoConfiguration {
 			return builder.build();
 		}
 		catch (SSLException ex) {
-			throw new IllegalStateException("Cannot use the SSL bundle of pushwire.client.ssl.bundle: " + ex.getMessage(),
-					ex);
+			throw new IllegalStateException(
+					"Cannot use the SSL bundle of pushwire.client.ssl.bundle: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -199,7 +202,9 @@ public final class PushwireClientAutoConfiguration {
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			Binder binder = Binder.get(context.getEnvironment());
-			boolean single = binder.bind("pushwire.client.base-url", String.class).map(StringUtils::hasText).orElse(false);
+			boolean single = binder.bind("pushwire.client.base-url", String.class)
+				.map(StringUtils::hasText)
+				.orElse(false);
 			boolean several = !binder.bind("pushwire.client.base-urls", Bindable.listOf(String.class))
 				.orElse(List.of())
 				.isEmpty();

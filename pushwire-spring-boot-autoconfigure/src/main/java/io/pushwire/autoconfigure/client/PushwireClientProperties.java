@@ -27,12 +27,14 @@ public class PushwireClientProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Base URL of the pushwire server, for example http://localhost:8080/rps; setting it (or base-urls) creates a connected PushClient bean.
+	 * Base URL of the pushwire server, for example http://localhost:8080/rps; setting it
+	 * (or base-urls) creates a connected PushClient bean.
 	 */
 	private @Nullable String baseUrl;
 
 	/**
-	 * Base URLs of the nodes of a cluster, tried in turn after failures (instead of base-url).
+	 * Base URLs of the nodes of a cluster, tried in turn after failures (instead of
+	 * base-url).
 	 */
 	private List<String> baseUrls = new ArrayList<>();
 
@@ -42,7 +44,8 @@ public class PushwireClientProperties {
 	private List<String> channels = new ArrayList<>();
 
 	/**
-	 * Client id (a lowercase UUID); by default the one in the cursor store, else a random one.
+	 * Client id (a lowercase UUID); by default the one in the cursor store, else a random
+	 * one.
 	 */
 	private @Nullable String clientId;
 
@@ -82,7 +85,8 @@ public class PushwireClientProperties {
 	private Duration ackInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Where cursors are kept across restarts: memory or file (a CursorStore bean overrides it).
+	 * Where cursors are kept across restarts: memory or file (a CursorStore bean
+	 * overrides it).
 	 */
 	private CursorStoreType cursorStore = CursorStoreType.MEMORY;
 
@@ -117,7 +121,8 @@ public class PushwireClientProperties {
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Silence allowed beyond the server's heartbeat_ms before the connection counts as dead.
+	 * Silence allowed beyond the server's heartbeat_ms before the connection counts as
+	 * dead.
 	 */
 	private Duration heartbeatGrace = Duration.ofSeconds(10);
 
@@ -142,12 +147,14 @@ public class PushwireClientProperties {
 	private double refreshRatio = 0.8;
 
 	/**
-	 * Whether SSE and HTTP requests also carry the token as a query parameter (it may end up in logs).
+	 * Whether SSE and HTTP requests also carry the token as a query parameter (it may end
+	 * up in logs).
 	 */
 	private boolean sseQueryToken = false;
 
 	/**
-	 * Whether the PushClient bean connects when the application starts and disconnects when it stops.
+	 * Whether the PushClient bean connects when the application starts and disconnects
+	 * when it stops.
 	 */
 	private boolean autoConnect = true;
 
@@ -401,7 +408,8 @@ public class PushwireClientProperties {
 		private Strategy strategy = Strategy.EXPONENTIAL;
 
 		/**
-		 * Preset for the exponential strategy: fast, standard or conservative; overrides initial, max and factor.
+		 * Preset for the exponential strategy: fast, standard or conservative; overrides
+		 * initial, max and factor.
 		 */
 		private @Nullable Preset preset;
 
@@ -611,7 +619,8 @@ public class PushwireClientProperties {
 	public static class Ssl {
 
 		/**
-		 * Name of the SSL bundle (spring.ssl.bundle.*) for wss and https: custom CA, client certificate.
+		 * Name of the SSL bundle (spring.ssl.bundle.*) for wss and https: custom CA,
+		 * client certificate.
 		 */
 		private @Nullable String bundle;
 

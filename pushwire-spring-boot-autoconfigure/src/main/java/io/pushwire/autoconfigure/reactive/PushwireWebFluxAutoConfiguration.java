@@ -44,12 +44,13 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
- * Auto-configuration of the pushwire server's WebFlux endpoints. The WebSocket handler and
- * endpoint, the SSE, ack and send endpoints ({@code pushwire.server.sse.enabled}) and the browser
- * client script ({@code pushwire.server.browser-client.enabled}) are each a bean that backs off when
- * the application declares its own of the same type; the {@code pushwireHandlerMapping} routes
- * {@code pushwire.server.path} and the paths under it to whichever beans there are. Applies where
- * {@link PushwireServerAutoConfiguration} has contributed a {@link PushServer}.
+ * Auto-configuration of the pushwire server's WebFlux endpoints. The WebSocket handler
+ * and endpoint, the SSE, ack and send endpoints ({@code pushwire.server.sse.enabled}) and
+ * the browser client script ({@code pushwire.server.browser-client.enabled}) are each a
+ * bean that backs off when the application declares its own of the same type; the
+ * {@code pushwireHandlerMapping} routes {@code pushwire.server.path} and the paths under
+ * it to whichever beans there are. Applies where {@link PushwireServerAutoConfiguration}
+ * has contributed a {@link PushServer}.
  *
  * @since 0.1.0
  */
@@ -69,10 +70,11 @@ public final class PushwireWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushServerSettings settings, ProtocolCodec codec, PushWebSocketHandler handler,
-			PushwireServerProperties properties) {
+	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushServerSettings settings, ProtocolCodec codec,
+			PushWebSocketHandler handler, PushwireServerProperties properties) {
 		long maxMessage = settings.maxMessageSize();
-		// Netty's own limit sits above ours, so that a message just over the limit reaches the handler
+		// Netty's own limit sits above ours, so that a message just over the limit
+		// reaches the handler
 		// and gets a goodbye too_large before the 1009 close.
 		int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(2 * maxMessage, maxMessage + 65536));
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
@@ -93,7 +95,8 @@ public final class PushwireWebFluxAutoConfiguration {
 	HandlerMapping pushwireHandlerMapping(PushWebSocketEndpoint endpoint, ObjectProvider<SseEndpoint> sseEndpoint,
 			ObjectProvider<AckEndpoint> ackEndpoint, ObjectProvider<SendEndpoint> sendEndpoint,
 			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, PushwireServerProperties properties) {
-		// Checked here, where the path is used, so that it is checked with an application's own settings too.
+		// Checked here, where the path is used, so that it is checked with an
+		// application's own settings too.
 		String path = properties.getPath();
 		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
 			throw new IllegalStateException(
@@ -101,7 +104,8 @@ public final class PushwireWebFluxAutoConfiguration {
 		}
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
-		// The properties decide which routes exist, the beans what serves them: an application's own
+		// The properties decide which routes exist, the beans what serves them: an
+		// application's own
 		// endpoint bean is mapped where the auto-configured one would be.
 		PushwireServerProperties.Sse sse = properties.getSse();
 		if (sse.isEnabled()) {
@@ -117,14 +121,16 @@ public final class PushwireWebFluxAutoConfiguration {
 
 			@Override
 			protected boolean hasCorsConfigurationSource(Object handler) {
-				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of CORS processing.
+				// The WebSocket endpoint checks Origin itself; its upgrade stays clear of
+				// CORS processing.
 				return !(handler instanceof PushWebSocketEndpoint) && super.hasCorsConfigurationSource(handler);
 			}
 
 		};
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		if (sse.isEnabled()) {
-			// The same origins, and the same matching, as the WebSocket's Origin check; none configured:
+			// The same origins, and the same matching, as the WebSocket's Origin check;
+			// none configured:
 			// same origin only.
 			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
 			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
@@ -137,8 +143,8 @@ public final class PushwireWebFluxAutoConfiguration {
 	}
 
 	/**
-	 * The HTTP endpoints for clients that cannot open a WebSocket: the SSE stream and the ack and
-	 * send requests that go with it.
+	 * The HTTP endpoints for clients that cannot open a WebSocket: the SSE stream and the
+	 * ack and send requests that go with it.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty(name = "pushwire.server.sse.enabled", matchIfMissing = true)

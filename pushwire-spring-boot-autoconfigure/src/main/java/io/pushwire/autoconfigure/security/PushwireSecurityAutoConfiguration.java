@@ -25,26 +25,30 @@ import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@link AuthValidator} that authenticates push clients with Spring Security.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@link AuthValidator} that authenticates push clients with
+ * Spring Security.
  * <p>
- * Tokens that clients send in {@code auth.token} (or the {@code token} query parameter) are
- * authenticated like a bearer header, by the first of: the application's unique
+ * Tokens that clients send in {@code auth.token} (or the {@code token} query parameter)
+ * are authenticated like a bearer header, by the first of: the application's unique
  * {@link ReactiveAuthenticationManager} bean (it must accept a
- * {@link BearerTokenAuthenticationToken}), or a {@link JwtReactiveAuthenticationManager} over the
- * application's {@link ReactiveJwtDecoder} bean (with its {@link ReactiveJwtAuthenticationConverter}
- * bean, if any). With neither, or without {@code spring-security-oauth2-resource-server}, tokens fail
- * and only the principal authenticated on the HTTP request is honoured.
+ * {@link BearerTokenAuthenticationToken}), or a {@link JwtReactiveAuthenticationManager}
+ * over the application's {@link ReactiveJwtDecoder} bean (with its
+ * {@link ReactiveJwtAuthenticationConverter} bean, if any). With neither, or without
+ * {@code spring-security-oauth2-resource-server}, tokens fail and only the principal
+ * authenticated on the HTTP request is honoured.
  * <p>
- * Runs after Spring Boot's reactive resource server auto-configuration, which contributes the JWT
- * decoder, and backs off when the application defines its own {@link AuthValidator}. It applies
- * only where {@link io.pushwire.autoconfigure.PushwireServerAutoConfiguration} does (a reactive web
- * application with the server's classes and {@code pushwire.server.enabled} not {@code false}), so
- * that no validator is left behind without a server to use it.
+ * Runs after Spring Boot's reactive resource server auto-configuration, which contributes
+ * the JWT decoder, and backs off when the application defines its own
+ * {@link AuthValidator}. It applies only where
+ * {@link io.pushwire.autoconfigure.PushwireServerAutoConfiguration} does (a reactive web
+ * application with the server's classes and {@code pushwire.server.enabled} not
+ * {@code false}), so that no validator is left behind without a server to use it.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+@AutoConfiguration(
+		afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
 		beforeName = "io.pushwire.autoconfigure.PushwireServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ ReactiveAuthenticationManager.class, Mono.class, WebSocketHandler.class, HttpServer.class,
@@ -90,7 +94,8 @@ public final class PushwireSecurityAutoConfiguration {
 	}
 
 	/**
-	 * Tokens through a manager bean only: the resource server module is present without JOSE.
+	 * Tokens through a manager bean only: the resource server module is present without
+	 * JOSE.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(BearerTokenAuthenticationToken.class)
@@ -108,7 +113,8 @@ public final class PushwireSecurityAutoConfiguration {
 	}
 
 	/**
-	 * No token support without the resource server module: only the request's principal counts.
+	 * No token support without the resource server module: only the request's principal
+	 * counts.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingClass("org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken")

@@ -15,12 +15,13 @@ import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@link PushwireSecurityCustomizer} that applications apply in their own
- * {@code SecurityWebFilterChain} to open pushwire's routes (pushwire contributes no chain: one would
- * switch off the application's and Spring Boot's). Built from {@code pushwire.server.path} and
- * {@code pushwire.server.allowed-origins}; applies where the push server does, with Spring Security's
- * WebFlux configuration on the class path.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@link PushwireSecurityCustomizer} that applications apply
+ * in their own {@code SecurityWebFilterChain} to open pushwire's routes (pushwire
+ * contributes no chain: one would switch off the application's and Spring Boot's). Built
+ * from {@code pushwire.server.path} and {@code pushwire.server.allowed-origins}; applies
+ * where the push server does, with Spring Security's WebFlux configuration on the class
+ * path.
  *
  * @since 0.1.0
  */

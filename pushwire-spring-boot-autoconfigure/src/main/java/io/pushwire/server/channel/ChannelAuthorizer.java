@@ -7,8 +7,9 @@ import io.pushwire.core.ChannelName;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides per principal and channel who may subscribe and who may publish (PROTOCOL.md §7).
- * The default applies each kind's {@link AccessRule}s; declare a bean to decide otherwise.
+ * Decides per principal and channel who may subscribe and who may publish (PROTOCOL.md
+ * §7). The default applies each kind's {@link AccessRule}s; declare a bean to decide
+ * otherwise.
  *
  * @since 0.1.0
  */

@@ -7,20 +7,23 @@ import java.util.Objects;
 import io.pushwire.core.ChannelName;
 
 /**
- * A declared channel kind (PROTOCOL.md §1): its priority lane, its wire id for binary frames, its
- * replay window, and who may subscribe and publish. Declare kinds under
- * {@code pushwire.server.channels.<kind>} or as beans built with {@link #builder(String)}.
+ * A declared channel kind (PROTOCOL.md §1): its priority lane, its wire id for binary
+ * frames, its replay window, and who may subscribe and publish. Declare kinds under
+ * {@code pushwire.server.channels.<kind>} or as beans built with
+ * {@link #builder(String)}.
  *
  * @param name the kind, {@code [a-z][a-z0-9_-]{0,31}}
  * @param priority the delivery lane
- * @param wireId the id of the kind in binary frame headers (0-255; -1 until the registry assigns one)
+ * @param wireId the id of the kind in binary frame headers (0-255; -1 until the registry
+ * assigns one)
  * @param historySize the most frames a channel of this kind keeps for replay
  * @param historyTtl the oldest a frame kept for replay may be
  * @param subscribe who may subscribe to channels of this kind
  * @param publish who may send frames on channels of this kind (a handler must also exist)
- * @param presence whether clients may ask who is subscribed to a channel of this kind (PROTOCOL.md §12)
- * @param joinLeave whether subscribers of a channel of this kind are told of others' {@code join} and
- * {@code leave}
+ * @param presence whether clients may ask who is subscribed to a channel of this kind
+ * (PROTOCOL.md §12)
+ * @param joinLeave whether subscribers of a channel of this kind are told of others'
+ * {@code join} and {@code leave}
  * @since 0.1.0
  */
 public record ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
@@ -77,9 +80,9 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 	}
 
 	/**
-	 * Start building a kind with the defaults: normal priority, a wire id assigned by the registry,
-	 * 1024 frames for 10 minutes, any authenticated principal may subscribe, and clients may publish
-	 * when a handler exists.
+	 * Start building a kind with the defaults: normal priority, a wire id assigned by the
+	 * registry, 1024 frames for 10 minutes, any authenticated principal may subscribe,
+	 * and clients may publish when a handler exists.
 	 * @param name the kind
 	 * @return a builder
 	 */
@@ -175,7 +178,8 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		}
 
 		/**
-		 * Let clients ask who is subscribed to a channel of this kind ({@code presence}, PROTOCOL.md §12).
+		 * Let clients ask who is subscribed to a channel of this kind ({@code presence},
+		 * PROTOCOL.md §12).
 		 * @param presence whether presence is on
 		 * @return this builder
 		 * @since 0.2.0
@@ -186,8 +190,8 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		}
 
 		/**
-		 * Tell every subscriber of a channel of this kind when another client subscribes ({@code join})
-		 * or leaves ({@code leave}).
+		 * Tell every subscriber of a channel of this kind when another client subscribes
+		 * ({@code join}) or leaves ({@code leave}).
 		 * @param joinLeave whether joins and leaves are announced
 		 * @return this builder
 		 * @since 0.2.0
@@ -198,7 +202,8 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		}
 
 		/**
-		 * Build the kind; a wire id left unset is {@code -1} until the registry assigns one.
+		 * Build the kind; a wire id left unset is {@code -1} until the registry assigns
+		 * one.
 		 * @return the kind
 		 */
 		public ChannelKind build() {

@@ -24,8 +24,8 @@ public final class ChannelRegistry {
 	/**
 	 * Create a registry, assigning wire ids to kinds that have none.
 	 * @param kinds the kinds
-	 * @throws IllegalArgumentException when a kind is {@code system}, declared twice, or two kinds share
-	 * a wire id
+	 * @throws IllegalArgumentException when a kind is {@code system}, declared twice, or
+	 * two kinds share a wire id
 	 */
 	public ChannelRegistry(Collection<ChannelKind> kinds) {
 		Map<String, ChannelKind> byName = new LinkedHashMap<>();
@@ -129,8 +129,7 @@ public final class ChannelRegistry {
 	private static final class ChannelNameAbbreviation {
 
 		static String of(String channel) {
-			return (channel.length() <= ChannelName.MAX_LENGTH) ? channel
-					: channel.substring(0, 61) + "...";
+			return (channel.length() <= ChannelName.MAX_LENGTH) ? channel : channel.substring(0, 61) + "...";
 		}
 
 	}

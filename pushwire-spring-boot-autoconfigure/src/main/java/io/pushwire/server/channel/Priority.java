@@ -1,8 +1,9 @@
 package io.pushwire.server.channel;
 
 /**
- * A channel kind's delivery priority (PROTOCOL.md §6): the lane of each connection's outbound
- * queue that the kind's frames travel in. The writer always takes from the highest non-empty lane.
+ * A channel kind's delivery priority (PROTOCOL.md §6): the lane of each connection's
+ * outbound queue that the kind's frames travel in. The writer always takes from the
+ * highest non-empty lane.
  *
  * @since 0.1.0
  */

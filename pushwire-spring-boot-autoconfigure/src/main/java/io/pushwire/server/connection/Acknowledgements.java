@@ -9,8 +9,8 @@ import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
- * Records clients' acknowledgements in their sessions (PROTOCOL.md §5.3), from an {@code ack} op or
- * the HTTP ack endpoint, checked against the channel's stream.
+ * Records clients' acknowledgements in their sessions (PROTOCOL.md §5.3), from an
+ * {@code ack} op or the HTTP ack endpoint, checked against the channel's stream.
  *
  * @since 0.1.0
  */
@@ -35,16 +35,18 @@ public final class Acknowledgements {
 	 * @param session the session
 	 * @param channel the channel
 	 * @param cursor the cursor processed
-	 * @return completes when recorded; an error {@link ProtocolException} {@code bad_message} for a
-	 * channel the session is not subscribed to or a cursor beyond the head. With stores that answer with
-	 * completed {@code Mono}s (the in-memory ones) the ack is checked and recorded before this returns,
-	 * allocating no operator.
+	 * @return completes when recorded; an error {@link ProtocolException}
+	 * {@code bad_message} for a channel the session is not subscribed to or a cursor
+	 * beyond the head. With stores that answer with completed {@code Mono}s (the
+	 * in-memory ones) the ack is checked and recorded before this returns, allocating no
+	 * operator.
 	 */
 	public Mono<Void> acknowledge(DefaultPushSession session, String channel, long cursor) {
 		if (!session.hasChannel(channel)) {
 			return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Not subscribed to " + channel, channel));
 		}
-		// The cursor belongs to the epoch the client read it in, not to whatever stream holds the channel now.
+		// The cursor belongs to the epoch the client read it in, not to whatever stream
+		// holds the channel now.
 		String epoch = session.subscribedEpoch(channel);
 		Mono<StreamPosition> position = this.streams.position(channel);
 		if (position instanceof Fuseable.ScalarCallable<?> completed) {
@@ -68,7 +70,8 @@ public final class Acknowledgements {
 				return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE,
 						"Ack of cursor " + cursor + " is beyond the head 0 of " + channel, channel));
 			}
-			// That stream is gone: kept in its epoch, a resume from it gets resume_required, never a skip.
+			// That stream is gone: kept in its epoch, a resume from it gets
+			// resume_required, never a skip.
 			return this.sessions.acknowledge(session, channel, cursor, epoch);
 		}
 		long head = current.head();

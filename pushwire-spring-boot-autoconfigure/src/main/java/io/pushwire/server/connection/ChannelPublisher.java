@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes to channels, for the application ({@code PushServer}) and for the replies of handlers:
- * converts the payload with the application's mapper and appends it to the channel's stream.
+ * Publishes to channels, for the application ({@code PushServer}) and for the replies of
+ * handlers: converts the payload with the application's mapper and appends it to the
+ * channel's stream.
  *
  * @since 0.1.0
  */
@@ -81,8 +82,10 @@ public final class ChannelPublisher {
 	public Mono<Integer> publishTransient(String channel, @Nullable Object payload, @Nullable String clientId) {
 		return Mono.defer(() -> {
 			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
-			// Encoded as JSON now (a payload that cannot be fails here), in other formats on first use.
-			PreparedMessage frame = PreparedMessage.of(this.codec, new Frame(channel, null, toPayload(payload), clientId));
+			// Encoded as JSON now (a payload that cannot be fails here), in other formats
+			// on first use.
+			PreparedMessage frame = PreparedMessage.of(this.codec,
+					new Frame(channel, null, toPayload(payload), clientId));
 			return this.streams.stream(resolved.name(), resolved.kind()).publishTransient(frame);
 		});
 	}

@@ -29,9 +29,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Subscribes connections to channels and unsubscribes them (PROTOCOL.md §4 step 2–3, §5), and keeps
- * their presence memberships (§12). Node-wide: each connection keeps its own state in its
- * {@link Subscriptions}.
+ * Subscribes connections to channels and unsubscribes them (PROTOCOL.md §4 step 2–3, §5),
+ * and keeps their presence memberships (§12). Node-wide: each connection keeps its own
+ * state in its {@link Subscriptions}.
  */
 final class ChannelSubscriber {
 
@@ -60,8 +60,8 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Answer a {@code subscribe} op: the errors, {@code resume_required} where due, {@code subscribed},
-	 * the replays, then the joins.
+	 * Answer a {@code subscribe} op: the errors, {@code resume_required} where due,
+	 * {@code subscribed}, the replays, then the joins.
 	 */
 	Mono<Void> subscribe(ClientConnection connection, SystemOp.Subscribe subscribe) {
 		Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
@@ -90,9 +90,10 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Subscribe to channels: refusals and failures become errors, granted channels are attached held.
-	 * A channel that fails (an authorizer or a store that errors) fails alone: the others are still
-	 * granted, confirmed and released, rather than left held and never confirmed.
+	 * Subscribe to channels: refusals and failures become errors, granted channels are
+	 * attached held. A channel that fails (an authorizer or a store that errors) fails
+	 * alone: the others are still granted, confirmed and released, rather than left held
+	 * and never confirmed.
 	 */
 	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
 			Map<String, ResumeToken.Position> resume) {
@@ -111,8 +112,8 @@ final class ChannelSubscriber {
 			return SystemOp.Error.of(protocolException.code(), protocolException.getMessage(), channel);
 		}
 		logger.error("Subscribing to " + channel + " failed", ex);
-		return SystemOp.Error.of(ErrorCode.INTERNAL, "Could not subscribe to " + channel
-				+ "; the server logged the cause, try again later", channel);
+		return SystemOp.Error.of(ErrorCode.INTERNAL,
+				"Could not subscribe to " + channel + "; the server logged the cause, try again later", channel);
 	}
 
 	private Mono<Void> subscribeOne(ClientConnection connection, String channel,
@@ -126,7 +127,8 @@ final class ChannelSubscriber {
 			return Mono.empty();
 		}
 		Subscriptions subscriptions = connection.subscriptions();
-		// Granted subscriptions are in the map already (channels are subscribed one after another).
+		// Granted subscriptions are in the map already (channels are subscribed one after
+		// another).
 		if (subscriptions.get(channel) == null && subscriptions.size() >= this.maxSubscriptions) {
 			result.errors()
 				.add(SystemOp.Error.of(ErrorCode.BAD_MESSAGE, "A connection may subscribe to at most "
@@ -146,7 +148,8 @@ final class ChannelSubscriber {
 				ResumeToken.Position from = requested;
 				ChannelSubscription previous = subscriptions.remove(channel);
 				if (previous != null) {
-					// Cancelled before the new attachment, so that no frame reaches the client twice.
+					// Cancelled before the new attachment, so that no frame reaches the
+					// client twice.
 					previous.cancel();
 					if (from == null) {
 						from = new ResumeToken.Position(previous.lastCursor(), previous.epoch());
@@ -169,10 +172,10 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Attach a subscription to its stream. The stream adds the listener before it emits the
-	 * attachment, and a cancelled Mono drops what it would have emitted (with the handle that
-	 * detaches): so the attachment is awaited whatever happens downstream, and a subscription
-	 * cancelled meanwhile is detached as soon as it arrives.
+	 * Attach a subscription to its stream. The stream adds the listener before it emits
+	 * the attachment, and a cancelled Mono drops what it would have emitted (with the
+	 * handle that detaches): so the attachment is awaited whatever happens downstream,
+	 * and a subscription cancelled meanwhile is detached as soon as it arrives.
 	 */
 	private static Mono<Attachment> attach(ChannelStream stream, ResumeToken.@Nullable Position from,
 			ChannelSubscription subscription) {
@@ -186,8 +189,8 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Unsubscribe from channels: {@code unsubscribed}, behind the frames of these channels already
-	 * queued, then the leaves.
+	 * Unsubscribe from channels: {@code unsubscribed}, behind the frames of these
+	 * channels already queued, then the leaves.
 	 */
 	void unsubscribe(ClientConnection connection, List<String> channels) {
 		List<String> removed = new ArrayList<>();
@@ -209,8 +212,10 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Drop the subscriptions that new credentials no longer allow (PROTOCOL.md §7.1), those still held.
-	 * @return the channels dropped, and the lowest lane among them (for {@link #sendUnsubscribed})
+	 * Drop the subscriptions that new credentials no longer allow (PROTOCOL.md §7.1),
+	 * those still held.
+	 * @return the channels dropped, and the lowest lane among them (for
+	 * {@link #sendUnsubscribed})
 	 */
 	Revoked revoke(ClientConnection connection, DefaultPushSession session, List<ChannelSubscription> revoked) {
 		List<String> removed = new ArrayList<>();
@@ -231,7 +236,8 @@ final class ChannelSubscriber {
 	void sendUnsubscribed(ClientConnection connection, List<String> removed, @Nullable Priority lowest) {
 		byte[] json = connection.format().toBytes(new SystemOp.Unsubscribed(removed));
 		if (lowest != null) {
-			// Behind the frames of these channels already queued: in the op lane it would overtake
+			// Behind the frames of these channels already queued: in the op lane it would
+			// overtake
 			// them, and the client would get frames of a channel it was told it left.
 			connection.queue().offerOpBehind(json, lowest);
 		}
@@ -245,15 +251,16 @@ final class ChannelSubscriber {
 	 */
 	void cancelAll(ClientConnection connection) {
 		connection.subscriptions().clear().forEach(ChannelSubscription::cancel);
-		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
+		// After ended is set: a membership recorded from now on is undone by presenceAdd
+		// itself.
 		connection.subscriptions().memberships().keySet().forEach((channel) -> presenceLeft(connection, channel));
 	}
 
 	/**
-	 * Become a member of the channels just granted whose kind has presence or join-leave (before the
-	 * client is told, so that a presence asked once it was told lists it). Added to the registry before
-	 * being recorded, and undone when the connection ended meanwhile, so that
-	 * {@link ClientConnection#terminated()} never misses a membership.
+	 * Become a member of the channels just granted whose kind has presence or join-leave
+	 * (before the client is told, so that a presence asked once it was told lists it).
+	 * Added to the registry before being recorded, and undone when the connection ended
+	 * meanwhile, so that {@link ClientConnection#terminated()} never misses a membership.
 	 * @return the channels to announce the client's join on
 	 */
 	List<String> presenceAdd(ClientConnection connection, Collection<String> channels) {
@@ -287,7 +294,10 @@ final class ChannelSubscriber {
 		}
 	}
 
-	/** Give up a connection's membership of a channel; the client leaves when no other connection holds it. */
+	/**
+	 * Give up a connection's membership of a channel; the client leaves when no other
+	 * connection holds it.
+	 */
 	void presenceLeft(ClientConnection connection, String channel) {
 		Boolean announce = connection.subscriptions().removeMembership(channel);
 		DefaultPushSession current = connection.session();
@@ -297,8 +307,8 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * A connection is being replaced: the new one holds its memberships from now on too, and gives up
-	 * those it does not subscribe to again once it sent {@code auth_ok}.
+	 * A connection is being replaced: the new one holds its memberships from now on too,
+	 * and gives up those it does not subscribe to again once it sent {@code auth_ok}.
 	 */
 	void handOverPresence(ClientConnection replaced, ClientConnection successor) {
 		DefaultPushSession current = replaced.session();
@@ -317,6 +327,7 @@ final class ChannelSubscriber {
 
 	/**
 	 * The channels that new credentials revoked.
+	 *
 	 * @param channels the channels
 	 * @param lowest the lowest lane among them
 	 */

@@ -15,10 +15,11 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
- * One connection's subscription to one channel. It starts <em>held</em>: frames that arrive while
- * the connection is still sending {@code auth_ok} or {@code subscribed} are kept (at most the kind's
- * history size; more sheds the connection) and queued after the replay on {@link #release()}. From
- * then on frames go straight to the outbound queue, each cursor at most once.
+ * One connection's subscription to one channel. It starts <em>held</em>: frames that
+ * arrive while the connection is still sending {@code auth_ok} or {@code subscribed} are
+ * kept (at most the kind's history size; more sheds the connection) and queued after the
+ * replay on {@link #release()}. From then on frames go straight to the outbound queue,
+ * each cursor at most once.
  */
 final class ChannelSubscription implements StreamListener {
 
@@ -32,12 +33,18 @@ final class ChannelSubscription implements StreamListener {
 
 	private final int maxHeld;
 
-	/** The connection's event loop, fixed for the subscription's life (the stream groups by it). */
+	/**
+	 * The connection's event loop, fixed for the subscription's life (the stream groups
+	 * by it).
+	 */
 	private final @Nullable Executor executor;
 
 	private @Nullable List<Object> held = new ArrayList<>();
 
-	/** Until released: nothing reads it after, and an idle connection would keep it for its life. */
+	/**
+	 * Until released: nothing reads it after, and an idle connection would keep it for
+	 * its life.
+	 */
 	private @Nullable ResumePlan plan;
 
 	/** The epoch of the stream attached (one string, the stream's). */
@@ -45,7 +52,10 @@ final class ChannelSubscription implements StreamListener {
 
 	private @Nullable Disposable detach;
 
-	/** The frames to replay, dropped once queued so that they are not held for the subscription's life. */
+	/**
+	 * The frames to replay, dropped once queued so that they are not held for the
+	 * subscription's life.
+	 */
 	private @Nullable List<StoredFrame> replay;
 
 	private long lastCursor;
@@ -66,7 +76,8 @@ final class ChannelSubscription implements StreamListener {
 	}
 
 	/**
-	 * A batch on the connection's event loop: queued with one lock and written with one flush.
+	 * A batch on the connection's event loop: queued with one lock and written with one
+	 * flush.
 	 */
 	@Override
 	public void onBatch(List<Object> items) {
@@ -95,7 +106,8 @@ final class ChannelSubscription implements StreamListener {
 				return;
 			}
 		}
-		// Still held (auth_ok or subscribed not yet queued): one at a time, as when called directly.
+		// Still held (auth_ok or subscribed not yet queued): one at a time, as when
+		// called directly.
 		StreamListener.super.onBatch(items);
 	}
 
@@ -122,7 +134,8 @@ final class ChannelSubscription implements StreamListener {
 	}
 
 	/**
-	 * The stream attached this subscription; when it was cancelled meanwhile, it is detached now.
+	 * The stream attached this subscription; when it was cancelled meanwhile, it is
+	 * detached now.
 	 * @param attachment the attachment
 	 */
 	void attached(Attachment attachment) {

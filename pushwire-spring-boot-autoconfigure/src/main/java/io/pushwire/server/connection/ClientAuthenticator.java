@@ -15,8 +15,9 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates push clients with the application's {@link AuthValidator}: at the handshake of every
- * transport, on the HTTP endpoints, and for a {@code refresh} op (PROTOCOL.md §7, §7.1).
+ * Authenticates push clients with the application's {@link AuthValidator}: at the
+ * handshake of every transport, on the HTTP endpoints, and for a {@code refresh} op
+ * (PROTOCOL.md §7, §7.1).
  *
  * @since 0.1.0
  */
@@ -31,7 +32,8 @@ public final class ClientAuthenticator {
 	/**
 	 * Create an authenticator.
 	 * @param authValidator the application's validator
-	 * @param allowAnonymous whether clients without credentials get an {@link AnonymousPrincipal}
+	 * @param allowAnonymous whether clients without credentials get an
+	 * {@link AnonymousPrincipal}
 	 */
 	public ClientAuthenticator(AuthValidator authValidator, boolean allowAnonymous) {
 		this.authValidator = authValidator;
@@ -39,43 +41,45 @@ public final class ClientAuthenticator {
 	}
 
 	/**
-	 * Authenticate a client; anonymous clients get an {@link AnonymousPrincipal} where allowed.
+	 * Authenticate a client; anonymous clients get an {@link AnonymousPrincipal} where
+	 * allowed.
 	 * @param request what the client presented
 	 * @param clientId the client's id (names its anonymous principal)
 	 * @return the principal
-	 * @throws ProtocolException (as an error signal) {@code unauthorized} when authentication fails
-	 * or gives a principal without a name
+	 * @throws ProtocolException (as an error signal) {@code unauthorized} when
+	 * authentication fails or gives a principal without a name
 	 */
 	public Mono<Principal> authenticate(AuthRequest request, String clientId) {
-		return Mono.defer(() -> this.authValidator.authenticate(request))
-			.onErrorResume((ex) -> {
-				logger.debug("Authentication of a push client failed", ex);
-				return Mono.error(unauthorized(request));
-			})
-			.switchIfEmpty(Mono.defer(() -> {
-				if (request.token() == null && this.allowAnonymous) {
-					return Mono.just(AnonymousPrincipal.forClient(clientId));
-				}
-				return Mono.error(unauthorized(request));
-			}))
-			.flatMap((principal) -> {
-				// Sessions and connection limits are keyed by the name: a principal without one cannot
-				// own a session, and refusing it here beats failing later with a NullPointerException.
-				String name = principal.getName();
-				if (name == null || name.isBlank()) {
-					logger.warn("Refusing a push client whose principal has no name (" + principal.getClass().getName()
-							+ "); the AuthValidator must return principals with a name");
-					return Mono.error(new ProtocolException(ErrorCode.UNAUTHORIZED,
-							"The credentials were accepted but name no principal"));
-				}
-				return Mono.just(principal);
-			});
+		return Mono.defer(() -> this.authValidator.authenticate(request)).onErrorResume((ex) -> {
+			logger.debug("Authentication of a push client failed", ex);
+			return Mono.error(unauthorized(request));
+		}).switchIfEmpty(Mono.defer(() -> {
+			if (request.token() == null && this.allowAnonymous) {
+				return Mono.just(AnonymousPrincipal.forClient(clientId));
+			}
+			return Mono.error(unauthorized(request));
+		})).flatMap((principal) -> {
+			// Sessions and connection limits are keyed by the name: a principal without
+			// one cannot
+			// own a session, and refusing it here beats failing later with a
+			// NullPointerException.
+			String name = principal.getName();
+			if (name == null || name.isBlank()) {
+				logger.warn("Refusing a push client whose principal has no name (" + principal.getClass().getName()
+						+ "); the AuthValidator must return principals with a name");
+				return Mono.error(new ProtocolException(ErrorCode.UNAUTHORIZED,
+						"The credentials were accepted but name no principal"));
+			}
+			return Mono.just(principal);
+		});
 	}
 
 	/**
-	 * When a principal's credentials expire (PROTOCOL.md §7.1), as the {@link AuthValidator} reads it.
+	 * When a principal's credentials expire (PROTOCOL.md §7.1), as the
+	 * {@link AuthValidator} reads it.
 	 * @param principal an authenticated principal
-	 * @return the expiry, or {@code null} when they do not expire (anonymous clients included)
+	 * @return the expiry, or {@code null} when they do not expire (anonymous clients
+	 * included)
 	 */
 	public @Nullable Instant credentialsExpiry(Principal principal) {
 		if (principal instanceof AnonymousPrincipal) {
@@ -85,21 +89,20 @@ public final class ClientAuthenticator {
 	}
 
 	/**
-	 * Authenticate the token of a {@code refresh} op (PROTOCOL.md §7.1): the token alone counts, never
-	 * the connection's request principal nor anonymous access.
+	 * Authenticate the token of a {@code refresh} op (PROTOCOL.md §7.1): the token alone
+	 * counts, never the connection's request principal nor anonymous access.
 	 * @param token the new token
 	 * @param current the connection's principal
 	 * @return the new principal, of the same name as the current one
-	 * @throws ProtocolException (as an error signal) {@code unauthorized} when the token is not valid,
-	 * {@code forbidden} when it belongs to another principal
+	 * @throws ProtocolException (as an error signal) {@code unauthorized} when the token
+	 * is not valid, {@code forbidden} when it belongs to another principal
 	 */
 	public Mono<Principal> reauthenticate(String token, Principal current) {
 		AuthRequest request = new AuthRequest(token, null, HttpHeaders.EMPTY, null);
-		return Mono.defer(() -> this.authValidator.authenticate(request))
-			.onErrorResume((ex) -> {
-				logger.debug("Authentication of a push client's refresh failed", ex);
-				return Mono.empty();
-			})
+		return Mono.defer(() -> this.authValidator.authenticate(request)).onErrorResume((ex) -> {
+			logger.debug("Authentication of a push client's refresh failed", ex);
+			return Mono.empty();
+		})
 			.switchIfEmpty(Mono.error(() -> new ProtocolException(ErrorCode.UNAUTHORIZED,
 					"The refresh token was not accepted; the current credentials stay in force until they expire")))
 			.map((principal) -> {
@@ -112,8 +115,8 @@ public final class ClientAuthenticator {
 	}
 
 	private static ProtocolException unauthorized(AuthRequest request) {
-		return new ProtocolException(ErrorCode.UNAUTHORIZED, (request.token() != null)
-				? "The token was not accepted" : "Authentication required: send a token in auth or credentials on the request");
+		return new ProtocolException(ErrorCode.UNAUTHORIZED, (request.token() != null) ? "The token was not accepted"
+				: "Authentication required: send a token in auth or credentials on the request");
 	}
 
 }

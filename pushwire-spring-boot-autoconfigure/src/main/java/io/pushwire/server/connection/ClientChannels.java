@@ -26,8 +26,8 @@ public final class ClientChannels {
 	}
 
 	/**
-	 * Parse a channel name that a client sent, within {@code max-channel-name-length}, and find its
-	 * kind.
+	 * Parse a channel name that a client sent, within {@code max-channel-name-length},
+	 * and find its kind.
 	 * @param channel the name
 	 * @return the channel and its kind
 	 * @throws ProtocolException {@code bad_message} or {@code unknown_channel}

@@ -24,14 +24,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One client's connection, whatever carries it: its state (session and principal, subscriptions,
- * outbound queue, inbound budget, heartbeat and expiry) and its lifecycle: the close, the
- * termination, the heartbeat and the expiry of its credentials (PROTOCOL.md §4–§7). The node-wide
- * parts of a {@link ConnectionFactory} do the rest: the {@link ConnectionHandshake} starts it, the
- * {@link OpDispatcher} handles the client's ops, the {@link ChannelSubscriber} its subscriptions, the
- * {@link InboundLimiter} its rate. Transports decode messages and call in; they write what
- * {@link #deliveries()} emits and close with {@link #closeReason()} when it completes. Internal API:
- * made by a {@link ConnectionFactory}.
+ * One client's connection, whatever carries it: its state (session and principal,
+ * subscriptions, outbound queue, inbound budget, heartbeat and expiry) and its lifecycle:
+ * the close, the termination, the heartbeat and the expiry of its credentials
+ * (PROTOCOL.md §4–§7). The node-wide parts of a {@link ConnectionFactory} do the rest:
+ * the {@link ConnectionHandshake} starts it, the {@link OpDispatcher} handles the
+ * client's ops, the {@link ChannelSubscriber} its subscriptions, the
+ * {@link InboundLimiter} its rate. Transports decode messages and call in; they write
+ * what {@link #deliveries()} emits and close with {@link #closeReason()} when it
+ * completes. Internal API: made by a {@link ConnectionFactory}.
  *
  * @since 0.1.0
  */
@@ -47,7 +48,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 
 	private final OutboundQueue queue;
 
-	/** Also the lock under which presence announcements and {@code auth_ok} are queued. */
+	/**
+	 * Also the lock under which presence announcements and {@code auth_ok} are queued.
+	 */
 	private final Subscriptions subscriptions = new Subscriptions();
 
 	private volatile @Nullable DefaultPushSession session;
@@ -87,7 +90,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Count a request of the HTTP endpoints (ack, send) against the same rate as inbound messages.
+	 * Count a request of the HTTP endpoints (ack, send) against the same rate as inbound
+	 * messages.
 	 * @return {@code false} when over the rate (the caller answers 429)
 	 */
 	public boolean admitHttpRequest() {
@@ -102,9 +106,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Count an inbound message against {@code max-inbound-rate}. Over it the message must be dropped:
-	 * the client is told {@code rate_limited}, and a burst's worth of refusals in a row closes the
-	 * connection with 1008.
+	 * Count an inbound message against {@code max-inbound-rate}. Over it the message must
+	 * be dropped: the client is told {@code rate_limited}, and a burst's worth of
+	 * refusals in a row closes the connection with 1008.
 	 * @return {@code true} when the message may be handled
 	 */
 	public boolean admitInbound() {
@@ -145,8 +149,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Write to a transport directly rather than through {@link #deliveries()}: the queue writes
-	 * batches while the transport is ready and is resumed with {@link #resumeWriting()}.
+	 * Write to a transport directly rather than through {@link #deliveries()}: the queue
+	 * writes batches while the transport is ready and is resumed with
+	 * {@link #resumeWriting()}.
 	 * @param writer the transport's writer
 	 */
 	public void writeTo(OutboundQueue.Writer writer) {
@@ -169,9 +174,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Drain and write on one executor (the event loop of the transport's channel), not on publishing
-	 * threads; called before subscribing, so that streams give this connection's frames to that
-	 * executor in batches. A {@link LoopExecutor} is drained at once when offered to from its loop.
+	 * Drain and write on one executor (the event loop of the transport's channel), not on
+	 * publishing threads; called before subscribing, so that streams give this
+	 * connection's frames to that executor in batches. A {@link LoopExecutor} is drained
+	 * at once when offered to from its loop.
 	 * @param executor the executor, one instance for every connection on the same loop
 	 */
 	public void runOn(Executor executor) {
@@ -270,21 +276,23 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Queue a transient frame for this client alone; refused until {@code auth_ok} is queued, since
-	 * nothing may reach a client before it (the session is found by its client id while the
-	 * handshake still authorizes the capabilities).
+	 * Queue a transient frame for this client alone; refused until {@code auth_ok} is
+	 * queued, since nothing may reach a client before it (the session is found by its
+	 * client id while the handshake still authorizes the capabilities).
 	 * @param frame the frame
 	 * @param priority its kind's priority
-	 * @return {@code false} when the handshake is not done, the connection is closing or its queue is full
+	 * @return {@code false} when the handshake is not done, the connection is closing or
+	 * its queue is full
 	 */
 	public boolean sendTransient(PreparedMessage frame, Priority priority) {
 		return this.started && this.queue.offerTransient(frame, priority);
 	}
 
 	/**
-	 * Authenticate, then {@link #start start}; a failure closes the connection with the matching code
-	 * (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or a store's) with
-	 * {@code error internal} and {@code goodbye shutdown} (1001: the client may reconnect with backoff).
+	 * Authenticate, then {@link #start start}; a failure closes the connection with the
+	 * matching code (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or
+	 * a store's) with {@code error internal} and {@code goodbye shutdown} (1001: the
+	 * client may reconnect with backoff).
 	 * @param auth the auth op
 	 * @param request what the client presented
 	 * @return completes when the handshake is done (or the connection is closing)
@@ -295,25 +303,28 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 
 	/**
 	 * Attach to the session of the client id, subscribe to the capabilities, and queue
-	 * {@code auth_ok}, the refusals, any {@code resume_required} and the replay (PROTOCOL.md §4
-	 * step 2–3). Nothing is queued when the session refuses the principal, and nothing is queued or
-	 * kept when the transport ended meanwhile (then the result is empty). When the result fails, the
-	 * transport calls {@link #terminated()} to release what was taken.
+	 * {@code auth_ok}, the refusals, any {@code resume_required} and the replay
+	 * (PROTOCOL.md §4 step 2–3). Nothing is queued when the session refuses the
+	 * principal, and nothing is queued or kept when the transport ended meanwhile (then
+	 * the result is empty). When the result fails, the transport calls
+	 * {@link #terminated()} to release what was taken.
 	 * @param clientId the client id
 	 * @param auth the auth op (for SSE, built from the query)
 	 * @param principal the authenticated principal
 	 * @return the {@code auth_ok} queued
-	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id belongs to
-	 * another principal, {@code rate_limited} past {@code max-connections-per-second} or
-	 * {@code max-connections-per-principal}
+	 * @throws ProtocolException (as an error signal) {@code forbidden} when the client id
+	 * belongs to another principal, {@code rate_limited} past
+	 * {@code max-connections-per-second} or {@code max-connections-per-principal}
 	 */
 	public Mono<SystemOp.AuthOk> start(String clientId, SystemOp.Auth auth, Principal principal) {
 		return this.node.handshake().start(this, clientId, auth, principal);
 	}
 
 	/**
-	 * The handshake attached this connection to its session and took a slot of its principal.
-	 * @return {@code false} when the transport ended meanwhile (then the caller terminates again)
+	 * The handshake attached this connection to its session and took a slot of its
+	 * principal.
+	 * @return {@code false} when the transport ended meanwhile (then the caller
+	 * terminates again)
 	 */
 	boolean attached(Principal principal, DefaultPushSession session) {
 		this.principal = principal;
@@ -323,9 +334,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Queue {@code auth_ok}: frames for this client alone may follow. Under the lock {@link #announce}
-	 * takes: an announcement made once {@code auth_ok} is queued follows it, and none made before is
-	 * dropped after the client could see {@code auth_ok}.
+	 * Queue {@code auth_ok}: frames for this client alone may follow. Under the lock
+	 * {@link #announce} takes: an announcement made once {@code auth_ok} is queued
+	 * follows it, and none made before is dropped after the client could see
+	 * {@code auth_ok}.
 	 */
 	void started(SystemOp.AuthOk ok) {
 		synchronized (this.subscriptions) {
@@ -348,7 +360,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 			return refused(ex);
 		}
 		if (result == Mono.<Void>empty()) {
-			// Handled already, as most ops are (a pong, an ack): no operators, which the transport's
+			// Handled already, as most ops are (a pong, an ack): no operators, which the
+			// transport's
 			// inbound would keep for this idle connection until its next message.
 			return result;
 		}
@@ -361,9 +374,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Queue a presence {@code join} or {@code leave} of a channel this connection is a member of.
-	 * Nothing may precede {@code auth_ok}, and a closing connection gets nothing more; joins and
-	 * leaves made before {@code auth_ok} was queued show in a presence asked after it.
+	 * Queue a presence {@code join} or {@code leave} of a channel this connection is a
+	 * member of. Nothing may precede {@code auth_ok}, and a closing connection gets
+	 * nothing more; joins and leaves made before {@code auth_ok} was queued show in a
+	 * presence asked after it.
 	 * @param op the op
 	 */
 	@Override
@@ -376,8 +390,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * New credentials replace the old ones ({@code refresh}): the principal, the session's, and the
-	 * expiry timer.
+	 * New credentials replace the old ones ({@code refresh}): the principal, the
+	 * session's, and the expiry timer.
 	 */
 	void credentialsRefreshed(Principal principal, @Nullable Long expiresAtMs) {
 		this.principal = principal;
@@ -401,8 +415,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	void startHeartbeat() {
-		// A random phase within one interval: connections that (re)connect together, after a restart
-		// or a network blip, would otherwise all be pinged in the same tick, interval after interval.
+		// A random phase within one interval: connections that (re)connect together,
+		// after a restart
+		// or a network blip, would otherwise all be pinged in the same tick, interval
+		// after interval.
 		long interval = this.node.settings().heartbeat().toNanos();
 		this.lastPingNanos = System.nanoTime() - ThreadLocalRandom.current().nextLong(interval);
 		this.node.heartbeats().register(this);
@@ -412,14 +428,15 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * One tick of the {@link HeartbeatMonitor}: ping when due, close when silent past the grace
-	 * (4010) or stalled past the write timeout (4008).
+	 * One tick of the {@link HeartbeatMonitor}: ping when due, close when silent past the
+	 * grace (4010) or stalled past the write timeout (4008).
 	 * @param now the tick's {@link System#nanoTime()}
 	 */
 	void heartbeatTick(long now) {
 		PushServerSettings settings = this.node.settings();
 		long interval = settings.heartbeat().toNanos();
-		if (this.transport.expectsInbound() && now - this.lastSeenNanos > interval + settings.heartbeatGrace().toNanos()) {
+		if (this.transport.expectsInbound()
+				&& now - this.lastSeenNanos > interval + settings.heartbeatGrace().toNanos()) {
 			close(CloseReason.HEARTBEAT_TIMEOUT);
 		}
 		else if (this.queue.stalledNanos() > settings.writeTimeout().toNanos()) {
@@ -432,9 +449,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Close: queue a {@code goodbye} with the reason after dropping what is queued; the transport then
-	 * closes with the reason's code. If the goodbye is not written within a few seconds, the transport
-	 * drops the connection. Idempotent.
+	 * Close: queue a {@code goodbye} with the reason after dropping what is queued; the
+	 * transport then closes with the reason's code. If the goodbye is not written within
+	 * a few seconds, the transport drops the connection. Idempotent.
 	 * @param reason why
 	 */
 	public void close(CloseReason reason) {
@@ -445,8 +462,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 			this.closeReason = reason;
 		}
 		this.node.heartbeats().unregister(this);
-		// Armed before the goodbye is queued: the transport may end at once, and a timer armed after
-		// that would drop whatever the underlying connection serves next (a kept-alive HTTP connection).
+		// Armed before the goodbye is queued: the transport may end at once, and a timer
+		// armed after
+		// that would drop whatever the underlying connection serves next (a kept-alive
+		// HTTP connection).
 		this.abortTimer = Schedulers.parallel().schedule(() -> {
 			if (!this.ended) {
 				this.transport.abort(reason);
@@ -456,7 +475,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
-	 * Release everything once the transport ended: subscriptions, heartbeat, the session's connection.
+	 * Release everything once the transport ended: subscriptions, heartbeat, the
+	 * session's connection.
 	 */
 	public void terminated() {
 		this.ended = true;
@@ -478,7 +498,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 			timer.dispose();
 		}
 		this.queue.finish(null);
-		// After ended is set: a membership recorded from now on is undone by presenceAdd itself.
+		// After ended is set: a membership recorded from now on is undone by presenceAdd
+		// itself.
 		this.node.subscriber().cancelAll(this);
 		DefaultPushSession current = this.session;
 		if (current != null) {

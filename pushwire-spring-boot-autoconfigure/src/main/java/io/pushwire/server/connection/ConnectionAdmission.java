@@ -9,8 +9,9 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 
 /**
- * Admission of connections on this node: {@code max-connections-per-second} for new connections and
- * {@code max-connections-per-principal} slots. One instance is shared by every connection.
+ * Admission of connections on this node: {@code max-connections-per-second} for new
+ * connections and {@code max-connections-per-principal} slots. One instance is shared by
+ * every connection.
  *
  * @since 0.1.0
  */
@@ -32,10 +33,11 @@ public final class ConnectionAdmission {
 	}
 
 	/**
-	 * Whether this node accepts one more new connection now ({@code max-connections-per-second}).
-	 * Asked only once a client has authenticated, so that refused clients cannot use up the budget.
-	 * @return {@code false} when the client should be refused ({@code rate_limited}: WebSocket
-	 * {@code error} and close 1008, SSE HTTP 429)
+	 * Whether this node accepts one more new connection now
+	 * ({@code max-connections-per-second}). Asked only once a client has authenticated,
+	 * so that refused clients cannot use up the budget.
+	 * @return {@code false} when the client should be refused ({@code rate_limited}:
+	 * WebSocket {@code error} and close 1008, SSE HTTP 429)
 	 */
 	public boolean admitNewConnection() {
 		return this.newConnections.tryAcquire();
@@ -44,9 +46,10 @@ public final class ConnectionAdmission {
 	/**
 	 * Count a connection against its principal's limit.
 	 * @param principal the principal
-	 * @param replacing whether the connection replaces one of the same client id (which is about to
-	 * close, so it may pass the limit briefly)
-	 * @throws ProtocolException {@code rate_limited} when the principal holds too many connections
+	 * @param replacing whether the connection replaces one of the same client id (which
+	 * is about to close, so it may pass the limit briefly)
+	 * @throws ProtocolException {@code rate_limited} when the principal holds too many
+	 * connections
 	 */
 	public void acquireConnectionSlot(Principal principal, boolean replacing) {
 		AtomicInteger count = this.connectionsByPrincipal.computeIfAbsent(principal.getName(),

@@ -7,11 +7,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Creates the {@link ClientConnection}s of a node, each with the node-wide parts it works with: the
- * settings, the codec, the sessions, admission and authentication, the heartbeat monitor, the
- * subscriber, the op dispatcher and the inbound limiter. Those parts are made once here and shared,
- * so that a connection holds one reference to them rather than a field each (idle connections are
- * counted by the ten thousand).
+ * Creates the {@link ClientConnection}s of a node, each with the node-wide parts it works
+ * with: the settings, the codec, the sessions, admission and authentication, the
+ * heartbeat monitor, the subscriber, the op dispatcher and the inbound limiter. Those
+ * parts are made once here and shared, so that a connection holds one reference to them
+ * rather than a field each (idle connections are counted by the ten thousand).
  *
  * @since 0.1.0
  */
@@ -87,9 +87,10 @@ public final class ConnectionFactory {
 	}
 
 	/**
-	 * Arm connections' timers (the expiry of their credentials) on another scheduler from now on
-	 * (timers already armed stay where they are): a {@code VirtualTimeScheduler} in tests. Its clock,
-	 * {@link Scheduler#now}, is the wall clock that expiries are compared with.
+	 * Arm connections' timers (the expiry of their credentials) on another scheduler from
+	 * now on (timers already armed stay where they are): a {@code VirtualTimeScheduler}
+	 * in tests. Its clock, {@link Scheduler#now}, is the wall clock that expiries are
+	 * compared with.
 	 * @param timers the scheduler, {@link Schedulers#parallel()} unless replaced
 	 */
 	public void setTimers(Scheduler timers) {

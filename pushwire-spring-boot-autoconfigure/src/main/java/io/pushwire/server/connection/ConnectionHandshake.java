@@ -19,9 +19,9 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The start of a connection's life (PROTOCOL.md §4 step 1–3): authentication, admission, the
- * session, the capabilities' subscriptions and {@code auth_ok}. Node-wide; the connection keeps the
- * state it leads to.
+ * The start of a connection's life (PROTOCOL.md §4 step 1–3): authentication, admission,
+ * the session, the capabilities' subscriptions and {@code auth_ok}. Node-wide; the
+ * connection keeps the state it leads to.
  */
 final class ConnectionHandshake {
 
@@ -47,9 +47,10 @@ final class ConnectionHandshake {
 	}
 
 	/**
-	 * Authenticate, then {@link #start start}; a failure closes the connection with the matching code
-	 * (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or a store's) with
-	 * {@code error internal} and {@code goodbye shutdown} (1001: the client may reconnect with backoff).
+	 * Authenticate, then {@link #start start}; a failure closes the connection with the
+	 * matching code (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or
+	 * a store's) with {@code error internal} and {@code goodbye shutdown} (1001: the
+	 * client may reconnect with backoff).
 	 * @see ClientConnection#handshake
 	 */
 	Mono<Void> handshake(ClientConnection connection, SystemOp.Auth auth, AuthRequest request) {
@@ -64,7 +65,8 @@ final class ConnectionHandshake {
 			.then()
 			.onErrorResume((failure) -> {
 				if (!(failure instanceof ProtocolException ex)) {
-					// An authorizer or store failed: the client is not at fault and may try again later.
+					// An authorizer or store failed: the client is not at fault and may
+					// try again later.
 					logger.error("The handshake of a push client failed", failure);
 					connection.send(SystemOp.Error.of(ErrorCode.INTERNAL,
 							"The server failed to complete the handshake; reconnect later", null));
@@ -75,22 +77,22 @@ final class ConnectionHandshake {
 					connection.close(CloseReason.POLICY);
 				}
 				else {
-					connection.close(
-							(ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
+					connection
+						.close((ex.code() == ErrorCode.FORBIDDEN) ? CloseReason.FORBIDDEN : CloseReason.UNAUTHORIZED);
 				}
 				return Mono.empty();
 			});
 	}
 
 	/**
-	 * Attach to the session, subscribe to the capabilities, and queue {@code auth_ok}, the refusals,
-	 * any {@code resume_required} and the replay.
+	 * Attach to the session, subscribe to the capabilities, and queue {@code auth_ok},
+	 * the refusals, any {@code resume_required} and the replay.
 	 * @see ClientConnection#start
 	 */
-	Mono<SystemOp.AuthOk> start(ClientConnection connection, String clientId, SystemOp.Auth auth,
-			Principal principal) {
+	Mono<SystemOp.AuthOk> start(ClientConnection connection, String clientId, SystemOp.Auth auth, Principal principal) {
 		return Mono.defer(() -> {
-			// Only now, after authentication: refused clients must not use up the legitimate ones' budget.
+			// Only now, after authentication: refused clients must not use up the
+			// legitimate ones' budget.
 			if (!this.admission.admitNewConnection()) {
 				throw new ProtocolException(ErrorCode.RATE_LIMITED,
 						"Too many new connections on this server; retry with backoff");
@@ -110,14 +112,18 @@ final class ConnectionHandshake {
 			}
 			return attaching.doOnError((ex) -> this.admission.releaseConnectionSlot(principal)).flatMap((attached) -> {
 				if (!connection.attached(principal, attached.session())) {
-					// The transport ended (a cancel) while this ran: terminated() may have missed the session
-					// and the slot just taken. Each side writes its flag before reading the other's.
+					// The transport ended (a cancel) while this ran: terminated() may
+					// have missed the session
+					// and the slot just taken. Each side writes its flag before reading
+					// the other's.
 					connection.terminated();
 					return Mono.empty();
 				}
 				if (attached.replaced() != null) {
-					// The client keeps its memberships through the replacement: the new connection holds them
-					// before the old one can end, then drops those it does not subscribe to again.
+					// The client keeps its memberships through the replacement: the new
+					// connection holds them
+					// before the old one can end, then drops those it does not subscribe
+					// to again.
 					this.subscriber.handOverPresence(attached.replaced(), connection);
 					attached.replaced().close(CloseReason.REPLACED);
 				}
@@ -144,11 +150,13 @@ final class ConnectionHandshake {
 					SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
 							this.settings.heartbeat().toMillis(), this.settings.features(), expiresAtMs,
 							attached.newSessionSecret());
-					// Armed before auth_ok is queued, so that a client that read it can count on the timer.
+					// Armed before auth_ok is queued, so that a client that read it can
+					// count on the timer.
 					connection.expireAt(expiresAtMs);
 					Set<String> granted = new LinkedHashSet<>();
 					result.granted().forEach((subscription) -> granted.add(subscription.channel()));
-					// Members before auth_ok (a presence asked by anyone once it arrived lists this client),
+					// Members before auth_ok (a presence asked by anyone once it arrived
+					// lists this client),
 					// announced after it.
 					List<String> joined = this.subscriber.presenceAdd(connection, granted);
 					connection.started(ok);
@@ -157,7 +165,8 @@ final class ConnectionHandshake {
 					connection.startHeartbeat();
 					for (String held : connection.subscriptions().memberships().keySet()) {
 						if (!granted.contains(held)) {
-							// Handed over by a replaced connection, not subscribed to again.
+							// Handed over by a replaced connection, not subscribed to
+							// again.
 							this.subscriber.presenceLeft(connection, held);
 						}
 					}

@@ -18,8 +18,8 @@ public interface ConnectionTransport {
 	String name();
 
 	/**
-	 * The wire format the connection's messages are encoded in, chosen by the transport (a WebSocket
-	 * client may negotiate one; SSE is always JSON).
+	 * The wire format the connection's messages are encoded in, chosen by the transport
+	 * (a WebSocket client may negotiate one; SSE is always JSON).
 	 * @return the format, or {@code null} for the server's JSON codec
 	 */
 	default @Nullable WireFormat format() {
@@ -33,8 +33,8 @@ public interface ConnectionTransport {
 	void heartbeat(ClientConnection connection);
 
 	/**
-	 * Whether the peer can talk back on this transport, so that its silence means it is gone
-	 * (WebSocket). A one-way stream (SSE) is only ever closed by failing writes.
+	 * Whether the peer can talk back on this transport, so that its silence means it is
+	 * gone (WebSocket). A one-way stream (SSE) is only ever closed by failing writes.
 	 * @return {@code true} when silence past the heartbeat grace closes the connection
 	 */
 	default boolean expectsInbound() {
@@ -42,8 +42,8 @@ public interface ConnectionTransport {
 	}
 
 	/**
-	 * Drop the underlying connection now, without waiting for the peer: used when a closing
-	 * connection did not finish writing its goodbye in time.
+	 * Drop the underlying connection now, without waiting for the peer: used when a
+	 * closing connection did not finish writing its goodbye in time.
 	 * @param reason why the connection closes
 	 */
 	void abort(CloseReason reason);

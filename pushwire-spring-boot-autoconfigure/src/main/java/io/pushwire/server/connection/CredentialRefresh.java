@@ -13,10 +13,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers {@code refresh}: new credentials for the same principal (PROTOCOL.md §7.1). Every
- * subscribed channel is authorized again for them, then they replace the old ones: {@code refreshed},
- * the expiry timer moved, and an {@code error forbidden} per channel no longer allowed, then
- * {@code unsubscribed}. Refused credentials leave the old ones in force.
+ * Answers {@code refresh}: new credentials for the same principal (PROTOCOL.md §7.1).
+ * Every subscribed channel is authorized again for them, then they replace the old ones:
+ * {@code refreshed}, the expiry timer moved, and an {@code error forbidden} per channel
+ * no longer allowed, then {@code unsubscribed}. Refused credentials leave the old ones in
+ * force.
  */
 final class CredentialRefresh implements OpHandler<SystemOp.Refresh> {
 
@@ -42,16 +43,13 @@ final class CredentialRefresh implements OpHandler<SystemOp.Refresh> {
 		DefaultPushSession session = connection.requireSession();
 		return this.authenticator.reauthenticate(refresh.token(), current).flatMap((principal) -> {
 			Long expiresAtMs = ExpiryTimer.epochMillis(this.authenticator.credentialsExpiry(principal));
-			return Flux.fromIterable(connection.subscriptions().snapshot())
-				.concatMap((subscription) -> {
-					ResolvedChannel resolved = this.channels.resolveKnown(subscription.channel());
-					return this.authorizer.canSubscribe(principal, resolved.name(), resolved.kind())
-						.defaultIfEmpty(false)
-						.filter((allowed) -> !allowed)
-						.map((refused) -> subscription);
-				})
-				.collectList()
-				.doOnNext((revoked) -> refreshed(connection, principal, expiresAtMs, revoked, session));
+			return Flux.fromIterable(connection.subscriptions().snapshot()).concatMap((subscription) -> {
+				ResolvedChannel resolved = this.channels.resolveKnown(subscription.channel());
+				return this.authorizer.canSubscribe(principal, resolved.name(), resolved.kind())
+					.defaultIfEmpty(false)
+					.filter((allowed) -> !allowed)
+					.map((refused) -> subscription);
+			}).collectList().doOnNext((revoked) -> refreshed(connection, principal, expiresAtMs, revoked, session));
 		}).then();
 	}
 
@@ -62,7 +60,8 @@ final class CredentialRefresh implements OpHandler<SystemOp.Refresh> {
 		}
 		ChannelSubscriber.Revoked removed = this.subscriber.revoke(connection, session, revoked);
 		connection.credentialsRefreshed(principal, expiresAtMs);
-		// refreshed first: an error that follows it with a channel is a revoked channel, not a refused refresh.
+		// refreshed first: an error that follows it with a channel is a revoked channel,
+		// not a refused refresh.
 		connection.send(new SystemOp.Refreshed(expiresAtMs));
 		for (String channel : removed.channels()) {
 			connection.send(SystemOp.Error.of(ErrorCode.FORBIDDEN,

@@ -32,8 +32,9 @@ public final class DefaultPushSession implements PushSession {
 	private final String principalName;
 
 	/**
-	 * An anonymous session's secret (PROTOCOL.md §7): an anonymous principal is named after the
-	 * client id, which other clients see in frames, so the name alone does not prove ownership.
+	 * An anonymous session's secret (PROTOCOL.md §7): an anonymous principal is named
+	 * after the client id, which other clients see in frames, so the name alone does not
+	 * prove ownership.
 	 */
 	private final byte @Nullable [] secret;
 
@@ -47,16 +48,16 @@ public final class DefaultPushSession implements PushSession {
 	private volatile @Nullable Map<String, ResumeToken.Position> acks;
 
 	/**
-	 * The subscribed channels, each with the epoch it was subscribed in (the epoch of the cursors the
-	 * client acknowledges); one map for both, since every session of an idle connection holds it.
-	 * Immutable, replaced under the session's lock: read on every ack, changed only when the client
-	 * subscribes or unsubscribes, and a map of one channel (most sessions) costs 24 bytes, not 176.
+	 * The subscribed channels, each with the epoch it was subscribed in (the epoch of the
+	 * cursors the client acknowledges); one map for both, since every session of an idle
+	 * connection holds it. Immutable, replaced under the session's lock: read on every
+	 * ack, changed only when the client subscribes or unsubscribes, and a map of one
+	 * channel (most sessions) costs 24 bytes, not 176.
 	 */
 	private volatile Map<String, String> channels = Map.of();
 
 	/** Created on the first HTTP request made while no connection is attached. */
 	private volatile @Nullable TokenBucket detachedRequests;
-
 
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
@@ -66,7 +67,10 @@ public final class DefaultPushSession implements PushSession {
 		this.secret = AnonymousPrincipal.isAnonymous(principal) ? newSecret() : null;
 	}
 
-	/** Kept as bytes, 40 bytes rather than a 72-byte string; encoded when the client is told it. */
+	/**
+	 * Kept as bytes, 40 bytes rather than a 72-byte string; encoded when the client is
+	 * told it.
+	 */
 	private static byte[] newSecret() {
 		byte[] bytes = new byte[SECRET_BYTES];
 		SECRETS.nextBytes(bytes);
@@ -167,8 +171,8 @@ public final class DefaultPushSession implements PushSession {
 	}
 
 	/**
-	 * Record an acknowledgement; acks never go backwards within an epoch, and an ack of a new epoch
-	 * replaces the old one.
+	 * Record an acknowledgement; acks never go backwards within an epoch, and an ack of a
+	 * new epoch replaces the old one.
 	 * @param channel the channel
 	 * @param cursor the cursor
 	 * @param epoch the epoch the cursor belongs to
@@ -184,14 +188,14 @@ public final class DefaultPushSession implements PushSession {
 				}
 			}
 		}
-		current.merge(channel, new ResumeToken.Position(cursor, epoch), (old, now) -> (epoch.equals(old.epoch())
-				&& old.cursor() >= cursor) ? old : now);
+		current.merge(channel, new ResumeToken.Position(cursor, epoch),
+				(old, now) -> (epoch.equals(old.epoch()) && old.cursor() >= cursor) ? old : now);
 	}
 
 	/**
-	 * Count an HTTP request (ack, send) made while no connection is attached against the session's own
-	 * rate: without a connection there is no connection's rate to count it against, and a detached
-	 * session must not take unlimited requests.
+	 * Count an HTTP request (ack, send) made while no connection is attached against the
+	 * session's own rate: without a connection there is no connection's rate to count it
+	 * against, and a detached session must not take unlimited requests.
 	 * @param rate requests per second ({@code max-inbound-rate})
 	 * @param burst requests at once ({@code max-inbound-burst})
 	 * @return {@code false} when over the rate (the caller answers 429)
@@ -245,7 +249,10 @@ public final class DefaultPushSession implements PushSession {
 		}
 	}
 
-	/** The connection's credentials were refreshed: the same principal's name, maybe new roles. */
+	/**
+	 * The connection's credentials were refreshed: the same principal's name, maybe new
+	 * roles.
+	 */
 	void refreshed(Principal principal) {
 		this.principal = principal;
 	}

@@ -9,10 +9,10 @@ import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The expiry of one connection's credentials (PROTOCOL.md §7.1): runs an action once the wall clock
- * reaches it, unless it was moved (a {@code refresh}) or cancelled (the connection ended) first.
- * One scheduled task while armed, none for credentials that do not expire; nothing on the delivery
- * path.
+ * The expiry of one connection's credentials (PROTOCOL.md §7.1): runs an action once the
+ * wall clock reaches it, unless it was moved (a {@code refresh}) or cancelled (the
+ * connection ended) first. One scheduled task while armed, none for credentials that do
+ * not expire; nothing on the delivery path.
  */
 final class ExpiryTimer {
 
@@ -34,7 +34,8 @@ final class ExpiryTimer {
 
 	/**
 	 * Create a timer, not armed.
-	 * @param timers the scheduler to arm on, whose {@link Scheduler#now} is the wall clock
+	 * @param timers the scheduler to arm on, whose {@link Scheduler#now} is the wall
+	 * clock
 	 * @param onExpiry what to do at expiry
 	 */
 	ExpiryTimer(Supplier<Scheduler> timers, Runnable onExpiry) {
@@ -45,15 +46,18 @@ final class ExpiryTimer {
 	/**
 	 * An expiry as Unix milliseconds, as {@code auth_ok} and {@code refreshed} carry it.
 	 * @param expiry the expiry or {@code null}
-	 * @return the milliseconds, or {@code null} for none (or one past the range of a long: never)
+	 * @return the milliseconds, or {@code null} for none (or one past the range of a
+	 * long: never)
 	 */
 	static @Nullable Long epochMillis(@Nullable Instant expiry) {
 		return (expiry == null || expiry.isAfter(LAST_MILLI)) ? null : expiry.toEpochMilli();
 	}
 
 	/**
-	 * Arm for an expiry, replacing the one armed: an expiry already past runs the action at once.
-	 * @param at the expiry in Unix milliseconds, or {@code null} for credentials that do not expire
+	 * Arm for an expiry, replacing the one armed: an expiry already past runs the action
+	 * at once.
+	 * @param at the expiry in Unix milliseconds, or {@code null} for credentials that do
+	 * not expire
 	 */
 	void expireAt(@Nullable Long at) {
 		Disposable previous;
@@ -74,7 +78,8 @@ final class ExpiryTimer {
 	}
 
 	/**
-	 * Disarm for good: the connection ended, and a task kept would hold it until it fires.
+	 * Disarm for good: the connection ended, and a task kept would hold it until it
+	 * fires.
 	 */
 	void cancel() {
 		Disposable previous;
@@ -91,7 +96,8 @@ final class ExpiryTimer {
 
 	private void schedule(long at) {
 		Scheduler scheduler = this.timers.get();
-		// Capped: a task far out is re-armed when it fires, and no delay overflows a scheduler's clock.
+		// Capped: a task far out is re-armed when it fires, and no delay overflows a
+		// scheduler's clock.
 		long delay = Math.min(Math.max(0, at - scheduler.now(TimeUnit.MILLISECONDS)), MAX_DELAY_MS);
 		Disposable scheduled = scheduler.schedule(() -> fire(at), delay, TimeUnit.MILLISECONDS);
 		boolean stale;
@@ -112,7 +118,8 @@ final class ExpiryTimer {
 			return;
 		}
 		if (at > this.timers.get().now(TimeUnit.MILLISECONDS)) {
-			// Not yet: a capped delay, or the wall clock was set back after the task was armed.
+			// Not yet: a capped delay, or the wall clock was set back after the task was
+			// armed.
 			schedule(at);
 			return;
 		}

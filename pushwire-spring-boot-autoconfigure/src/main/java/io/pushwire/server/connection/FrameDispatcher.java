@@ -16,8 +16,9 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6) and
- * publishes what the handler replies. Errors become {@code error} ops for the sending client.
+ * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6)
+ * and publishes what the handler replies. Errors become {@code error} ops for the sending
+ * client.
  *
  * @since 0.1.0
  */
@@ -53,15 +54,16 @@ public final class FrameDispatcher {
 	 * @param frame the frame
 	 * @param principal the sender
 	 * @param session the sender's session
-	 * @return completes when the replies are published; fails with a {@link ProtocolException}
+	 * @return completes when the replies are published; fails with a
+	 * {@link ProtocolException}
 	 */
 	public Mono<Void> dispatch(Frame frame, Principal principal, DefaultPushSession session) {
 		return Mono.defer(() -> {
 			ResolvedChannel resolved = this.channels.resolve(frame.channel());
-			// The access check comes first (PROTOCOL.md §7): a client learns nothing about the
+			// The access check comes first (PROTOCOL.md §7): a client learns nothing
+			// about the
 			// handlers of channels it may not publish to.
-			return this.authorizer
-				.canPublish(principal, resolved.name(), resolved.kind())
+			return this.authorizer.canPublish(principal, resolved.name(), resolved.kind())
 				.defaultIfEmpty(false)
 				.flatMap((allowed) -> {
 					if (!allowed) {
@@ -70,13 +72,17 @@ public final class FrameDispatcher {
 					}
 					ChannelHandler handler = this.handlers.find(resolved.name().kind());
 					if (handler == null) {
-						return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER, "Clients cannot send frames on '"
-								+ resolved.name().kind() + "': no handler takes them", frame.channel()));
+						return Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
+								"Clients cannot send frames on '" + resolved.name().kind() + "': no handler takes them",
+								frame.channel()));
 					}
 					HandlerInvocation invocation = new HandlerInvocation(
 							new Frame(frame.channel(), null, frame.payload(), session.clientId()), resolved.name(),
 							session.clientId(), principal, session);
-					return Mono.defer(() -> handler.handle(invocation).concatMap((reply) -> publish(reply, frame, session)).then())
+					return Mono
+						.defer(() -> handler.handle(invocation)
+							.concatMap((reply) -> publish(reply, frame, session))
+							.then())
 						.onErrorResume((ex) -> Mono.error(toProtocolException(ex, frame)));
 				});
 		});

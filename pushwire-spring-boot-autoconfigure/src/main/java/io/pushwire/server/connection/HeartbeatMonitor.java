@@ -13,9 +13,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One timer for the heartbeats of every connection: each tick pings the connections due for a ping
- * and closes those silent past the grace or stalled past the write timeout. A timer per connection
- * would cost tens of thousands of scheduled tasks on a busy node.
+ * One timer for the heartbeats of every connection: each tick pings the connections due
+ * for a ping and closes those silent past the grace or stalled past the write timeout. A
+ * timer per connection would cost tens of thousands of scheduled tasks on a busy node.
  *
  * @since 0.1.0
  */
@@ -49,8 +49,8 @@ public final class HeartbeatMonitor implements Disposable {
 	}
 
 	/**
-	 * Create a monitor that reads the time of its ticks from a given source (for tests on virtual
-	 * time).
+	 * Create a monitor that reads the time of its ticks from a given source (for tests on
+	 * virtual time).
 	 * @param heartbeat the heartbeat interval
 	 * @param grace the silence tolerated past one interval
 	 * @param scheduler the scheduler of the ticks

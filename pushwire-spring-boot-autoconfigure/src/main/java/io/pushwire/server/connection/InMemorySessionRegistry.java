@@ -21,12 +21,14 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The default {@link SessionRegistry}: sessions by client id in this JVM's memory. A session is bound to the principal that created it for its whole life:
- * another principal presenting its client id is refused ({@code forbidden}, 4003 / HTTP 403). A
- * session without a connection expires after the session TTL. One principal holds at most
- * {@code max-sessions-per-principal} sessions: past it, its oldest session without a connection is
- * dropped. Every operation completes before it returns: the {@code Mono}s it answers with are already
- * completed, so acknowledging a frame allocates nothing beyond the recorded position.
+ * The default {@link SessionRegistry}: sessions by client id in this JVM's memory. A
+ * session is bound to the principal that created it for its whole life: another principal
+ * presenting its client id is refused ({@code forbidden}, 4003 / HTTP 403). A session
+ * without a connection expires after the session TTL. One principal holds at most
+ * {@code max-sessions-per-principal} sessions: past it, its oldest session without a
+ * connection is dropped. Every operation completes before it returns: the {@code Mono}s
+ * it answers with are already completed, so acknowledging a frame allocates nothing
+ * beyond the recorded position.
  *
  * @since 0.1.0
  */
@@ -39,8 +41,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 
 	/**
 	 * The sessions of each principal, by name. Each set is read and changed only inside
-	 * {@code compute} of its key, whose lock makes the bound exact; locks are always taken in the order
-	 * sessions, then principals.
+	 * {@code compute} of its key, whose lock makes the bound exact; locks are always
+	 * taken in the order sessions, then principals.
 	 */
 	private final Map<String, Set<DefaultPushSession>> byPrincipal = new ConcurrentHashMap<>();
 
@@ -143,8 +145,9 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	 * @param principal the caller
 	 * @param sessionSecret the secret the caller presented, or {@code null}
 	 * @return the session
-	 * @throws ProtocolException {@code not_connected} when there is none, {@code forbidden} when it
-	 * belongs to another principal or the secret of an anonymous session is missing or wrong
+	 * @throws ProtocolException {@code not_connected} when there is none,
+	 * {@code forbidden} when it belongs to another principal or the secret of an
+	 * anonymous session is missing or wrong
 	 */
 	@Override
 	public Mono<DefaultPushSession> require(String clientId, Principal principal, @Nullable String sessionSecret) {
@@ -168,7 +171,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 					"Client id " + session.clientId() + " belongs to another principal; use a client id of your own");
 		}
 		if (!session.secretMatches(sessionSecret)) {
-			// Anonymous principals are named after the client id, which other clients see in frames.
+			// Anonymous principals are named after the client id, which other clients see
+			// in frames.
 			throw new ProtocolException(ErrorCode.FORBIDDEN, "Client id " + session.clientId()
 					+ " names an anonymous session: present the session_secret of its first auth_ok");
 		}
@@ -176,8 +180,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 
 	/**
 	 * Count a new session against its principal's bound.
-	 * @return the principal's oldest session without a connection, to drop now that the principal
-	 * holds one more than allowed, or {@code null}
+	 * @return the principal's oldest session without a connection, to drop now that the
+	 * principal holds one more than allowed, or {@code null}
 	 */
 	private @Nullable DefaultPushSession register(DefaultPushSession session) {
 		if (isSingleSessionPrincipal(session)) {
@@ -212,8 +216,9 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	}
 
 	/**
-	 * An anonymous principal is named after its one client id, so it never holds a second session:
-	 * not indexing it saves every anonymous connection the index's set (about 250 bytes).
+	 * An anonymous principal is named after its one client id, so it never holds a second
+	 * session: not indexing it saves every anonymous connection the index's set (about
+	 * 250 bytes).
 	 */
 	private static boolean isSingleSessionPrincipal(DefaultPushSession session) {
 		return session.isAnonymous();
@@ -230,8 +235,9 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	}
 
 	/**
-	 * Remove a session that {@link #register} chose to drop, unless its client reconnected meanwhile:
-	 * then it is counted again (the principal is one over its bound until one of its sessions goes).
+	 * Remove a session that {@link #register} chose to drop, unless its client
+	 * reconnected meanwhile: then it is counted again (the principal is one over its
+	 * bound until one of its sessions goes).
 	 */
 	private void drop(DefaultPushSession session) {
 		this.sessions.computeIfPresent(session.clientId(), (id, current) -> {
@@ -259,7 +265,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	@Override
 	public Mono<Integer> sessionCount(String principalName) {
 		if (principalName.startsWith(AnonymousPrincipal.PREFIX)) {
-			// Not indexed (see isSingleSessionPrincipal): an anonymous principal holds its one session.
+			// Not indexed (see isSingleSessionPrincipal): an anonymous principal holds
+			// its one session.
 			DefaultPushSession single = this.sessions.get(principalName.substring(AnonymousPrincipal.PREFIX.length()));
 			return Mono.just((single != null && single.principalName().equals(principalName)) ? 1 : 0);
 		}

@@ -6,13 +6,14 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.SystemOp;
 
 /**
- * {@code max-inbound-rate} and {@code max-inbound-burst} for every connection of a node: the rule,
- * shared, while each connection keeps its state in one {@code long} (no object per connection).
+ * {@code max-inbound-rate} and {@code max-inbound-burst} for every connection of a node:
+ * the rule, shared, while each connection keeps its state in one {@code long} (no object
+ * per connection).
  * <p>
- * It is a token bucket of {@code burst} tokens refilled at {@code rate} per second, kept as the
- * generic cell rate algorithm keeps one: the state is the theoretical time at which the connection's
- * bucket is full again; a message is admitted when that time, one interval later, is at most the
- * bucket's span ahead of now.
+ * It is a token bucket of {@code burst} tokens refilled at {@code rate} per second, kept
+ * as the generic cell rate algorithm keeps one: the state is the theoretical time at
+ * which the connection's bucket is full again; a message is admitted when that time, one
+ * interval later, is at most the bucket's span ahead of now.
  */
 final class InboundLimiter {
 
@@ -37,7 +38,8 @@ final class InboundLimiter {
 	/**
 	 * Create the limits of a node.
 	 * @param rate messages per second a connection may send
-	 * @param burst messages a connection may send at once; this many refusals in a row close it
+	 * @param burst messages a connection may send at once; this many refusals in a row
+	 * close it
 	 * @param nanoTime the clock, like {@link System#nanoTime()}
 	 */
 	InboundLimiter(int rate, int burst, LongSupplier nanoTime) {
@@ -64,7 +66,8 @@ final class InboundLimiter {
 	/**
 	 * Take one message out of a connection's bucket.
 	 * @param state the connection's state, {@link #FULL} at first
-	 * @return the new state, or {@link #REFUSED} when over the rate (the state stays as it was)
+	 * @return the new state, or {@link #REFUSED} when over the rate (the state stays as
+	 * it was)
 	 */
 	long admit(long state) {
 		long now = this.nanoTime.getAsLong();

@@ -16,9 +16,9 @@ import io.pushwire.core.SystemOp;
 import reactor.core.publisher.Mono;
 
 /**
- * The table from the type of a message an authenticated client sends to its {@link OpHandler}, one
- * for the node (PROTOCOL.md §4–§7, §12). A message of a type without a handler is refused with
- * {@code bad_message}.
+ * The table from the type of a message an authenticated client sends to its
+ * {@link OpHandler}, one for the node (PROTOCOL.md §4–§7, §12). A message of a type
+ * without a handler is refused with {@code bad_message}.
  */
 final class OpDispatcher {
 
@@ -32,14 +32,16 @@ final class OpDispatcher {
 	 * Hand a message to the handler of its type.
 	 * @param connection the connection it came on
 	 * @param message the message
-	 * @return completes when handled; fails with a {@link ProtocolException} for the client
+	 * @return completes when handled; fails with a {@link ProtocolException} for the
+	 * client
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	Mono<Void> dispatch(ClientConnection connection, PushMessage message) {
 		OpHandler handler = this.handlers.get(message.getClass());
 		if (handler == null) {
 			String type = (message instanceof SystemOp op) ? op.type() : "frame";
-			return Mono.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + type + "' is not accepted from clients"));
+			return Mono
+				.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + type + "' is not accepted from clients"));
 		}
 		return handler.handle(connection, message);
 	}
@@ -103,10 +105,10 @@ final class OpDispatcher {
 			.on(SystemOp.Refresh.class, refresh)
 			.on(SystemOp.Presence.class, presence)
 			.on(SystemOp.Auth.class,
-					(connection, auth) -> Mono.error(
-							new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once")))
-			.on(SystemOp.Relay.class, (connection, relay) -> Mono.error(
-					new ProtocolException(ErrorCode.NO_HANDLER, "Relay is not enabled on this server", relay.channel())));
+					(connection, auth) -> Mono
+						.error(new ProtocolException(ErrorCode.BAD_MESSAGE, "Already authenticated: send auth once")))
+			.on(SystemOp.Relay.class, (connection, relay) -> Mono.error(new ProtocolException(ErrorCode.NO_HANDLER,
+					"Relay is not enabled on this server", relay.channel())));
 	}
 
 	/** Builds a table; a later handler of a type replaces the earlier one. */

@@ -4,9 +4,9 @@ import io.pushwire.core.PushMessage;
 import reactor.core.publisher.Mono;
 
 /**
- * Handles one type of message that authenticated clients send (a {@code subscribe}, an {@code ack},
- * a frame...). Handlers are node-wide: one instance serves every connection, which it is given.
- * Relay and WebRTC signaling plug in here as handlers of their ops.
+ * Handles one type of message that authenticated clients send (a {@code subscribe}, an
+ * {@code ack}, a frame...). Handlers are node-wide: one instance serves every connection,
+ * which it is given. Relay and WebRTC signaling plug in here as handlers of their ops.
  *
  * @param <T> the type of message
  */
@@ -17,8 +17,8 @@ interface OpHandler<T extends PushMessage> {
 	 * Handle a message.
 	 * @param connection the connection it came on, authenticated
 	 * @param message the message
-	 * @return completes when handled; a {@link io.pushwire.core.ProtocolException} (thrown or as an
-	 * error signal) becomes an {@code error} op for the client
+	 * @return completes when handled; a {@link io.pushwire.core.ProtocolException}
+	 * (thrown or as an error signal) becomes an {@code error} op for the client
 	 */
 	Mono<Void> handle(ClientConnection connection, T message);
 

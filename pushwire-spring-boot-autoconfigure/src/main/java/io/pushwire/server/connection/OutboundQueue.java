@@ -20,20 +20,22 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
 /**
- * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three lanes by
- * channel-kind priority. The writer always takes from the highest non-empty lane; each lane is FIFO,
- * so a channel's frames keep their cursor order. An op that must not overtake frames already queued
- * goes in a frame lane instead ({@link #offerOpBehind}).
+ * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three
+ * lanes by channel-kind priority. The writer always takes from the highest non-empty
+ * lane; each lane is FIFO, so a channel's frames keep their cursor order. An op that must
+ * not overtake frames already queued goes in a frame lane instead
+ * ({@link #offerOpBehind}).
  * <p>
- * Messages are encoded in the connection's {@link WireFormat}; a message shared by many connections (a
- * stored or transient frame) is encoded once per format, and the queue holds the shared bytes.
+ * Messages are encoded in the connection's {@link WireFormat}; a message shared by many
+ * connections (a stored or transient frame) is encoded once per format, and the queue
+ * holds the shared bytes.
  * <p>
- * Bounded by {@code maxBytes} of queued encodings. Past half full the {@link Pressure} is told once
- * ({@code slow}), again only after the queue drained below a quarter; an offer that would pass the
- * bound is refused and the pressure told {@code full} (the connection then closes with 4008).
- * Replayed frames are queued as references to the frames the stream already holds, encoded only as
- * they are written, and do not count against the bound: a resuming client is never shed for the
- * size of its own replay.
+ * Bounded by {@code maxBytes} of queued encodings. Past half full the {@link Pressure} is
+ * told once ({@code slow}), again only after the queue drained below a quarter; an offer
+ * that would pass the bound is refused and the pressure told {@code full} (the connection
+ * then closes with 4008). Replayed frames are queued as references to the frames the
+ * stream already holds, encoded only as they are written, and do not count against the
+ * bound: a resuming client is never shed for the size of its own replay.
  *
  * @since 0.1.0
  */
@@ -77,9 +79,10 @@ public final class OutboundQueue {
 	private int items;
 
 	/**
-	 * Where the queue writes: a transport that takes messages while it is {@link #ready()}. The queue
-	 * writes a batch, then {@link #flush()}es; the transport calls {@link OutboundQueue#resume()}
-	 * when it becomes ready again. Called by one thread at a time.
+	 * Where the queue writes: a transport that takes messages while it is
+	 * {@link #ready()}. The queue writes a batch, then {@link #flush()}es; the transport
+	 * calls {@link OutboundQueue#resume()} when it becomes ready again. Called by one
+	 * thread at a time.
 	 */
 	public interface Writer {
 
@@ -136,7 +139,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Create a queue that reads the time for {@link #stalledNanos()} from a given source (for tests).
+	 * Create a queue that reads the time for {@link #stalledNanos()} from a given source
+	 * (for tests).
 	 * @param maxBytes the bound of queued bytes
 	 * @param format the connection's wire format, in which frames are written
 	 * @param pressure told when the queue fills up
@@ -170,8 +174,9 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Drain on this executor (the connection's event loop) instead of the offering thread: a publisher
-	 * then only enqueues, and the event loop writes everything queued in one go.
+	 * Drain on this executor (the connection's event loop) instead of the offering
+	 * thread: a publisher then only enqueues, and the event loop writes everything queued
+	 * in one go.
 	 * @param executor the executor, or {@code null} to drain on the offering thread
 	 */
 	void drainOn(@Nullable Executor executor) {
@@ -179,7 +184,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * The messages to write, in order; subscribe once. Emits no faster than the transport requests.
+	 * The messages to write, in order; subscribe once. Emits no faster than the transport
+	 * requests.
 	 * @return the messages
 	 */
 	public Flux<Delivery> deliveries() {
@@ -190,12 +196,14 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Write to a transport directly; set once, instead of subscribing to {@link #deliveries()}.
+	 * Write to a transport directly; set once, instead of subscribing to
+	 * {@link #deliveries()}.
 	 * @param target the transport
 	 */
 	public void writeTo(Writer target) {
 		this.writer = target;
-		// On the drain executor like every later drain, so that no two threads ever write.
+		// On the drain executor like every later drain, so that no two threads ever
+		// write.
 		scheduleDrain();
 	}
 
@@ -216,9 +224,10 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Queue an encoded system op behind the frames already queued in a lane and the lanes above it,
-	 * for an op that must not overtake them (an {@code unsubscribed} behind the frames of the
-	 * channels it names). Frames queued later in higher lanes still go first, as always.
+	 * Queue an encoded system op behind the frames already queued in a lane and the lanes
+	 * above it, for an op that must not overtake them (an {@code unsubscribed} behind the
+	 * frames of the channels it names). Frames queued later in higher lanes still go
+	 * first, as always.
 	 * @param bytes the op in the queue's {@link #format()}
 	 * @param priority the lowest priority of the frames it must follow
 	 * @return {@code false} when refused because the queue is full or finished
@@ -228,7 +237,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Queue a heartbeat ahead of all frames (for transports whose heartbeat is not an op).
+	 * Queue a heartbeat ahead of all frames (for transports whose heartbeat is not an
+	 * op).
 	 * @return {@code false} when refused because the queue is finished
 	 */
 	public boolean offerHeartbeat() {
@@ -280,10 +290,11 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Stop: drop the queued frames, write the queued ops and then a last message (a {@code goodbye}),
-	 * then complete. Without a last message (the transport has ended) everything queued is dropped.
-	 * Later offers are refused.
-	 * @param lastMessage the last message in the queue's {@link #format()}, or {@code null}
+	 * Stop: drop the queued frames, write the queued ops and then a last message (a
+	 * {@code goodbye}), then complete. Without a last message (the transport has ended)
+	 * everything queued is dropped. Later offers are refused.
+	 * @param lastMessage the last message in the queue's {@link #format()}, or
+	 * {@code null}
 	 */
 	public void finish(byte @Nullable [] lastMessage) {
 		synchronized (this) {
@@ -292,8 +303,10 @@ public final class OutboundQueue {
 			}
 			this.finished = true;
 			this.farewell = lastMessage;
-			// Frames are dropped; ops already queued (an error that explains the close, a pong owed)
-			// still go out before the goodbye. Without a last message the transport is gone: drop all.
+			// Frames are dropped; ops already queued (an error that explains the close, a
+			// pong owed)
+			// still go out before the goodbye. Without a last message the transport is
+			// gone: drop all.
 			this.items = 0;
 			this.bytes = 0;
 			for (int i = 0; i < this.lanes.length; i++) {
@@ -349,7 +362,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Queue frames and transient frames of one kind in its lane, in order, with one lock and one drain.
+	 * Queue frames and transient frames of one kind in its lane, in order, with one lock
+	 * and one drain.
 	 * @param items {@link StoredFrame}s and {@link StreamListener.Transient}s
 	 * @param priority the kind's priority
 	 * @return {@code false} when (some) refused because the queue is full or finished
@@ -395,7 +409,10 @@ public final class OutboundQueue {
 		return signalled(slow, full);
 	}
 
-	/** Add within the bound (under the lock); {@code true} when the queue just passed half full. */
+	/**
+	 * Add within the bound (under the lock); {@code true} when the queue just passed half
+	 * full.
+	 */
 	private boolean addCounted(int lane, Delivery delivery, long size) {
 		if (isEmpty()) {
 			this.lastProgressNanos = this.nanoTime.getAsLong();
@@ -449,8 +466,10 @@ public final class OutboundQueue {
 				});
 			}
 			catch (RejectedExecutionException ex) {
-				// The event loop is shutting down, and its connections with it. The flag must not stay
-				// set: no drain would ever be scheduled again, should the executor take tasks again.
+				// The event loop is shutting down, and its connections with it. The flag
+				// must not stay
+				// set: no drain would ever be scheduled again, should the executor take
+				// tasks again.
 				this.drainScheduled.set(false);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Drain of an outbound queue rejected by its executor", ex);
@@ -496,8 +515,10 @@ public final class OutboundQueue {
 				writeQueued(target);
 			}
 			catch (RuntimeException ex) {
-				// The transport failed (ready, flush or complete): what is queued waits for the next
-				// drain, and a queue that stays stuck is shed after write-timeout. Thrown on, it would
+				// The transport failed (ready, flush or complete): what is queued waits
+				// for the next
+				// drain, and a queue that stays stuck is shed after write-timeout. Thrown
+				// on, it would
 				// leave wip set and the queue would never be drained again.
 				logger.error("Writing to a push connection failed", ex);
 			}
@@ -506,7 +527,10 @@ public final class OutboundQueue {
 		while (missed != 0);
 	}
 
-	/** One pass of the drain loop: write while the transport is ready, then flush, and complete. */
+	/**
+	 * One pass of the drain loop: write while the transport is ready, then flush, and
+	 * complete.
+	 */
 	private void writeQueued(Writer target) {
 		boolean written = false;
 		while (target.ready()) {
@@ -515,7 +539,8 @@ public final class OutboundQueue {
 				next = poll();
 			}
 			catch (RuntimeException ex) {
-				// A replayed frame that cannot be encoded: it was taken off the queue, the rest goes on.
+				// A replayed frame that cannot be encoded: it was taken off the queue,
+				// the rest goes on.
 				dropped(ex);
 				continue;
 			}
@@ -564,8 +589,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * A message taken off the queue could not be written: it is lost to this connection (a frame
-	 * shows as a gap to the client), the others are written.
+	 * A message taken off the queue could not be written: it is lost to this connection
+	 * (a frame shows as a gap to the client), the others are written.
 	 */
 	private static void dropped(RuntimeException ex) {
 		logger.error("Dropped a message that could not be written to a push connection", ex);

@@ -13,8 +13,8 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers {@code presence} (PROTOCOL.md §12): the members of a channel of a kind with presence that
- * the client may subscribe to, whether or not it did.
+ * Answers {@code presence} (PROTOCOL.md §12): the members of a channel of a kind with
+ * presence that the client may subscribe to, whether or not it did.
  */
 final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 
@@ -38,8 +38,8 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	 * @param codec encodes the list
 	 * @param maxQueuedBytes the outbound queue's size: a list is at most half of it
 	 */
-	PresenceQuery(ClientChannels channels, ChannelAuthorizer authorizer, PresenceRegistry presence,
-			ProtocolCodec codec, long maxQueuedBytes) {
+	PresenceQuery(ClientChannels channels, ChannelAuthorizer authorizer, PresenceRegistry presence, ProtocolCodec codec,
+			long maxQueuedBytes) {
 		this.channels = channels;
 		this.authorizer = authorizer;
 		this.presence = presence;
@@ -52,9 +52,11 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 		String channel = op.channel();
 		ResolvedChannel resolved = this.channels.resolve(channel);
 		if (!resolved.kind().presence()) {
-			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Channel kind '" + resolved.kind().name()
-					+ "' does not offer presence (pushwire.server.channels." + resolved.kind().name()
-					+ ".presence is false); cannot list who is subscribed to " + channel, channel);
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"Channel kind '" + resolved.kind().name() + "' does not offer presence (pushwire.server.channels."
+							+ resolved.kind().name() + ".presence is false); cannot list who is subscribed to "
+							+ channel,
+					channel);
 		}
 		return this.authorizer.canSubscribe(connection.requirePrincipal(), resolved.name(), resolved.kind())
 			.defaultIfEmpty(false)
@@ -77,16 +79,17 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	}
 
 	/**
-	 * A list past half the outbound queue would shed the asking client (4008) for a question it may
-	 * ask: it is refused instead, and the connection stays open.
+	 * A list past half the outbound queue would shed the asking client (4008) for a
+	 * question it may ask: it is refused instead, and the connection stays open.
 	 */
 	private void sendList(ClientConnection connection, String channel) {
 		List<SystemOp.PresenceEntry> members = this.presence.members(channel);
 		byte[] json = connection.format().toBytes(new SystemOp.PresenceList(channel, members));
 		if (json.length > this.maxListBytes) {
-			connection.send(SystemOp.Error.of(ErrorCode.TOO_LARGE, channel + " has " + members.size()
-					+ " members, too many to list over this connection (" + json.length
-					+ " bytes); the application can list them with PushServer.presence", channel));
+			connection.send(SystemOp.Error.of(ErrorCode.TOO_LARGE,
+					channel + " has " + members.size() + " members, too many to list over this connection ("
+							+ json.length + " bytes); the application can list them with PushServer.presence",
+					channel));
 		}
 		else {
 			connection.sendEncoded(json);

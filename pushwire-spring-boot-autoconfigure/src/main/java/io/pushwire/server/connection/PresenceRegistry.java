@@ -14,16 +14,17 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 
 /**
- * Who is subscribed to the channels of kinds with presence or join-leave, on this node (PROTOCOL.md
- * §12), and the announcement of their {@code join} and {@code leave}.
+ * Who is subscribed to the channels of kinds with presence or join-leave, on this node
+ * (PROTOCOL.md §12), and the announcement of their {@code join} and {@code leave}.
  * <p>
- * A member is a client id on a channel, held by one or more {@link Holder}s (its connections: two
- * only while a replaced connection has not ended yet). A client joins when its first holder is
- * added and leaves when its last one is removed; removing a holder twice is harmless, so that a
- * connection's end may be reported more than once. State lives only as long as subscriptions: a
- * channel without members has no entry, and a connection holds at most {@code max-subscriptions}
- * channels. Announcements are encoded once and queued for every other member's holders outside any
- * lock, since queueing may close a slow connection, which removes its holders. Internal API.
+ * A member is a client id on a channel, held by one or more {@link Holder}s (its
+ * connections: two only while a replaced connection has not ended yet). A client joins
+ * when its first holder is added and leaves when its last one is removed; removing a
+ * holder twice is harmless, so that a connection's end may be reported more than once.
+ * State lives only as long as subscriptions: a channel without members has no entry, and
+ * a connection holds at most {@code max-subscriptions} channels. Announcements are
+ * encoded once and queued for every other member's holders outside any lock, since
+ * queueing may close a slow connection, which removes its holders. Internal API.
  *
  * @since 0.1.0
  */
@@ -42,8 +43,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Add a holder of a client's membership of a channel; when it is the client's first, the client
-	 * joins, and with {@code announce} every other member is sent a {@code join}.
+	 * Add a holder of a client's membership of a channel; when it is the client's first,
+	 * the client joins, and with {@code announce} every other member is sent a
+	 * {@code join}.
 	 * @param channel the channel
 	 * @param clientId the client
 	 * @param user its principal's name
@@ -60,9 +62,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Add a holder of a client's membership of a channel without announcing it: a connection is a
-	 * member as soon as its subscription is granted, and announced once the client was told
-	 * ({@link #announceJoin}).
+	 * Add a holder of a client's membership of a channel without announcing it: a
+	 * connection is a member as soon as its subscription is granted, and announced once
+	 * the client was told ({@link #announceJoin}).
 	 * @param channel the channel
 	 * @param clientId the client
 	 * @param user its principal's name
@@ -86,8 +88,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Let a connection that replaces another hold the client's membership of a channel too, if the
-	 * replaced one still holds it: the client does not leave when the replaced one ends.
+	 * Let a connection that replaces another hold the client's membership of a channel
+	 * too, if the replaced one still holds it: the client does not leave when the
+	 * replaced one ends.
 	 * @param channel the channel
 	 * @param clientId the client
 	 * @param from the replaced connection
@@ -108,9 +111,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Send a {@code join} of a client, if it is still a member, to the members that joined before it.
-	 * One that joined after it (while its announcement was pending) lists it in a {@code presence}
-	 * and is never told of a join it came after.
+	 * Send a {@code join} of a client, if it is still a member, to the members that
+	 * joined before it. One that joined after it (while its announcement was pending)
+	 * lists it in a {@code presence} and is never told of a join it came after.
 	 * @param channel the channel
 	 * @param clientId the client
 	 */
@@ -131,8 +134,9 @@ public final class PresenceRegistry {
 	}
 
 	/**
-	 * Remove a holder of a client's membership of a channel; when it was the last, the client leaves,
-	 * and with {@code announce} every other member is sent a {@code leave}.
+	 * Remove a holder of a client's membership of a channel; when it was the last, the
+	 * client leaves, and with {@code announce} every other member is sent a
+	 * {@code leave}.
 	 * @param channel the channel
 	 * @param clientId the client
 	 * @param holder one of its connections
@@ -168,7 +172,8 @@ public final class PresenceRegistry {
 	public List<SystemOp.PresenceEntry> members(String channel) {
 		List<SystemOp.PresenceEntry> entries = new ArrayList<>();
 		this.channels.computeIfPresent(channel, (name, members) -> {
-			members.byClient.forEach((clientId, member) -> entries.add(new SystemOp.PresenceEntry(clientId, member.user)));
+			members.byClient
+				.forEach((clientId, member) -> entries.add(new SystemOp.PresenceEntry(clientId, member.user)));
 			return members;
 		});
 		return entries;
@@ -212,8 +217,8 @@ public final class PresenceRegistry {
 	public interface Holder {
 
 		/**
-		 * Queue an encoded {@code join} or {@code leave}; dropped by a connection that has not sent
-		 * its {@code auth_ok} yet or is closing.
+		 * Queue an encoded {@code join} or {@code leave}; dropped by a connection that
+		 * has not sent its {@code auth_ok} yet or is closing.
 		 * @param op the op, encoded once per wire format and shared
 		 */
 		void announce(PreparedMessage op);

@@ -13,8 +13,8 @@ import java.util.List;
  * @param sessionTtl how long a session outlives its connection
  * @param maxQueuedBytes bound of each connection's outbound queue
  * @param writeTimeout a queue that has not moved for this long counts as full
- * @param socketSendBuffer the kernel send buffer of each push connection's socket in bytes, 0 for the
- * system's (auto-tuned) default
+ * @param socketSendBuffer the kernel send buffer of each push connection's socket in
+ * bytes, 0 for the system's (auto-tuned) default
  * @param maxSubscriptions most channels per connection
  * @param subscriberBuffer most frames a server-side subscriber may leave waiting
  * @param allowAnonymous whether clients without credentials are admitted
@@ -23,8 +23,7 @@ import java.util.List;
  */
 public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Duration handshakeTimeout,
 		long maxMessageSize, Duration sessionTtl, long maxQueuedBytes, Duration writeTimeout, long socketSendBuffer,
-		int maxSubscriptions,
-		int subscriberBuffer, boolean allowAnonymous, List<String> features) {
+		int maxSubscriptions, int subscriberBuffer, boolean allowAnonymous, List<String> features) {
 
 	/** The default {@code socket-send-buffer}: 256 KB. */
 	public static final long DEFAULT_SOCKET_SEND_BUFFER = 256 * 1024;
@@ -66,9 +65,9 @@ public record PushServerSettings(Duration heartbeat, Duration heartbeatGrace, Du
 	 * @return the settings
 	 */
 	public static PushServerSettings defaults() {
-		return new PushServerSettings(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10),
-				64 * 1024, Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), DEFAULT_SOCKET_SEND_BUFFER, 256, 10_000, false,
-				BASE_FEATURES);
+		return new PushServerSettings(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10), 64 * 1024,
+				Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), DEFAULT_SOCKET_SEND_BUFFER, 256, 10_000,
+				false, BASE_FEATURES);
 	}
 
 	private static void requirePositive(Duration duration, String property) {

@@ -10,11 +10,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's subscriptions and presence memberships: the state that {@link ChannelSubscriber}
- * works on. Small on purpose, since every idle connection holds one: no map while the connection
- * holds at most one subscription (most do), and the memberships are made on first use. Also the lock
- * under which the connection's presence announcements are queued (see
- * {@link ClientConnection#announce}).
+ * One connection's subscriptions and presence memberships: the state that
+ * {@link ChannelSubscriber} works on. Small on purpose, since every idle connection holds
+ * one: no map while the connection holds at most one subscription (most do), and the
+ * memberships are made on first use. Also the lock under which the connection's presence
+ * announcements are queued (see {@link ClientConnection#announce}).
  */
 final class Subscriptions {
 
@@ -22,8 +22,8 @@ final class Subscriptions {
 	private @Nullable Object entries;
 
 	/**
-	 * The channels of kinds with presence or join-leave whose membership the connection holds, each
-	 * with whether its kind announces joins and leaves.
+	 * The channels of kinds with presence or join-leave whose membership the connection
+	 * holds, each with whether its kind announces joins and leaves.
 	 */
 	private @Nullable Map<String, Boolean> memberships;
 
@@ -49,7 +49,8 @@ final class Subscriptions {
 	 */
 	synchronized void put(ChannelSubscription subscription) {
 		Object current = this.entries;
-		if (current == null || (current instanceof ChannelSubscription one && one.channel().equals(subscription.channel()))) {
+		if (current == null
+				|| (current instanceof ChannelSubscription one && one.channel().equals(subscription.channel()))) {
 			this.entries = subscription;
 			return;
 		}
@@ -125,7 +126,8 @@ final class Subscriptions {
 	synchronized void addMembership(String channel, boolean announce) {
 		Map<String, Boolean> current = this.memberships;
 		if (current == null) {
-			// Made on first use: most connections never subscribe to a kind with presence.
+			// Made on first use: most connections never subscribe to a kind with
+			// presence.
 			current = new HashMap<>(4);
 			this.memberships = current;
 		}
@@ -135,7 +137,8 @@ final class Subscriptions {
 	/**
 	 * Give up a membership.
 	 * @param channel the channel
-	 * @return whether its kind announces joins and leaves, or {@code null} when not a member
+	 * @return whether its kind announces joins and leaves, or {@code null} when not a
+	 * member
 	 */
 	synchronized @Nullable Boolean removeMembership(String channel) {
 		Map<String, Boolean> current = this.memberships;

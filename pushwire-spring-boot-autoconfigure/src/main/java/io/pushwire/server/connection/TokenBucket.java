@@ -1,7 +1,8 @@
 package io.pushwire.server.connection;
 
 /**
- * A token bucket: {@code capacity} tokens, refilled at {@code ratePerSecond}. Thread-safe.
+ * A token bucket: {@code capacity} tokens, refilled at {@code ratePerSecond}.
+ * Thread-safe.
  */
 final class TokenBucket {
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The handlers of client frames, one per channel kind. {@code @PushHandler} methods are registered
- * at startup; applications may register others programmatically.
+ * The handlers of client frames, one per channel kind. {@code @PushHandler} methods are
+ * registered at startup; applications may register others programmatically.
  *
  * @since 0.1.0
  */

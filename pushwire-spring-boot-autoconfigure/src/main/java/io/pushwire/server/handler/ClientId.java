@@ -7,7 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a {@link PushHandler @PushHandler} method parameter to the sending client's id (on a String parameter).
+ * Binds a {@link PushHandler @PushHandler} method parameter to the sending client's id
+ * (on a String parameter).
  *
  * @since 0.1.0
  */

@@ -25,7 +25,8 @@ import org.springframework.core.annotation.AnnotatedMethod;
 
 /**
  * The arguments of one {@link PushHandler @PushHandler} method, worked out once from its
- * parameters (following the rules in the {@code @PushHandler} Javadoc) and resolved for each frame.
+ * parameters (following the rules in the {@code @PushHandler} Javadoc) and resolved for
+ * each frame.
  */
 final class HandlerMethodArguments {
 
@@ -42,7 +43,8 @@ final class HandlerMethodArguments {
 
 	/**
 	 * Work out the arguments of a method.
-	 * @param method the method, as declared on the bean's class (for annotations and generics)
+	 * @param method the method, as declared on the bean's class (for annotations and
+	 * generics)
 	 * @param beanType the bean's class
 	 * @param mapper the mapper that converts payloads
 	 * @param description the method's signature, for error messages
@@ -129,8 +131,9 @@ final class HandlerMethodArguments {
 	 * The arguments for a frame.
 	 * @param invocation the frame and its sender
 	 * @return the arguments, in parameter order
-	 * @throws PushHandlerException with {@code bad_message} when the payload cannot be converted, or
-	 * {@code forbidden} when the sender's principal is not of the type a parameter requires
+	 * @throws PushHandlerException with {@code bad_message} when the payload cannot be
+	 * converted, or {@code forbidden} when the sender's principal is not of the type a
+	 * parameter requires
 	 */
 	@Nullable Object[] resolve(HandlerInvocation invocation) {
 		@Nullable Object[] args = new Object[this.arguments.size()];
@@ -182,9 +185,9 @@ final class HandlerMethodArguments {
 	}
 
 	/**
-	 * Jackson's message without location, cut to its first line and with package names removed (the
-	 * client sees it, and it should not learn the application's class layout), followed by the path
-	 * to the offending value.
+	 * Jackson's message without location, cut to its first line and with package names
+	 * removed (the client sees it, and it should not learn the application's class
+	 * layout), followed by the path to the offending value.
 	 */
 	private static String shortReason(JacksonException ex) {
 		String message = ex.getOriginalMessage();
@@ -201,7 +204,8 @@ final class HandlerMethodArguments {
 	}
 
 	/**
-	 * Where in the payload reading failed, as {@code items[1].text}, or empty at the top level.
+	 * Where in the payload reading failed, as {@code items[1].text}, or empty at the top
+	 * level.
 	 */
 	private static String path(JacksonException ex) {
 		StringBuilder path = new StringBuilder();

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Readable descriptions of handler methods and their types, for startup errors and for the
- * messages that clients receive.
+ * Readable descriptions of handler methods and their types, for startup errors and for
+ * the messages that clients receive.
  */
 final class HandlerMethodDescriptions {
 
@@ -18,15 +18,17 @@ final class HandlerMethodDescriptions {
 	}
 
 	/**
-	 * Describe a method as {@code com.example.ChatHandlers#onMessage(List<ChatMessage>, String)}.
+	 * Describe a method as
+	 * {@code com.example.ChatHandlers#onMessage(List<ChatMessage>, String)}.
 	 * @param beanType the class of the bean the method belongs to
 	 * @param method the method
 	 * @return the description
 	 */
 	static String describe(Class<?> beanType, Method method) {
-		return beanType.getName() + "#" + method.getName() + Arrays.stream(method.getGenericParameterTypes())
-			.map(HandlerMethodDescriptions::typeName)
-			.collect(Collectors.joining(", ", "(", ")"));
+		return beanType.getName() + "#" + method.getName()
+				+ Arrays.stream(method.getGenericParameterTypes())
+					.map(HandlerMethodDescriptions::typeName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 	/**

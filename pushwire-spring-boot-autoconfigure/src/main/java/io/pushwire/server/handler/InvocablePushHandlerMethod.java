@@ -22,19 +22,20 @@ import org.springframework.util.ReflectionUtils;
 /**
  * A {@link ChannelHandler} that calls a {@link PushHandler @PushHandler} method.
  * <p>
- * Arguments are resolved as the {@code @PushHandler} Javadoc describes. A payload that cannot be
- * converted to the parameter's type fails the frame with {@code bad_message}. A {@code Principal}
- * parameter of a narrower type (for example Spring Security's {@code Authentication}) that the
- * sender's principal is not an instance of receives {@code null} when the parameter is
- * {@code @Nullable}, and otherwise fails the frame with {@code forbidden}: the handler has said it
- * needs that kind of sender.
+ * Arguments are resolved as the {@code @PushHandler} Javadoc describes. A payload that
+ * cannot be converted to the parameter's type fails the frame with {@code bad_message}. A
+ * {@code Principal} parameter of a narrower type (for example Spring Security's
+ * {@code Authentication}) that the sender's principal is not an instance of receives
+ * {@code null} when the parameter is {@code @Nullable}, and otherwise fails the frame
+ * with {@code forbidden}: the handler has said it needs that kind of sender.
  * <p>
- * A method whose return type is reactive (anything {@link ReactiveAdapterRegistry} adapts, such as
- * {@code Mono}, {@code Flux} or {@code CompletableFuture}) is called on the subscribing thread and
- * must not block. Any other method is called on {@link Schedulers#boundedElastic()} so it may block.
- * Each value emitted or returned becomes a reply: a {@link PushReply} as it is, {@code null} as no
- * reply, anything else as {@link PushReply#of(Object)}. Exceptions the method throws or signals are
- * propagated as they are (not wrapped in {@link InvocationTargetException}).
+ * A method whose return type is reactive (anything {@link ReactiveAdapterRegistry}
+ * adapts, such as {@code Mono}, {@code Flux} or {@code CompletableFuture}) is called on
+ * the subscribing thread and must not block. Any other method is called on
+ * {@link Schedulers#boundedElastic()} so it may block. Each value emitted or returned
+ * becomes a reply: a {@link PushReply} as it is, {@code null} as no reply, anything else
+ * as {@link PushReply#of(Object)}. Exceptions the method throws or signals are propagated
+ * as they are (not wrapped in {@link InvocationTargetException}).
  */
 final class InvocablePushHandlerMethod implements ChannelHandler {
 
@@ -69,9 +70,11 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 				() -> "Method " + method + " cannot be invoked on bean of " + bean.getClass());
 		this.bean = bean;
 		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
-		// A JDK proxy with no known target class: the interface declaring the method is all we have.
+		// A JDK proxy with no known target class: the interface declaring the method is
+		// all we have.
 		this.beanType = Proxy.isProxyClass(targetClass) ? method.getDeclaringClass() : targetClass;
-		// Annotations and generics come from the method as the bean's own class declares it, even
+		// Annotations and generics come from the method as the bean's own class declares
+		// it, even
 		// when the method called is the one a JDK proxy's interface declares.
 		this.method = BridgeMethodResolver.findBridgedMethod(ClassUtils.getMostSpecificMethod(method, this.beanType));
 		this.invocableMethod = method;
@@ -106,7 +109,8 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	}
 
 	/**
-	 * Whether the method returns a reactive type and is therefore called without changing threads.
+	 * Whether the method returns a reactive type and is therefore called without changing
+	 * threads.
 	 * @return {@code true} for reactive methods
 	 */
 	public boolean isReactive() {
@@ -115,7 +119,8 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 
 	/**
 	 * The method's signature, as used in error messages.
-	 * @return a description such as {@code com.example.ChatHandlers#onMessage(ChatMessage, String)}
+	 * @return a description such as
+	 * {@code com.example.ChatHandlers#onMessage(ChatMessage, String)}
 	 */
 	public String description() {
 		return this.description;

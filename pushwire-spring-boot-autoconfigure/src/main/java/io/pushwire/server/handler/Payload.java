@@ -7,7 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a {@link PushHandler @PushHandler} method parameter to the payload, converted from JSON to the parameter's type (needed only where the type is ambiguous).
+ * Binds a {@link PushHandler @PushHandler} method parameter to the payload, converted
+ * from JSON to the parameter's type (needed only where the type is ambiguous).
  *
  * @since 0.1.0
  */

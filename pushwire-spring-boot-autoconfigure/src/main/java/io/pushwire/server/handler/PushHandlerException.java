@@ -4,9 +4,10 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 
 /**
- * Thrown (or signalled) by a handler to answer the sending client with a chosen {@code error} op,
- * for example {@code forbidden} or {@code bad_message}. Any other exception from a handler is
- * logged and reported to the client as {@code internal} without its details.
+ * Thrown (or signalled) by a handler to answer the sending client with a chosen
+ * {@code error} op, for example {@code forbidden} or {@code bad_message}. Any other
+ * exception from a handler is logged and reported to the client as {@code internal}
+ * without its details.
  *
  * @since 0.1.0
  */

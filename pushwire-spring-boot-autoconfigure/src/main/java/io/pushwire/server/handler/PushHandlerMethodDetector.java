@@ -25,14 +25,16 @@ import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
- * Finds the {@link PushHandler @PushHandler} methods of the application context's beans once all
- * singletons exist, and registers each as the {@link ChannelHandler} of its channel kind.
+ * Finds the {@link PushHandler @PushHandler} methods of the application context's beans
+ * once all singletons exist, and registers each as the {@link ChannelHandler} of its
+ * channel kind.
  * <p>
- * Beans are looked at by name, so lazy and proxied beans are found: the class behind a CGLIB or JDK
- * proxy is searched for annotations, and the method is called through the proxy so that its advice
- * (transactions, security, metrics) applies. A handler that cannot work fails startup with a
- * message naming the method: a missing, invalid, reserved or undeclared channel kind, a parameter
- * that cannot be supplied, or a second handler for a kind.
+ * Beans are looked at by name, so lazy and proxied beans are found: the class behind a
+ * CGLIB or JDK proxy is searched for annotations, and the method is called through the
+ * proxy so that its advice (transactions, security, metrics) applies. A handler that
+ * cannot work fails startup with a message naming the method: a missing, invalid,
+ * reserved or undeclared channel kind, a parameter that cannot be supplied, or a second
+ * handler for a kind.
  *
  * @since 0.1.0
  */
@@ -52,7 +54,8 @@ public final class PushHandlerMethodDetector implements SmartInitializingSinglet
 	 * Create a detector.
 	 * @param registry the registry to register handlers with
 	 * @param mapper the mapper that converts payloads to handler parameter types
-	 * @param declaredKind whether a channel kind is declared by the server's configuration
+	 * @param declaredKind whether a channel kind is declared by the server's
+	 * configuration
 	 */
 	public PushHandlerMethodDetector(ChannelHandlerRegistry registry, JsonMapper mapper,
 			Predicate<String> declaredKind) {
@@ -95,7 +98,8 @@ public final class PushHandlerMethodDetector implements SmartInitializingSinglet
 			return context.getType(beanName);
 		}
 		catch (Throwable ex) {
-			// An unresolvable bean type, probably from a lazy bean: it cannot be a handler we can call.
+			// An unresolvable bean type, probably from a lazy bean: it cannot be a
+			// handler we can call.
 			if (logger.isDebugEnabled()) {
 				logger.debug("Could not resolve target class for bean with name '" + beanName + "'", ex);
 			}
@@ -156,12 +160,12 @@ public final class PushHandlerMethodDetector implements SmartInitializingSinglet
 					+ kind + "'. A kind is 1 to 32 characters of [a-z0-9_-] starting with a letter.");
 		}
 		if (ChannelName.SYSTEM_KIND.equals(kind)) {
-			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '"
-					+ kind + "', which is reserved for control traffic. Choose another kind.");
+			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '" + kind
+					+ "', which is reserved for control traffic. Choose another kind.");
 		}
 		if (!this.declaredKind.test(kind)) {
-			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '"
-					+ kind + "', which is not declared. Declare it under pushwire.server.channels." + kind + ".");
+			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '" + kind
+					+ "', which is not declared. Declare it under pushwire.server.channels." + kind + ".");
 		}
 		return kind;
 	}

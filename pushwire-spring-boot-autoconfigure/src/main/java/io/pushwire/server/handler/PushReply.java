@@ -3,11 +3,13 @@ package io.pushwire.server.handler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A frame that a handler wants published. Return it from a {@code @PushHandler} method (or emit it
- * from a {@code Mono}/{@code Flux}) to publish somewhere other than the frame's own channel, or to
- * publish a transient frame; any other return value is published to the frame's channel.
+ * A frame that a handler wants published. Return it from a {@code @PushHandler} method
+ * (or emit it from a {@code Mono}/{@code Flux}) to publish somewhere other than the
+ * frame's own channel, or to publish a transient frame; any other return value is
+ * published to the frame's channel.
  *
- * @param channel the channel to publish to, or {@code null} for the incoming frame's channel
+ * @param channel the channel to publish to, or {@code null} for the incoming frame's
+ * channel
  * @param payload the payload
  * @param transientFrame whether to deliver without storing (no cursor, never replayed)
  * @since 0.1.0

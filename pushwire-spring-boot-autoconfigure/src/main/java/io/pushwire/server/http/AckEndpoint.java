@@ -19,12 +19,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and {@code session_secret} for an
- * anonymous session, PROTOCOL.md §7): records an acknowledgement in
- * the caller's session exactly like the {@code ack} op (PROTOCOL.md §5.3, §11). 204 on success; 400
- * {@code bad_message} for a malformed body, a channel the session is not subscribed to or a cursor
- * beyond the head; 401; 403 for another principal's client id or an anonymous session's without its
- * secret; 404 when the session does not exist; 429 past the client's rate.
+ * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and
+ * {@code session_secret} for an anonymous session, PROTOCOL.md §7): records an
+ * acknowledgement in the caller's session exactly like the {@code ack} op (PROTOCOL.md
+ * §5.3, §11). 204 on success; 400 {@code bad_message} for a malformed body, a channel the
+ * session is not subscribed to or a cursor beyond the head; 401; 403 for another
+ * principal's client id or an anonymous session's without its secret; 404 when the
+ * session does not exist; 429 past the client's rate.
  *
  * @since 0.1.0
  */
@@ -81,8 +82,7 @@ public final class AckEndpoint implements WebHandler {
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
 			return exchange.getResponse().setComplete();
-		})).onErrorResume(ProtocolException.class,
-				(ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
+		})).onErrorResume(ProtocolException.class, (ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
 	}
 
 	static String clientId(JsonNode body) {

@@ -20,10 +20,11 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /rps/client.js}: the browser client, {@code pushwire-client.js}, a dependency-free ES
- * module that speaks the protocol (docs/browser.md). Served from memory with a strong {@code ETag}
- * (the SHA-256 of its bytes) and {@code Cache-Control: public, no-cache}: browsers and proxies keep
- * it and revalidate it with {@code If-None-Match}, answered 304 while the starter's version is unchanged.
+ * {@code GET /rps/client.js}: the browser client, {@code pushwire-client.js}, a
+ * dependency-free ES module that speaks the protocol (docs/browser.md). Served from
+ * memory with a strong {@code ETag} (the SHA-256 of its bytes) and
+ * {@code Cache-Control: public, no-cache}: browsers and proxies keep it and revalidate it
+ * with {@code If-None-Match}, answered 304 while the starter's version is unchanged.
  *
  * @since 0.1.0
  */

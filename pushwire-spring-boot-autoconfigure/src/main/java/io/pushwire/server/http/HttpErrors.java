@@ -56,7 +56,8 @@ public final class HttpErrors {
 		ObjectNode body = mapper.createObjectNode();
 		body.put("code", code.wireName());
 		body.put("message", message);
-		DataBuffer buffer = response.bufferFactory().wrap(mapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+		DataBuffer buffer = response.bufferFactory()
+			.wrap(mapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(buffer));
 	}
 

@@ -33,8 +33,8 @@ final class HttpRequests {
 	 * Authenticate an HTTP request: its principal (from the application's security) or a
 	 * {@code token} query parameter where allowed.
 	 */
-	static Mono<Principal> authenticate(ClientAuthenticator authenticator, HttpSettings settings, ServerWebExchange exchange,
-			String clientId) {
+	static Mono<Principal> authenticate(ClientAuthenticator authenticator, HttpSettings settings,
+			ServerWebExchange exchange, String clientId) {
 		ServerHttpRequest request = exchange.getRequest();
 		String token = request.getQueryParams().getFirst("token");
 		if (token != null && !settings.allowQueryToken()) {
@@ -45,8 +45,8 @@ final class HttpRequests {
 		return exchange.getPrincipal()
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> authenticator.authenticate(
-					new AuthRequest(token, principal.orElse(null), request.getHeaders(), remote), clientId));
+			.flatMap((principal) -> authenticator
+				.authenticate(new AuthRequest(token, principal.orElse(null), request.getHeaders(), remote), clientId));
 	}
 
 	/**
@@ -54,20 +54,20 @@ final class HttpRequests {
 	 */
 	static Mono<JsonNode> readJson(JsonMapper mapper, long maxMessageSize, ServerWebExchange exchange) {
 		int maxSize = (int) Math.min(Integer.MAX_VALUE, maxMessageSize);
-		return DataBufferUtils.join(exchange.getRequest().getBody(), maxSize)
-			.map((buffer) -> {
-				try {
-					byte[] bytes = new byte[buffer.readableByteCount()];
-					buffer.read(bytes);
-					return bytes;
-				}
-				finally {
-					DataBufferUtils.release(buffer);
-				}
-			})
+		return DataBufferUtils.join(exchange.getRequest().getBody(), maxSize).map((buffer) -> {
+			try {
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				buffer.read(bytes);
+				return bytes;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		})
 			.defaultIfEmpty(new byte[0])
-			.onErrorMap(DataBufferLimitException.class, (ex) -> new ProtocolException(ErrorCode.TOO_LARGE,
-					"The body is larger than " + maxSize + " bytes (pushwire.server.max-message-size)"))
+			.onErrorMap(DataBufferLimitException.class,
+					(ex) -> new ProtocolException(ErrorCode.TOO_LARGE,
+							"The body is larger than " + maxSize + " bytes (pushwire.server.max-message-size)"))
 			.map((bytes) -> {
 				JsonNode node;
 				try {
@@ -93,8 +93,8 @@ final class HttpRequests {
 	}
 
 	/**
-	 * Count a request against the rate of the session's connection, or of the session itself while it
-	 * has none.
+	 * Count a request against the rate of the session's connection, or of the session
+	 * itself while it has none.
 	 */
 	static DefaultPushSession admit(ServerLimits limits, DefaultPushSession session) {
 		ClientConnection connection = session.connection();
@@ -116,7 +116,8 @@ final class HttpRequests {
 	}
 
 	/**
-	 * The {@code session_secret} of the body: required to act on an anonymous session (PROTOCOL.md §7).
+	 * The {@code session_secret} of the body: required to act on an anonymous session
+	 * (PROTOCOL.md §7).
 	 */
 	static @Nullable String sessionSecret(JsonNode body) {
 		JsonNode value = optional(body, "session_secret");

@@ -16,10 +16,11 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /rps/send} with {@code {"client_id","channel","payload"}} (and {@code session_secret} for an
- * anonymous session, PROTOCOL.md §7): a frame sent upstream by a
- * client that has no WebSocket (PROTOCOL.md §11), handled exactly like a frame on the WebSocket: same
- * session, same authorization, same handler. 202 once the handler has run; errors as in §3.2.
+ * {@code POST /rps/send} with {@code {"client_id","channel","payload"}} (and
+ * {@code session_secret} for an anonymous session, PROTOCOL.md §7): a frame sent upstream
+ * by a client that has no WebSocket (PROTOCOL.md §11), handled exactly like a frame on
+ * the WebSocket: same session, same authorization, same handler. 202 once the handler has
+ * run; errors as in §3.2.
  *
  * @since 0.1.0
  */
@@ -77,8 +78,7 @@ public final class SendEndpoint implements WebHandler {
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();
-		})).onErrorResume(ProtocolException.class,
-				(ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
+		})).onErrorResume(ProtocolException.class, (ex) -> HttpErrors.write(exchange.getResponse(), this.mapper, ex));
 	}
 
 }

@@ -30,13 +30,14 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…} (PROTOCOL.md §11,
- * {@code session_secret} for anonymous sessions: §7): the same
- * session, subscriptions, replay and delivery as the WebSocket, one way, as Server-Sent Events.
- * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource} resumes every
- * channel on its own reconnect. Errors before the stream starts are HTTP errors with a
- * {@code {"code","message"}} body: 400, 401, 403 (client id of another principal, or of an anonymous
- * session without its secret), 429, and 500 {@code internal} when the server fails.
+ * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…}
+ * (PROTOCOL.md §11, {@code session_secret} for anonymous sessions: §7): the same session,
+ * subscriptions, replay and delivery as the WebSocket, one way, as Server-Sent Events.
+ * {@code Last-Event-ID} wins over {@code cursors}, so a browser's {@code EventSource}
+ * resumes every channel on its own reconnect. Errors before the stream starts are HTTP
+ * errors with a {@code {"code","message"}} body: 400, 401, 403 (client id of another
+ * principal, or of an anonymous session without its secret), 429, and 500
+ * {@code internal} when the server fails.
  *
  * @since 0.1.0
  */
@@ -98,12 +99,14 @@ public final class SseEndpoint implements WebHandler {
 		return exchange.getPrincipal()
 			.map(java.util.Optional::of)
 			.defaultIfEmpty(java.util.Optional.empty())
-			.flatMap((principal) -> this.authenticator.authenticate(new AuthRequest(auth.token(), principal.orElse(null),
-					request.getHeaders(), request.getRemoteAddress()), clientId))
+			.flatMap((principal) -> this.authenticator.authenticate(new AuthRequest(auth.token(),
+					principal.orElse(null), request.getHeaders(), request.getRemoteAddress()), clientId))
 			.flatMap((principal) -> connection.start(clientId, auth, principal))
 			.flatMap((ok) -> transport.stream(connection, ok))
-			// Whatever ends the exchange before the stream does (a refusal, a failing authorizer or
-			// store, the client going away halfway), the connection releases its session, its slot and
+			// Whatever ends the exchange before the stream does (a refusal, a failing
+			// authorizer or
+			// store, the client going away halfway), the connection releases its session,
+			// its slot and
 			// its stream listeners; terminated() may run twice, it is idempotent.
 			.onErrorResume((ex) -> {
 				connection.terminated();

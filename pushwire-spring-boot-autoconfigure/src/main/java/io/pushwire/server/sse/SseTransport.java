@@ -28,13 +28,15 @@ import reactor.netty.Connection;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One SSE stream: writes the connection's deliveries as events. Frames are default events whose
- * {@code id:} is the full resume token (every subscribed channel's {@code channel=cursor@epoch});
- * ops are {@code event: system}; heartbeats are {@code : ping} comments. A close ends the stream after
- * its {@code goodbye} event (at the credentials' expiry: {@code token_expired}, PROTOCOL.md §7.1).
+ * One SSE stream: writes the connection's deliveries as events. Frames are default events
+ * whose {@code id:} is the full resume token (every subscribed channel's
+ * {@code channel=cursor@epoch}); ops are {@code event: system}; heartbeats are
+ * {@code : ping} comments. A close ends the stream after its {@code goodbye} event (at
+ * the credentials' expiry: {@code token_expired}, PROTOCOL.md §7.1).
  * <p>
- * SSE is a text stream: its connections always use the server's JSON codec ({@link #format()}), and
- * each event's {@code data:} is a message's JSON, shared with every JSON connection.
+ * SSE is a text stream: its connections always use the server's JSON codec
+ * ({@link #format()}), and each event's {@code data:} is a message's JSON, shared with
+ * every JSON connection.
  */
 final class SseTransport implements ConnectionTransport {
 
@@ -61,8 +63,8 @@ final class SseTransport implements ConnectionTransport {
 	}
 
 	/**
-	 * Bind the connection to the response's channel (see {@link NettyConnections#bind}), before it
-	 * subscribes.
+	 * Bind the connection to the response's channel (see {@link NettyConnections#bind}),
+	 * before it subscribes.
 	 * @param connection the connection this transport carries
 	 * @param sendBuffer the socket's send buffer, 0 for the system's default
 	 */
@@ -74,8 +76,9 @@ final class SseTransport implements ConnectionTransport {
 	}
 
 	Mono<Void> stream(ClientConnection connection, SystemOp.AuthOk ok) {
-		ok.resumeCursors().forEach((channel, cursor) -> this.positions.put(channel,
-				new ResumeToken.Position(cursor, ok.epochs().get(channel))));
+		ok.resumeCursors()
+			.forEach((channel, cursor) -> this.positions.put(channel,
+					new ResumeToken.Position(cursor, ok.epochs().get(channel))));
 		ServerHttpResponse response = this.exchange.getResponse();
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
 		response.getHeaders().setCacheControl("no-cache");
@@ -83,15 +86,17 @@ final class SseTransport implements ConnectionTransport {
 		response.getHeaders().set(HttpHeaders.CONNECTION, "keep-alive");
 		DataBufferFactory buffers = response.bufferFactory();
 		byte[] retry = ("retry: " + this.settings.sseRetry().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
-		Flux<DataBuffer> body = Flux.concat(Mono.just(buffers.wrap(retry)),
-				connection.deliveries().map((delivery) -> render(buffers, delivery)))
+		Flux<DataBuffer> body = Flux
+			.concat(Mono.just(buffers.wrap(retry)),
+					connection.deliveries().map((delivery) -> render(buffers, delivery)))
 			.doFinally((signal) -> connection.terminated());
 		return response.writeWith(body);
 	}
 
 	/**
-	 * One event in one array: a per-connection head ({@code event:}, {@code id:}, {@code data: }), the
-	 * message's JSON (encoded once, copied into each event) and the end.
+	 * One event in one array: a per-connection head ({@code event:}, {@code id:},
+	 * {@code data: }), the message's JSON (encoded once, copied into each event) and the
+	 * end.
 	 */
 	private DataBuffer render(DataBufferFactory buffers, Delivery delivery) {
 		if (delivery.isHeartbeat()) {
@@ -109,7 +114,8 @@ final class SseTransport implements ConnectionTransport {
 		byte[] json = delivery.bytes();
 		int size = (delivery.op() ? EVENT_SYSTEM.length : 0) + ((id != null) ? ID.length + id.length + 1 : 0)
 				+ DATA.length + json.length + END.length;
-		// One array per event: copying the JSON (a few hundred bytes) costs less than a composite buffer.
+		// One array per event: copying the JSON (a few hundred bytes) costs less than a
+		// composite buffer.
 		byte[] event = new byte[size];
 		int at = 0;
 		if (delivery.op()) {

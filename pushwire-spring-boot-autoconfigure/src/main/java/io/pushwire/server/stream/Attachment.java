@@ -5,8 +5,9 @@ import java.util.List;
 import reactor.core.Disposable;
 
 /**
- * A listener attached to a stream: the frames to replay (cursors {@code plan.after()+1} to
- * {@code plan.head()}, before any frame the listener receives) and a handle to detach it.
+ * A listener attached to a stream: the frames to replay (cursors {@code plan.after()+1}
+ * to {@code plan.head()}, before any frame the listener receives) and a handle to detach
+ * it.
  *
  * @param plan where delivery starts
  * @param replay the frames to replay, in cursor order

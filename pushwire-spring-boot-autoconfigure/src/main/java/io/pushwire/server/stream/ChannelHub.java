@@ -7,15 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * This node's fan-out: per channel, the listeners attached on this node ({@link StreamListeners}),
- * to which a stored frame is delivered, as centrifuge's hub is separate from its broker. A
- * {@link ChannelStore} decides cursors and keeps frames; the hub only delivers, and one object is
- * shared by all the channels of the node (no connection holds more for it).
+ * This node's fan-out: per channel, the listeners attached on this node
+ * ({@link StreamListeners}), to which a stored frame is delivered, as centrifuge's hub is
+ * separate from its broker. A {@link ChannelStore} decides cursors and keeps frames; the
+ * hub only delivers, and one object is shared by all the channels of the node (no
+ * connection holds more for it).
  * <p>
- * Two ways to use it, one per store. The in-memory store keeps each channel's listeners from
- * {@link #listeners} in its stream and calls them under the stream's own lock, so that numbering a
- * frame and handing it off are one step. A store of several nodes feeds the hub through
- * {@link #publish}, which {@link HubChannelStreamStore} pairs with {@link #add} and {@link #remove}.
+ * Two ways to use it, one per store. The in-memory store keeps each channel's listeners
+ * from {@link #listeners} in its stream and calls them under the stream's own lock, so
+ * that numbering a frame and handing it off are one step. A store of several nodes feeds
+ * the hub through {@link #publish}, which {@link HubChannelStreamStore} pairs with
+ * {@link #add} and {@link #remove}.
  *
  * @since 0.1.0
  */
@@ -24,8 +26,9 @@ public final class ChannelHub {
 	private final Map<String, StreamListeners> channels = new ConcurrentHashMap<>();
 
 	/**
-	 * The listeners of a channel, made on first use and kept until {@link #release released}. The caller
-	 * serializes its calls to {@link StreamListeners#add} and {@link StreamListeners#publish}.
+	 * The listeners of a channel, made on first use and kept until {@link #release
+	 * released}. The caller serializes its calls to {@link StreamListeners#add} and
+	 * {@link StreamListeners#publish}.
 	 * @param channel the channel
 	 * @return the listeners
 	 */
@@ -34,18 +37,19 @@ public final class ChannelHub {
 	}
 
 	/**
-	 * Forget a channel's listeners if they are still those given and none is attached (a store retired
-	 * the channel's stream).
+	 * Forget a channel's listeners if they are still those given and none is attached (a
+	 * store retired the channel's stream).
 	 * @param channel the channel
 	 * @param listeners the listeners the store held
 	 */
 	void release(String channel, StreamListeners listeners) {
-		this.channels.computeIfPresent(channel, (name, current) -> (current == listeners && current.isEmpty()) ? null
-				: current);
+		this.channels.computeIfPresent(channel,
+				(name, current) -> (current == listeners && current.isEmpty()) ? null : current);
 	}
 
 	/**
-	 * Attach a listener to a channel: it receives every frame {@link #publish published} from now on.
+	 * Attach a listener to a channel: it receives every frame {@link #publish published}
+	 * from now on.
 	 * @param channel the channel
 	 * @param listener the listener
 	 */
@@ -63,8 +67,9 @@ public final class ChannelHub {
 	 * Detach a listener; it may still be given the frames already handed off for it.
 	 * @param channel the channel
 	 * @param listener the listener
-	 * @param lastGone run, under the channel's lock, when this was the channel's last listener on this
-	 * node (a store then stops following it); must be quick and never block
+	 * @param lastGone run, under the channel's lock, when this was the channel's last
+	 * listener on this node (a store then stops following it); must be quick and never
+	 * block
 	 */
 	public void remove(String channel, StreamListener listener, @Nullable Runnable lastGone) {
 		this.channels.computeIfPresent(channel, (name, current) -> {
@@ -80,9 +85,9 @@ public final class ChannelHub {
 	}
 
 	/**
-	 * Deliver a stored frame to the listeners of its channel on this node. A store calls it with one
-	 * channel's frames in cursor order, one call at a time per channel; it never blocks, and listeners
-	 * may publish from their callbacks.
+	 * Deliver a stored frame to the listeners of its channel on this node. A store calls
+	 * it with one channel's frames in cursor order, one call at a time per channel; it
+	 * never blocks, and listeners may publish from their callbacks.
 	 * @param frame the frame
 	 */
 	public void publish(StoredFrame frame) {
@@ -100,7 +105,8 @@ public final class ChannelHub {
 	}
 
 	/**
-	 * Deliver a transient frame (not stored, no cursor) to the listeners of a channel on this node.
+	 * Deliver a transient frame (not stored, no cursor) to the listeners of a channel on
+	 * this node.
 	 * @param channel the channel
 	 * @param frame the frame, encoded once per wire format on first use
 	 * @return how many listeners it was given to

@@ -7,9 +7,10 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One channel's stream as the connections of this node use it: frames with gapless cursors from 1 in
- * one epoch, a bounded replay window (kept by a {@link ChannelStore}), and this node's listeners that
- * receive new frames in cursor order (fanned out by a {@link ChannelHub}).
+ * One channel's stream as the connections of this node use it: frames with gapless
+ * cursors from 1 in one epoch, a bounded replay window (kept by a {@link ChannelStore}),
+ * and this node's listeners that receive new frames in cursor order (fanned out by a
+ * {@link ChannelHub}).
  *
  * @since 0.1.0
  */
@@ -37,12 +38,13 @@ public interface ChannelStream {
 	Mono<Integer> publishTransient(PreparedMessage frame);
 
 	/**
-	 * Attach a listener, resuming from a position. Atomically with the attachment, the stream works
-	 * out the replay (PROTOCOL.md §5.2): with no position, none (delivery starts live); with a
-	 * position inside the window and of the current epoch (or none given), the frames after it;
-	 * otherwise the whole window, flagged as {@code resumeRequired}. Frames appended after the
-	 * attachment go to the listener. The in-memory stream attaches atomically, so none is both replayed
-	 * and delivered; a stream over a remote store may deliver a frame of the replay live too, and
+	 * Attach a listener, resuming from a position. Atomically with the attachment, the
+	 * stream works out the replay (PROTOCOL.md §5.2): with no position, none (delivery
+	 * starts live); with a position inside the window and of the current epoch (or none
+	 * given), the frames after it; otherwise the whole window, flagged as
+	 * {@code resumeRequired}. Frames appended after the attachment go to the listener.
+	 * The in-memory stream attaches atomically, so none is both replayed and delivered; a
+	 * stream over a remote store may deliver a frame of the replay live too, and
 	 * listeners drop a cursor they already had.
 	 * @param from the last position the client processed, or {@code null} to start live
 	 * @param listener the listener
@@ -51,9 +53,9 @@ public interface ChannelStream {
 	Mono<Attachment> attach(ResumeToken.@Nullable Position from, StreamListener listener);
 
 	/**
-	 * The current epoch and newest cursor. The in-memory stream answers with a completed {@code Mono}
-	 * (the same one until the next append), so that checking an acknowledgement against it allocates
-	 * nothing.
+	 * The current epoch and newest cursor. The in-memory stream answers with a completed
+	 * {@code Mono} (the same one until the next append), so that checking an
+	 * acknowledgement against it allocates nothing.
 	 * @return the position
 	 */
 	Mono<StreamPosition> position();

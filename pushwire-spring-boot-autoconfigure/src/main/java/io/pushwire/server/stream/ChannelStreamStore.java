@@ -5,10 +5,10 @@ import io.pushwire.server.channel.ChannelKind;
 import reactor.core.publisher.Mono;
 
 /**
- * Holds the streams of all channels, as this node's connections use them. The in-memory store keeps
- * them in this JVM and is its own {@link ChannelStore}; a store shared by several nodes implements
- * {@link ChannelStore} and is used through {@link HubChannelStreamStore}. Connections only ever use
- * this interface.
+ * Holds the streams of all channels, as this node's connections use them. The in-memory
+ * store keeps them in this JVM and is its own {@link ChannelStore}; a store shared by
+ * several nodes implements {@link ChannelStore} and is used through
+ * {@link HubChannelStreamStore}. Connections only ever use this interface.
  *
  * @since 0.1.0
  */
@@ -23,7 +23,8 @@ public interface ChannelStreamStore {
 	ChannelStream stream(ChannelName channel, ChannelKind kind);
 
 	/**
-	 * The epoch and head of a channel's stream, if it exists (to check an acknowledgement against).
+	 * The epoch and head of a channel's stream, if it exists (to check an acknowledgement
+	 * against).
 	 * @param channel the channel name
 	 * @return the position, or empty when there is no stream
 	 */
@@ -36,7 +37,8 @@ public interface ChannelStreamStore {
 	int size();
 
 	/**
-	 * How many bytes of frames the streams retain for replay, counted by their encoded size.
+	 * How many bytes of frames the streams retain for replay, counted by their encoded
+	 * size.
 	 * @return the bytes, or 0 when the store does not count them
 	 */
 	default long retainedBytes() {

@@ -10,12 +10,13 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Streams made of a {@link ChannelStore} (storage, possibly shared by several nodes) and this node's
- * {@link ChannelHub} (fan-out): what a remote store plugs into. A listener is added to the hub before
- * the store is read for its replay, so a frame appended meanwhile may reach it both ways; listeners
- * drop cursors they already have (as {@code ChannelSubscription} does), so nothing is lost and nothing
- * is delivered twice. The store hands the hub the frames of the channels it follows, and is told to
- * follow a channel by each attachment and to stop when the channel's last listener on this node
+ * Streams made of a {@link ChannelStore} (storage, possibly shared by several nodes) and
+ * this node's {@link ChannelHub} (fan-out): what a remote store plugs into. A listener is
+ * added to the hub before the store is read for its replay, so a frame appended meanwhile
+ * may reach it both ways; listeners drop cursors they already have (as
+ * {@code ChannelSubscription} does), so nothing is lost and nothing is delivered twice.
+ * The store hands the hub the frames of the channels it follows, and is told to follow a
+ * channel by each attachment and to stop when the channel's last listener on this node
  * detached.
  *
  * @since 0.1.0
@@ -90,7 +91,8 @@ public final class HubChannelStreamStore implements ChannelStreamStore {
 				ChannelStore store = HubChannelStreamStore.this.store;
 				hub.add(channel(), listener);
 				Disposable detach = new Detach(listener);
-				// Followed before the read: whatever is appended after the read reaches the listener live.
+				// Followed before the read: whatever is appended after the read reaches
+				// the listener live.
 				return store.follow(this.channel)
 					.then(store.read(this.channel, this.kind, from))
 					.map((replay) -> new Attachment(replay.plan(), replay.frames(), detach))

@@ -18,13 +18,14 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A channel's stream in memory: a window of at most {@code historySize} frames no older than
- * {@code historyTtl}, and the channel's listeners of the node's {@link ChannelHub}. Appends and
- * attachments are serialized by the stream's monitor, which is what makes cursors gapless and
- * replay-then-live free of reordering and duplicates: storing a frame and handing it to the hub's
- * listeners are one step here, with no scheduling in between. The monitor is held only to number,
- * store and hand frames off: payloads are encoded before it is taken, and listeners are called after
- * it is released (see {@link StreamListeners}).
+ * A channel's stream in memory: a window of at most {@code historySize} frames no older
+ * than {@code historyTtl}, and the channel's listeners of the node's {@link ChannelHub}.
+ * Appends and attachments are serialized by the stream's monitor, which is what makes
+ * cursors gapless and replay-then-live free of reordering and duplicates: storing a frame
+ * and handing it to the hub's listeners are one step here, with no scheduling in between.
+ * The monitor is held only to number, store and hand frames off: payloads are encoded
+ * before it is taken, and listeners are called after it is released (see
+ * {@link StreamListeners}).
  */
 final class InMemoryChannelStream implements ChannelStream {
 
@@ -45,7 +46,10 @@ final class InMemoryChannelStream implements ChannelStream {
 	/** The channel's listeners in the node's hub, called under this stream's monitor. */
 	private final StreamListeners listeners;
 
-	/** The position last asked for, answered again until the head moves (acks ask on every frame). */
+	/**
+	 * The position last asked for, answered again until the head moves (acks ask on every
+	 * frame).
+	 */
 	private volatile @Nullable CachedPosition position;
 
 	private final Supplier<InMemoryChannelStream> successor;
@@ -57,7 +61,9 @@ final class InMemoryChannelStream implements ChannelStream {
 
 	private final Retention retention;
 
-	/** When a frame was last appended (or the stream made): how recently it was published. */
+	/**
+	 * When a frame was last appended (or the stream made): how recently it was published.
+	 */
 	private volatile long lastAppendMillis;
 
 	/** The encoded size of the frames in the window; written under the monitor. */
@@ -74,7 +80,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	/**
-	 * Create a stream, continuing a retired one's epoch and cursors when it left a tombstone.
+	 * Create a stream, continuing a retired one's epoch and cursors when it left a
+	 * tombstone.
 	 */
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
 			Retention retention, @Nullable Tombstone tombstone, StreamListeners listeners,
@@ -128,7 +135,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	StoredFrame appendNow(JsonNode payload, @Nullable String clientId) {
-		// Before a cursor is taken: a payload that cannot be encoded fails here and leaves no hole.
+		// Before a cursor is taken: a payload that cannot be encoded fails here and
+		// leaves no hole.
 		byte[] uncounted = StoredFrame.encodeUncounted(this.codec, this.channel, payload, clientId);
 		// Room is made before the monitor is taken, since making it locks other streams.
 		long reserved = 0;
@@ -152,7 +160,8 @@ final class InMemoryChannelStream implements ChannelStream {
 				}
 				return frame;
 			}
-			// The sweep removed this stream between lookup and use: the store's current one takes it.
+			// The sweep removed this stream between lookup and use: the store's current
+			// one takes it.
 			stream = stream.successor.get();
 		}
 	}
@@ -171,8 +180,9 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	/**
-	 * Keep a frame within what was reserved for it (its cursor may have grown a digit meanwhile). A frame
-	 * that cannot be kept empties the window, which must never have a hole.
+	 * Keep a frame within what was reserved for it (its cursor may have grown a digit
+	 * meanwhile). A frame that cannot be kept empties the window, which must never have a
+	 * hole.
 	 */
 	private void keep(StoredFrame frame, long reserved) {
 		long size = frame.encodedSize();
@@ -233,7 +243,8 @@ final class InMemoryChannelStream implements ChannelStream {
 		return Mono.fromSupplier(() -> {
 			int given;
 			synchronized (this) {
-				// Counted as given: a listener may detach (unlocked) while it is being given the frame.
+				// Counted as given: a listener may detach (unlocked) while it is being
+				// given the frame.
 				given = this.listeners.publishTransient(this.channel, frame);
 			}
 			this.listeners.deliver();
@@ -265,7 +276,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	/**
-	 * Read the replay for a position without attaching (the {@link ChannelStore} view of the stream).
+	 * Read the replay for a position without attaching (the {@link ChannelStore} view of
+	 * the stream).
 	 * @param from the last position the client processed, or {@code null}
 	 * @return the plan and frames
 	 */
@@ -331,7 +343,10 @@ final class InMemoryChannelStream implements ChannelStream {
 		}
 	}
 
-	/** A frame leaves the window: its encodings in other formats are released now, its JSON by the caller. */
+	/**
+	 * A frame leaves the window: its encodings in other formats are released now, its
+	 * JSON by the caller.
+	 */
 	private static long drop(StoredFrame frame) {
 		frame.unretain();
 		return frame.encodedSize();
@@ -344,7 +359,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	synchronized boolean retireIfIdle() {
 		trim(this.clock.millis());
 		boolean idle = this.listeners.isEmpty() && this.window.isEmpty();
-		// Retired only when found idle by two sweeps in a row, so that a stream just created for a
+		// Retired only when found idle by two sweeps in a row, so that a stream just
+		// created for a
 		// caller is not retired before the caller uses it.
 		this.retired = idle && this.idleOnLastSweep;
 		this.idleOnLastSweep = idle;
@@ -366,8 +382,9 @@ final class InMemoryChannelStream implements ChannelStream {
 	}
 
 	/**
-	 * What a retired stream leaves behind: its epoch and head, so that its successor continues them and
-	 * a client that had every frame resumes without {@code resume_required}.
+	 * What a retired stream leaves behind: its epoch and head, so that its successor
+	 * continues them and a client that had every frame resumes without
+	 * {@code resume_required}.
 	 * @return the tombstone
 	 */
 	Tombstone tombstone() {

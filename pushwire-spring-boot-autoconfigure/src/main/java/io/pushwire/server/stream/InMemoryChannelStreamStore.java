@@ -24,21 +24,24 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Streams held in this JVM's memory. A restart loses them, and the new streams have new epochs, so
- * clients that resume are told with {@code resume_required}. A stream with no listener whose window
- * has emptied (every frame older than the kind's {@code history-ttl}) is removed by a periodic sweep.
- * Two bounds hold whatever clients do: the frames of all streams retain at most
- * {@code max-retained-bytes} (counted by their encoded size; past it the oldest frames of the channels
- * published least recently are evicted), and at most {@code max-channels} streams live (past it the
- * streams without a listener that were published least recently are retired; when every stream has a
- * listener a new channel is refused with {@code rate_limited}). A retired stream leaves a tombstone
- * (its epoch and head; at most {@code max-channels} of them, the oldest forgotten first) from which the
- * channel's next stream continues, so that retiring loses nothing a client could still resume.
+ * Streams held in this JVM's memory. A restart loses them, and the new streams have new
+ * epochs, so clients that resume are told with {@code resume_required}. A stream with no
+ * listener whose window has emptied (every frame older than the kind's
+ * {@code history-ttl}) is removed by a periodic sweep. Two bounds hold whatever clients
+ * do: the frames of all streams retain at most {@code max-retained-bytes} (counted by
+ * their encoded size; past it the oldest frames of the channels published least recently
+ * are evicted), and at most {@code max-channels} streams live (past it the streams
+ * without a listener that were published least recently are retired; when every stream
+ * has a listener a new channel is refused with {@code rate_limited}). A retired stream
+ * leaves a tombstone (its epoch and head; at most {@code max-channels} of them, the
+ * oldest forgotten first) from which the channel's next stream continues, so that
+ * retiring loses nothing a client could still resume.
  * <p>
- * The store is both the {@link ChannelStore} (storage) and the {@link ChannelStreamStore} of this node:
- * each stream hands its frames to its channel's listeners of the {@link ChannelHub} under the same
- * lock that numbers them, so that attaching is atomic and publishing schedules nothing. Every
- * {@code Mono} it answers with does its work when subscribed, on the subscribing thread.
+ * The store is both the {@link ChannelStore} (storage) and the {@link ChannelStreamStore}
+ * of this node: each stream hands its frames to its channel's listeners of the
+ * {@link ChannelHub} under the same lock that numbers them, so that attaching is atomic
+ * and publishing schedules nothing. Every {@code Mono} it answers with does its work when
+ * subscribed, on the subscribing thread.
  *
  * @since 0.1.0
  */
@@ -112,8 +115,8 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 	}
 
 	/**
-	 * Create a store with bounds that sweeps idle streams every 30 seconds and fans frames out through a
-	 * hub.
+	 * Create a store with bounds that sweeps idle streams every 30 seconds and fans
+	 * frames out through a hub.
 	 * @param codec the codec that frames are encoded (and counted) with
 	 * @param maxRetainedBytes the most bytes of frames that all streams retain for replay
 	 * @param maxChannels the most streams that live at once
@@ -181,8 +184,9 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 	}
 
 	/**
-	 * Retire the streams without a listener that were published least recently: a sixteenth of the bound
-	 * at once, so that the scan is amortized over many new channels.
+	 * Retire the streams without a listener that were published least recently: a
+	 * sixteenth of the bound at once, so that the scan is amortized over many new
+	 * channels.
 	 */
 	private void makeRoom() {
 		synchronized (this.makingRoom) {
@@ -259,12 +263,13 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 	}
 
 	/**
-	 * Keep a retired stream's tombstone, inside the map's atomic removal so that the channel's next stream
-	 * finds it.
+	 * Keep a retired stream's tombstone, inside the map's atomic removal so that the
+	 * channel's next stream finds it.
 	 * @return {@code null}, to remove the stream from the map
 	 */
 	private @Nullable InMemoryChannelStream bury(InMemoryChannelStream stream) {
-		// Retired only without listeners: the hub forgets the channel until it has a stream again.
+		// Retired only without listeners: the hub forgets the channel until it has a
+		// stream again.
 		this.hub.release(stream.channel(), stream.listeners());
 		synchronized (this.tombstones) {
 			this.tombstones.remove(stream.channel());

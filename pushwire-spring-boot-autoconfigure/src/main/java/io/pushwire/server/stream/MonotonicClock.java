@@ -7,10 +7,10 @@ import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 
 /**
- * A clock for frame ages that never goes back: it starts at the wall clock's time and then advances
- * with {@link System#nanoTime()}. The wall clock can be set back (NTP, an operator), and a replay
- * window measured by it would then keep frames past their {@code history-ttl}, or drop fresh ones
- * when it jumps forward.
+ * A clock for frame ages that never goes back: it starts at the wall clock's time and
+ * then advances with {@link System#nanoTime()}. The wall clock can be set back (NTP, an
+ * operator), and a replay window measured by it would then keep frames past their
+ * {@code history-ttl}, or drop fresh ones when it jumps forward.
  */
 final class MonotonicClock extends Clock {
 

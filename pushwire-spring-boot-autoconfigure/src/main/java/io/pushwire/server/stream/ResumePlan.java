@@ -6,9 +6,10 @@ package io.pushwire.server.stream;
  * @param channel the channel
  * @param epoch the stream's current epoch
  * @param head the newest cursor when the listener attached
- * @param after the cursor after which delivery starts (what {@code auth_ok.resume_cursors} reports)
- * @param resumeRequired whether the asked resume point was gone, so a {@code resume_required}
- * must precede the replay
+ * @param after the cursor after which delivery starts (what
+ * {@code auth_ok.resume_cursors} reports)
+ * @param resumeRequired whether the asked resume point was gone, so a
+ * {@code resume_required} must precede the replay
  * @since 0.1.0
  */
 public record ResumePlan(String channel, String epoch, long head, long after, boolean resumeRequired) {

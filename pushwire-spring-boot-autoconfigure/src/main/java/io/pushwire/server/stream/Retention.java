@@ -16,22 +16,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes that all the streams of a store retain for replay, bounded by
- * {@code pushwire.server.max-retained-bytes}. A publisher reserves its frame's encoded size before it
- * locks its stream; past the bound it first evicts the oldest frames of the streams published least
- * recently (their resumes then get {@code resume_required}, PROTOCOL.md §5.2). The count is reserved
- * before a frame is stored and released after it is dropped, so the bytes held never exceed it.
+ * {@code pushwire.server.max-retained-bytes}. A publisher reserves its frame's encoded
+ * size before it locks its stream; past the bound it first evicts the oldest frames of
+ * the streams published least recently (their resumes then get {@code resume_required},
+ * PROTOCOL.md §5.2). The count is reserved before a frame is stored and released after it
+ * is dropped, so the bytes held never exceed it.
  * <p>
  * Finding the streams published least recently is incremental: each search reads the next
- * {@value #SAMPLE} streams (going on from where the previous one stopped, and round again), so that an
- * eviction costs a bounded amount of work under the evictor's lock however many streams the store
- * holds; with more streams than that, the oldest of a sample go first, as Redis samples its LRU.
+ * {@value #SAMPLE} streams (going on from where the previous one stopped, and round
+ * again), so that an eviction costs a bounded amount of work under the evictor's lock
+ * however many streams the store holds; with more streams than that, the oldest of a
+ * sample go first, as Redis samples its LRU.
  */
 final class Retention {
 
 	/** No bound: for streams made outside a store. */
 	static final Retention UNBOUNDED = new Retention(Long.MAX_VALUE, List::of);
 
-	/** How many times one eviction re-reads the streams when those it found were all published since. */
+	/**
+	 * How many times one eviction re-reads the streams when those it found were all
+	 * published since.
+	 */
 	private static final int MAX_REBUILDS = 3;
 
 	/** How many streams one search reads. */
@@ -43,12 +48,17 @@ final class Retention {
 
 	private final AtomicLong retained = new AtomicLong();
 
-	/** One evictor at a time, and the candidates it found, least recently published first. */
+	/**
+	 * One evictor at a time, and the candidates it found, least recently published first.
+	 */
 	private final ReentrantLock evicting = new ReentrantLock();
 
 	private final ArrayDeque<Candidate> candidates = new ArrayDeque<>();
 
-	/** Where the last search stopped; the streams map's iterators never fail on concurrent changes. */
+	/**
+	 * Where the last search stopped; the streams map's iterators never fail on concurrent
+	 * changes.
+	 */
 	private @Nullable Iterator<InMemoryChannelStream> scan;
 
 	Retention(long max, Supplier<? extends Iterable<InMemoryChannelStream>> streams) {
@@ -65,11 +75,12 @@ final class Retention {
 	}
 
 	/**
-	 * Reserve room for a frame, evicting older frames of other streams (or of the caller's) when needed.
-	 * Must be called without holding any stream's monitor.
+	 * Reserve room for a frame, evicting older frames of other streams (or of the
+	 * caller's) when needed. Must be called without holding any stream's monitor.
 	 * @param size the frame's encoded size
-	 * @return {@code false} when no room could be made (the frame is larger than the bound, or every
-	 * byte is held by frames being stored right now): the frame is then not kept
+	 * @return {@code false} when no room could be made (the frame is larger than the
+	 * bound, or every byte is held by frames being stored right now): the frame is then
+	 * not kept
 	 */
 	boolean reserve(long size) {
 		if (size > this.max) {
@@ -146,9 +157,9 @@ final class Retention {
 	}
 
 	/**
-	 * Find streams that hold frames among the next {@value #SAMPLE} (more when none of those holds any,
-	 * at most a round of all of them), least recently published first. The search is amortized over
-	 * the evictions that use up what it found.
+	 * Find streams that hold frames among the next {@value #SAMPLE} (more when none of
+	 * those holds any, at most a round of all of them), least recently published first.
+	 * The search is amortized over the evictions that use up what it found.
 	 */
 	private boolean rebuild() {
 		List<Candidate> found = new ArrayList<>();

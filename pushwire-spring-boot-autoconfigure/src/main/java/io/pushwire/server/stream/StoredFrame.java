@@ -7,15 +7,17 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A frame stored in a channel's stream. It is encoded once per {@link WireFormat}, on first delivery
- * in that format, and the encoding is shared by every connection that uses the format.
+ * A frame stored in a channel's stream. It is encoded once per {@link WireFormat}, on
+ * first delivery in that format, and the encoding is shared by every connection that uses
+ * the format.
  * <p>
- * The JSON encoding is the frame's own: the store encodes it without a cursor before the cursor is
- * assigned, counts its size against {@code max-retained-bytes} and splices the cursor in on first
- * delivery. An encoding in another format is counted when it is made, while the frame is retained
- * ({@link #retainedBy}), and released with the frame ({@link #unretain()}); when the bound leaves no
- * room for it, it is not kept, and each delivery in that format encodes the frame again. So the bytes
- * that retained frames hold never pass the bound, however many formats their connections use.
+ * The JSON encoding is the frame's own: the store encodes it without a cursor before the
+ * cursor is assigned, counts its size against {@code max-retained-bytes} and splices the
+ * cursor in on first delivery. An encoding in another format is counted when it is made,
+ * while the frame is retained ({@link #retainedBy}), and released with the frame
+ * ({@link #unretain()}); when the bound leaves no room for it, it is not kept, and each
+ * delivery in that format encodes the frame again. So the bytes that retained frames hold
+ * never pass the bound, however many formats their connections use.
  *
  * @since 0.1.0
  */
@@ -36,8 +38,9 @@ public final class StoredFrame {
 	private final long storedAtMillis;
 
 	/**
-	 * The frame's JSON without its cursor, made before the cursor was assigned; {@code null} if not
-	 * made, and dropped once {@link #json} is made from it, so that a retained frame holds one encoding.
+	 * The frame's JSON without its cursor, made before the cursor was assigned;
+	 * {@code null} if not made, and dropped once {@link #json} is made from it, so that a
+	 * retained frame holds one encoding.
 	 */
 	private volatile byte @Nullable [] uncounted;
 
@@ -47,14 +50,15 @@ public final class StoredFrame {
 	private volatile byte @Nullable [] json;
 
 	/**
-	 * The encodings in formats other than JSON by {@link WireFormat#index()}, {@code null} until one is
-	 * made; replaced as a whole, under this frame's monitor, when one is added.
+	 * The encodings in formats other than JSON by {@link WireFormat#index()},
+	 * {@code null} until one is made; replaced as a whole, under this frame's monitor,
+	 * when one is added.
 	 */
 	private volatile byte @Nullable [][] others;
 
 	/**
-	 * What counts this frame's bytes while a window retains it: set before the frame is delivered,
-	 * then read and cleared under this frame's monitor.
+	 * What counts this frame's bytes while a window retains it: set before the frame is
+	 * delivered, then read and cleared under this frame's monitor.
 	 */
 	private volatile @Nullable Retention retention;
 
@@ -80,7 +84,8 @@ public final class StoredFrame {
 	}
 
 	/**
-	 * Create a stored frame from its JSON without a cursor (see {@link #encodeUncounted}).
+	 * Create a stored frame from its JSON without a cursor (see
+	 * {@link #encodeUncounted}).
 	 */
 	StoredFrame(String channel, long cursor, String epoch, JsonNode payload, @Nullable String clientId,
 			long storedAtMillis, byte[] uncounted) {
@@ -95,8 +100,9 @@ public final class StoredFrame {
 	}
 
 	/**
-	 * Encode a frame without its cursor, before the cursor is assigned: a payload that cannot be encoded
-	 * then fails its publish instead of every delivery, and the frame's size is known up front.
+	 * Encode a frame without its cursor, before the cursor is assigned: a payload that
+	 * cannot be encoded then fails its publish instead of every delivery, and the frame's
+	 * size is known up front.
 	 * @param codec the codec
 	 * @param channel the channel
 	 * @param payload the payload
@@ -110,10 +116,13 @@ public final class StoredFrame {
 			json = codec.encodeToUtf8(new Frame(channel, null, payload, clientId));
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalArgumentException("The payload of a frame on " + channel
-					+ " cannot be encoded as JSON; publish a value that Jackson can write: " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(
+					"The payload of a frame on " + channel
+							+ " cannot be encoded as JSON; publish a value that Jackson can write: " + ex.getMessage(),
+					ex);
 		}
-		// The cursor goes right after the channel, where the codec writes it; checked, not assumed.
+		// The cursor goes right after the channel, where the codec writes it; checked,
+		// not assumed.
 		int at = cursorOffset(channel);
 		if (json.length <= at || json[at - 1] != '"' || (json[at] != ',' && json[at] != '}')) {
 			throw new IllegalStateException("Unexpected frame encoding of " + channel);
@@ -122,12 +131,14 @@ public final class StoredFrame {
 	}
 
 	private static int cursorOffset(String channel) {
-		// {"channel":"<channel>" in ASCII: channel names never need escaping (ChannelName's grammar).
+		// {"channel":"<channel>" in ASCII: channel names never need escaping
+		// (ChannelName's grammar).
 		return 12 + channel.length() + 1;
 	}
 
 	/**
-	 * The size of the frame's JSON encoding, what the store counts against its retained bytes.
+	 * The size of the frame's JSON encoding, what the store counts against its retained
+	 * bytes.
 	 * @return the size in bytes, or 0 when the frame was not encoded up front
 	 */
 	int encodedSize() {
@@ -234,7 +245,8 @@ public final class StoredFrame {
 
 	private byte[] encodeJson(WireFormat format) {
 		byte[] uncounted = this.uncounted;
-		// A concurrent first delivery that finds the uncounted form already dropped encodes again:
+		// A concurrent first delivery that finds the uncounted form already dropped
+		// encodes again:
 		// the same bytes, rarely.
 		byte[] bytes = (uncounted != null) ? withCursor(uncounted) : format.toBytes(toFrame());
 		this.json = bytes;
@@ -249,7 +261,8 @@ public final class StoredFrame {
 		if (bytes != null) {
 			return bytes;
 		}
-		// Encoded outside the monitor: a release of the frame (under its stream's monitor) never waits
+		// Encoded outside the monitor: a release of the frame (under its stream's
+		// monitor) never waits
 		// for an encoding.
 		bytes = format.toBytes(toFrame());
 		synchronized (this) {
@@ -274,24 +287,27 @@ public final class StoredFrame {
 	}
 
 	/**
-	 * A window retains this frame: encodings in other formats made from now on are counted by the
-	 * retention, until {@link #unretain()}. Called before the frame is delivered, under the stream's
-	 * monitor.
+	 * A window retains this frame: encodings in other formats made from now on are
+	 * counted by the retention, until {@link #unretain()}. Called before the frame is
+	 * delivered, under the stream's monitor.
 	 * @param retention what counts the retained bytes
 	 */
 	void retainedBy(Retention retention) {
-		// No lock: nothing encodes the frame before it is handed to listeners or replays, after this.
+		// No lock: nothing encodes the frame before it is handed to listeners or replays,
+		// after this.
 		this.retention = retention;
 	}
 
 	/**
-	 * The window dropped this frame: release what its encodings in other formats counted. Later
-	 * encodings are not counted (queues and replays in flight still hold the frame for a while).
+	 * The window dropped this frame: release what its encodings in other formats counted.
+	 * Later encodings are not counted (queues and replays in flight still hold the frame
+	 * for a while).
 	 * @return the bytes released
 	 */
 	long unretain() {
 		if (this.retention == null) {
-			// Released already (the window is dropped as a whole after frames left it one by one).
+			// Released already (the window is dropped as a whole after frames left it one
+			// by one).
 			return 0;
 		}
 		synchronized (this) {

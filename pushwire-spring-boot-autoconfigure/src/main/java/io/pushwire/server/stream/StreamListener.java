@@ -7,24 +7,26 @@ import io.pushwire.core.PreparedMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Receives the frames appended to a channel's stream after it attached, in cursor order. A listener
- * without an {@link #executor()} is called on a publishing thread, never while the stream is locked
- * (so it may publish from its callback), one call at a time: it must return quickly and never block.
- * A listener with one is given frames in batches on that executor.
+ * Receives the frames appended to a channel's stream after it attached, in cursor order.
+ * A listener without an {@link #executor()} is called on a publishing thread, never while
+ * the stream is locked (so it may publish from its callback), one call at a time: it must
+ * return quickly and never block. A listener with one is given frames in batches on that
+ * executor.
  * <p>
- * A stream over a remote store ({@link HubChannelStreamStore}) attaches a listener before it reads the
- * replay, so frames may arrive before the {@link Attachment} and again in its replay: a listener holds
- * what arrives before it has its attachment and drops a cursor it already has (as the connections'
- * subscriptions do). The in-memory store attaches atomically and never does either.
+ * A stream over a remote store ({@link HubChannelStreamStore}) attaches a listener before
+ * it reads the replay, so frames may arrive before the {@link Attachment} and again in
+ * its replay: a listener holds what arrives before it has its attachment and drops a
+ * cursor it already has (as the connections' subscriptions do). The in-memory store
+ * attaches atomically and never does either.
  *
  * @since 0.1.0
  */
 public interface StreamListener {
 
 	/**
-	 * Where this listener wants its frames: an event loop shared by many listeners (the stream then
-	 * hands that executor one batch for all of them instead of calling each on the publishing thread),
-	 * or {@code null} to be called directly.
+	 * Where this listener wants its frames: an event loop shared by many listeners (the
+	 * stream then hands that executor one batch for all of them instead of calling each
+	 * on the publishing thread), or {@code null} to be called directly.
 	 * @return the executor or {@code null}
 	 */
 	default @Nullable Executor executor() {
@@ -32,9 +34,10 @@ public interface StreamListener {
 	}
 
 	/**
-	 * Frames and transient frames in publishing order, on the {@link #executor()}. By default each
-	 * is passed to {@link #onFrame} or {@link #onTransient}.
-	 * @param items {@link StoredFrame}s and {@link Transient}s; shared, never to be modified
+	 * Frames and transient frames in publishing order, on the {@link #executor()}. By
+	 * default each is passed to {@link #onFrame} or {@link #onTransient}.
+	 * @param items {@link StoredFrame}s and {@link Transient}s; shared, never to be
+	 * modified
 	 */
 	default void onBatch(List<Object> items) {
 		for (Object item : items) {

@@ -15,23 +15,25 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The listeners of one stream, for stores to fan frames out with. Listeners are grouped by executor
- * (a connection's event loop), and a frame costs the publisher one hand-off per group rather than one
- * call per listener: each event loop then gives the frames waiting for it to each of its listeners as
- * one batch, which its connections write with one flush. Listeners without an executor form one more
- * group that is delivered on a publishing thread, but never under the stream's lock, so such a listener
- * may publish (to any stream) from its callback.
+ * The listeners of one stream, for stores to fan frames out with. Listeners are grouped
+ * by executor (a connection's event loop), and a frame costs the publisher one hand-off
+ * per group rather than one call per listener: each event loop then gives the frames
+ * waiting for it to each of its listeners as one batch, which its connections write with
+ * one flush. Listeners without an executor form one more group that is delivered on a
+ * publishing thread, but never under the stream's lock, so such a listener may publish
+ * (to any stream) from its callback.
  * <p>
- * {@link #publish} and {@link #publishTransient} must be called in publishing order by one thread at
- * a time (under the stream's lock); {@link #add} too, so that a listener added after a frame never
- * receives it from here. After releasing the lock, the publisher calls {@link #deliver()} (always after
- * a transient frame, and after a frame when {@link #publish} said so). {@link #remove} may be called
- * from anywhere.
+ * {@link #publish} and {@link #publishTransient} must be called in publishing order by
+ * one thread at a time (under the stream's lock); {@link #add} too, so that a listener
+ * added after a frame never receives it from here. After releasing the lock, the
+ * publisher calls {@link #deliver()} (always after a transient frame, and after a frame
+ * when {@link #publish} said so). {@link #remove} may be called from anywhere.
  * <p>
- * A group holds at most {@value #MAX_PENDING} items for its event loop. Past that the publisher
- * delivers the batch itself (to the queues of the group's connections, which the event loop drains):
- * a publisher faster than the event loops is slowed down to their pace instead of piling frames up.
- * An event loop never waits for such a publisher: it leaves the batch to it.
+ * A group holds at most {@value #MAX_PENDING} items for its event loop. Past that the
+ * publisher delivers the batch itself (to the queues of the group's connections, which
+ * the event loop drains): a publisher faster than the event loops is slowed down to their
+ * pace instead of piling frames up. An event loop never waits for such a publisher: it
+ * leaves the batch to it.
  *
  * @since 0.1.0
  */
@@ -41,7 +43,10 @@ final class StreamListeners {
 
 	static final int MAX_PENDING = 1024;
 
-	/** The listeners without an executor, delivered by whichever publishing thread gets there first. */
+	/**
+	 * The listeners without an executor, delivered by whichever publishing thread gets
+	 * there first.
+	 */
 	private final Group direct = new Group(null);
 
 	private final Map<Executor, Group> groups = new ConcurrentHashMap<>();
@@ -91,15 +96,16 @@ final class StreamListeners {
 	/**
 	 * Hand a frame off to every listener.
 	 * @param frame the frame
-	 * @return whether {@link #deliver()} must be called once the stream's lock is released
+	 * @return whether {@link #deliver()} must be called once the stream's lock is
+	 * released
 	 */
 	public boolean publish(StoredFrame frame) {
 		return handOff(frame) < 0;
 	}
 
 	/**
-	 * Hand a transient frame off to every listener; {@link #deliver()} must follow once the stream's lock
-	 * is released.
+	 * Hand a transient frame off to every listener; {@link #deliver()} must follow once
+	 * the stream's lock is released.
 	 * @param channel the channel
 	 * @param frame the frame, encoded once per wire format for all listeners
 	 * @return how many listeners it was given to
@@ -109,10 +115,10 @@ final class StreamListeners {
 	}
 
 	/**
-	 * Deliver what is due on the calling thread: the items for listeners without an executor, and the
-	 * backlog of groups whose event loop fell {@value #MAX_PENDING} items behind. Called without the
-	 * stream's lock, so a listener may publish from its callback; frames reach each listener in order
-	 * whichever thread delivers them.
+	 * Deliver what is due on the calling thread: the items for listeners without an
+	 * executor, and the backlog of groups whose event loop fell {@value #MAX_PENDING}
+	 * items behind. Called without the stream's lock, so a listener may publish from its
+	 * callback; frames reach each listener in order whichever thread delivers them.
 	 */
 	public void deliver() {
 		if (!this.direct.members.isEmpty()) {
@@ -127,7 +133,8 @@ final class StreamListeners {
 
 	/**
 	 * Hand an item to every group with members.
-	 * @return the number of listeners given the item plus one, negated when {@link #deliver()} is due
+	 * @return the number of listeners given the item plus one, negated when
+	 * {@link #deliver()} is due
 	 */
 	private int handOff(Object item) {
 		int given = 0;
@@ -153,22 +160,34 @@ final class StreamListeners {
 
 		private final @Nullable Executor executor;
 
-		/** Each member with the number of items handed off before it joined, which are not for it. */
+		/**
+		 * Each member with the number of items handed off before it joined, which are not
+		 * for it.
+		 */
 		private final Map<StreamListener, Long> members = new ConcurrentHashMap<>();
 
 		/**
-		 * Held while a batch is taken and delivered, so that batches reach listeners in order. Only a
-		 * publisher waits for it; an event loop that finds it held leaves its batch to the holder.
+		 * Held while a batch is taken and delivered, so that batches reach listeners in
+		 * order. Only a publisher waits for it; an event loop that finds it held leaves
+		 * its batch to the holder.
 		 */
 		private final ReentrantLock delivering = new ReentrantLock();
 
-		/** Set by an event loop that left its batch to the holder of {@link #delivering}. */
+		/**
+		 * Set by an event loop that left its batch to the holder of {@link #delivering}.
+		 */
 		private volatile boolean missed;
 
-		/** Drains of the direct group requested; the thread that raises it from 0 delivers for all. */
+		/**
+		 * Drains of the direct group requested; the thread that raises it from 0 delivers
+		 * for all.
+		 */
 		private final AtomicInteger wip = new AtomicInteger();
 
-		/** Whether the event loop fell {@value #MAX_PENDING} items behind, so the publisher delivers. */
+		/**
+		 * Whether the event loop fell {@value #MAX_PENDING} items behind, so the
+		 * publisher delivers.
+		 */
 		private volatile boolean full;
 
 		private List<Object> pending = new ArrayList<>();
@@ -213,8 +232,10 @@ final class StreamListeners {
 					this.executor.execute(this);
 				}
 				catch (java.util.concurrent.RejectedExecutionException ex) {
-					// An event loop shutting down: the items wait for the next hand-off (or for the
-					// backlog rule) instead of the flag saying forever that one is scheduled.
+					// An event loop shutting down: the items wait for the next hand-off
+					// (or for the
+					// backlog rule) instead of the flag saying forever that one is
+					// scheduled.
 					synchronized (this) {
 						this.scheduled = false;
 					}
@@ -224,7 +245,10 @@ final class StreamListeners {
 			return backlog;
 		}
 
-		/** On the event loop: deliver, unless a publisher is delivering (it then takes this batch too). */
+		/**
+		 * On the event loop: deliver, unless a publisher is delivering (it then takes
+		 * this batch too).
+		 */
 		@Override
 		public void run() {
 			this.missed = true;
@@ -233,10 +257,13 @@ final class StreamListeners {
 			}
 		}
 
-		/** On a publisher: wait for the batch being delivered, then deliver the backlog. */
+		/**
+		 * On a publisher: wait for the batch being delivered, then deliver the backlog.
+		 */
 		void deliverBacklog() {
 			if (this.delivering.isHeldByCurrentThread()) {
-				// Published from inside a delivery of this group: the delivery in progress takes it.
+				// Published from inside a delivery of this group: the delivery in
+				// progress takes it.
 				this.missed = true;
 				return;
 			}
@@ -253,7 +280,8 @@ final class StreamListeners {
 				finally {
 					this.delivering.unlock();
 				}
-				// An event loop that found the lock held after the batch was taken left its items to us.
+				// An event loop that found the lock held after the batch was taken left
+				// its items to us.
 				if (!this.missed || !this.delivering.tryLock()) {
 					return;
 				}
@@ -261,9 +289,10 @@ final class StreamListeners {
 		}
 
 		/**
-		 * For listeners without an executor: one thread at a time delivers, taking along what others
-		 * published meanwhile, so each listener gets frames in cursor order and a listener that
-		 * publishes from its callback only adds to the work of the loop it runs in.
+		 * For listeners without an executor: one thread at a time delivers, taking along
+		 * what others published meanwhile, so each listener gets frames in cursor order
+		 * and a listener that publishes from its callback only adds to the work of the
+		 * loop it runs in.
 		 */
 		void deliverDirect() {
 			if (this.wip.getAndIncrement() != 0) {

@@ -33,8 +33,9 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher}, finds
- * sessions in the {@link SessionRegistry}, and subscribes server-side listeners to the streams.
+ * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher},
+ * finds sessions in the {@link SessionRegistry}, and subscribes server-side listeners to
+ * the streams.
  *
  * @since 0.1.0
  */
@@ -136,12 +137,12 @@ public final class DefaultPushServer implements PushServer {
 			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
 			if (!resolved.kind().presence()) {
 				throw new io.pushwire.core.ProtocolException(io.pushwire.core.ErrorCode.BAD_MESSAGE,
-						"Channel kind '" + resolved.kind().name() + "' does not offer presence; set pushwire.server.channels."
-								+ resolved.kind().name() + ".presence=true to list who is subscribed to " + channel,
+						"Channel kind '" + resolved.kind().name()
+								+ "' does not offer presence; set pushwire.server.channels." + resolved.kind().name()
+								+ ".presence=true to list who is subscribed to " + channel,
 						channel);
 			}
-			return this.presence
-				.members(channel)
+			return this.presence.members(channel)
 				.stream()
 				.map((entry) -> new PresenceMember(entry.clientId(), entry.user()))
 				.toList();
@@ -162,18 +163,16 @@ public final class DefaultPushServer implements PushServer {
 				listener.start(attachment);
 				sink.onDispose(attachment.detach());
 			}, sink::error);
-		}, FluxSink.OverflowStrategy.BUFFER)
-			.onBackpressureBuffer(buffer, (frame) -> {
-			}, BufferOverflowStrategy.ERROR)
-			.onErrorMap(reactor.core.Exceptions::isOverflow, (ex) -> new IllegalStateException(
-					"Server-side subscriber to " + channel + " fell " + buffer
-							+ " frames behind; consume faster or raise pushwire.server.subscriber-buffer",
-					ex));
+		}, FluxSink.OverflowStrategy.BUFFER).onBackpressureBuffer(buffer, (frame) -> {
+		}, BufferOverflowStrategy.ERROR)
+			.onErrorMap(reactor.core.Exceptions::isOverflow,
+					(ex) -> new IllegalStateException("Server-side subscriber to " + channel + " fell " + buffer
+							+ " frames behind; consume faster or raise pushwire.server.subscriber-buffer", ex));
 	}
 
 	/**
-	 * Feeds a server-side subscriber: a {@code resume_required} when asked for and due, the replay, then
-	 * the frames held meanwhile, then live.
+	 * Feeds a server-side subscriber: a {@code resume_required} when asked for and due,
+	 * the replay, then the frames held meanwhile, then live.
 	 */
 	private static final class SinkListener implements StreamListener {
 

@@ -7,8 +7,9 @@ import io.pushwire.server.connection.DefaultPushSession;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Says {@code goodbye} {@code shutdown} (1001) to every connected client when the application stops,
- * before the web server does, so that clients reconnect with backoff and resume elsewhere.
+ * Says {@code goodbye} {@code shutdown} (1001) to every connected client when the
+ * application stops, before the web server does, so that clients reconnect with backoff
+ * and resume elsewhere.
  *
  * @since 0.1.0
  */

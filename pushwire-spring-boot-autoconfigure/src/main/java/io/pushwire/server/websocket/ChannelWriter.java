@@ -12,12 +12,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Writes a connection's queue straight to its Netty channel, on the channel's event loop, each message
- * as a text or a binary frame as its {@link Delivery#binary()} says: a batch per drain and one flush, and nothing while the channel is not writable. What the
- * socket has not taken stays in the connection's bounded queue, so the slow-consumer policy applies to
- * it, and Netty's own buffer holds at most its high water mark. As a pipeline handler it resumes the
- * queue when the channel becomes writable again. Made by {@link ReactorNettyAccess}, the one place that
- * reaches under WebFlux into Reactor Netty.
+ * Writes a connection's queue straight to its Netty channel, on the channel's event loop,
+ * each message as a text or a binary frame as its {@link Delivery#binary()} says: a batch
+ * per drain and one flush, and nothing while the channel is not writable. What the socket
+ * has not taken stays in the connection's bounded queue, so the slow-consumer policy
+ * applies to it, and Netty's own buffer holds at most its high water mark. As a pipeline
+ * handler it resumes the queue when the channel becomes writable again. Made by
+ * {@link ReactorNettyAccess}, the one place that reaches under WebFlux into Reactor
+ * Netty.
  */
 final class ChannelWriter extends ChannelInboundHandlerAdapter implements OutboundQueue.Writer {
 
@@ -37,7 +39,8 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	ChannelWriter(Channel channel, Runnable onWritable) {
 		this.channel = channel;
 		this.onWritable = onWritable;
-		// A closed channel takes nothing more: done, even if the queue still holds a goodbye that a
+		// A closed channel takes nothing more: done, even if the queue still holds a
+		// goodbye that a
 		// client which stopped reading never took before the connection was dropped.
 		channel.closeFuture().addListener((future) -> this.done.tryEmitEmpty());
 	}
@@ -58,7 +61,8 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 
 	@Override
 	public void write(Delivery delivery) {
-		// A failed write closes the channel; the void promise reports it to the pipeline, which ends
+		// A failed write closes the channel; the void promise reports it to the pipeline,
+		// which ends
 		// the inbound side and with it the connection.
 		this.channel.write(delivery.binary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(delivery.bytes()))
 				: new TextWebSocketFrame(Unpooled.wrappedBuffer(delivery.bytes())), this.channel.voidPromise());

@@ -10,8 +10,9 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 
 /**
- * A received WebSocket message, read out of its buffer at once (the buffer is released as soon as
- * the receiving operator returns), checked for size and strictly decoded as UTF-8.
+ * A received WebSocket message, read out of its buffer at once (the buffer is released as
+ * soon as the receiving operator returns), checked for size and strictly decoded as
+ * UTF-8.
  *
  * @param kind what it is
  * @param text the decoded text for a valid text message
@@ -24,7 +25,10 @@ record InboundMessage(Kind kind, @Nullable String text) {
 
 	}
 
-	/** A message that needs no handling: a control frame, or anything once the connection closes. */
+	/**
+	 * A message that needs no handling: a control frame, or anything once the connection
+	 * closes.
+	 */
 	static final InboundMessage IGNORED = new InboundMessage(Kind.CONTROL, null);
 
 	static InboundMessage read(WebSocketMessage message, long maxSize) {

@@ -12,11 +12,12 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Upgrades like the strategy it wraps, but describes the handshake with the request's own headers,
- * URI and cookies instead of copies. WebFlux copies every request header into the
- * {@link HandshakeInfo}, which each connection then keeps for its whole life (about 2.5 KB of strings
- * and maps for a browser's dozen headers), while the server keeps the request's headers anyway.
- * Session attributes are not carried over: pushwire does not read them.
+ * Upgrades like the strategy it wraps, but describes the handshake with the request's own
+ * headers, URI and cookies instead of copies. WebFlux copies every request header into
+ * the {@link HandshakeInfo}, which each connection then keeps for its whole life (about
+ * 2.5 KB of strings and maps for a browser's dozen headers), while the server keeps the
+ * request's headers anyway. Session attributes are not carried over: pushwire does not
+ * read them.
  *
  * @since 0.1.0
  */

@@ -20,12 +20,12 @@ import reactor.netty.Connection;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin} is not
- * allowed with HTTP 403 before upgrading, then hands the upgrade to the {@link WebSocketService}.
- * Origins are matched as the CORS rules of the SSE and HTTP endpoints match them
- * ({@link PushwireCors}): the request's own origin, or one that {@code allowed-origins} lists or
- * matches. Mapped through a WebFlux handler mapping, so the application's security, CORS and
- * observation filters run first.
+ * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin}
+ * is not allowed with HTTP 403 before upgrading, then hands the upgrade to the
+ * {@link WebSocketService}. Origins are matched as the CORS rules of the SSE and HTTP
+ * endpoints match them ({@link PushwireCors}): the request's own origin, or one that
+ * {@code allowed-origins} lists or matches. Mapped through a WebFlux handler mapping, so
+ * the application's security, CORS and observation filters run first.
  *
  * @since 0.1.0
  */
@@ -43,8 +43,9 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	 * Create an endpoint.
 	 * @param service the upgrade service
 	 * @param handler the protocol handler
-	 * @param allowedOrigins the allowed origins and origin patterns ({@code pushwire.server.allowed-origins});
-	 * empty for same origin only, {@code *} for any
+	 * @param allowedOrigins the allowed origins and origin patterns
+	 * ({@code pushwire.server.allowed-origins}); empty for same origin only, {@code *}
+	 * for any
 	 * @param mapper the protocol's mapper, for the body of a refusal
 	 */
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
@@ -68,9 +69,12 @@ public final class PushWebSocketEndpoint implements WebHandler {
 		if (eventLoop == null || eventLoop.inEventLoop()) {
 			return upgrade;
 		}
-		// Filters before us (Spring Security's among them) may have moved the exchange to another
-		// thread. Reactor Netty must switch the connection to WebSocket on its event loop: done
-		// elsewhere, a frame that the client sends right after the 101 response can reach the HTTP
+		// Filters before us (Spring Security's among them) may have moved the exchange to
+		// another
+		// thread. Reactor Netty must switch the connection to WebSocket on its event
+		// loop: done
+		// elsewhere, a frame that the client sends right after the 101 response can reach
+		// the HTTP
 		// operations and be dropped, losing the client's auth message.
 		return Mono.defer(() -> upgrade).subscribeOn(Schedulers.fromExecutor(eventLoop));
 	}

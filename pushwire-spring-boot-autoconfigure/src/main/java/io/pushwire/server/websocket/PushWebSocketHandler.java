@@ -23,9 +23,11 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 	private final boolean allowQueryToken;
 
 	/**
-	 * Create a handler that authenticates with {@code auth.token} and request credentials only.
+	 * Create a handler that authenticates with {@code auth.token} and request credentials
+	 * only.
 	 * @param connections creates the connections
-	 * @param settings limits and timings (message size, handshake timeout, socket send buffer)
+	 * @param settings limits and timings (message size, handshake timeout, socket send
+	 * buffer)
 	 * @param codec the protocol codec
 	 */
 	public PushWebSocketHandler(ConnectionFactory connections, PushServerSettings settings, ProtocolCodec codec) {
@@ -35,10 +37,12 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 	/**
 	 * Create a handler.
 	 * @param connections creates the connections
-	 * @param settings limits and timings (message size, handshake timeout, socket send buffer)
+	 * @param settings limits and timings (message size, handshake timeout, socket send
+	 * buffer)
 	 * @param codec the protocol codec
-	 * @param allowQueryToken whether a {@code token} query parameter of the upgrade URL authenticates
-	 * when {@code auth} carries none ({@code pushwire.server.websocket.allow-query-token})
+	 * @param allowQueryToken whether a {@code token} query parameter of the upgrade URL
+	 * authenticates when {@code auth} carries none
+	 * ({@code pushwire.server.websocket.allow-query-token})
 	 */
 	public PushWebSocketHandler(ConnectionFactory connections, PushServerSettings settings, ProtocolCodec codec,
 			boolean allowQueryToken) {

@@ -15,24 +15,28 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * The WebSocket transport's fast path, and everything in it that reaches under WebFlux into Reactor
- * Netty, in one place: finding the Netty connection under a session through WebFlux's protected
- * {@code AbstractWebSocketSession#getDelegate()}, writing a connection's queue straight to the Netty
- * channel ({@link ChannelWriter}), holding the close back for the client's close frame
- * ({@link ClosingHandshake}), dropping the TCP connection, and telling Netty's frame-size failures
- * from others.
+ * The WebSocket transport's fast path, and everything in it that reaches under WebFlux
+ * into Reactor Netty, in one place: finding the Netty connection under a session through
+ * WebFlux's protected {@code AbstractWebSocketSession#getDelegate()}, writing a
+ * connection's queue straight to the Netty channel ({@link ChannelWriter}), holding the
+ * close back for the client's close frame ({@link ClosingHandshake}), dropping the TCP
+ * connection, and telling Netty's frame-size failures from others.
  * <p>
- * When the hook is missing (a WebFlux version without it, a session that is not Reactor Netty's), the
- * handler falls back on the plain {@link WebSocketSession#send} path, which works on any server but
- * costs operators per message. {@code ReactorNettyAccessTests} fails when a new WebFlux or Reactor
- * Netty version takes the hook away, rather than letting the server quietly take the slower path.
- * Stateless: nothing here is per connection.
+ * When the hook is missing (a WebFlux version without it, a session that is not Reactor
+ * Netty's), the handler falls back on the plain {@link WebSocketSession#send} path, which
+ * works on any server but costs operators per message. {@code ReactorNettyAccessTests}
+ * fails when a new WebFlux or Reactor Netty version takes the hook away, rather than
+ * letting the server quietly take the slower path. Stateless: nothing here is per
+ * connection.
  */
 final class ReactorNettyAccess {
 
 	private static final @Nullable Method GET_DELEGATE = findGetDelegate();
 
-	/** Off only in tests that run the plain send path on Reactor Netty ({@link #fastPath(boolean)}). */
+	/**
+	 * Off only in tests that run the plain send path on Reactor Netty
+	 * ({@link #fastPath(boolean)}).
+	 */
 	private static volatile boolean enabled = true;
 
 	private ReactorNettyAccess() {
@@ -55,8 +59,8 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * Turn the fast path off (or on again) for the sessions that start from now on; a test hook, so
-	 * that the plain send path is tested end to end on the same server.
+	 * Turn the fast path off (or on again) for the sessions that start from now on; a
+	 * test hook, so that the plain send path is tested end to end on the same server.
 	 * @param on {@code false} to use the plain path
 	 */
 	static void fastPath(boolean on) {
@@ -64,13 +68,13 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * The Netty connection under a Reactor Netty session. WebFlux keeps it behind a protected
-	 * accessor; a client that stopped reading never receives our close frame, so dropping the TCP
-	 * connection is the only way to free it, and writing to the channel directly saves the per-message
-	 * operators of {@link WebSocketSession#send}.
+	 * The Netty connection under a Reactor Netty session. WebFlux keeps it behind a
+	 * protected accessor; a client that stopped reading never receives our close frame,
+	 * so dropping the TCP connection is the only way to free it, and writing to the
+	 * channel directly saves the per-message operators of {@link WebSocketSession#send}.
 	 * @param session the session
-	 * @return the connection, or {@code null} when the session is not Reactor Netty's, the hook is
-	 * gone or the fast path is off
+	 * @return the connection, or {@code null} when the session is not Reactor Netty's,
+	 * the hook is gone or the fast path is off
 	 */
 	static @Nullable Connection connection(WebSocketSession session) {
 		if (!enabled || GET_DELEGATE == null || !(session instanceof ReactorNettyWebSocketSession)) {
@@ -85,8 +89,8 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * Run a connection's work (timers, drains) on its channel's event loop, with the socket's send
-	 * buffer fixed.
+	 * Run a connection's work (timers, drains) on its channel's event loop, with the
+	 * socket's send buffer fixed.
 	 * @param netty the Netty connection
 	 * @param connection the push connection
 	 * @param sendBuffer the socket's send buffer, 0 for the system's default
@@ -96,8 +100,9 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * Write a connection's queue straight to the channel, a batch per drain and one flush, pausing
-	 * while the channel is not writable: no per-message operators between queue and socket.
+	 * Write a connection's queue straight to the channel, a batch per drain and one
+	 * flush, pausing while the channel is not writable: no per-message operators between
+	 * queue and socket.
 	 * @param netty the Netty connection
 	 * @param connection the push connection
 	 * @return completes once the queue wrote its last message or the channel closed
@@ -119,8 +124,9 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * The server closes while the client may still be sending: hold the TCP close back until the
-	 * client's close frame, so that the goodbye and close frame are not lost to a reset.
+	 * The server closes while the client may still be sending: hold the TCP close back
+	 * until the client's close frame, so that the goodbye and close frame are not lost to
+	 * a reset.
 	 * @param netty the Netty connection
 	 */
 	static void awaitClientCloseFrame(Connection netty) {
@@ -136,9 +142,10 @@ final class ReactorNettyAccess {
 	}
 
 	/**
-	 * Whether an inbound failure is Netty refusing a message over its frame limit (the client's doing):
-	 * a {@link TooLongFrameException} from the aggregator, or a {@link CorruptedWebSocketFrameException}
-	 * from the frame decoder, anywhere in the cause chain.
+	 * Whether an inbound failure is Netty refusing a message over its frame limit (the
+	 * client's doing): a {@link TooLongFrameException} from the aggregator, or a
+	 * {@link CorruptedWebSocketFrameException} from the frame decoder, anywhere in the
+	 * cause chain.
 	 * @param ex the failure
 	 * @return {@code true} for a message too large
 	 */

@@ -32,14 +32,15 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
- * One WebSocket session: waits for {@code auth} and its authentication within the handshake timeout,
- * then hands decoded messages to its {@link ClientConnection} in order and writes what the connection
- * queues. When the server closes, it lets the client read the goodbye ({@link ClosingHandshake}).
+ * One WebSocket session: waits for {@code auth} and its authentication within the
+ * handshake timeout, then hands decoded messages to its {@link ClientConnection} in order
+ * and writes what the connection queues. When the server closes, it lets the client read
+ * the goodbye ({@link ClosingHandshake}).
  * <p>
- * On Reactor Netty the queue is written straight to the channel; everything that path needs is in
- * {@link ReactorNettyAccess}. Elsewhere (or with that hook gone) the queue is written through
- * {@link WebSocketSession#send}. Either way a message is a text or a binary WebSocket message as its
- * {@link Delivery#binary()} says.
+ * On Reactor Netty the queue is written straight to the channel; everything that path
+ * needs is in {@link ReactorNettyAccess}. Elsewhere (or with that hook gone) the queue is
+ * written through {@link WebSocketSession#send}. Either way a message is a text or a
+ * binary WebSocket message as its {@link Delivery#binary()} says.
  */
 final class WebSocketSessionHandler implements ConnectionTransport {
 
@@ -64,7 +65,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	/** Authenticated and {@code auth_ok} queued, or failed and closing. */
 	private volatile boolean handshakeDone;
 
-	/** Ends a handshake in flight when the channel closes; only set while one is (see onText). */
+	/**
+	 * Ends a handshake in flight when the channel closes; only set while one is (see
+	 * onText).
+	 */
 	private volatile Sinks.@Nullable Empty<Void> handshakeAbort;
 
 	private volatile boolean inboundEnded;
@@ -86,7 +90,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	Mono<Void> run() {
 		long maxSize = this.handler.settings().maxMessageSize();
 		Duration handshakeTimeout = this.handler.settings().handshakeTimeout();
-		// Until the handshake is done, auth and its authentication included: a validator that never
+		// Until the handshake is done, auth and its authentication included: a validator
+		// that never
 		// answers must not hold the connection open.
 		this.handshakeTimer = Schedulers.parallel().schedule(() -> {
 			if (!this.handshakeDone) {
@@ -96,7 +101,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		Mono<Void> inbound = this.session.receive()
 			// Once closing, what the client sends is read and dropped, not decoded.
 			.map((message) -> {
-				// Any inbound message counts as heard from; in the map, not an operator of its own,
+				// Any inbound message counts as heard from; in the map, not an operator
+				// of its own,
 				// since each operator costs every idle connection its subscriber.
 				this.connection.touch();
 				return (this.connection.closeReason() != null) ? InboundMessage.IGNORED
@@ -104,14 +110,16 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			})
 			.concatMap(this::onMessage)
 			.onErrorResume((ex) -> {
-				// Reactor Netty fails the inbound for a message over its own frame limit: the client's
+				// Reactor Netty fails the inbound for a message over its own frame limit:
+				// the client's
 				// doing, worth no more than a debug line. Anything else is ours.
 				if (ReactorNettyAccess.isFrameTooLarge(ex)) {
 					logger.debug("WebSocket message over the frame limit", ex);
 					this.connection.close(CloseReason.TOO_LARGE);
 				}
 				else if (ex instanceof java.io.IOException) {
-					// The peer reset the connection, or a write to it failed: nothing to report.
+					// The peer reset the connection, or a write to it failed: nothing to
+					// report.
 					logger.debug("WebSocket connection failed", ex);
 					this.connection.close(CloseReason.POLICY);
 				}
@@ -124,7 +132,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			.then();
 		Mono<Void> written;
 		if (this.netty != null) {
-			// A client gone while a handshake is in flight ends it (the channel's close is already
+			// A client gone while a handshake is in flight ends it (the channel's close
+			// is already
 			// watched by the writer, so this costs an idle connection nothing).
 			written = ReactorNettyAccess.writeDirect(this.netty, this.connection)
 				.doFinally((signal) -> abortHandshake());
@@ -144,11 +153,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		return Mono.when(inbound.doFinally((signal) -> {
 			this.inboundEnded = true;
 			this.connection.terminated();
-		}), outbound)
-			.doFinally((signal) -> {
-				disposeHandshakeTimer();
-				this.connection.terminated();
-			});
+		}), outbound).doFinally((signal) -> {
+			disposeHandshakeTimer();
+			this.connection.terminated();
+		});
 	}
 
 	private Mono<Void> onMessage(InboundMessage message) {
@@ -208,7 +216,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				.map(java.util.Optional::of)
 				.defaultIfEmpty(java.util.Optional.empty())
 				.flatMap((principal) -> this.connection.handshake(auth, authRequest(auth, principal.orElse(null))))
-				// A client gone while authentication or authorization hangs: the inbound's concatMap would
+				// A client gone while authentication or authorization hangs: the
+				// inbound's concatMap would
 				// wait for the handshake, and the connection would never be terminated.
 				.takeUntilOther(handshakeEnd())
 				.doFinally((signal) -> {
@@ -216,8 +225,10 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 					this.handshakeAbort = null;
 					disposeHandshakeTimer();
 				})
-				// The inbound's concatMap keeps its last inner subscription until the next message: an
-				// idle connection would keep the auth message, its request and the handshake's operators.
+				// The inbound's concatMap keeps its last inner subscription until the
+				// next message: an
+				// idle connection would keep the auth message, its request and the
+				// handshake's operators.
 				.onTerminateDetach();
 		}
 		if (!this.connection.isAuthenticated()) {
@@ -228,9 +239,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	}
 
 	/**
-	 * What ends a handshake whose client went away. On Reactor Netty, a sink that the writer's end
-	 * fires, dropped once the handshake is done; elsewhere the session's close status (which keeps a
-	 * listener on the connection for its life).
+	 * What ends a handshake whose client went away. On Reactor Netty, a sink that the
+	 * writer's end fires, dropped once the handshake is done; elsewhere the session's
+	 * close status (which keeps a listener on the connection for its life).
 	 */
 	private Mono<?> handshakeEnd() {
 		if (this.netty == null) {
@@ -273,8 +284,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	}
 
 	/**
-	 * A delivery as a message for the plain {@link WebSocketSession#send} path: binary or text as the
-	 * delivery says, wrapping the shared bytes without copying them.
+	 * A delivery as a message for the plain {@link WebSocketSession#send} path: binary or
+	 * text as the delivery says, wrapping the shared bytes without copying them.
 	 * @param buffers the session's buffer factory
 	 * @param delivery the delivery
 	 * @return the message

@@ -27,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The auto-configured {@link PushClient} bean of an application (here a context of its own)
- * against this project's server: connected when the application starts, subscribed to
- * {@code pushwire.client.channels}, and disconnected gracefully (close 1000, never reconnecting)
- * when it stops.
+ * The auto-configured {@link PushClient} bean of an application (here a context of its
+ * own) against this project's server: connected when the application starts, subscribed
+ * to {@code pushwire.client.channels}, and disconnected gracefully (close 1000, never
+ * reconnecting) when it stops.
  */
 @PushIntegrationTest
 class PushClientLifecycleIntegrationTests {
@@ -58,11 +58,12 @@ class PushClientLifecycleIntegrationTests {
 				client.events().subscribe(events::add);
 				Mono<PushFrame<JsonNode>> first = client.frames().next().cache();
 				first.subscribe();
-				// Started by the application: connect() only waits for the connection under way.
+				// Started by the application: connect() only waits for the connection
+				// under way.
 				StepVerifier.create(client.connect()).expectComplete().verify(WAIT);
 				clientId.set(client.state().clientId());
-				assertThat(this.pushServer.session(clientId.get())).hasValueSatisfying(
-						(session) -> assertThat(session.isConnected()).isTrue());
+				assertThat(this.pushServer.session(clientId.get()))
+					.hasValueSatisfying((session) -> assertThat(session.isConnected()).isTrue());
 				this.pushServer.publish(channel, Map.of("text", "hello")).block(WAIT);
 				StepVerifier.create(first)
 					.assertNext((frame) -> assertThat(frame.payload().path("text").asString()).isEqualTo("hello"))
@@ -72,16 +73,19 @@ class PushClientLifecycleIntegrationTests {
 		// The context is closed: its lifecycle waited for the graceful disconnect.
 		PushClient client = bean.get();
 		assertThat(client.state().status()).isEqualTo(PushClientStatus.DISCONNECTED);
-		// The event may be published on the connection's event loop just after the state changed.
-		await().atMost(WAIT).untilAsserted(() -> assertThat(events)
-			.filteredOn(PushClientEvent.Disconnected.class::isInstance)
-			.extracting((event) -> ((PushClientEvent.Disconnected) event).code())
-			.containsExactly(1000));
+		// The event may be published on the connection's event loop just after the state
+		// changed.
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(events).filteredOn(PushClientEvent.Disconnected.class::isInstance)
+				.extracting((event) -> ((PushClientEvent.Disconnected) event).code())
+				.containsExactly(1000));
 		assertThat(events).noneMatch(PushClientEvent.ReconnectScheduled.class::isInstance);
-		// The server notices the close on its own event loop: bounded wait, no fixed sleep.
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				this.pushServer.session(clientId.get()).map(PushSession::isConnected).orElse(false))
-			.isFalse());
+		// The server notices the close on its own event loop: bounded wait, no fixed
+		// sleep.
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					this.pushServer.session(clientId.get()).map(PushSession::isConnected).orElse(false))
+				.isFalse());
 	}
 
 }

@@ -29,17 +29,20 @@ class PushwireClientAutoConfigurationTests {
 	void offersAPrototypeBuilderButNoClientWithoutABaseUrl() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(PushwireClientProperties.class).doesNotHaveBean(PushClient.class);
-			assertThat(context.getBean(PushClient.Builder.class)).isNotSameAs(context.getBean(PushClient.Builder.class));
+			assertThat(context.getBean(PushClient.Builder.class))
+				.isNotSameAs(context.getBean(PushClient.Builder.class));
 		});
 	}
 
 	@Test
 	void createsAClientThatConnectsOnStartWhenABaseUrlIsSet() {
-		this.runner.withPropertyValues("pushwire.client.base-url=http://localhost:1/rps",
-				"pushwire.client.reconnect.strategy=none").run((context) -> {
-					assertThat(context).hasSingleBean(PushClient.class).hasSingleBean(PushClientLifecycle.class);
-					assertThat(context.getBean(PushClientLifecycle.class).isRunning()).isTrue();
-				});
+		this.runner
+			.withPropertyValues("pushwire.client.base-url=http://localhost:1/rps",
+					"pushwire.client.reconnect.strategy=none")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PushClient.class).hasSingleBean(PushClientLifecycle.class);
+				assertThat(context.getBean(PushClientLifecycle.class).isRunning()).isTrue();
+			});
 	}
 
 	@Test
@@ -85,7 +88,8 @@ class PushwireClientAutoConfigurationTests {
 
 	@Test
 	void aFileCursorStoreIsUsedWithItsPath() {
-		this.runner.withPropertyValues("pushwire.client.cursor-store=file", "pushwire.client.cursor-store-path=build/c.txt")
+		this.runner
+			.withPropertyValues("pushwire.client.cursor-store=file", "pushwire.client.cursor-store-path=build/c.txt")
 			.run((context) -> assertThat(context.getBean(PushClient.Builder.class)).extracting("cursorStore")
 				.isInstanceOf(FileCursorStore.class));
 	}
@@ -103,9 +107,7 @@ class PushwireClientAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("pushwire.client.reconnect.factor=0.5", "pushwire.client.base-url=http://x/rps",
 					"pushwire.client.auto-connect=false")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("factor"));
+			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("factor"));
 	}
 
 	@Test

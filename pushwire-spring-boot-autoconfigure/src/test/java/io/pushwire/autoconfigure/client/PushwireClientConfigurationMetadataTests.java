@@ -90,8 +90,8 @@ class PushwireClientConfigurationMetadataTests {
 	}
 
 	/**
-	 * The hinted values of an enum property are exactly its constants, each as it binds: a constant
-	 * added later without a hint fails here.
+	 * The hinted values of an enum property are exactly its constants, each as it binds:
+	 * a constant added later without a hint fails here.
 	 */
 	@Test
 	void hintsOfAnEnumPropertyAreItsConstants() {
@@ -126,16 +126,16 @@ class PushwireClientConfigurationMetadataTests {
 				PREFIX + "reconnect.strategy", PREFIX + "reconnect.preset", PREFIX + "reconnect.initial",
 				PREFIX + "reconnect.max", PREFIX + "reconnect.factor", PREFIX + "reconnect.jitter",
 				PREFIX + "reconnect.max-attempts", PREFIX + "reconnect.stable-after", PREFIX + "send-queue.capacity",
-				PREFIX + "send-queue.max-bytes", PREFIX + "send-queue.overflow", PREFIX + "ack", PREFIX + "cursor-store",
-				PREFIX + "cursor-store-path", PREFIX + "ssl.bundle");
+				PREFIX + "send-queue.max-bytes", PREFIX + "send-queue.overflow", PREFIX + "ack",
+				PREFIX + "cursor-store", PREFIX + "cursor-store-path", PREFIX + "ssl.bundle");
 	}
 
 	@Test
 	void describesEveryKey() {
-		assertThat(properties.values()).allSatisfy((property) -> assertThat(property.path("description").asString(""))
-			.as(property.get("name").asString())
-			.isNotBlank()
-			.endsWith("."));
+		assertThat(properties.values()).allSatisfy(
+				(property) -> assertThat(property.path("description").asString("")).as(property.get("name").asString())
+					.isNotBlank()
+					.endsWith("."));
 	}
 
 	@Test

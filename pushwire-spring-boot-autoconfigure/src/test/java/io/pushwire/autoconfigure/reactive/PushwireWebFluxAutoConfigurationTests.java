@@ -160,8 +160,10 @@ class PushwireWebFluxAutoConfigurationTests {
 
 	@Test
 	void contributesNothingWithoutAJsonMapper() {
-		// The server converts payloads with the application's JsonMapper; without Spring Boot's
-		// Jackson auto-configuration (or a JsonMapper of the application's) it does not apply.
+		// The server converts payloads with the application's JsonMapper; without Spring
+		// Boot's
+		// Jackson auto-configuration (or a JsonMapper of the application's) it does not
+		// apply.
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class,
 					PushwireWebFluxAutoConfiguration.class))
@@ -177,8 +179,7 @@ class PushwireWebFluxAutoConfigurationTests {
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PushwireServerAutoConfiguration.class,
 					PushwireWebFluxAutoConfiguration.class))
-			.withBean("userJsonMapper", JsonMapper.class,
-					() -> JsonMapper.builder().build())
+			.withBean("userJsonMapper", JsonMapper.class, () -> JsonMapper.builder().build())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(PushServer.class).hasBean("pushwireHandlerMapping");

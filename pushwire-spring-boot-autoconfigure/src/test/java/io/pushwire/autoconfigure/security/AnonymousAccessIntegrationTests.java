@@ -17,9 +17,10 @@ import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code pushwire.server.allow-anonymous=true} in an application with HTTP Basic: clients without
- * credentials are admitted, each as {@code anonymous:<client id>}, and get only what anonymous
- * clients may use. (Without the property they are closed with 4001: see the other tests here.)
+ * {@code pushwire.server.allow-anonymous=true} in an application with HTTP Basic: clients
+ * without credentials are admitted, each as {@code anonymous:<client id>}, and get only
+ * what anonymous clients may use. (Without the property they are closed with 4001: see
+ * the other tests here.)
  */
 @SpringBootTest(classes = HttpBasicIntegrationTests.HttpBasicApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -39,8 +40,7 @@ class AnonymousAccessIntegrationTests {
 			assertThat(ok.path("client_id").asString()).isEqualTo(clientId);
 			assertThat(ok.path("heads").has("open:lobby")).isTrue();
 			client.send("{\"channel\":\"open:lobby\",\"payload\":{\"text\":\"hi\"}}");
-			assertThat(client.expectFrame().path("payload").path("from").asString())
-				.isEqualTo("anonymous:" + clientId);
+			assertThat(client.expectFrame().path("payload").path("from").asString()).isEqualTo("anonymous:" + clientId);
 		}
 	}
 
@@ -81,17 +81,18 @@ class AnonymousAccessIntegrationTests {
 				assertThat(intruder.awaitClose().code()).isEqualTo(4003);
 			}
 			try (TestWebSocketClient intruder = TestWebSocketClient.connect(this.port)) {
-				intruder.send("{\"type\":\"auth\",\"client_id\":\"" + clientId
-						+ "\",\"session_secret\":\"" + secret.substring(1) + "x\",\"capabilities\":[]}");
+				intruder.send("{\"type\":\"auth\",\"client_id\":\"" + clientId + "\",\"session_secret\":\""
+						+ secret.substring(1) + "x\",\"capabilities\":[]}");
 				assertThat(intruder.awaitClose().code()).isEqualTo(4003);
 			}
 			assertThat(sseStatus(this.port, "client_id=" + clientId + "&channels=open:lobby", none()).value())
 				.isEqualTo(403);
-			assertThat(sseStatus(this.port, "client_id=" + clientId + "&session_secret=wrong&channels=open:lobby",
-					none()).value()).isEqualTo(403);
-			String ack = "{\"client_id\":\"" + clientId + "\",\"channel\":\"open:lobby\",\"cursor\":0}";
-			assertThat(post(this.port, "/ack", "application/json", ack, none()).getStatusCode().value())
+			assertThat(
+					sseStatus(this.port, "client_id=" + clientId + "&session_secret=wrong&channels=open:lobby", none())
+						.value())
 				.isEqualTo(403);
+			String ack = "{\"client_id\":\"" + clientId + "\",\"channel\":\"open:lobby\",\"cursor\":0}";
+			assertThat(post(this.port, "/ack", "application/json", ack, none()).getStatusCode().value()).isEqualTo(403);
 			assertThat(post(this.port, "/send", "application/json", sendBody(clientId, "open:lobby", "forged"), none())
 				.getStatusCode()
 				.value()).isEqualTo(403);
@@ -106,16 +107,20 @@ class AnonymousAccessIntegrationTests {
 			assertThat(post(this.port, "/send", "application/json", ownSend, none()).getStatusCode().value())
 				.isEqualTo(202);
 			assertThat(owner.expectFrame().path("payload").path("text").asString()).isEqualTo("mine");
-			// With its secret, the owner's own reconnect takes the session over; no new secret is handed out.
+			// With its secret, the owner's own reconnect takes the session over; no new
+			// secret is handed out.
 			try (TestWebSocketClient again = TestWebSocketClient.connect(this.port)) {
-				again.send("{\"type\":\"auth\",\"client_id\":\"" + clientId + "\",\"session_secret\":\""
-						+ secret + "\",\"capabilities\":[\"open:lobby\"]}");
+				again.send("{\"type\":\"auth\",\"client_id\":\"" + clientId + "\",\"session_secret\":\"" + secret
+						+ "\",\"capabilities\":[\"open:lobby\"]}");
 				JsonNode resumed = again.expect("auth_ok");
 				assertThat(resumed.has("session_secret")).isFalse();
 				assertThat(owner.expect("goodbye").path("reason").asString()).isEqualTo("replaced");
 			}
-			assertThat(sseAuthOk(this.port, "client_id=" + clientId + "&session_secret=" + secret
-					+ "&channels=open:lobby", none()).has("session_secret")).isFalse();
+			assertThat(
+					sseAuthOk(this.port, "client_id=" + clientId + "&session_secret=" + secret + "&channels=open:lobby",
+							none())
+						.has("session_secret"))
+				.isFalse();
 		}
 	}
 

@@ -21,22 +21,18 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The browser client script, served by the starter behind an application's chain that requires
- * authentication everywhere else: public, cacheable with an ETag, its path configurable, off on request.
+ * The browser client script, served by the starter behind an application's chain that
+ * requires authentication everywhere else: public, cacheable with an ETag, its path
+ * configurable, off on request.
  */
 class BrowserClientIntegrationTests {
 
 	static ResponseEntity<String> get(int port, String path, String ifNoneMatch) {
-		return WebClient.create("http://localhost:" + port)
-			.get()
-			.uri(path)
-			.headers((headers) -> {
-				if (ifNoneMatch != null) {
-					headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
-				}
-			})
-			.exchangeToMono((response) -> response.toEntity(String.class))
-			.block(TestWebSocketClient.TIMEOUT);
+		return WebClient.create("http://localhost:" + port).get().uri(path).headers((headers) -> {
+			if (ifNoneMatch != null) {
+				headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+			}
+		}).exchangeToMono((response) -> response.toEntity(String.class)).block(TestWebSocketClient.TIMEOUT);
 	}
 
 	@Nested

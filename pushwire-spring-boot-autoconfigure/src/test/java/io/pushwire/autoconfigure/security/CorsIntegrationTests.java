@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * CORS of the SSE and HTTP endpoints from {@code pushwire.server.allowed-origins}, the same list as
- * the WebSocket's {@code Origin} check.
+ * CORS of the SSE and HTTP endpoints from {@code pushwire.server.allowed-origins}, the
+ * same list as the WebSocket's {@code Origin} check.
  */
 @SpringBootTest(classes = JwtResourceServerIntegrationTests.JwtApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

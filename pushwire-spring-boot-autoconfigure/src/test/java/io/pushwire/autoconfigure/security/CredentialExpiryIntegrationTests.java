@@ -45,10 +45,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A connection never outlives its credentials (PROTOCOL.md §7.1), over real sockets with JWTs
- * checked by Spring Security's decoder (60 s clock skew by default). The server's timers run on a
- * {@link VirtualTimeScheduler} set to the wall clock when each test starts, so that expiries are
- * reached by advancing it, never by waiting.
+ * A connection never outlives its credentials (PROTOCOL.md §7.1), over real sockets with
+ * JWTs checked by Spring Security's decoder (60 s clock skew by default). The server's
+ * timers run on a {@link VirtualTimeScheduler} set to the wall clock when each test
+ * starts, so that expiries are reached by advancing it, never by waiting.
  */
 @SpringBootTest(classes = CredentialExpiryIntegrationTests.ExpiryApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -125,7 +125,8 @@ class CredentialExpiryIntegrationTests {
 
 	@Test
 	void tokenAcceptedWithinTheDecodersClockSkewClosesAtOnce() {
-		// Expired 30 s ago: the decoder's 60 s skew still admits it, the connection must not live on.
+		// Expired 30 s ago: the decoder's 60 s skew still admits it, the connection must
+		// not live on.
 		Instant exp = this.start.minusSeconds(30);
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.send("{\"type\":\"auth\",\"token\":\"" + token("alice", exp) + "\",\"capabilities\":[\"chat:a\"]}");
@@ -212,8 +213,7 @@ class CredentialExpiryIntegrationTests {
 	@Test
 	void sseStreamEndsWithGoodbyeTokenExpired() {
 		Instant exp = this.start.plusSeconds(120);
-		try (TestSseClient client = TestSseClient.connect(this.port,
-				"channels=chat:a&token=" + token("alice", exp))) {
+		try (TestSseClient client = TestSseClient.connect(this.port, "channels=chat:a&token=" + token("alice", exp))) {
 			JsonNode ok = client.expectSystem("auth_ok");
 			long expiresAt = ok.path("expires_at_ms").asLong();
 			assertThat(expiresAt).isEqualTo(exp.truncatedTo(ChronoUnit.SECONDS).toEpochMilli());
@@ -233,7 +233,10 @@ class CredentialExpiryIntegrationTests {
 		assertThat(client.nextNonPing().path("type").asString()).isEqualTo("pong");
 	}
 
-	/** The next op of a type, skipping what comes before it (auth_ok may or may not precede a close). */
+	/**
+	 * The next op of a type, skipping what comes before it (auth_ok may or may not
+	 * precede a close).
+	 */
 	private static JsonNode nextOfType(TestWebSocketClient client, String type) {
 		while (true) {
 			JsonNode message = client.nextNonPing();

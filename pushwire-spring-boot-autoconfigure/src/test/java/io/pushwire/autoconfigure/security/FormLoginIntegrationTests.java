@@ -35,13 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application with form login and session cookies that opens pushwire with
- * {@link PushwireSecurityCustomizer} in its own chain: the session's principal authenticates the
- * WebSocket and SSE, and the session cookie cannot be used for cross-site posts to ack or send.
+ * {@link PushwireSecurityCustomizer} in its own chain: the session's principal
+ * authenticates the WebSocket and SSE, and the session cookie cannot be used for
+ * cross-site posts to ack or send.
  */
 @SpringBootTest(classes = FormLoginIntegrationTests.FormLoginApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.inbox.subscribe=owner", "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.handshake-timeout=2s" })
+		properties = { "pushwire.server.channels.inbox.subscribe=owner",
+				"pushwire.server.channels.chat.priority=normal", "pushwire.server.handshake-timeout=2s" })
 class FormLoginIntegrationTests {
 
 	private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
@@ -179,7 +180,10 @@ class FormLoginIntegrationTests {
 		return loginWithToken(user, password).session();
 	}
 
-	/** Log in through the login page; the session and a CSRF token of the signed-in session. */
+	/**
+	 * Log in through the login page; the session and a CSRF token of the signed-in
+	 * session.
+	 */
 	private Login loginWithToken(String user, String password) {
 		Login page = loginPage(null);
 		String session = SecurityTestSupport.client(this.port)

@@ -30,13 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * An application with HTTP Basic that opens pushwire with {@link PushwireSecurityCustomizer}: the
- * credentials on the upgrade and SSE requests authenticate, checked by the application's chain.
+ * An application with HTTP Basic that opens pushwire with
+ * {@link PushwireSecurityCustomizer}: the credentials on the upgrade and SSE requests
+ * authenticate, checked by the application's chain.
  */
 @SpringBootTest(classes = HttpBasicIntegrationTests.HttpBasicApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.inbox.subscribe=owner", "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.handshake-timeout=2s" })
+		properties = { "pushwire.server.channels.inbox.subscribe=owner",
+				"pushwire.server.channels.chat.priority=normal", "pushwire.server.handshake-timeout=2s" })
 class HttpBasicIntegrationTests {
 
 	@LocalServerPort
@@ -130,7 +131,8 @@ class HttpBasicIntegrationTests {
 	void customizerAfterAnyExchangeFailsWithAnExplanation() {
 		ServerHttpSecurity http = ServerHttpSecurity.http();
 		http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated());
-		assertThatIllegalStateException().isThrownBy(() -> new PushwireSecurityCustomizer("/rps", List.of()).customize(http))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new PushwireSecurityCustomizer("/rps", List.of()).customize(http))
 			.withMessageContaining("before authorizeExchange");
 	}
 

@@ -44,12 +44,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 /**
  * An OAuth2 resource server with HMAC-signed JWTs that opens pushwire with
  * {@link PushwireSecurityCustomizer}: a token authenticates in {@code auth.token}, in the
- * {@code Authorization} header of the upgrade, and in the {@code token} query parameter of SSE.
+ * {@code Authorization} header of the upgrade, and in the {@code token} query parameter
+ * of SSE.
  */
 @SpringBootTest(classes = JwtResourceServerIntegrationTests.JwtApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.inbox.subscribe=owner", "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.handshake-timeout=2s" })
+		properties = { "pushwire.server.channels.inbox.subscribe=owner",
+				"pushwire.server.channels.chat.priority=normal", "pushwire.server.handshake-timeout=2s" })
 class JwtResourceServerIntegrationTests {
 
 	static final SecretKey KEY = key("pushwire-test-key-0123456789-abcdef");
@@ -122,8 +123,11 @@ class JwtResourceServerIntegrationTests {
 	@Test
 	void badBearerHeaderIsRefusedByTheChainBeforeUpgrading() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> TestWebSocketClient.connect(this.port, "/rps", (headers) -> headers
-				.set(HttpHeaders.AUTHORIZATION, "Bearer " + tokenSignedWith(OTHER_KEY, "alice"))))
+			.isThrownBy(
+					() -> TestWebSocketClient
+						.connect(this.port, "/rps",
+								(headers) -> headers.set(HttpHeaders.AUTHORIZATION,
+										"Bearer " + tokenSignedWith(OTHER_KEY, "alice"))))
 			.withStackTraceContaining("401");
 	}
 

@@ -75,13 +75,10 @@ class PushwireSecurityAutoConfigurationTests {
 			assertThat(validator).isInstanceOf(SpringSecurityAuthValidator.class);
 			assertThat(validator).extracting("tokenAuthenticationManager")
 				.isInstanceOf(JwtReactiveAuthenticationManager.class);
-			StepVerifier.create(validator.authenticate(request(jwt("alice"), null)))
-				.assertNext((principal) -> {
-					assertThat(principal).isInstanceOf(JwtAuthenticationToken.class);
-					assertThat(principal.getName()).isEqualTo("alice");
-				})
-				.expectComplete()
-				.verify(TIMEOUT);
+			StepVerifier.create(validator.authenticate(request(jwt("alice"), null))).assertNext((principal) -> {
+				assertThat(principal).isInstanceOf(JwtAuthenticationToken.class);
+				assertThat(principal.getName()).isEqualTo("alice");
+			}).expectComplete().verify(TIMEOUT);
 			StepVerifier.create(validator.authenticate(request("not-a-jwt", BOB))).expectComplete().verify(TIMEOUT);
 		});
 	}
@@ -100,8 +97,7 @@ class PushwireSecurityAutoConfigurationTests {
 
 	@Test
 	void usesGenericJwtConverterBean() {
-		this.contextRunner
-			.withUserConfiguration(JwtDecoderConfiguration.class, GenericJwtConverterConfiguration.class)
+		this.contextRunner.withUserConfiguration(JwtDecoderConfiguration.class, GenericJwtConverterConfiguration.class)
 			.run((context) -> {
 				AuthValidator validator = context.getBean(AuthValidator.class);
 				StepVerifier.create(validator.authenticate(request(jwt("alice"), null)))
@@ -260,8 +256,8 @@ class PushwireSecurityAutoConfigurationTests {
 
 		@Bean
 		Converter<Jwt, Mono<JwtAuthenticationToken>> jwtConverter() {
-			return (jwt) -> Mono.just(new JwtAuthenticationToken(jwt, AuthorityUtils.NO_AUTHORITIES,
-					"converted:" + jwt.getSubject()));
+			return (jwt) -> Mono
+				.just(new JwtAuthenticationToken(jwt, AuthorityUtils.NO_AUTHORITIES, "converted:" + jwt.getSubject()));
 		}
 
 	}

@@ -20,12 +20,14 @@ import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tokens, good or bad, in the {@code token} query parameter or in {@code auth.token}, never reach
- * the logs, even with pushwire, Spring Web and Spring Security logging at TRACE.
+ * Tokens, good or bad, in the {@code token} query parameter or in {@code auth.token},
+ * never reach the logs, even with pushwire, Spring Web and Spring Security logging at
+ * TRACE.
  * <p>
- * One logger is left out: Spring Framework's {@code HttpWebHandlerAdapter} logs every request's
- * full URI, query included, at DEBUG. That is the framework's, not pushwire's, and
- * docs/security.md tells users to keep it off (or turn query tokens off) in production.
+ * One logger is left out: Spring Framework's {@code HttpWebHandlerAdapter} logs every
+ * request's full URI, query included, at DEBUG. That is the framework's, not pushwire's,
+ * and docs/security.md tells users to keep it off (or turn query tokens off) in
+ * production.
  */
 @SpringBootTest(classes = JwtResourceServerIntegrationTests.JwtApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -54,8 +56,8 @@ class QueryTokenLoggingIntegrationTests {
 			client.send("{\"type\":\"auth\",\"token\":\"" + bad + "\",\"capabilities\":[]}");
 			assertThat(client.awaitClose().code()).isEqualTo(4001);
 		}
-		assertThat(output.getAll()).contains("/rps/sse").doesNotContain(signature(good), signature(bad),
-				"not-a-jwt-secret");
+		assertThat(output.getAll()).contains("/rps/sse")
+			.doesNotContain(signature(good), signature(bad), "not-a-jwt-secret");
 	}
 
 	private static String signature(String jwt) {

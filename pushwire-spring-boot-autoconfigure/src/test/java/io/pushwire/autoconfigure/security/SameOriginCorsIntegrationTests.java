@@ -14,8 +14,9 @@ import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTes
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Without {@code pushwire.server.allowed-origins}, the SSE and HTTP endpoints are same origin only,
- * like the WebSocket: a cross-origin request or preflight is refused with 403.
+ * Without {@code pushwire.server.allowed-origins}, the SSE and HTTP endpoints are same
+ * origin only, like the WebSocket: a cross-origin request or preflight is refused with
+ * 403.
  */
 @SpringBootTest(classes = JwtResourceServerIntegrationTests.JwtApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

@@ -26,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the security end-to-end tests share: channel kinds and an echo handler for the test
- * applications, and WebClient calls of the SSE and HTTP endpoints with any headers.
+ * What the security end-to-end tests share: channel kinds and an echo handler for the
+ * test applications, and WebClient calls of the SSE and HTTP endpoints with any headers.
  */
 final class SecurityTestSupport {
 
@@ -38,7 +38,8 @@ final class SecurityTestSupport {
 	}
 
 	static WebClient client(int port) {
-		// A new connection per request: streams these tests cancel midway never leave a connection
+		// A new connection per request: streams these tests cancel midway never leave a
+		// connection
 		// behind in a pool for the next request to pick up.
 		return WebClient.builder()
 			.baseUrl("http://localhost:" + port)
@@ -71,8 +72,9 @@ final class SecurityTestSupport {
 	}
 
 	/**
-	 * The status and headers of an SSE request, with the stream closed once its first bytes arrived
-	 * (an open stream's body never completes, so it cannot simply be released).
+	 * The status and headers of an SSE request, with the stream closed once its first
+	 * bytes arrived (an open stream's body never completes, so it cannot simply be
+	 * released).
 	 */
 	static ResponseEntity<Void> sseResponse(int port, String query, Consumer<HttpHeaders> headers) {
 		return client(port).get()
@@ -93,12 +95,10 @@ final class SecurityTestSupport {
 	/** POST to a pushwire HTTP route. */
 	static ResponseEntity<String> post(int port, String route, String contentType, String body,
 			Consumer<HttpHeaders> headers) {
-		return client(port).post()
-			.uri("/rps" + route)
-			.headers((h) -> {
-				h.set(HttpHeaders.CONTENT_TYPE, contentType);
-				headers.accept(h);
-			})
+		return client(port).post().uri("/rps" + route).headers((h) -> {
+			h.set(HttpHeaders.CONTENT_TYPE, contentType);
+			headers.accept(h);
+		})
 			.bodyValue(body)
 			.exchangeToMono((response) -> response.toEntity(String.class))
 			.block(TestWebSocketClient.TIMEOUT);
@@ -135,10 +135,11 @@ final class SecurityTestSupport {
 		ChannelHandlerRegistry testHandlers() {
 			ChannelHandlerRegistry registry = new ChannelHandlerRegistry();
 			for (String kind : new String[] { "chat", "open" }) {
-				registry.register(kind,
-						(invocation) -> Flux.just(PushReply.of(Map.of("from", invocation.principal().getName(), "text",
-								invocation.frame().payload().path("text").asString("")))),
-						"test echo handler");
+				registry
+					.register(kind,
+							(invocation) -> Flux.just(PushReply.of(Map.of("from", invocation.principal().getName(),
+									"text", invocation.frame().payload().path("text").asString("")))),
+							"test echo handler");
 			}
 			return registry;
 		}

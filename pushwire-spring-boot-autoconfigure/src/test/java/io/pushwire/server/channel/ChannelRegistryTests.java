@@ -118,11 +118,10 @@ class ChannelRegistryTests {
 	void resolveAbbreviatesOverlongNameOnException() {
 		ChannelRegistry registry = new ChannelRegistry(List.of(kind("chat", -1)));
 		String name = "chat:" + "x".repeat(1000);
-		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> registry.resolve(name))
-			.satisfies((ex) -> {
-				assertThat(ex.code()).isEqualTo(ErrorCode.BAD_MESSAGE);
-				assertThat(ex.channel()).hasSize(64).startsWith("chat:xxx").endsWith("...");
-			});
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> registry.resolve(name)).satisfies((ex) -> {
+			assertThat(ex.code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+			assertThat(ex.channel()).hasSize(64).startsWith("chat:xxx").endsWith("...");
+		});
 	}
 
 	@Test
@@ -148,9 +147,9 @@ class ChannelRegistryTests {
 
 	@Test
 	void builderDefaults() {
-		assertThat(ChannelKind.builder("chat").build()).isEqualTo(new ChannelKind("chat", Priority.NORMAL, -1,
-				ChannelKind.DEFAULT_HISTORY_SIZE, ChannelKind.DEFAULT_HISTORY_TTL, AccessRule.AUTHENTICATED,
-				AccessRule.AUTHENTICATED));
+		assertThat(ChannelKind.builder("chat").build())
+			.isEqualTo(new ChannelKind("chat", Priority.NORMAL, -1, ChannelKind.DEFAULT_HISTORY_SIZE,
+					ChannelKind.DEFAULT_HISTORY_TTL, AccessRule.AUTHENTICATED, AccessRule.AUTHENTICATED));
 		assertThat(ChannelKind.DEFAULT_HISTORY_SIZE).isEqualTo(1024);
 		assertThat(ChannelKind.DEFAULT_HISTORY_TTL).isEqualTo(Duration.ofMinutes(10));
 	}

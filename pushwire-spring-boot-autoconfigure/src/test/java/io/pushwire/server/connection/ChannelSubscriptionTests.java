@@ -28,9 +28,10 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ChannelSubscription}: held while {@code auth_ok} or {@code subscribed} is being
- * queued, then the replay and what was held, then live frames, each cursor at most once. Frames are
- * handed to it directly, in the order a stream would, and written on the calling thread.
+ * Tests for {@link ChannelSubscription}: held while {@code auth_ok} or {@code subscribed}
+ * is being queued, then the replay and what was held, then live frames, each cursor at
+ * most once. Frames are handed to it directly, in the order a stream would, and written
+ * on the calling thread.
  */
 class ChannelSubscriptionTests {
 
@@ -79,8 +80,8 @@ class ChannelSubscriptionTests {
 
 			@Override
 			public void write(Delivery delivery) {
-				ChannelSubscriptionTests.this.written.add((delivery.frame() != null) ? "#" + delivery.frame().cursor()
-						: new String(delivery.bytes()));
+				ChannelSubscriptionTests.this.written
+					.add((delivery.frame() != null) ? "#" + delivery.frame().cursor() : new String(delivery.bytes()));
 			}
 
 			@Override
@@ -108,7 +109,8 @@ class ChannelSubscriptionTests {
 		subscription.attached(attachment(2, frame(3), frame(4), frame(5)));
 		subscription.onFrame(frame(6));
 		subscription.onTransient("chat:a", PreparedMessages.ofJson("transient".getBytes()));
-		subscription.onBatch(List.of(frame(7), new StreamListener.Transient("chat:a", PreparedMessages.ofJson("batched".getBytes()))));
+		subscription.onBatch(List.of(frame(7),
+				new StreamListener.Transient("chat:a", PreparedMessages.ofJson("batched".getBytes()))));
 		assertThat(this.written).isEmpty();
 		subscription.release();
 		assertThat(this.written).containsExactly("#3", "#4", "#5", "#6", "transient", "#7", "batched");
@@ -136,8 +138,8 @@ class ChannelSubscriptionTests {
 		subscription.onFrame(frame(4));
 		subscription.onFrame(frame(5));
 		subscription.onFrame(frame(5));
-		subscription.onBatch(List.of(frame(5), frame(6), new StreamListener.Transient("chat:a", PreparedMessages.ofJson("t".getBytes())),
-				frame(6), frame(7)));
+		subscription.onBatch(List.of(frame(5), frame(6),
+				new StreamListener.Transient("chat:a", PreparedMessages.ofJson("t".getBytes())), frame(6), frame(7)));
 		subscription.onBatch(List.of(frame(3), frame(8)));
 		assertThat(this.written).containsExactly("#5", "#6", "t", "#7", "#8");
 	}

@@ -15,8 +15,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the lifecycle of a {@link ClientConnection}: start, close, termination, and the order
- * in which they release what the connection took. Everything runs on the test's thread.
+ * Tests for the lifecycle of a {@link ClientConnection}: start, close, termination, and
+ * the order in which they release what the connection took. Everything runs on the test's
+ * thread.
  */
 class ClientConnectionLifecycleTests {
 
@@ -123,7 +124,8 @@ class ClientConnectionLifecycleTests {
 		second.connection.start(clientId, auth, bob).block(ConnectionFixture.TIMEOUT);
 		assertThat(first.connection.closeReason()).isEqualTo(CloseReason.REPLACED);
 		first.connection.terminated();
-		// The client never left: the new connection held the membership before the old one ended.
+		// The client never left: the new connection held the membership before the old
+		// one ended.
 		assertThat(this.fixture.node.presence().holders("room:a", clientId)).isOne();
 		assertThat(second.labels()).doesNotContain("leave");
 		second.connection.terminated();

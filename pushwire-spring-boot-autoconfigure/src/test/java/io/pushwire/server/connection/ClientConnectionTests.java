@@ -41,15 +41,19 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ClientConnection}: subscriptions, unsubscriptions and heartbeats, against a real
- * node with in-memory streams. Nothing drains on an event loop here: every offer is written on the
- * calling thread, so each test runs in one thread, in the order it is written.
+ * Tests for {@link ClientConnection}: subscriptions, unsubscriptions and heartbeats,
+ * against a real node with in-memory streams. Nothing drains on an event loop here: every
+ * offer is written on the calling thread, so each test runs in one thread, in the order
+ * it is written.
  */
 class ClientConnectionTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	/** Long enough that the node's own monitor never ticks during a test; tests tick themselves. */
+	/**
+	 * Long enough that the node's own monitor never ticks during a test; tests tick
+	 * themselves.
+	 */
 	private static final Duration HEARTBEAT = Duration.ofSeconds(100);
 
 	private final ProtocolCodec codec = new ProtocolCodec();
@@ -58,21 +62,27 @@ class ClientConnectionTests {
 
 	private final InMemorySessionRegistry sessions = new InMemorySessionRegistry(Duration.ofMinutes(5));
 
-	/** How the streams attach; a test may replace it to control when an attachment is emitted. */
+	/**
+	 * How the streams attach; a test may replace it to control when an attachment is
+	 * emitted.
+	 */
 	private volatile AttachHook attachHook = ChannelStream::attach;
 
-	/** Channels whose subscription the authorizer fails with an exception (a store or service down). */
+	/**
+	 * Channels whose subscription the authorizer fails with an exception (a store or
+	 * service down).
+	 */
 	private final Map<String, RuntimeException> failingSubscriptions = new HashMap<>();
 
 	private final TestNode node = new TestNode(
-			new PushServerSettings(HEARTBEAT, HEARTBEAT.multipliedBy(4), Duration.ofSeconds(10), 64 * 1024,
-					Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), 0, 256, 10_000, false,
-					PushServerSettings.BASE_FEATURES),
+			new PushServerSettings(
+					HEARTBEAT, HEARTBEAT.multipliedBy(4), Duration.ofSeconds(10), 64 * 1024, Duration.ofMinutes(5),
+					1024 * 1024, Duration.ofSeconds(30), 0, 256, 10_000, false, PushServerSettings.BASE_FEATURES),
 			new ServerLimits(1000, 1000, 1000, 1000, ChannelName.MAX_LENGTH),
-			new ChannelRegistry(List.of(ChannelKind.builder("chat").build(),
-					ChannelKind.builder("small").historySize(10).build(),
-					ChannelKind.builder("audit").priority(Priority.LOW).build(),
-					ChannelKind.builder("room").presence(true).joinLeave(true).build())),
+			new ChannelRegistry(
+					List.of(ChannelKind.builder("chat").build(), ChannelKind.builder("small").historySize(10).build(),
+							ChannelKind.builder("audit").priority(Priority.LOW).build(),
+							ChannelKind.builder("room").presence(true).joinLeave(true).build())),
 			new HookedStore(), this.sessions, (request) -> Mono.empty(), new TestAuthorizer(),
 			new ChannelHandlerRegistry(), this.codec, JsonMapper.builder().build());
 
@@ -89,7 +99,8 @@ class ClientConnectionTests {
 	void listenerAttachedWhileItsSubscribeIsCancelledIsDetached() {
 		ClientConnection connection = started(List.of());
 		CancellingSubscriber subscriber = new CancellingSubscriber();
-		// The in-memory stream adds the listener inside Mono.fromSupplier: a cancel while it does
+		// The in-memory stream adds the listener inside Mono.fromSupplier: a cancel while
+		// it does
 		// makes Reactor discard the attachment that would detach it.
 		this.attachHook = (stream, from, listener) -> Mono.fromSupplier(() -> {
 			Attachment attachment = stream.attach(from, listener).block(TIMEOUT);
@@ -106,7 +117,8 @@ class ClientConnectionTests {
 		ClientConnection connection = started(List.of());
 		Sinks.One<Attachment> later = Sinks.one();
 		AtomicReference<Attachment> attached = new AtomicReference<>();
-		// A stream whose attachment arrives later (a remote store), after the connection went away.
+		// A stream whose attachment arrives later (a remote store), after the connection
+		// went away.
 		this.attachHook = (stream, from, listener) -> {
 			attached.set(stream.attach(from, listener).block(TIMEOUT));
 			return later.asMono();
@@ -128,7 +140,8 @@ class ClientConnectionTests {
 		StepVerifier.create(connection.handle(subscribe("small:a", "chat:broken", "small:b")))
 			.expectComplete()
 			.verify(TIMEOUT);
-		// More frames than a held subscription keeps: still held, the client would be shed (4008).
+		// More frames than a held subscription keeps: still held, the client would be
+		// shed (4008).
 		for (int i = 1; i <= 100; i++) {
 			this.node.publisher().publish("small:a", i, null).block(TIMEOUT);
 		}
@@ -243,7 +256,8 @@ class ClientConnectionTests {
 		observer.writeTo(seen);
 		String bobId = UUID.randomUUID().toString();
 		ClientConnection first = started(bobId, "bob", List.of("room:a", "room:b"));
-		// The successor's subscription is granted only after the replaced connection ended.
+		// The successor's subscription is granted only after the replaced connection
+		// ended.
 		Sinks.One<Attachment> later = Sinks.one();
 		AtomicReference<Attachment> attached = new AtomicReference<>();
 		this.attachHook = (stream, from, listener) -> {
@@ -304,7 +318,9 @@ class ClientConnectionTests {
 		return new SystemOp.Subscribe(List.of(channels), Map.of(), Map.of());
 	}
 
-	/** How many listeners the channel's stream holds: a transient frame is given to each. */
+	/**
+	 * How many listeners the channel's stream holds: a transient frame is given to each.
+	 */
 	private int listeners(String channel) {
 		ChannelStream stream = this.memory.find(channel);
 		return (stream != null) ? stream.publishTransient(PreparedMessages.ofJson(new byte[0])).block(TIMEOUT) : 0;
@@ -459,7 +475,9 @@ class ClientConnectionTests {
 
 	}
 
-	/** Requests everything and can be cancelled from inside the chain it subscribed to. */
+	/**
+	 * Requests everything and can be cancelled from inside the chain it subscribed to.
+	 */
 	private static final class CancellingSubscriber extends BaseSubscriber<Void> {
 
 		@Override

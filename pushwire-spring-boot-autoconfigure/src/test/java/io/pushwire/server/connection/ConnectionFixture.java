@@ -22,9 +22,9 @@ import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A node with in-memory streams and sessions, and connections whose queue writes on the calling
- * thread into a list, for the tests of a connection's parts. Heartbeats are long enough that the
- * node's own monitor never ticks during a test.
+ * A node with in-memory streams and sessions, and connections whose queue writes on the
+ * calling thread into a list, for the tests of a connection's parts. Heartbeats are long
+ * enough that the node's own monitor never ticks during a test.
  */
 final class ConnectionFixture implements AutoCloseable {
 
@@ -41,11 +41,10 @@ final class ConnectionFixture implements AutoCloseable {
 	final TestNode node;
 
 	ConnectionFixture(ServerLimits limits) {
-		this.node = new TestNode(
-				new PushServerSettings(HEARTBEAT, HEARTBEAT.multipliedBy(4), Duration.ofSeconds(10), 64 * 1024,
-						Duration.ofMinutes(5), 1024 * 1024, Duration.ofSeconds(30), 0, 256, 10_000, false,
-						PushServerSettings.BASE_FEATURES),
-				limits,
+		this.node = new TestNode(new PushServerSettings(HEARTBEAT, HEARTBEAT.multipliedBy(4), Duration.ofSeconds(10),
+				64 * 1024, Duration.ofMinutes(5), 1024
+						* 1024,
+				Duration.ofSeconds(30), 0, 256, 10_000, false, PushServerSettings.BASE_FEATURES), limits,
 				new ChannelRegistry(List.of(ChannelKind.builder("chat").build(),
 						ChannelKind.builder("room").presence(true).joinLeave(true).build())),
 				this.streams, this.sessions, (request) -> Mono.empty(), ChannelAuthorizer.declarative(),
@@ -85,7 +84,10 @@ final class ConnectionFixture implements AutoCloseable {
 		this.streams.dispose();
 	}
 
-	/** A connection's transport and writer: records what is written and the transport's calls. */
+	/**
+	 * A connection's transport and writer: records what is written and the transport's
+	 * calls.
+	 */
 	final class Recorded implements ConnectionTransport, OutboundQueue.Writer {
 
 		ClientConnection connection;
@@ -132,7 +134,10 @@ final class ConnectionFixture implements AutoCloseable {
 			this.completed = true;
 		}
 
-		/** What was written: op types, {@code error:<code>} for errors, {@code channel#cursor} for frames. */
+		/**
+		 * What was written: op types, {@code error:<code>} for errors,
+		 * {@code channel#cursor} for frames.
+		 */
 		List<String> labels() {
 			List<String> labels = new ArrayList<>();
 			for (PushMessage message : this.written) {

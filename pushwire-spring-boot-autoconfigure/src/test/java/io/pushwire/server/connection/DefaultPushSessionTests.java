@@ -33,7 +33,8 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through {@link TestNode}.
+ * Tests for {@link DefaultPushSession}'s acknowledgements, recorded through
+ * {@link TestNode}.
  */
 class DefaultPushSessionTests {
 
@@ -47,7 +48,8 @@ class DefaultPushSessionTests {
 
 	private final TestNode node = new TestNode(PushServerSettings.defaults(), new ChannelRegistry(List.of(this.chat)),
 			this.store, new InMemorySessionRegistry(Duration.ofMinutes(1)), (request) -> Mono.empty(),
-			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(), JsonMapper.builder().build());
+			ChannelAuthorizer.declarative(), new ChannelHandlerRegistry(), new ProtocolCodec(),
+			JsonMapper.builder().build());
 
 	private final DefaultPushSession session = new DefaultPushSession("6b1f0000-0000-4000-8000-000000000000",
 			AnonymousPrincipal.forClient("6b1f0000-0000-4000-8000-000000000000"));
@@ -64,7 +66,8 @@ class DefaultPushSessionTests {
 		for (int i = 1; i <= 5; i++) {
 			stream.append(IntNode.valueOf(i), null).block(TIMEOUT);
 		}
-		// The client read cursors 1 to 3 of a stream the server has since lost; its ack arrives now.
+		// The client read cursors 1 to 3 of a stream the server has since lost; its ack
+		// arrives now.
 		this.session.channelAdded(CHANNEL, "oldEpoch");
 		this.node.acknowledgements().acknowledge(this.session, CHANNEL, 3).block(TIMEOUT);
 		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(3, "oldEpoch"));
@@ -119,7 +122,8 @@ class DefaultPushSessionTests {
 						(protocol) -> assertThat(protocol.code()).isEqualTo(ErrorCode.BAD_MESSAGE)))
 				.verify(TIMEOUT);
 			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
-			// No stream holds the channel any more: the ack is kept in the epoch the client read it in.
+			// No stream holds the channel any more: the ack is kept in the epoch the
+			// client read it in.
 			this.session.channelAdded("chat:gone", "oldEpoch");
 			remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
 			assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));

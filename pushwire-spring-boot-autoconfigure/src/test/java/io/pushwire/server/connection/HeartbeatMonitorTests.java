@@ -22,9 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HeartbeatMonitor} on virtual time: a heartbeat of 1 s and a grace of 1 s, so a
- * tick every 250 ms. The connections are created (their clocks read) before the test's time origin,
- * so that each boundary below is crossed by a whole tick rather than by the nanoseconds between.
+ * Tests for {@link HeartbeatMonitor} on virtual time: a heartbeat of 1 s and a grace of 1
+ * s, so a tick every 250 ms. The connections are created (their clocks read) before the
+ * test's time origin, so that each boundary below is crossed by a whole tick rather than
+ * by the nanoseconds between.
  */
 class HeartbeatMonitorTests {
 
@@ -98,7 +99,8 @@ class HeartbeatMonitorTests {
 
 	@Test
 	void aConnectionWhoseTickFailsDoesNotStopTheOthers() {
-		// One-way connections: silent for 2 s, the others would be closed rather than pinged again.
+		// One-way connections: silent for 2 s, the others would be closed rather than
+		// pinged again.
 		ClientConnection failing = this.node.connection(new Transport(false) {
 
 			@Override

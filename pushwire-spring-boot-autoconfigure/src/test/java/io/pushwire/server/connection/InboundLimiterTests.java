@@ -14,7 +14,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class InboundLimiterTests {
 
-	/** Far from zero, and negative: the state is compared as a difference, never as an absolute time. */
+	/**
+	 * Far from zero, and negative: the state is compared as a difference, never as an
+	 * absolute time.
+	 */
 	private final AtomicLong now = new AtomicLong(-TimeUnit.DAYS.toNanos(3));
 
 	/** 10 messages per second (one per 100 ms), 3 at once. */

@@ -19,8 +19,8 @@ import tools.jackson.databind.node.NullNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link OpDispatcher}: a table from the type of a client's message to its handler, and
- * the protocol's table as connections use it.
+ * Tests for {@link OpDispatcher}: a table from the type of a client's message to its
+ * handler, and the protocol's table as connections use it.
  */
 class OpDispatcherTests {
 
@@ -113,8 +113,7 @@ class OpDispatcherTests {
 	@Test
 	void aSecondAuthIsABadMessageAndTheConnectionStaysOpen() {
 		ConnectionFixture.Recorded client = this.fixture.started("ann", List.of());
-		client.connection
-			.handle(new SystemOp.Auth(null, null, List.of(), Map.of(), Map.of(), null))
+		client.connection.handle(new SystemOp.Auth(null, null, List.of(), Map.of(), Map.of(), null))
 			.block(ConnectionFixture.TIMEOUT);
 		assertThat(client.labels()).containsExactly("auth_ok", "error:bad_message");
 		assertThat(client.connection.closeReason()).isNull();

@@ -58,13 +58,11 @@ class OutboundQueueTests {
 		assertThat(queue.offerFrame(normal, Priority.NORMAL)).isTrue();
 		assertThat(queue.offerFrame(high, Priority.HIGH)).isTrue();
 		assertThat(queue.offerOp(this.ping)).isTrue();
-		StepVerifier.create(queue.deliveries(), 0)
-			.thenRequest(4)
-			.assertNext((delivery) -> {
-				assertThat(delivery.op()).isTrue();
-				assertThat(delivery.bytes()).isSameAs(this.ping);
-				assertThat(delivery.frame()).isNull();
-			})
+		StepVerifier.create(queue.deliveries(), 0).thenRequest(4).assertNext((delivery) -> {
+			assertThat(delivery.op()).isTrue();
+			assertThat(delivery.bytes()).isSameAs(this.ping);
+			assertThat(delivery.frame()).isNull();
+		})
 			.assertNext((delivery) -> assertFrame(delivery, high))
 			.assertNext((delivery) -> assertFrame(delivery, normal))
 			.assertNext((delivery) -> assertFrame(delivery, low))
@@ -106,9 +104,11 @@ class OutboundQueueTests {
 		OutboundQueue jsonQueue = queue(1 << 20);
 		for (OutboundQueue queue : List.of(binaryQueue, jsonQueue)) {
 			queue.offerFrame(frame("chat", 1), Priority.NORMAL);
-			queue.offerBatch(List.of(frame("chat", 2),
-					new StreamListener.Transient("chat", PreparedMessage.of(this.codec, new Frame("chat", null,
-							IntNode.valueOf(3), null)))), Priority.NORMAL);
+			queue.offerBatch(
+					List.of(frame("chat", 2),
+							new StreamListener.Transient("chat",
+									PreparedMessage.of(this.codec, new Frame("chat", null, IntNode.valueOf(3), null)))),
+					Priority.NORMAL);
 			queue.offerReplay(List.of(frame("news", 1)), Priority.LOW);
 			queue.offerOp(queue.format().toBytes(new SystemOp.Ping()));
 			queue.offerOpBehind(queue.format().toBytes(new SystemOp.Pong()), Priority.LOW);
@@ -264,7 +264,8 @@ class OutboundQueueTests {
 		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(41)), Priority.NORMAL)).isFalse();
 		assertThat(this.pressure.fulls).isOne();
 		assertThat(queue.queuedBytes()).isEqualTo(60);
-		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(40)), Priority.NORMAL)).as("exactly at the bound").isTrue();
+		assertThat(queue.offerTransient(PreparedMessages.ofJson(bytes(40)), Priority.NORMAL)).as("exactly at the bound")
+			.isTrue();
 		assertThat(queue.queuedBytes()).isEqualTo(100);
 		assertThat(queue.offerOp(bytes(1))).isFalse();
 		assertThat(queue.offerFrame(frame("chat", 1), Priority.HIGH)).isFalse();
@@ -318,7 +319,8 @@ class OutboundQueueTests {
 			.thenRequest(2)
 			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("news#7"))
 			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("chat#1"))
-			// A higher lane overtakes a replay in progress; the replay then goes on where it was.
+			// A higher lane overtakes a replay in progress; the replay then goes on where
+			// it was.
 			.then(() -> queue.offerFrame(frame("alerts", 1), Priority.HIGH))
 			.thenRequest(6)
 			.assertNext((delivery) -> assertThat(label(delivery)).isEqualTo("alerts#1"))
@@ -519,31 +521,25 @@ class OutboundQueueTests {
 		OutboundQueue queue = queue(1 << 24);
 		ExecutorService executor = Executors.newFixedThreadPool(producers);
 		try {
-			StepVerifier.create(queue.deliveries().limitRate(16).take(producers * perProducer))
-				.then(() -> {
-					for (int p = 0; p < producers; p++) {
-						int producer = p;
-						executor.execute(() -> {
-							for (int i = 0; i < perProducer; i++) {
-								byte[] json = (producer + ":" + i).getBytes();
-								assertThat(queue.offerTransient(PreparedMessages.ofJson(json), Priority.NORMAL)).isTrue();
-							}
-						});
-					}
-				})
-				.recordWith(ArrayList::new)
-				.expectNextCount(producers * perProducer)
-				.consumeRecordedWith((deliveries) -> {
-					int[] next = new int[producers];
-					for (Delivery delivery : deliveries) {
-						String[] parts = new String(delivery.bytes()).split(":");
-						int producer = Integer.parseInt(parts[0]);
-						assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]++);
-					}
-					assertThat(next).containsOnly(perProducer);
-				})
-				.expectComplete()
-				.verify(Duration.ofSeconds(10));
+			StepVerifier.create(queue.deliveries().limitRate(16).take(producers * perProducer)).then(() -> {
+				for (int p = 0; p < producers; p++) {
+					int producer = p;
+					executor.execute(() -> {
+						for (int i = 0; i < perProducer; i++) {
+							byte[] json = (producer + ":" + i).getBytes();
+							assertThat(queue.offerTransient(PreparedMessages.ofJson(json), Priority.NORMAL)).isTrue();
+						}
+					});
+				}
+			}).recordWith(ArrayList::new).expectNextCount(producers * perProducer).consumeRecordedWith((deliveries) -> {
+				int[] next = new int[producers];
+				for (Delivery delivery : deliveries) {
+					String[] parts = new String(delivery.bytes()).split(":");
+					int producer = Integer.parseInt(parts[0]);
+					assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]++);
+				}
+				assertThat(next).containsOnly(perProducer);
+			}).expectComplete().verify(Duration.ofSeconds(10));
 		}
 		finally {
 			executor.shutdownNow();
@@ -611,7 +607,10 @@ class OutboundQueueTests {
 		assertThat(this.codec.decode(new String(delivery.bytes()))).isEqualTo(frame.toFrame());
 	}
 
-	/** The queue counts bytes and never reads them, so any content of the right size will do. */
+	/**
+	 * The queue counts bytes and never reads them, so any content of the right size will
+	 * do.
+	 */
 	private static byte[] bytes(int size) {
 		return new byte[size];
 	}

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Presence end to end (PROTOCOL.md §12) over real WebSockets and SSE: {@code room} has presence and
- * join-leave, {@code lobby} presence only, {@code news} neither, {@code inbox} presence for its owner
- * only. The heartbeat is long, so a prompt {@code leave} cannot come from a heartbeat timeout.
+ * Presence end to end (PROTOCOL.md §12) over real WebSockets and SSE: {@code room} has
+ * presence and join-leave, {@code lobby} presence only, {@code news} neither,
+ * {@code inbox} presence for its owner only. The heartbeat is long, so a prompt
+ * {@code leave} cannot come from a heartbeat timeout.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "pushwire.server.channels.room.presence=true", "pushwire.server.channels.room.join-leave=true",
@@ -69,8 +70,10 @@ class PresenceIntegrationTests {
 			carol.send(Map.of("type", "presence", "channel", room));
 			JsonNode list = carol.expect("presence_list");
 			assertThat(list.path("channel").asString()).isEqualTo(room);
-			assertThat(list.path("clients").valueStream().map((entry) -> entry.path("client_id").asString() + "/"
-					+ entry.path("user").asString())).containsExactly(aliceId + "/alice", bobId + "/bob");
+			assertThat(list.path("clients")
+				.valueStream()
+				.map((entry) -> entry.path("client_id").asString() + "/" + entry.path("user").asString()))
+				.containsExactly(aliceId + "/alice", bobId + "/bob");
 		}
 	}
 
@@ -190,10 +193,13 @@ class PresenceIntegrationTests {
 			assertJoinOrLeave(alice.expect("leave"), dropped, bobId, "bob");
 			// The first connection has ended and let go of its memberships...
 			await().atMost(PROMPTLY).until(() -> this.presence.holders(kept, bobId) == 1);
-			// ...without a leave or join for the channel its successor kept, which would precede this answer.
+			// ...without a leave or join for the channel its successor kept, which would
+			// precede this answer.
 			alice.send(Map.of("type", "presence", "channel", kept));
-			assertThat(alice.expect("presence_list").path("clients").valueStream().map((c) -> c.path("client_id").asString()))
-				.containsExactlyInAnyOrder(aliceId, bobId);
+			assertThat(alice.expect("presence_list")
+				.path("clients")
+				.valueStream()
+				.map((c) -> c.path("client_id").asString())).containsExactlyInAnyOrder(aliceId, bobId);
 			second.close();
 			JsonNode leave = alice.next(PROMPTLY);
 			assertThat(leave.path("type").asString()).isEqualTo("leave");
@@ -210,8 +216,10 @@ class PresenceIntegrationTests {
 			String bobId = bob.auth("token-bob", null, List.of(room)).path("client_id").asString();
 			assertJoinOrLeave(sse.expectSystem("join"), room, bobId, "bob");
 			bob.send(Map.of("type", "presence", "channel", room));
-			assertThat(bob.expect("presence_list").path("clients").valueStream().map((c) -> c.path("client_id").asString()))
-				.containsExactly(aliceId, bobId);
+			assertThat(bob.expect("presence_list")
+				.path("clients")
+				.valueStream()
+				.map((c) -> c.path("client_id").asString())).containsExactly(aliceId, bobId);
 			bob.send(Map.of("type", "unsubscribe", "channels", List.of(room)));
 			bob.expect("unsubscribed");
 			assertJoinOrLeave(sse.expectSystem("leave"), room, bobId, "bob");
@@ -236,8 +244,8 @@ class PresenceIntegrationTests {
 				.verify(PROMPTLY);
 		}
 		StepVerifier.create(this.pushServer.presence("news:1"))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ProtocolException.class)
-				.hasMessageContaining("presence"))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOf(ProtocolException.class).hasMessageContaining("presence"))
 			.verify(PROMPTLY);
 	}
 
@@ -264,8 +272,10 @@ class PresenceIntegrationTests {
 				bob.send(Map.of("type", "unsubscribe", "channels", List.of(room)));
 				await().atMost(PROMPTLY).until(() -> events.stream().anyMatch(PushClientEvent.Left.class::isInstance));
 				assertThat(events)
-					.filteredOn((event) -> event instanceof PushClientEvent.Joined || event instanceof PushClientEvent.Left)
-					.containsExactly(new PushClientEvent.Joined(room, bobId, "bob"), new PushClientEvent.Left(room, bobId, "bob"));
+					.filteredOn(
+							(event) -> event instanceof PushClientEvent.Joined || event instanceof PushClientEvent.Left)
+					.containsExactly(new PushClientEvent.Joined(room, bobId, "bob"),
+							new PushClientEvent.Left(room, bobId, "bob"));
 			}
 			assertThat(events).noneMatch(PushClientEvent.Error.class::isInstance);
 		}
@@ -281,7 +291,8 @@ class PresenceIntegrationTests {
 		TestWebSocketClient bob = TestWebSocketClient.connect(this.port);
 		alice.auth("token-alice", null, List.of(room));
 		bob.auth("token-bob", null, List.of(room));
-		StepVerifier.create(this.pushServer.presence(room)).assertNext((members) -> assertThat(members).hasSize(2))
+		StepVerifier.create(this.pushServer.presence(room))
+			.assertNext((members) -> assertThat(members).hasSize(2))
 			.expectComplete()
 			.verify(PROMPTLY);
 		alice.close();

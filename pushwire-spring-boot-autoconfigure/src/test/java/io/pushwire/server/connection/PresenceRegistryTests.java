@@ -43,8 +43,10 @@ class PresenceRegistryTests {
 		Inbox bob = new Inbox();
 		Inbox carol = new Inbox();
 		this.registry.add("room:1", "a", "alice", alice);
-		// bob and carol become members while alice's join is still to be announced (her auth_ok is
-		// being queued): they list her in a presence, and are never told she joined after them.
+		// bob and carol become members while alice's join is still to be announced (her
+		// auth_ok is
+		// being queued): they list her in a presence, and are never told she joined after
+		// them.
 		this.registry.add("room:1", "b", "bob", bob);
 		this.registry.add("room:1", "c", "carol", carol);
 		this.registry.announceJoin("room:1", "b");
@@ -76,7 +78,8 @@ class PresenceRegistryTests {
 		assertThat(this.registry.join("room:1", "a", "alice", first, true)).isTrue();
 		assertThat(this.registry.join("room:1", "a", "alice", second, true)).isFalse();
 		assertThat(this.registry.leave("room:1", "a", first, true)).isFalse();
-		assertThat(this.registry.members("room:1")).extracting(SystemOp.PresenceEntry::clientId).containsExactly("o", "a");
+		assertThat(this.registry.members("room:1")).extracting(SystemOp.PresenceEntry::clientId)
+			.containsExactly("o", "a");
 		assertThat(this.registry.leave("room:1", "a", second, true)).isTrue();
 		assertThat(observer.ops).containsExactly(new SystemOp.Join("room:1", "a", "alice"),
 				new SystemOp.Leave("room:1", "a", "alice"));
@@ -127,14 +130,16 @@ class PresenceRegistryTests {
 
 	@Test
 	void memberThatLeavesWhileBeingToldOfAJoinDoesNotBreakTheRegistry() {
-		// As a connection whose queue overflows on the join closes and releases its memberships at once.
+		// As a connection whose queue overflows on the join closes and releases its
+		// memberships at once.
 		Inbox observer = new Inbox();
 		Holder[] overflowing = new Holder[1];
 		overflowing[0] = (json) -> this.registry.leave("room:1", "s", overflowing[0], true);
 		this.registry.join("room:1", "o", "olga", observer, true);
 		this.registry.join("room:1", "s", "sam", overflowing[0], true);
 		this.registry.join("room:1", "a", "alice", new Inbox(), true);
-		assertThat(this.registry.members("room:1")).extracting(SystemOp.PresenceEntry::clientId).containsExactly("o", "a");
+		assertThat(this.registry.members("room:1")).extracting(SystemOp.PresenceEntry::clientId)
+			.containsExactly("o", "a");
 		assertThat(observer.ops).containsExactly(new SystemOp.Join("room:1", "s", "sam"),
 				new SystemOp.Join("room:1", "a", "alice"), new SystemOp.Leave("room:1", "s", "sam"));
 	}

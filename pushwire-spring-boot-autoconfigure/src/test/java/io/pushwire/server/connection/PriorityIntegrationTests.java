@@ -18,9 +18,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Strict priority between lanes on one connection (PROTOCOL.md §6): high-priority frames overtake
- * queued low-priority ones while each channel keeps its cursor order. The queue is large here so
- * that plenty of frames wait in it without the client being shed.
+ * Strict priority between lanes on one connection (PROTOCOL.md §6): high-priority frames
+ * overtake queued low-priority ones while each channel keeps its cursor order. The queue
+ * is large here so that plenty of frames wait in it without the client being shed.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "pushwire.server.channels.urgent.priority=high", "pushwire.server.channels.lazy.priority=low",
@@ -49,7 +49,8 @@ class PriorityIntegrationTests {
 			ClientConnection connection = ((DefaultPushSession) session).connection();
 			int lows = 0;
 			long deadline = System.nanoTime() + WAIT.toNanos();
-			// Fill the socket buffers until frames wait in the server's queue, well below its bound.
+			// Fill the socket buffers until frames wait in the server's queue, well below
+			// its bound.
 			while (connection.queuedBytes() < 2 * 1024 * 1024 && System.nanoTime() < deadline) {
 				this.pushServer.publish(lazy, PAYLOAD).block(WAIT);
 				lows++;
@@ -76,7 +77,8 @@ class PriorityIntegrationTests {
 			assertThat(highCursors).containsExactly(1L, 2L, 3L, 4L, 5L);
 			assertThat(lowCursors).isSorted().hasSize(lows).doesNotHaveDuplicates();
 			int lowsAfterLastHigh = frames.size() - 1 - lastHighIndex;
-			// The low frames still in the server's queue (2 MB of 4 KB frames, more than the socket
+			// The low frames still in the server's queue (2 MB of 4 KB frames, more than
+			// the socket
 			// buffers take meanwhile) came after.
 			assertThat(lowsAfterLastHigh).isGreaterThanOrEqualTo(100);
 		}

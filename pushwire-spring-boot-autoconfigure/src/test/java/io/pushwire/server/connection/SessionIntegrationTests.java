@@ -32,9 +32,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Sessions end to end: bounded per principal, refused for a principal without a name, and left clean
- * (no session bound to a dead connection, no connection slot taken, no stream listener) when a
- * handshake fails or is cancelled halfway.
+ * Sessions end to end: bounded per principal, refused for a principal without a name, and
+ * left clean (no session bound to a dead connection, no connection slot taken, no stream
+ * listener) when a handshake fails or is cancelled halfway.
  */
 @SpringBootTest(classes = { PushTestApplication.class, SessionIntegrationTests.TestAuthorizerConfiguration.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -198,7 +198,10 @@ class SessionIntegrationTests {
 		assertLeftClean(clientId, channel, "token-sam");
 	}
 
-	/** Nothing of a failed handshake remains: no live session, no listener, both slots free. */
+	/**
+	 * Nothing of a failed handshake remains: no live session, no listener, both slots
+	 * free.
+	 */
 	private void assertLeftClean(String clientId, String channel, String token) {
 		awaitDetached(clientId);
 		assertThat(this.pushServer.publishTransient(channel, "probe").block(WAIT)).isZero();
@@ -241,8 +244,8 @@ class SessionIntegrationTests {
 	}
 
 	/**
-	 * The declared rules, except that kind {@code boom} fails and kind {@code hold} waits until the
-	 * test releases it.
+	 * The declared rules, except that kind {@code boom} fails and kind {@code hold} waits
+	 * until the test releases it.
 	 */
 	static class TestAuthorizer implements ChannelAuthorizer {
 

@@ -27,16 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract of a {@link SessionRegistry}: every registry runs these tests through a subclass (the
- * in-memory one in {@link InMemorySessionRegistryContractTests}; a Redis registry against a real
- * server). Connections are this node's objects: the registry binds them, and tests make them with
- * {@link #connection()}.
+ * The contract of a {@link SessionRegistry}: every registry runs these tests through a
+ * subclass (the in-memory one in {@link InMemorySessionRegistryContractTests}; a Redis
+ * registry against a real server). Connections are this node's objects: the registry
+ * binds them, and tests make them with {@link #connection()}.
  */
 public abstract class SessionRegistryContractTests {
 
 	protected static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** The bound of {@code max-sessions-per-principal} the registry under test is made with. */
+	/**
+	 * The bound of {@code max-sessions-per-principal} the registry under test is made
+	 * with.
+	 */
 	protected static final int MAX_SESSIONS_PER_PRINCIPAL = 2;
 
 	private static final Principal ALICE = () -> "alice";
@@ -54,9 +57,10 @@ public abstract class SessionRegistryContractTests {
 	private SessionRegistry registry;
 
 	/**
-	 * Make the registry under test, empty, with a session TTL of minutes and
-	 * the given bound of sessions per principal.
-	 * @param maxSessionsPerPrincipal the bound ({@value #MAX_SESSIONS_PER_PRINCIPAL} in these tests)
+	 * Make the registry under test, empty, with a session TTL of minutes and the given
+	 * bound of sessions per principal.
+	 * @param maxSessionsPerPrincipal the bound ({@value #MAX_SESSIONS_PER_PRINCIPAL} in
+	 * these tests)
 	 * @return the registry
 	 */
 	protected abstract SessionRegistry createRegistry(int maxSessionsPerPrincipal);

@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bounded delivery (PROTOCOL.md §6): a client that stops reading is shed with 4008 without slowing
- * anyone else or growing the server's memory, and resumes without loss.
+ * Bounded delivery (PROTOCOL.md §6): a client that stops reading is shed with 4008
+ * without slowing anyone else or growing the server's memory, and resumes without loss.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "pushwire.server.channels.bulk.history-size=4096",
@@ -63,7 +63,8 @@ class SlowConsumerIntegrationTests {
 			assertThat(fastTook).as("the fast client is not held back").isLessThan(Duration.ofSeconds(15));
 
 			long heapAfter = usedHeapAfterGc();
-			// The stream's window holds the 10 MB of frames (payload and encoding); the shed client's
+			// The stream's window holds the 10 MB of frames (payload and encoding); the
+			// shed client's
 			// queue is gone. Nothing else may have grown.
 			assertThat(heapAfter - heapBefore).as("heap growth").isLessThan(64L * 1024 * 1024);
 

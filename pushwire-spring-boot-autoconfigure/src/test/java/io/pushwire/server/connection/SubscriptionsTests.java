@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Subscriptions}: one subscription held without a map, more in one, and the
- * presence memberships.
+ * Tests for {@link Subscriptions}: one subscription held without a map, more in one, and
+ * the presence memberships.
  */
 class SubscriptionsTests {
 

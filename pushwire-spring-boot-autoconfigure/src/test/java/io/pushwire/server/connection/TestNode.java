@@ -9,8 +9,8 @@ import io.pushwire.server.stream.ChannelStreamStore;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The node-wide parts of a push server wired together as the auto-configuration wires them, for tests
- * that build connections without a Spring context.
+ * The node-wide parts of a push server wired together as the auto-configuration wires
+ * them, for tests that build connections without a Spring context.
  */
 final class TestNode {
 

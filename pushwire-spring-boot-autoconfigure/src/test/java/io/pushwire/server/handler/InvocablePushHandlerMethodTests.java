@@ -271,8 +271,7 @@ class InvocablePushHandlerMethodTests {
 
 	@Test
 	void describesMethodWithItsSignature() {
-		assertThat(handler("lastOf").description())
-			.isEqualTo(Handlers.class.getName() + "#lastOf(List<Greeting>)");
+		assertThat(handler("lastOf").description()).isEqualTo(Handlers.class.getName() + "#lastOf(List<Greeting>)");
 	}
 
 	@Test

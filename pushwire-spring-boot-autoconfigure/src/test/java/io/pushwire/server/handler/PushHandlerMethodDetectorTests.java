@@ -101,8 +101,8 @@ class PushHandlerMethodDetectorTests {
 	void failsWhenJdkProxyCannotCallTheMethod() {
 		this.contextRunner.withUserConfiguration(JdkProxyConfiguration.class)
 			.withBean("proxiedEcho", HiddenJdkProxiedEcho.class)
-			.run((context) -> assertStartupFailure(context,
-					HiddenJdkProxiedEcho.class.getName() + "#hidden(String)", "interface"));
+			.run((context) -> assertStartupFailure(context, HiddenJdkProxiedEcho.class.getName() + "#hidden(String)",
+					"interface"));
 	}
 
 	@Test
@@ -129,9 +129,8 @@ class PushHandlerMethodDetectorTests {
 	@Test
 	void failsOnUndeclaredKind() {
 		this.contextRunner.withUserConfiguration(UndeclaredKindHandlers.class)
-			.run((context) -> assertStartupFailure(context,
-					UndeclaredKindHandlers.class.getName() + "#handle(String)", "'weather', which is not declared",
-					"declare it under pushwire.server.channels.weather"));
+			.run((context) -> assertStartupFailure(context, UndeclaredKindHandlers.class.getName() + "#handle(String)",
+					"'weather', which is not declared", "declare it under pushwire.server.channels.weather"));
 	}
 
 	@Test
@@ -235,7 +234,8 @@ class PushHandlerMethodDetectorTests {
 	}
 
 	/**
-	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing} interceptor.
+	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing}
+	 * interceptor.
 	 */
 	static BeanNameAutoProxyCreator bracketingProxyCreator(boolean proxyTargetClass) {
 		BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
@@ -246,7 +246,8 @@ class PushHandlerMethodDetectorTests {
 	}
 
 	/**
-	 * Brackets String results, so that a reply shows whether the call went through the proxy.
+	 * Brackets String results, so that a reply shows whether the call went through the
+	 * proxy.
 	 */
 	static MethodInterceptor bracketingInterceptor() {
 		return (invocation) -> {

@@ -8,7 +8,8 @@ import io.pushwire.security.AnonymousPrincipal;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds {@link HandlerInvocation HandlerInvocations} the way the server would for a received frame.
+ * Builds {@link HandlerInvocation HandlerInvocations} the way the server would for a
+ * received frame.
  */
 final class TestInvocations {
 

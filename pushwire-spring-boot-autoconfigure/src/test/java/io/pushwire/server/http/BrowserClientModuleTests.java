@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the unit tests of {@code pushwire-client.js} ({@code src/test/js}, Node's built-in test
- * runner with fake timers) from the Maven build. Without Node they are skipped, except in CI
- * ({@code CI=true}), where a missing Node fails the build.
+ * Runs the unit tests of {@code pushwire-client.js} ({@code src/test/js}, Node's built-in
+ * test runner with fake timers) from the Maven build. Without Node they are skipped,
+ * except in CI ({@code CI=true}), where a missing Node fails the build.
  */
 class BrowserClientModuleTests {
 

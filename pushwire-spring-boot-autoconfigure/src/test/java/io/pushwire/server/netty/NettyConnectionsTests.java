@@ -55,7 +55,8 @@ class NettyConnectionsTests {
 	@Test
 	void fixesTheSendBufferOfAConnectedSocket() {
 		NettyConnections.sendBuffer(this.channel, 32 * 1024);
-		// Linux reports twice what was asked (half of it is bookkeeping); other systems report it as is.
+		// Linux reports twice what was asked (half of it is bookkeeping); other systems
+		// report it as is.
 		assertThat(this.channel.config().getOption(ChannelOption.SO_SNDBUF)).isBetween(32 * 1024, 64 * 1024);
 	}
 
@@ -85,7 +86,8 @@ class NettyConnectionsTests {
 		LoopExecutor executor = NettyConnections.executor(loop);
 		other.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
 		loop.terminationFuture().sync();
-		// The listener runs on the loop's termination: wait for it rather than for a fixed time.
+		// The listener runs on the loop's termination: wait for it rather than for a
+		// fixed time.
 		org.awaitility.Awaitility.await()
 			.atMost(java.time.Duration.ofSeconds(5))
 			.until(() -> NettyConnections.executor(loop) != executor);

@@ -156,8 +156,9 @@ class SseIntegrationTests {
 			assertThat(post("/rps/ack?token=token-alice", ack(UUID.randomUUID().toString(), channel, 1)))
 				.isEqualTo(404);
 			assertThat(post("/rps/ack?token=token-alice", "not json")).isEqualTo(400);
-			assertThat(post("/rps/ack?token=token-alice", "{\"client_id\":\"" + clientId + "\",\"channel\":\""
-					+ channel + "\",\"cursor\":\"1\"}")).isEqualTo(400);
+			assertThat(post("/rps/ack?token=token-alice",
+					"{\"client_id\":\"" + clientId + "\",\"channel\":\"" + channel + "\",\"cursor\":\"1\"}"))
+				.isEqualTo(400);
 			assertThat(post("/rps/send?token=token-alice", send(clientId, channel, "hello"))).isEqualTo(202);
 			JsonNode echoed = TestSseClient.json(client.frames(1).get(0));
 			assertThat(echoed.path("payload").path("from").asString()).isEqualTo("alice");

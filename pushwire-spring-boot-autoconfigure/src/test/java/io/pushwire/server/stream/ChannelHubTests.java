@@ -86,8 +86,7 @@ class ChannelHubTests {
 
 	@Test
 	void inMemoryStoreFansOutThroughItsHub() {
-		InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(new ProtocolCodec(), 1 << 20,
-				10, this.hub);
+		InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(new ProtocolCodec(), 1 << 20, 10, this.hub);
 		try {
 			ChannelKind chat = ChannelKind.builder("chat").build();
 			ChannelStream stream = store.stream(ChannelName.parse("chat:a"), chat);

@@ -25,9 +25,10 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract of a {@link ChannelStore}: every store runs these tests through a subclass (the
- * in-memory one in {@link InMemoryChannelStoreContractTests}; a Redis store runs them against a real
- * server). A subclass makes the store, says how a stream is lost and moves the store's clock.
+ * The contract of a {@link ChannelStore}: every store runs these tests through a subclass
+ * (the in-memory one in {@link InMemoryChannelStoreContractTests}; a Redis store runs
+ * them against a real server). A subclass makes the store, says how a stream is lost and
+ * moves the store's clock.
  */
 public abstract class ChannelStoreContractTests {
 
@@ -49,8 +50,8 @@ public abstract class ChannelStoreContractTests {
 	protected abstract ChannelStore createStore();
 
 	/**
-	 * Lose a channel's stream as the store can lose it (a restart of an in-memory store, an evicted or
-	 * flushed remote stream).
+	 * Lose a channel's stream as the store can lose it (a restart of an in-memory store,
+	 * an evicted or flushed remote stream).
 	 * @param store the store
 	 * @param channel the channel
 	 * @return the store to go on with (a new one when the old one was restarted)
@@ -239,8 +240,8 @@ public abstract class ChannelStoreContractTests {
 		assertThat(replay.plan().resumeRequired()).isTrue();
 		StoredFrame next = append(this.store, 4);
 		assertThat(next.epoch()).isEqualTo(replay.plan().epoch());
-		assertThat(this.store.position(ROOM.value()).block(TIMEOUT)).isEqualTo(new StreamPosition(next.epoch(),
-				next.cursor()));
+		assertThat(this.store.position(ROOM.value()).block(TIMEOUT))
+			.isEqualTo(new StreamPosition(next.epoch(), next.cursor()));
 	}
 
 	@Test
@@ -308,8 +309,8 @@ public abstract class ChannelStoreContractTests {
 	}
 
 	/**
-	 * Counts frames as a connection's subscription takes them: dropping cursors it already has, and
-	 * counting any that arrives out of order or after a gap.
+	 * Counts frames as a connection's subscription takes them: dropping cursors it
+	 * already has, and counting any that arrives out of order or after a gap.
 	 */
 	private static final class OrderedListener implements StreamListener {
 

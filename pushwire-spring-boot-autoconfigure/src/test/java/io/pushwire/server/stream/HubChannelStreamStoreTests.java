@@ -28,9 +28,10 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HubChannelStreamStore} over a store that behaves as a remote one: frames reach the
- * node's hub later, on another thread (as through Redis pub/sub), and attaching is not atomic. The
- * {@link ChannelStoreContractTests contract} runs over it too.
+ * Tests for {@link HubChannelStreamStore} over a store that behaves as a remote one:
+ * frames reach the node's hub later, on another thread (as through Redis pub/sub), and
+ * attaching is not atomic. The {@link ChannelStoreContractTests contract} runs over it
+ * too.
  */
 class HubChannelStreamStoreTests extends ChannelStoreContractTests {
 
@@ -114,8 +115,8 @@ class HubChannelStreamStoreTests extends ChannelStoreContractTests {
 	}
 
 	/**
-	 * Stores frames in memory and hands them to the node's hub on a thread of its own, later: as a
-	 * store that fans out through Redis pub/sub would.
+	 * Stores frames in memory and hands them to the node's hub on a thread of its own,
+	 * later: as a store that fans out through Redis pub/sub would.
 	 */
 	static final class RemoteLikeStore implements ChannelStore {
 

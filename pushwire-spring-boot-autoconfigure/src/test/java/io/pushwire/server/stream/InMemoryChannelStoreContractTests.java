@@ -7,8 +7,9 @@ import io.pushwire.core.ProtocolCodec;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * {@link InMemoryChannelStreamStore} keeps the {@link ChannelStore} contract: as the store the
- * connections use directly, and (with {@link HubChannelStreamStore}) as a remote store would be used.
+ * {@link InMemoryChannelStreamStore} keeps the {@link ChannelStore} contract: as the
+ * store the connections use directly, and (with {@link HubChannelStreamStore}) as a
+ * remote store would be used.
  */
 class InMemoryChannelStoreContractTests extends ChannelStoreContractTests {
 

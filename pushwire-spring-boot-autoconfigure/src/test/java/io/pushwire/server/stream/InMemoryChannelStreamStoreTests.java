@@ -39,8 +39,8 @@ class InMemoryChannelStreamStoreTests {
 
 	private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
 
-	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(this.clock,
-			Duration.ofSeconds(30), this.scheduler);
+	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+			this.scheduler);
 
 	private final ChannelKind chat = ChannelKind.builder("chat")
 		.historySize(3)
@@ -80,8 +80,8 @@ class InMemoryChannelStreamStoreTests {
 	void streamUsesItsKindsHistorySizeAndTtl() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
 		appendAll(stream, 5);
-		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay()))
-			.containsExactly(3, 4, 5);
+		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay())).containsExactly(3,
+				4, 5);
 		this.clock.advance(Duration.ofMinutes(1).plusMillis(1));
 		assertThat(attach(stream, new Position(5, null), new RecordingListener()).replay()).isEmpty();
 		assertThat(attach(stream, new Position(4, null), new RecordingListener()).plan().resumeRequired()).isTrue();
@@ -97,7 +97,8 @@ class InMemoryChannelStreamStoreTests {
 		assertThat(this.store.size()).isZero();
 		ChannelStream next = this.store.stream(ROOM, this.chat);
 		assertThat(next).isNotSameAs(stream);
-		// Its tombstone carries the epoch and head on: nothing was lost that a client could still resume.
+		// Its tombstone carries the epoch and head on: nothing was lost that a client
+		// could still resume.
 		assertThat(epoch(next)).isEqualTo(epoch(stream));
 		assertThat(head(next)).isEqualTo(2);
 		assertThat(append(next, 3).cursor()).isEqualTo(3);
@@ -263,7 +264,8 @@ class InMemoryChannelStreamStoreTests {
 
 	@Test
 	void storeWithDefaultSweepIsDisposable() {
-		// VirtualTimeScheduler's periodic tasks never report isDisposed(), so this uses the real default.
+		// VirtualTimeScheduler's periodic tasks never report isDisposed(), so this uses
+		// the real default.
 		InMemoryChannelStreamStore defaultStore = new InMemoryChannelStreamStore();
 		assertThat(defaultStore.isDisposed()).isFalse();
 		defaultStore.dispose();
@@ -328,7 +330,8 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	@Timeout(15)
 	void nothingIsLostThroughReferencesToStreamsThatSweepRetiresMeanwhile() throws Exception {
-		// No history, so a sweep retires every stream that has no listener at that moment.
+		// No history, so a sweep retires every stream that has no listener at that
+		// moment.
 		ChannelKind noHistory = ChannelKind.builder("chat").historySize(0).build();
 		int channels = 32;
 		int iterations = 500;
@@ -336,8 +339,10 @@ class InMemoryChannelStreamStoreTests {
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		int handedOver = 0;
 		try {
-			// One sweep per iteration, racing the attachments through references looked up before it. (A
-			// sweeper that never paused could retire each new stream before its caller gets to it, again and
+			// One sweep per iteration, racing the attachments through references looked
+			// up before it. (A
+			// sweeper that never paused could retire each new stream before its caller
+			// gets to it, again and
 			// again; the 30 second production cadence cannot.)
 			Future<?> sweeper = executor.submit(() -> {
 				for (int i = 0; i < iterations; i++) {

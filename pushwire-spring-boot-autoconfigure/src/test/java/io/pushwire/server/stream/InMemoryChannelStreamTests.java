@@ -108,7 +108,7 @@ class InMemoryChannelStreamTests {
 
 			@Override
 			public void onTransient(String channel, PreparedMessage frame) {
-			byte[] json = PreparedMessages.json(frame);
+				byte[] json = PreparedMessages.json(frame);
 				throw new IllegalStateException("broken listener");
 			}
 		});
@@ -192,8 +192,8 @@ class InMemoryChannelStreamTests {
 		InMemoryChannelStream stream = stream(16, Duration.ofSeconds(10));
 		appendAll(stream, 2);
 		this.clock.advance(Duration.ofSeconds(10));
-		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay()))
-			.containsExactly(1, 2);
+		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay())).containsExactly(1,
+				2);
 		this.clock.advance(Duration.ofMillis(1));
 		Attachment attachment = attach(stream, new Position(0, null), new RecordingListener());
 		assertThat(attachment.plan().resumeRequired()).isTrue();
@@ -352,7 +352,8 @@ class InMemoryChannelStreamTests {
 				Attachment attachment = attach(stream, from, listener);
 				attached.add(new Attached(attachment, listener));
 				if (i % 10 != 0) {
-					// Keep the listener count small; a detached listener's frames are still a contiguous run.
+					// Keep the listener count small; a detached listener's frames are
+					// still a contiguous run.
 					attached.get(random.nextInt(attached.size())).attachment().detach().dispose();
 				}
 			}
@@ -391,7 +392,10 @@ class InMemoryChannelStreamTests {
 		detach.dispose();
 		assertThat(listener.cursors()).containsExactly(1);
 		assertThat(other.cursors()).containsExactly(1, 2);
-		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(1).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT)))
+			.expectNext(1)
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(listener.transients()).isEmpty();
 	}
 
@@ -404,7 +408,10 @@ class InMemoryChannelStreamTests {
 		attach(stream, null, first);
 		attach(stream, null, second);
 		byte[] json = "{\"channel\":\"chat:room-42\",\"payload\":1}".getBytes();
-		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(json))).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(json)))
+			.expectNext(2)
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(first.transients()).singleElement().isSameAs(json);
 		assertThat(second.transients()).singleElement().isSameAs(json);
 		assertThat(first.cursors()).isEmpty();
@@ -424,15 +431,19 @@ class InMemoryChannelStreamTests {
 
 			@Override
 			public void onTransient(String channel, PreparedMessage frame) {
-			byte[] json = PreparedMessages.json(frame);
+				byte[] json = PreparedMessages.json(frame);
 				super.onTransient(channel, frame);
-				// A connection whose queue is full detaches while it is being given the frame.
+				// A connection whose queue is full detaches while it is being given the
+				// frame.
 				detach[0].dispose();
 			}
 
 		};
 		detach[0] = attach(stream, null, leaving).detach();
-		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT)))
+			.expectNext(2)
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(staying.transients()).hasSize(1);
 		assertThat(leaving.transients()).hasSize(1);
 	}
@@ -440,7 +451,10 @@ class InMemoryChannelStreamTests {
 	@Test
 	void publishTransientWithoutListenersReachesNobody() {
 		InMemoryChannelStream stream = stream(16, LONG_TTL);
-		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT))).expectNext(0).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream.publishTransient(PreparedMessages.ofJson(EMPTY_OBJECT)))
+			.expectNext(0)
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(stream.head()).isZero();
 	}
 
@@ -562,7 +576,9 @@ class InMemoryChannelStreamTests {
 
 	}
 
-	/** Publishes a reply to another stream once both repliers are inside their callbacks. */
+	/**
+	 * Publishes a reply to another stream once both repliers are inside their callbacks.
+	 */
 	private static final class Replier extends RecordingListener {
 
 		private final CyclicBarrier barrier;

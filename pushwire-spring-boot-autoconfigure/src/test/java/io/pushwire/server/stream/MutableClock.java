@@ -7,7 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A {@link Clock} that tests move forward by hand, so that ages in a stream's window are exact.
+ * A {@link Clock} that tests move forward by hand, so that ages in a stream's window are
+ * exact.
  */
 final class MutableClock extends Clock {
 

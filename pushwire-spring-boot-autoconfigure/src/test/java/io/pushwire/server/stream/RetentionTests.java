@@ -13,8 +13,9 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Retention}: the bound of {@code max-retained-bytes}, and an eviction whose search
- * for the least recently published streams reads a bounded sample, not every stream of the store.
+ * Tests for {@link Retention}: the bound of {@code max-retained-bytes}, and an eviction
+ * whose search for the least recently published streams reads a bounded sample, not every
+ * stream of the store.
  */
 class RetentionTests {
 

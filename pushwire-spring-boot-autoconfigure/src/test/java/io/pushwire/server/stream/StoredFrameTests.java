@@ -15,8 +15,8 @@ import tools.jackson.databind.node.StringNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link StoredFrame}'s encodings: one per wire format, made on first use, shared, and
- * counted against {@code max-retained-bytes} while the frame is retained.
+ * Tests for {@link StoredFrame}'s encodings: one per wire format, made on first use,
+ * shared, and counted against {@code max-retained-bytes} while the frame is retained.
  */
 class StoredFrameTests {
 
@@ -30,10 +30,13 @@ class StoredFrameTests {
 
 	private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
 
-	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(this.clock,
-			Duration.ofSeconds(30), this.scheduler, this.json, 1 << 20, 1000);
+	private final InMemoryChannelStreamStore store = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
+			this.scheduler, this.json, 1 << 20, 1000);
 
-	private final ChannelKind chat = ChannelKind.builder("chat").historySize(2).historyTtl(Duration.ofMinutes(1)).build();
+	private final ChannelKind chat = ChannelKind.builder("chat")
+		.historySize(2)
+		.historyTtl(Duration.ofMinutes(1))
+		.build();
 
 	@AfterEach
 	void disposeStore() {
@@ -73,10 +76,12 @@ class StoredFrameTests {
 		byte[] inOther = first.encoded(other);
 		assertThat(this.store.retainedBytes()).isEqualTo(jsonSize + inBinary.length + inOther.length);
 		first.encoded(this.binary);
-		assertThat(this.store.retainedBytes()).as("shared, counted once").isEqualTo(jsonSize + inBinary.length + inOther.length);
+		assertThat(this.store.retainedBytes()).as("shared, counted once")
+			.isEqualTo(jsonSize + inBinary.length + inOther.length);
 		StoredFrame second = append("two");
 		StoredFrame third = append("three");
-		// The window holds two frames: the first left it, and with it everything it counted.
+		// The window holds two frames: the first left it, and with it everything it
+		// counted.
 		assertThat(this.store.retainedBytes()).isEqualTo(second.encodedSize() + third.encodedSize());
 		assertThat(first.encoded(this.binary)).as("still shared by deliveries in flight").isSameAs(inBinary);
 	}

@@ -21,8 +21,9 @@ import tools.jackson.databind.node.IntNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link StreamListeners}: direct listeners on the publishing thread, grouped ones in
- * batches on their executor, in order, never given what was published before they joined.
+ * Tests for {@link StreamListeners}: direct listeners on the publishing thread, grouped
+ * ones in batches on their executor, in order, never given what was published before they
+ * joined.
  */
 class StreamListenersTests {
 
@@ -73,9 +74,11 @@ class StreamListenersTests {
 		RejectingOnceExecutor executor = new RejectingOnceExecutor();
 		Recording listener = new Recording(executor);
 		listeners.add(listener);
-		// An event loop shutting down refuses the task: the publisher is not failed for it...
+		// An event loop shutting down refuses the task: the publisher is not failed for
+		// it...
 		listeners.publish(frame(1));
-		// ...and once it takes tasks again, the next frame is handed off with what was waiting.
+		// ...and once it takes tasks again, the next frame is handed off with what was
+		// waiting.
 		listeners.publish(frame(2));
 		assertThat(executor.tasks).hasSize(1);
 		executor.runAll();
@@ -201,7 +204,8 @@ class StreamListenersTests {
 				}
 			});
 			assertThat(publisherDelivering.await(5, TimeUnit.SECONDS)).isTrue();
-			// The event loop's task finds the batch taken by the publisher: it returns at once, not parked.
+			// The event loop's task finds the batch taken by the publisher: it returns at
+			// once, not parked.
 			this.loop.submit(() -> {
 				eventLoop[0] = Thread.currentThread();
 				this.manual.runAll();
@@ -215,7 +219,10 @@ class StreamListenersTests {
 		assertThat(listener.cursors()).hasSize(StreamListeners.MAX_PENDING);
 	}
 
-	/** Publishes under a lock, as a stream does, and delivers what is due after releasing it. */
+	/**
+	 * Publishes under a lock, as a stream does, and delivers what is due after releasing
+	 * it.
+	 */
 	static void publishAndDeliver(StreamListeners listeners, StoredFrame frame) {
 		if (listeners.publish(frame)) {
 			listeners.deliver();
@@ -263,7 +270,10 @@ class StreamListenersTests {
 
 	}
 
-	/** Refuses its first task, as an event loop that is shutting down does, then runs tasks when told to. */
+	/**
+	 * Refuses its first task, as an event loop that is shutting down does, then runs
+	 * tasks when told to.
+	 */
 	static final class RejectingOnceExecutor implements Executor {
 
 		final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();

@@ -12,8 +12,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The WebSocket upgrade's {@code Origin} check with {@code allowed-origins}: the same origin
- * patterns as the CORS rules of SSE and HTTP, over a real socket.
+ * The WebSocket upgrade's {@code Origin} check with {@code allowed-origins}: the same
+ * origin patterns as the CORS rules of SSE and HTTP, over a real socket.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pushwire.server.allowed-origins=https://*.example.com,https://app.example.org:8443,null")

@@ -68,10 +68,7 @@ class ChannelWriterTests {
 
 		EmbeddedChannel dropped = new EmbeddedChannel();
 		ChannelWriter second = new ChannelWriter(dropped, this.resumed::incrementAndGet);
-		StepVerifier.create(second.done())
-			.then(dropped::close)
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(second.done()).then(dropped::close).expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(second.ready()).isFalse();
 	}
 

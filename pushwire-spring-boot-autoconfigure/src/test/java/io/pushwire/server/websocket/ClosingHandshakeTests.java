@@ -39,7 +39,8 @@ class ClosingHandshakeTests {
 	@Test
 	void closeHappensAfterTheTimeoutWhenTheClientNeverAnswers() {
 		EmbeddedChannel channel = new EmbeddedChannel(new ClosingHandshake(Duration.ofSeconds(2)));
-		// Through the pipeline: EmbeddedChannel.close() itself cancels the scheduled tasks.
+		// Through the pipeline: EmbeddedChannel.close() itself cancels the scheduled
+		// tasks.
 		channel.pipeline().close();
 		channel.advanceTimeBy(1999, TimeUnit.MILLISECONDS);
 		channel.runScheduledPendingTasks();

@@ -21,12 +21,13 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * New connections per second per node: only authenticated connections take from the bucket; past it,
- * a WebSocket client gets {@code error rate_limited} and close 1008 after its {@code auth}, an SSE
- * client HTTP 429. Each test starts with a full bucket.
+ * New connections per second per node: only authenticated connections take from the
+ * bucket; past it, a WebSocket client gets {@code error rate_limited} and close 1008
+ * after its {@code auth}, an SSE client HTTP 429. Each test starts with a full bucket.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.max-connections-per-second=3" })
+		properties = { "pushwire.server.channels.chat.priority=normal",
+				"pushwire.server.max-connections-per-second=3" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class ConnectionRateIntegrationTests {
 
@@ -88,7 +89,8 @@ class ConnectionRateIntegrationTests {
 			.get()
 			.uri(uri)
 			.accept(MediaType.TEXT_EVENT_STREAM)
-			// An admitted stream never ends: its first bytes are enough, then it is cancelled.
+			// An admitted stream never ends: its first bytes are enough, then it is
+			// cancelled.
 			.exchangeToFlux((response) -> response.bodyToFlux(DataBuffer.class)
 				.take(1)
 				.doOnNext(DataBufferUtils::release)

@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The WebSocket handshake when authentication or authorization is slow: the handshake timeout covers
- * it, and nothing reaches the client before {@code auth_ok}.
+ * The WebSocket handshake when authentication or authorization is slow: the handshake
+ * timeout covers it, and nothing reaches the client before {@code auth_ok}.
  */
 @SpringBootTest(classes = HandshakeIntegrationTests.App.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.fail;
  * Limits against abuse, each with its clear answer.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.max-connections-per-principal=2",
-				"pushwire.server.max-inbound-rate=5", "pushwire.server.max-inbound-burst=10",
-				"pushwire.server.max-channel-name-length=20", "pushwire.server.max-subscriptions=3" })
+		properties = { "pushwire.server.channels.chat.priority=normal",
+				"pushwire.server.max-connections-per-principal=2", "pushwire.server.max-inbound-rate=5",
+				"pushwire.server.max-inbound-burst=10", "pushwire.server.max-channel-name-length=20",
+				"pushwire.server.max-subscriptions=3" })
 class LimitsIntegrationTests {
 
 	@LocalServerPort
@@ -52,8 +53,10 @@ class LimitsIntegrationTests {
 			assertThat(third.expect("goodbye").path("reason").asString()).isEqualTo("policy");
 			assertThat(third.awaitClose().code()).isEqualTo(1008);
 			first.close();
-			// The slot is free once the server has seen the first connection end: at once, not after
-			// a timeout, but the client's close and the next connection travel on different event loops.
+			// The slot is free once the server has seen the first connection end: at
+			// once, not after
+			// a timeout, but the client's close and the next connection travel on
+			// different event loops.
 			assertThat(awaitSlot(Duration.ofSeconds(2)).path("type").asString()).isEqualTo("auth_ok");
 		}
 	}
@@ -96,7 +99,8 @@ class LimitsIntegrationTests {
 			for (int i = 0; i < 14; i++) {
 				JsonNode message = client.next();
 				if ("ping".equals(message.path("type").asString())) {
-					// The server's heartbeat (its first comes at a random point of the interval),
+					// The server's heartbeat (its first comes at a random point of the
+					// interval),
 					// not answered: a pong would take a token.
 					i--;
 				}
@@ -168,7 +172,8 @@ class LimitsIntegrationTests {
 				accepted++;
 			}
 		}
-		// A burst of ten, refilled at five per second while the thirty requests take their time.
+		// A burst of ten, refilled at five per second while the thirty requests take
+		// their time.
 		assertThat(limited).isPositive();
 		assertThat(accepted).isGreaterThanOrEqualTo(10);
 	}
@@ -192,8 +197,10 @@ class LimitsIntegrationTests {
 			.block(TestWebSocketClient.TIMEOUT);
 	}
 
-	// A raw socket, so that a reset shows as one. The flood (15 MB) is more than the sockets' buffers
-	// hold: the server decides to close while most of it is still unread, as over a real network.
+	// A raw socket, so that a reset shows as one. The flood (15 MB) is more than the
+	// sockets' buffers
+	// hold: the server decides to close while most of it is still unread, as over a real
+	// network.
 	@Test
 	void floodingClientReadsRateLimitedThenGoodbyeThenA1008CloseFrame() throws IOException {
 		try (RawWebSocketClient client = RawWebSocketClient.connect(this.port, Map.of())) {

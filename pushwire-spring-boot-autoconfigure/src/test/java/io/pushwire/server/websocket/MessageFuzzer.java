@@ -17,18 +17,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A bounded random generator of malformed and mutated client messages, each with the reaction that
- * PROTOCOL.md §3–§4 prescribes for it. Deterministic for a given {@link SplittableRandom}.
+ * A bounded random generator of malformed and mutated client messages, each with the
+ * reaction that PROTOCOL.md §3–§4 prescribes for it. Deterministic for a given
+ * {@link SplittableRandom}.
  * <p>
- * Mutated messages get their expected reaction from an oracle that reads them with its own mapper
- * (strict about trailing content, nesting counted here rather than by the codec under test).
+ * Mutated messages get their expected reaction from an oracle that reads them with its
+ * own mapper (strict about trailing content, nesting counted here rather than by the
+ * codec under test).
  */
 final class MessageFuzzer {
 
 	/** The largest message the test server accepts ({@code max-message-size=4KB}). */
 	static final int MAX_MESSAGE_SIZE = 4096;
 
-	/** Above this the server's Netty frame limit fails the inbound instead of our handler. */
+	/**
+	 * Above this the server's Netty frame limit fails the inbound instead of our handler.
+	 */
 	static final int NETTY_FRAME_LIMIT = MAX_MESSAGE_SIZE + 65536;
 
 	static final String BAD = "bad_message";
@@ -38,12 +42,12 @@ final class MessageFuzzer {
 	private static final Set<String> CLIENT_OPS = Set.of("auth", "subscribe", "unsubscribe", "ack", "ping", "pong",
 			"goodbye", "features", "relay");
 
-	private static final List<String> KNOWN_OPS = List.of("auth", "auth_ok", "subscribe", "subscribed",
-			"unsubscribe", "unsubscribed", "ack", "resume_required", "ping", "pong", "slow", "error", "goodbye",
-			"features", "health", "relay", "mode_switch");
+	private static final List<String> KNOWN_OPS = List.of("auth", "auth_ok", "subscribe", "subscribed", "unsubscribe",
+			"unsubscribed", "ack", "resume_required", "ping", "pong", "slow", "error", "goodbye", "features", "health",
+			"relay", "mode_switch");
 
-	private static final String[] NOT_CURSORS = { "1.5", "-1", "9007199254740992", "1e400", "\"1\"", "true", "[]",
-			"{}", "1e2", "-0.5", "18446744073709551617", "99999999999999999999999999999999999999" };
+	private static final String[] NOT_CURSORS = { "1.5", "-1", "9007199254740992", "1e400", "\"1\"", "true", "[]", "{}",
+			"1e2", "-0.5", "18446744073709551617", "99999999999999999999999999999999999999" };
 
 	private static final String[] NOT_STRINGS = { "5", "1.5", "true", "false", "[]", "{}", "[\"x\"]", "{\"a\":1}" };
 
@@ -51,9 +55,9 @@ final class MessageFuzzer {
 			"[{}]", "[\"chat:f1\",2]", "[null]" };
 
 	private static final String[] INVALID_CHANNELS = { "Chat:x", "CHAT", "chat:", ":x", "", "chat: x", "chat:x y",
-			"chat:a/b", "chat:a,b", "chat:a=b", "chat:a@b", "1chat", "-chat", "_chat", "chat:\u00e9t\u00e9",
-			"chat:\\n", "chat:\\t", "chat x", "chat:" + "t".repeat(201), "k" + "a".repeat(32), "chat:a b",
-			"chat:a\\u0000", "chat:\u4e2d", " chat", "chat ", "chat:x!" };
+			"chat:a/b", "chat:a,b", "chat:a=b", "chat:a@b", "1chat", "-chat", "_chat", "chat:\u00e9t\u00e9", "chat:\\n",
+			"chat:\\t", "chat x", "chat:" + "t".repeat(201), "k" + "a".repeat(32), "chat:a b", "chat:a\\u0000",
+			"chat:\u4e2d", " chat", "chat ", "chat:x!" };
 
 	private static final String[] UNKNOWN_KINDS = { "nope:x", "zzz", "chatx:1", "a", "chat2:room", "rtc-x:1",
 			"orders:user:alice" };
@@ -86,7 +90,10 @@ final class MessageFuzzer {
 		this.pool = pool;
 	}
 
-	/** The pool of valid channels fuzz subscriptions and frames use, so that streams stay bounded. */
+	/**
+	 * The pool of valid channels fuzz subscriptions and frames use, so that streams stay
+	 * bounded.
+	 */
 	static List<String> channelPool() {
 		List<String> pool = new ArrayList<>();
 		for (int i = 0; i < 16; i++) {
@@ -115,8 +122,8 @@ final class MessageFuzzer {
 	}
 
 	/** Per mille of each category, in {@link Category} order. */
-	private static final int[] WEIGHTS = { 50, 40, 50, 40, 50, 50, 20, 120, 80, 15, 70, 35, 30, 15, 3, 45, 87, 146,
-			20, 15, 5, 4, 2, 4, 2, 2 };
+	private static final int[] WEIGHTS = { 50, 40, 50, 40, 50, 50, 20, 120, 80, 15, 70, 35, 30, 15, 3, 45, 87, 146, 20,
+			15, 5, 4, 2, 4, 2, 2 };
 
 	enum Kind {
 
@@ -126,7 +133,10 @@ final class MessageFuzzer {
 		NOTHING,
 		/** Exactly one {@code pong}. */
 		PONG,
-		/** {@code errors} errors with one of the codes, any {@code resume_required}, then {@code subscribed}. */
+		/**
+		 * {@code errors} errors with one of the codes, any {@code resume_required}, then
+		 * {@code subscribed}.
+		 */
 		SUBSCRIBED,
 		/** Exactly one {@code unsubscribed}. */
 		UNSUBSCRIBED,
@@ -134,7 +144,10 @@ final class MessageFuzzer {
 		FEATURES,
 		/** Any reaction a valid client op can get, with exactly {@code pongs} pongs. */
 		LENIENT,
-		/** The connection closes with {@code closeCode}, after a {@code goodbye} with {@code reason}. */
+		/**
+		 * The connection closes with {@code closeCode}, after a {@code goodbye} with
+		 * {@code reason}.
+		 */
 		CLOSE
 
 	}
@@ -171,10 +184,12 @@ final class MessageFuzzer {
 
 	/**
 	 * A message to send.
+	 *
 	 * @param category what it tests
 	 * @param bytes the payload
 	 * @param form the WebSocket message type
-	 * @param fragments where a text message is cut into fragments (byte offsets), empty for one frame
+	 * @param fragments where a text message is cut into fragments (byte offsets), empty
+	 * for one frame
 	 * @param expected the reaction the protocol prescribes
 	 */
 	record Message(Category category, byte[] bytes, Form form, int[] fragments, Expected expected) {
@@ -217,19 +232,22 @@ final class MessageFuzzer {
 				String valid = validText();
 				yield badMessage(category, valid.substring(0, 1 + this.random.nextInt(valid.length() - 1)));
 			}
-			case NON_OBJECT -> badMessage(category, pick("[1,2]", "\"str\"", "42", "true", "false", "null", "[]",
-					"[{\"type\":\"ping\"}]", "{} {}", "{\"type\":\"ping\"} x", "{\"type\":\"ping\"}{\"type\":\"ping\"}",
-					"1.5e3", "-0", "\"{\\\"type\\\":\\\"ping\\\"}\"", "[" + validText() + "]", validText() + " 1",
-					validText() + "]"));
-			case NO_TYPE_OR_CHANNEL -> badMessage(category, pick("{}", "{\"a\":1}", "{\"Type\":\"ping\"}",
-					"{\"TYPE\":\"ping\"}", "{\"chanel\":\"chat:f1\"}", "{\"payload\":{\"type\":\"ping\"}}",
-					"{\"types\":\"ping\",\"channels\":[\"chat:f1\"]}", "{\"cursor\":1}", "{\"" + word() + "\":" + value() + "}"));
+			case NON_OBJECT -> badMessage(category,
+					pick("[1,2]", "\"str\"", "42", "true", "false", "null", "[]", "[{\"type\":\"ping\"}]", "{} {}",
+							"{\"type\":\"ping\"} x", "{\"type\":\"ping\"}{\"type\":\"ping\"}", "1.5e3", "-0",
+							"\"{\\\"type\\\":\\\"ping\\\"}\"", "[" + validText() + "]", validText() + " 1",
+							validText() + "]"));
+			case NO_TYPE_OR_CHANNEL -> badMessage(category,
+					pick("{}", "{\"a\":1}", "{\"Type\":\"ping\"}", "{\"TYPE\":\"ping\"}", "{\"chanel\":\"chat:f1\"}",
+							"{\"payload\":{\"type\":\"ping\"}}", "{\"types\":\"ping\",\"channels\":[\"chat:f1\"]}",
+							"{\"cursor\":1}", "{\"" + word() + "\":" + value() + "}"));
 			case UNKNOWN_TYPE -> badMessage(category, "{\"type\":" + unknownType() + "}");
 			case SERVER_ONLY_OP -> badMessage(category, serverOnlyOp());
-			case SECOND_AUTH -> badMessage(category, pick("{\"type\":\"auth\"}",
-					"{\"type\":\"auth\",\"token\":\"token-" + this.user + "\",\"capabilities\":[\"chat:f1\"]}",
-					"{\"type\":\"auth\",\"token\":\"wrong\"}", "{\"type\":\"auth\",\"client_id\":\"nope\"}",
-					"{\"type\":\"auth\",\"capabilities\":5}"));
+			case SECOND_AUTH -> badMessage(category,
+					pick("{\"type\":\"auth\"}",
+							"{\"type\":\"auth\",\"token\":\"token-" + this.user + "\",\"capabilities\":[\"chat:f1\"]}",
+							"{\"type\":\"auth\",\"token\":\"wrong\"}", "{\"type\":\"auth\",\"client_id\":\"nope\"}",
+							"{\"type\":\"auth\",\"capabilities\":5}"));
 			case WRONG_VALUE_TYPE -> wrongValueType();
 			case BAD_FRAME_FIELD -> badFrameField();
 			case DEEP_NESTING -> deepNesting();
@@ -241,7 +259,8 @@ final class MessageFuzzer {
 				case 0 -> Message.text(category, frame("reject:r" + this.random.nextInt(4), "{\"text\":\"x\"}"),
 						Expected.error("forbidden"));
 				// alerts: publish none and no handler; the access check comes first.
-				case 1 -> Message.text(category, frame(pick("alerts:x", "alerts:probe"), "1"), Expected.error("forbidden"));
+				case 1 ->
+					Message.text(category, frame(pick("alerts:x", "alerts:probe"), "1"), Expected.error("forbidden"));
 				default -> Message.text(category, "{\"type\":\"subscribe\",\"channels\":[\"inbox:someone-else\"]}",
 						Expected.subscribed(1, "forbidden"));
 			};
@@ -270,7 +289,8 @@ final class MessageFuzzer {
 			case OVERSIZED -> oversized();
 			case INVALID_UTF8 -> invalidUtf8();
 			case BEFORE_AUTH -> {
-				// Anything but a valid auth first ends the connection with goodbye policy and 1008 (§4).
+				// Anything but a valid auth first ends the connection with goodbye policy
+				// and 1008 (§4).
 				Message first = (this.random.nextInt(8) == 0)
 						? Message.text(category, pick("{\"type\":\"auth\",\"capabilities\":5}",
 								"{\"type\":\"auth\",\"client_id\":\"not-a-uuid\"}", "{\"type\":\"auth\",\"token\":7}"),
@@ -281,9 +301,11 @@ final class MessageFuzzer {
 				yield new Message(category, first.bytes(), first.form(), first.fragments(),
 						Expected.close(1008, "policy"));
 			}
-			case GOODBYE -> Message.text(category, pick("{\"type\":\"goodbye\"}",
-					"{\"type\":\"goodbye\",\"reason\":\"normal\",\"code\":1000}", "{\"type\":\"goodbye\",\"reason\":null}",
-					"{\"channel\":\"system\",\"payload\":{\"type\":\"goodbye\"}}", "{\"type\":\"goodbye\",\"x\":[1,2]}"),
+			case GOODBYE -> Message.text(category,
+					pick("{\"type\":\"goodbye\"}", "{\"type\":\"goodbye\",\"reason\":\"normal\",\"code\":1000}",
+							"{\"type\":\"goodbye\",\"reason\":null}",
+							"{\"channel\":\"system\",\"payload\":{\"type\":\"goodbye\"}}",
+							"{\"type\":\"goodbye\",\"x\":[1,2]}"),
 					Expected.close(1000, "normal"));
 		};
 	}
@@ -291,7 +313,8 @@ final class MessageFuzzer {
 	private Message badMessage(Category category, String text) {
 		Expected oracle = oracle(text);
 		if (oracle.kind() != Kind.ERROR || !oracle.codes().equals(Set.of(BAD))) {
-			throw new IllegalStateException("Generator bug: " + category + " produced a message that is not bad: " + text);
+			throw new IllegalStateException(
+					"Generator bug: " + category + " produced a message that is not bad: " + text);
 		}
 		return Message.text(category, text, Expected.error(BAD));
 	}
@@ -304,7 +327,8 @@ final class MessageFuzzer {
 				text.append((char) (0x20 + this.random.nextInt(0x5f)));
 			}
 			String candidate = text.toString();
-			// Rarely, random text is valid JSON (a number, a string): still bad, but not "not JSON".
+			// Rarely, random text is valid JSON (a number, a string): still bad, but not
+			// "not JSON".
 			return (oracle(candidate).kind() == Kind.ERROR) ? candidate : "x" + candidate;
 		}
 		return pick("hello", "{", "}", "{{", "[", "nul", "tru", "{\"type\":}", "{'type':'ping'}", "{type:ping}", "NaN",
@@ -334,7 +358,8 @@ final class MessageFuzzer {
 				"{\"type\":\"error\",\"code\":\"internal\",\"message\":\"x\"}", "{\"type\":\"error\"}",
 				"{\"type\":\"health\",\"status\":\"ok\"}", "{\"type\":\"health\"}",
 				"{\"type\":\"mode_switch\",\"peer_id\":\"p\",\"mode\":\"relay\",\"previous_mode\":\"p2p\",\"reason\":\"requested\",\"generation\":3}",
-				"{\"type\":\"mode_switch\"}", "{\"channel\":\"system\",\"payload\":{\"type\":\"auth_ok\",\"client_id\":\"x\"}}",
+				"{\"type\":\"mode_switch\"}",
+				"{\"channel\":\"system\",\"payload\":{\"type\":\"auth_ok\",\"client_id\":\"x\"}}",
 				"{\"channel\":\"system\",\"payload\":{\"type\":\"error\",\"code\":\"x\"}}");
 	}
 
@@ -343,22 +368,29 @@ final class MessageFuzzer {
 		return switch (this.random.nextInt(14)) {
 			case 0 -> badMessage(category, "{\"type\":\"subscribe\",\"channels\":" + pick(NOT_STRING_LISTS) + "}");
 			case 1 -> badMessage(category, "{\"type\":\"subscribe\"" + pick("", ",\"channels\":null") + "}");
-			case 2 -> badMessage(category, "{\"type\":\"subscribe\",\"channels\":[\"" + poolChannel() + "\"],\"cursors\":"
-					+ pick("[]", "5", "\"x\"", "true", "{\"chat:f1\":" + pick(NOT_CURSORS) + "}") + "}");
-			case 3 -> badMessage(category, "{\"type\":\"subscribe\",\"channels\":[\"" + poolChannel() + "\"],\"epochs\":"
-					+ pick("[]", "5", "\"x\"", "{\"chat:f1\":" + pick(NOT_STRINGS) + "}") + "}");
-			case 4 -> badMessage(category, "{\"type\":\"unsubscribe\"" + pick("", ",\"channels\":null",
-					",\"channels\":" + pick(NOT_STRING_LISTS)) + "}");
+			case 2 ->
+				badMessage(category, "{\"type\":\"subscribe\",\"channels\":[\"" + poolChannel() + "\"],\"cursors\":"
+						+ pick("[]", "5", "\"x\"", "true", "{\"chat:f1\":" + pick(NOT_CURSORS) + "}") + "}");
+			case 3 -> badMessage(category, "{\"type\":\"subscribe\",\"channels\":[\"" + poolChannel()
+					+ "\"],\"epochs\":" + pick("[]", "5", "\"x\"", "{\"chat:f1\":" + pick(NOT_STRINGS) + "}") + "}");
+			case 4 -> badMessage(category, "{\"type\":\"unsubscribe\""
+					+ pick("", ",\"channels\":null", ",\"channels\":" + pick(NOT_STRING_LISTS)) + "}");
 			case 5 -> badMessage(category, "{\"type\":\"ack\",\"channel\":" + pick(NOT_STRINGS) + ",\"cursor\":0}");
 			case 6 -> badMessage(category, "{\"type\":\"ack\",\"channel\":\"" + this.home + "\""
 					+ pick("", ",\"cursor\":null", ",\"cursor\":" + pick(NOT_CURSORS)) + "}");
-			case 7 -> badMessage(category, "{\"type\":\"ack\"" + pick("", ",\"cursor\":0", ",\"channel\":null,\"cursor\":0") + "}");
-			case 8 -> badMessage(category, "{\"type\":\"goodbye\"," + pick("\"reason\":" + pick(NOT_STRINGS),
-					"\"code\":" + pick("\"1000\"", "1.5", "-1", "[]", "{}", "true", "9007199254740992", "1e400")) + "}");
+			case 7 -> badMessage(category,
+					"{\"type\":\"ack\"" + pick("", ",\"cursor\":0", ",\"channel\":null,\"cursor\":0") + "}");
+			case 8 -> badMessage(category, "{\"type\":\"goodbye\","
+					+ pick("\"reason\":" + pick(NOT_STRINGS),
+							"\"code\":"
+									+ pick("\"1000\"", "1.5", "-1", "[]", "{}", "true", "9007199254740992", "1e400"))
+					+ "}");
 			case 9 -> badMessage(category, "{\"type\":\"features\",\"" + pick("supported", "requested") + "\":"
 					+ pick(NOT_STRING_LISTS) + "}");
-			case 10 -> badMessage(category, "{\"type\":\"relay\"," + pick("\"to\":" + pick(NOT_STRINGS) + ",\"channel\":\"chat:f1\"",
-					"\"to\":\"x\",\"channel\":" + pick(NOT_STRINGS), "\"channel\":\"chat:f1\"", "\"to\":\"x\"") + "}");
+			case 10 -> badMessage(category,
+					"{\"type\":\"relay\"," + pick("\"to\":" + pick(NOT_STRINGS) + ",\"channel\":\"chat:f1\"",
+							"\"to\":\"x\",\"channel\":" + pick(NOT_STRINGS), "\"channel\":\"chat:f1\"", "\"to\":\"x\"")
+							+ "}");
 			case 11 -> badMessage(category, "{\"channel\":\"system\",\"payload\":" + pick(NOT_STRINGS) + "}");
 			// ping and pong have no keys of their own: unknown keys are ignored (§3).
 			case 12 -> Message.text(category, "{\"type\":\"ping\",\"" + word() + "\":" + value() + "}",
@@ -373,22 +405,26 @@ final class MessageFuzzer {
 		String channel = "\"chat:f" + this.random.nextInt(16) + "\"";
 		String payload = "{\"text\":\"hi\"}";
 		return switch (this.random.nextInt(5)) {
-			case 0 -> badMessage(category, "{\"channel\":" + pick("5", "1.5", "true", "null", "[]", "{}",
-					"[\"chat:f1\"]", "{\"chat\":1}") + ",\"payload\":" + payload + "}");
-			case 1 -> badMessage(category, "{\"channel\":" + channel + ",\"cursor\":" + pick(NOT_CURSORS) + ",\"payload\":"
-					+ payload + "}");
+			case 0 -> badMessage(category,
+					"{\"channel\":" + pick("5", "1.5", "true", "null", "[]", "{}", "[\"chat:f1\"]", "{\"chat\":1}")
+							+ ",\"payload\":" + payload + "}");
+			case 1 -> badMessage(category,
+					"{\"channel\":" + channel + ",\"cursor\":" + pick(NOT_CURSORS) + ",\"payload\":" + payload + "}");
 			case 2 -> badMessage(category, "{\"channel\":" + channel + ",\"cursor\":0,\"payload\":" + payload + "}");
 			case 3 -> badMessage(category, "{\"channel\":" + channel + ",\"client_id\":" + pick(NOT_STRINGS)
 					+ ",\"payload\":" + payload + "}");
-			// Edges that are valid: the largest cursor, a cursor on a client frame, any client_id string.
-			default -> Message.text(category, "{\"channel\":" + channel + ",\"cursor\":"
-					+ pick("1", "9007199254740991", "null") + ",\"client_id\":" + pick("\"x\"", "null", "\"\"")
-					+ ",\"payload\":" + payload + "}", Expected.of(Kind.NOTHING));
+			// Edges that are valid: the largest cursor, a cursor on a client frame, any
+			// client_id string.
+			default -> Message.text(category,
+					"{\"channel\":" + channel + ",\"cursor\":" + pick("1", "9007199254740991", "null")
+							+ ",\"client_id\":" + pick("\"x\"", "null", "\"\"") + ",\"payload\":" + payload + "}",
+					Expected.of(Kind.NOTHING));
 		};
 	}
 
 	private Message deepNesting() {
-		// The frame object is one level; its payload adds the rest. 64 levels in all are allowed.
+		// The frame object is one level; its payload adds the rest. 64 levels in all are
+		// allowed.
 		int depth = switch (this.random.nextInt(4)) {
 			case 0 -> 63;
 			case 1 -> 64;
@@ -400,7 +436,8 @@ final class MessageFuzzer {
 				: "{\"type\":\"features\",\"x\":" + payload + "}";
 		Expected expected = oracle(text);
 		if (expected.kind() == Kind.LENIENT) {
-			// Within the limit: a frame is taken by the chat handler, features are answered.
+			// Within the limit: a frame is taken by the chat handler, features are
+			// answered.
 			expected = Expected.of(text.startsWith("{\"channel\"") ? Kind.NOTHING : Kind.FEATURES);
 		}
 		return Message.text(Category.DEEP_NESTING, text, expected);
@@ -413,8 +450,8 @@ final class MessageFuzzer {
 			case 2 -> Message.text(category, "{\"type\":\"subscribe\",\"channels\":[" + json + "]}",
 					Expected.subscribed(1, code));
 			// An ack for a channel the client is not subscribed to.
-			default -> Message.text(category, "{\"type\":\"ack\",\"channel\":" + json + ",\"cursor\":0}",
-					Expected.error(BAD));
+			default ->
+				Message.text(category, "{\"type\":\"ack\",\"channel\":" + json + ",\"cursor\":0}", Expected.error(BAD));
 		};
 	}
 
@@ -425,8 +462,8 @@ final class MessageFuzzer {
 					+ pick("1", "2", "1000", String.valueOf(MAX_CURSOR)) + "}", Expected.error(BAD));
 			case 1 -> Message.text(category, "{\"type\":\"ack\",\"channel\":\"chat:nosub-" + this.random.nextInt(1000)
 					+ "\",\"cursor\":" + this.random.nextInt(3) + "}", Expected.error(BAD));
-			case 2 -> Message.text(category, "{\"type\":\"ack\",\"channel\":\"" + pick(UNKNOWN_KINDS) + "\",\"cursor\":0}",
-					Expected.error(BAD));
+			case 2 -> Message.text(category,
+					"{\"type\":\"ack\",\"channel\":\"" + pick(UNKNOWN_KINDS) + "\",\"cursor\":0}", Expected.error(BAD));
 			// Acknowledging nothing received yet is fine.
 			default -> Message.text(category, "{\"type\":\"ack\",\"channel\":\"" + this.home + "\",\"cursor\":0}",
 					Expected.of(Kind.NOTHING));
@@ -450,25 +487,38 @@ final class MessageFuzzer {
 					channels.add(this.random.nextInt(8) == 0 ? "inbox:" + this.user : poolChannel());
 				}
 				StringBuilder cursors = new StringBuilder();
-				// Resuming a chat channel replays up to its whole window: kept to channels without history.
+				// Resuming a chat channel replays up to its whole window: kept to
+				// channels without history.
 				if (this.random.nextBoolean() && !channels.get(0).startsWith("chat:")) {
-					cursors.append(",\"cursors\":{\"").append(channels.get(0)).append("\":")
-						.append(this.random.nextInt(3000)).append('}');
+					cursors.append(",\"cursors\":{\"")
+						.append(channels.get(0))
+						.append("\":")
+						.append(this.random.nextInt(3000))
+						.append('}');
 					if (this.random.nextBoolean()) {
-						cursors.append(",\"epochs\":{\"").append(channels.get(0)).append("\":\"e").append(this.random.nextInt(9)).append("\"}");
+						cursors.append(",\"epochs\":{\"")
+							.append(channels.get(0))
+							.append("\":\"e")
+							.append(this.random.nextInt(9))
+							.append("\"}");
 					}
 				}
-				yield "{\"type\":\"subscribe\",\"channels\":" + oracleMapper.writeValueAsString(channels) + cursors + "}";
+				yield "{\"type\":\"subscribe\",\"channels\":" + oracleMapper.writeValueAsString(channels) + cursors
+						+ "}";
 			}
 			case 3 -> "{\"type\":\"unsubscribe\",\"channels\":[\"" + poolChannel() + "\"]}";
-			case 4, 5 -> frame("chat:f" + this.random.nextInt(16), "{\"text\":\"" + word() + "\",\"n\":" + this.random.nextInt() + "}");
+			case 4, 5 -> frame("chat:f" + this.random.nextInt(16),
+					"{\"text\":\"" + word() + "\",\"n\":" + this.random.nextInt() + "}");
 			case 6 -> "{\"type\":\"features\",\"requested\":[\"resume\",\"zstd\",\"" + word() + "\"]}";
 			case 7 -> "{\"type\":\"relay\",\"to\":\"x\",\"channel\":\"chat:f1\",\"payload\":{\"a\":1}}";
 			default -> "{\"channel\":\"system\",\"payload\":{\"type\":\"ping\"}}";
 		};
 	}
 
-	/** Valid subscribes only name channels the client may have; the rest the oracle knows exactly. */
+	/**
+	 * Valid subscribes only name channels the client may have; the rest the oracle knows
+	 * exactly.
+	 */
 	private static Expected oracleForValid(String text) {
 		if (text.startsWith("{\"type\":\"subscribe\"")) {
 			return Expected.subscribed(0);
@@ -522,7 +572,9 @@ final class MessageFuzzer {
 		}
 	}
 
-	/** A text message in fragments, cut anywhere, in the middle of a UTF-8 sequence too. */
+	/**
+	 * A text message in fragments, cut anywhere, in the middle of a UTF-8 sequence too.
+	 */
 	private Message fragmented() {
 		Message whole = switch (this.random.nextInt(4)) {
 			case 0 -> Message.text(Category.FRAGMENTED,
@@ -539,7 +591,10 @@ final class MessageFuzzer {
 		return new Message(Category.FRAGMENTED, bytes, Form.TEXT, cuts(bytes.length, pieces), whole.expected());
 	}
 
-	/** Distinct, increasing offsets that cut {@code length} bytes into {@code pieces} non-empty parts. */
+	/**
+	 * Distinct, increasing offsets that cut {@code length} bytes into {@code pieces}
+	 * non-empty parts.
+	 */
 	private int[] cuts(int length, int pieces) {
 		TreeSet<Integer> cuts = new TreeSet<>();
 		while (cuts.size() < pieces - 1) {
@@ -572,8 +627,9 @@ final class MessageFuzzer {
 	}
 
 	/**
-	 * The reaction PROTOCOL.md §3 prescribes, worked out independently of the codec under test: exact
-	 * for messages that must be refused, pings, pongs and goodbyes; otherwise lenient.
+	 * The reaction PROTOCOL.md §3 prescribes, worked out independently of the codec under
+	 * test: exact for messages that must be refused, pings, pongs and goodbyes; otherwise
+	 * lenient.
 	 */
 	static Expected oracle(String text) {
 		JsonNode node;
@@ -618,8 +674,8 @@ final class MessageFuzzer {
 			return Expected.error(BAD);
 		}
 		boolean valid = switch (type.stringValue()) {
-			case "subscribe" -> stringList(op.get("channels"), true) && cursorMap(op.get("cursors"))
-					&& stringMap(op.get("epochs"));
+			case "subscribe" ->
+				stringList(op.get("channels"), true) && cursorMap(op.get("cursors")) && stringMap(op.get("epochs"));
 			case "unsubscribe" -> stringList(op.get("channels"), true);
 			case "ack" -> string(op.get("channel"), true) && cursor(op.get("cursor"), true);
 			case "goodbye" -> string(op.get("reason"), false) && cursor(op.get("code"), false);

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The WebSocket upgrade's {@code Origin} check with no {@code allowed-origins}: same origin only,
- * compared as the browser and the request say it, over a real socket.
+ * The WebSocket upgrade's {@code Origin} check with no {@code allowed-origins}: same
+ * origin only, compared as the browser and the request say it, over a real socket.
  */
 @PushIntegrationTest
 class OriginIntegrationTests {

@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The WebSocket protocol end to end over the plain {@code WebSocketSession.send} path, the one a
- * server other than Reactor Netty (or a WebFlux without the fast path's hook) takes: the fast path is
- * turned off for the sessions these tests open.
+ * The WebSocket protocol end to end over the plain {@code WebSocketSession.send} path,
+ * the one a server other than Reactor Netty (or a WebFlux without the fast path's hook)
+ * takes: the fast path is turned off for the sessions these tests open.
  */
 @PushIntegrationTest
 class PlainSendIntegrationTests {

@@ -45,23 +45,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Sends 100,000 malformed and mutated messages from {@link MessageFuzzer} (fixed seed) over several
- * real WebSocket connections at once and checks every reaction against PROTOCOL.md §3–§4, while a
- * well-behaved client keeps receiving frames in order and on time; afterwards the server's heap and
- * state return to their baseline.
+ * Sends 100,000 malformed and mutated messages from {@link MessageFuzzer} (fixed seed)
+ * over several real WebSocket connections at once and checks every reaction against
+ * PROTOCOL.md §3–§4, while a well-behaved client keeps receiving frames in order and on
+ * time; afterwards the server's heap and state return to their baseline.
  * <p>
- * Each fuzz message is followed by a {@code ping}, so the ops between two {@code pong}s are the
- * server's answer to one message, even with many messages in flight.
+ * Each fuzz message is followed by a {@code ping}, so the ops between two {@code pong}s
+ * are the server's answer to one message, even with many messages in flight.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.channels.chat.priority=normal",
-				"pushwire.server.channels.alerts.priority=high", "pushwire.server.channels.alerts.publish=none",
-				"pushwire.server.channels.ticker.priority=low", "pushwire.server.channels.inbox.subscribe=owner",
-				"pushwire.server.channels.small.history-size=10", "pushwire.server.channels.fail.priority=normal",
-				"pushwire.server.channels.reject.priority=normal", "pushwire.server.heartbeat=2s",
-				"pushwire.server.heartbeat-grace=3s", "pushwire.server.handshake-timeout=10s",
-				"pushwire.server.max-message-size=4KB", "pushwire.server.max-inbound-rate=1000000",
-				"pushwire.server.max-inbound-burst=1000000" })
+		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.channels.alerts.priority=high",
+				"pushwire.server.channels.alerts.publish=none", "pushwire.server.channels.ticker.priority=low",
+				"pushwire.server.channels.inbox.subscribe=owner", "pushwire.server.channels.small.history-size=10",
+				"pushwire.server.channels.fail.priority=normal", "pushwire.server.channels.reject.priority=normal",
+				"pushwire.server.heartbeat=2s", "pushwire.server.heartbeat-grace=3s",
+				"pushwire.server.handshake-timeout=10s", "pushwire.server.max-message-size=4KB",
+				"pushwire.server.max-inbound-rate=1000000", "pushwire.server.max-inbound-burst=1000000" })
 class ProtocolFuzzIntegrationTests {
 
 	private static final int MESSAGES = 100_000;
@@ -72,10 +71,16 @@ class ProtocolFuzzIntegrationTests {
 
 	private static final int BATCH = 250;
 
-	/** Threads that send the messages that close their connection, each on a fresh connection. */
+	/**
+	 * Threads that send the messages that close their connection, each on a fresh
+	 * connection.
+	 */
 	private static final int CLOSERS = 2;
 
-	/** One client id per closer thread: the session is reused, and no connection replaces another. */
+	/**
+	 * One client id per closer thread: the session is reused, and no connection replaces
+	 * another.
+	 */
 	private static final ThreadLocal<String> CLOSER_IDS = ThreadLocal.withInitial(() -> UUID.randomUUID().toString());
 
 	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
@@ -88,11 +93,11 @@ class ProtocolFuzzIntegrationTests {
 
 	private static final String PONG = "{\"type\":\"pong\"}";
 
-	private static final Set<String> ERROR_CODES = Set.of("bad_message", "unknown_channel", "forbidden",
-			"unauthorized", "too_large", "rate_limited", "no_handler", "not_connected", "internal");
+	private static final Set<String> ERROR_CODES = Set.of("bad_message", "unknown_channel", "forbidden", "unauthorized",
+			"too_large", "rate_limited", "no_handler", "not_connected", "internal");
 
-	private static final Set<String> LENIENT_CODES = Set.of("bad_message", "unknown_channel", "forbidden",
-			"no_handler", "internal");
+	private static final Set<String> LENIENT_CODES = Set.of("bad_message", "unknown_channel", "forbidden", "no_handler",
+			"internal");
 
 	private static final int MAX_REPORTED = 30;
 
@@ -111,12 +116,12 @@ class ProtocolFuzzIntegrationTests {
 	@Test
 	void everyMalformedMessageIsAnsweredByTheRulesWhileAWellBehavedClientIsServedAndMemoryReturnsToBaseline()
 			throws Exception {
-		// Warm-up with another seed: classes, JIT, buffer pools and the pool channels' streams.
+		// Warm-up with another seed: classes, JIT, buffer pools and the pool channels'
+		// streams.
 		Stats warmUp = fuzz(new SplittableRandom(7), WARM_UP_MESSAGES);
 		assertThat(warmUp.violations).isEmpty();
 		try (Probe probe = new Probe()) {
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> this.pushServer.connectedClients().size() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.pushServer.connectedClients().size() == 1);
 			int streamsBefore = this.streams.size();
 			int sessionsBefore = this.sessions.sessions().size();
 			long heapBefore = usedHeapAfterGc();
@@ -125,24 +130,28 @@ class ProtocolFuzzIntegrationTests {
 			Stats stats = fuzz(new SplittableRandom(42), MESSAGES);
 
 			long elapsed = System.nanoTime() - start;
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> this.pushServer.connectedClients().size() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.pushServer.connectedClients().size() == 1);
 			long heapAfter = usedHeapAfterGc();
 			probe.finish();
 			int streamsAfter = this.streams.size();
 			int sessionsAfter = this.sessions.sessions().size();
-			System.out.printf("Fuzz: %d messages in %d ms on %d connections (+%d fresh ones for closing messages, %d ms in all)%n",
+			System.out.printf(
+					"Fuzz: %d messages in %d ms on %d connections (+%d fresh ones for closing messages, %d ms in all)%n",
 					stats.total(), TimeUnit.NANOSECONDS.toMillis(elapsed), WORKERS, stats.freshConnections.sum(),
 					TimeUnit.NANOSECONDS.toMillis(stats.closingNanos.sum()));
 			stats.counts.forEach((category, count) -> System.out.printf("  %-20s %,7d%n", category, count.sum()));
-			System.out.printf("  answers: %,d errors (%,d rate_limited), %,d frames received on fuzz connections, "
-					+ "%,d of %,d pings pipelined before a closing message answered%n", stats.errors.sum(),
-					stats.rateLimited.sum(), stats.frames.sum(), stats.pongsBeforeClose.sum(), stats.pingsBeforeClose.sum());
+			System.out.printf(
+					"  answers: %,d errors (%,d rate_limited), %,d frames received on fuzz connections, "
+							+ "%,d of %,d pings pipelined before a closing message answered%n",
+					stats.errors.sum(), stats.rateLimited.sum(), stats.frames.sum(), stats.pongsBeforeClose.sum(),
+					stats.pingsBeforeClose.sum());
 			System.out.printf("Probe: %,d frames, max latency %d ms, %,d pongs%n", probe.received.get(),
 					TimeUnit.NANOSECONDS.toMillis(probe.maxLatencyNanos.get()), probe.pongs.get());
-			System.out.printf("Heap: %,d KB before, %,d KB after; streams %d before, %d after (%d channels named); "
-					+ "sessions %d before, %d after%n", heapBefore / 1024, heapAfter / 1024, streamsBefore, streamsAfter,
-					stats.namedChannels.size(), sessionsBefore, sessionsAfter);
+			System.out.printf(
+					"Heap: %,d KB before, %,d KB after; streams %d before, %d after (%d channels named); "
+							+ "sessions %d before, %d after%n",
+					heapBefore / 1024, heapAfter / 1024, streamsBefore, streamsAfter, stats.namedChannels.size(),
+					sessionsBefore, sessionsAfter);
 
 			assertThat(stats.violations).as("protocol violations (first %d)", MAX_REPORTED).isEmpty();
 			assertThat(stats.total()).isGreaterThanOrEqualTo(MESSAGES);
@@ -150,9 +159,11 @@ class ProtocolFuzzIntegrationTests {
 			assertThat(probe.received.get()).isGreaterThan(100);
 			assertThat(probe.client.isClosed()).isFalse();
 			assertThat(heapAfter).as("used heap after fuzzing").isLessThan(heapBefore + HEAP_TOLERANCE);
-			// Streams exist only for channels that a frame or subscribe named, not one per message.
+			// Streams exist only for channels that a frame or subscribe named, not one
+			// per message.
 			assertThat(streamsAfter - streamsBefore).isLessThanOrEqualTo(stats.namedChannels.size());
-			// One session per client id: the workers' and the closer threads', however often they reconnected.
+			// One session per client id: the workers' and the closer threads', however
+			// often they reconnected.
 			assertThat(sessionsAfter - sessionsBefore).isLessThanOrEqualTo(WORKERS + CLOSERS);
 		}
 	}
@@ -260,7 +271,10 @@ class ProtocolFuzzIntegrationTests {
 
 		final LongAdder pongsBeforeClose = new LongAdder();
 
-		/** Every channel a fuzz frame or subscribe named: the only ones that may get a stream. */
+		/**
+		 * Every channel a fuzz frame or subscribe named: the only ones that may get a
+		 * stream.
+		 */
 		final Set<String> namedChannels = ConcurrentHashMap.newKeySet();
 
 		Stats() {
@@ -323,7 +337,8 @@ class ProtocolFuzzIntegrationTests {
 					this.stats.counts.get(message.category()).increment();
 					recordChannels(message);
 					if (message.category().closes()) {
-						// On other threads, so that this connection never falls silent meanwhile.
+						// On other threads, so that this connection never falls silent
+						// meanwhile.
 						this.closing.add(this.closers.submit(() -> checkClosing(message)));
 						continue;
 					}
@@ -339,7 +354,8 @@ class ProtocolFuzzIntegrationTests {
 					}
 				}
 				collect(batch);
-				// Frames of subscribed channels keep coming: drain for a moment, then check nothing else did.
+				// Frames of subscribed channels keep coming: drain for a moment, then
+				// check nothing else did.
 				long drainUntil = System.nanoTime() + Duration.ofMillis(300).toNanos();
 				JsonNode leftover;
 				while (System.nanoTime() < drainUntil && (leftover = this.client.poll(Duration.ofMillis(50))) != null) {
@@ -395,7 +411,10 @@ class ProtocolFuzzIntegrationTests {
 			}
 		}
 
-		/** Read the answers to a batch, in order: everything up to the pong after each message. */
+		/**
+		 * Read the answers to a batch, in order: everything up to the pong after each
+		 * message.
+		 */
 		private void collect(List<Message> batch) {
 			for (Message message : batch) {
 				List<JsonNode> ops = new ArrayList<>();
@@ -419,8 +438,8 @@ class ProtocolFuzzIntegrationTests {
 						pongs++;
 					}
 					else if (type.equals("goodbye")) {
-						this.stats.violation(this.user + ": connection closed (" + received + ") after "
-								+ message.describe());
+						this.stats.violation(
+								this.user + ": connection closed (" + received + ") after " + message.describe());
 						reconnect();
 						return;
 					}
@@ -437,7 +456,8 @@ class ProtocolFuzzIntegrationTests {
 
 		private void checkFrame(JsonNode frame) {
 			this.stats.frames.increment();
-			if (!frame.path("channel").isString() || (frame.has("cursor") && !frame.path("cursor").isIntegralNumber())) {
+			if (!frame.path("channel").isString()
+					|| (frame.has("cursor") && !frame.path("cursor").isIntegralNumber())) {
 				this.stats.violation(this.user + ": malformed frame " + frame);
 			}
 		}
@@ -471,13 +491,15 @@ class ProtocolFuzzIntegrationTests {
 				return null;
 			}
 			return switch (expected.kind()) {
-				case ERROR -> (ops.size() == 1 && errors == 1
-						&& expected.codes().contains(ops.get(0).path("code").asString("")))
-								? null : "expected exactly one error " + expected.codes();
+				case ERROR ->
+					(ops.size() == 1 && errors == 1 && expected.codes().contains(ops.get(0).path("code").asString("")))
+							? null : "expected exactly one error " + expected.codes();
 				case NOTHING, PONG -> ops.isEmpty() ? null : "expected no op";
-				case UNSUBSCRIBED, FEATURES -> (ops.size() == 1
-						&& ops.get(0).path("type").asString("").equals(expected.kind().name().toLowerCase()))
-								? null : "expected exactly one " + expected.kind().name().toLowerCase();
+				case UNSUBSCRIBED,
+						FEATURES ->
+					(ops.size() == 1
+							&& ops.get(0).path("type").asString("").equals(expected.kind().name().toLowerCase())) ? null
+									: "expected exactly one " + expected.kind().name().toLowerCase();
 				case SUBSCRIBED -> checkSubscribed(expected, ops, errors);
 				case LENIENT -> checkLenient(ops, errors, confirmations);
 				case CLOSE -> "a closing message on a long-lived connection";
@@ -492,7 +514,8 @@ class ProtocolFuzzIntegrationTests {
 				return "expected " + expected.errors() + " errors " + expected.codes();
 			}
 			for (JsonNode op : ops.subList(0, ops.size() - 1)) {
-				if (op.path("type").asString("").equals("error") && !expected.codes().contains(op.path("code").asString(""))) {
+				if (op.path("type").asString("").equals("error")
+						&& !expected.codes().contains(op.path("code").asString(""))) {
 					return "expected errors " + expected.codes();
 				}
 				if (op.path("type").asString("").equals("subscribed")) {
@@ -504,7 +527,8 @@ class ProtocolFuzzIntegrationTests {
 
 		private String checkLenient(List<JsonNode> ops, int errors, int confirmations) {
 			for (JsonNode op : ops) {
-				if (op.path("type").asString("").equals("error") && !LENIENT_CODES.contains(op.path("code").asString(""))) {
+				if (op.path("type").asString("").equals("error")
+						&& !LENIENT_CODES.contains(op.path("code").asString(""))) {
 					return "unexpected error code";
 				}
 			}
@@ -514,7 +538,8 @@ class ProtocolFuzzIntegrationTests {
 			if (confirmations == 0 && errors > 1) {
 				return "more than one error";
 			}
-			if (confirmations == 1 && errors > 0 && !ops.get(ops.size() - 1).path("type").asString("").equals("subscribed")) {
+			if (confirmations == 1 && errors > 0
+					&& !ops.get(ops.size() - 1).path("type").asString("").equals("subscribed")) {
 				return "errors next to a confirmation that is not subscribed";
 			}
 			return null;
@@ -535,7 +560,8 @@ class ProtocolFuzzIntegrationTests {
 		private void checkClosingOnFreshConnection(Message message) {
 			Expected expected = message.expected();
 			try (TestWebSocketClient fresh = TestWebSocketClient.connect(ProtocolFuzzIntegrationTests.this.port)) {
-				// Pings pipelined ahead of the closing message must still be answered before the goodbye.
+				// Pings pipelined ahead of the closing message must still be answered
+				// before the goodbye.
 				int pings = 0;
 				if (message.category() != Category.BEFORE_AUTH) {
 					fresh.auth("token-closer", CLOSER_IDS.get(), List.of());
@@ -554,7 +580,8 @@ class ProtocolFuzzIntegrationTests {
 						received.add(next);
 					}
 				}
-				// Closing drops what is still queued (ClientConnection#close), so a pong may be lost, but
+				// Closing drops what is still queued (ClientConnection#close), so a pong
+				// may be lost, but
 				// nothing else may come, and nothing after the goodbye.
 				for (int i = 0; i < pings && !received.isEmpty()
 						&& "pong".equals(received.get(0).path("type").asString("")); i++) {
@@ -565,9 +592,9 @@ class ProtocolFuzzIntegrationTests {
 				boolean goodbye = received.size() == 1 && received.get(0).path("type").asString("").equals("goodbye")
 						&& received.get(0).path("reason").asString("").equals(expected.reason());
 				if (code != expected.closeCode() || !(goodbye || (goodbyeOptional && received.isEmpty()))) {
-					this.stats.violation(this.user + ": expected goodbye " + expected.reason() + " and close "
-							+ expected.closeCode() + ", got close " + code + " after " + received + " for "
-							+ message.describe());
+					this.stats.violation(
+							this.user + ": expected goodbye " + expected.reason() + " and close " + expected.closeCode()
+									+ ", got close " + code + " after " + received + " for " + message.describe());
 				}
 			}
 			catch (AssertionError | RuntimeException ex) {
@@ -584,8 +611,8 @@ class ProtocolFuzzIntegrationTests {
 	}
 
 	/**
-	 * The well-behaved client: subscribed to a channel that the server publishes on every 10 ms, it
-	 * checks that every frame arrives in order and on time, and answers pings.
+	 * The well-behaved client: subscribed to a channel that the server publishes on every
+	 * 10 ms, it checks that every frame arrives in order and on time, and answers pings.
 	 */
 	private final class Probe implements AutoCloseable {
 
@@ -659,7 +686,8 @@ class ProtocolFuzzIntegrationTests {
 						this.violations.add("expected cursor " + expected + ", got " + message);
 					}
 					if (latency > MAX_PROBE_LATENCY.toNanos()) {
-						this.violations.add("frame after " + TimeUnit.NANOSECONDS.toMillis(latency) + " ms: " + message);
+						this.violations
+							.add("frame after " + TimeUnit.NANOSECONDS.toMillis(latency) + " ms: " + message);
 					}
 					this.received.set(message.path("payload").path("n").asLong());
 				}

@@ -52,8 +52,7 @@ class PushWebSocketEndpointTests {
 
 	@Test
 	void requestWithoutOriginIsNotRefusedForIt() {
-		MockServerWebExchange exchange = MockServerWebExchange
-			.from(MockServerHttpRequest.get("http://localhost/rps"));
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("http://localhost/rps"));
 		StepVerifier.create(new PushWebSocketEndpoint(UPGRADED, HANDLER, List.of(), MAPPER).handle(exchange))
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));

@@ -11,8 +11,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Query tokens with the defaults: SSE takes {@code ?token=} ({@code EventSource} cannot send headers),
- * the WebSocket does not (browsers send {@code auth.token} in the first message).
+ * Query tokens with the defaults: SSE takes {@code ?token=} ({@code EventSource} cannot
+ * send headers), the WebSocket does not (browsers send {@code auth.token} in the first
+ * message).
  */
 @PushIntegrationTest
 class QueryTokenIntegrationTests {

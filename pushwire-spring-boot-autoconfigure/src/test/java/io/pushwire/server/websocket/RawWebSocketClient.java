@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A WebSocket client on a plain socket for end-to-end tests that need what a library client hides:
- * any {@code Host} and {@code Origin} header, the refusal's HTTP status and body, many frames in one
- * write, and whether the connection ended with a close frame or a reset.
+ * A WebSocket client on a plain socket for end-to-end tests that need what a library
+ * client hides: any {@code Host} and {@code Origin} header, the refusal's HTTP status and
+ * body, many frames in one write, and whether the connection ended with a close frame or
+ * a reset.
  */
 final class RawWebSocketClient implements AutoCloseable {
 
@@ -39,8 +40,9 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Send an upgrade request to {@code /rps} on the local port with these headers (and {@code Host}
-	 * {@code localhost:<port>} unless given) and read the response head (and body, if refused).
+	 * Send an upgrade request to {@code /rps} on the local port with these headers (and
+	 * {@code Host} {@code localhost:<port>} unless given) and read the response head (and
+	 * body, if refused).
 	 */
 	static RawWebSocketClient connect(int port, String path, Map<String, String> headers) throws IOException {
 		Socket socket = new Socket();
@@ -94,8 +96,8 @@ final class RawWebSocketClient implements AutoCloseable {
 
 	/** A masked close frame with a status code, as a client answers the server's. */
 	static byte[] closeFrame(int code) {
-		return new byte[] { (byte) 0x88, (byte) 0x82, MASK[0], MASK[1], MASK[2], MASK[3], (byte) ((code >>> 8) ^ MASK[0]),
-				(byte) ((code & 0xFF) ^ MASK[1]) };
+		return new byte[] { (byte) 0x88, (byte) 0x82, MASK[0], MASK[1], MASK[2], MASK[3],
+				(byte) ((code >>> 8) ^ MASK[0]), (byte) ((code & 0xFF) ^ MASK[1]) };
 	}
 
 	void send(String text) throws IOException {
@@ -109,7 +111,8 @@ final class RawWebSocketClient implements AutoCloseable {
 
 	/**
 	 * The next frame from the server.
-	 * @throws IOException a reset or end of stream before a whole frame (the client would report 1006)
+	 * @throws IOException a reset or end of stream before a whole frame (the client would
+	 * report 1006)
 	 */
 	Frame readFrame() throws IOException {
 		int first = readByte();
@@ -155,11 +158,13 @@ final class RawWebSocketClient implements AutoCloseable {
 		String body = "";
 		if (status != 101) {
 			if (headers.containsKey("content-length")) {
-				body = new String(in.readNBytes(Integer.parseInt(headers.get("content-length"))), StandardCharsets.UTF_8);
+				body = new String(in.readNBytes(Integer.parseInt(headers.get("content-length"))),
+						StandardCharsets.UTF_8);
 			}
 			else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
 				ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-				for (int size = Integer.parseInt(readLine(in), 16); size > 0; size = Integer.parseInt(readLine(in), 16)) {
+				for (int size = Integer.parseInt(readLine(in), 16); size > 0; size = Integer.parseInt(readLine(in),
+						16)) {
 					chunks.writeBytes(in.readNBytes(size));
 					readLine(in);
 				}

@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Tests for {@link ReactorNettyAccess}: a canary for the hooks the WebSocket fast path takes under
- * WebFlux. When one of these fails after a WebFlux, Reactor Netty or Netty upgrade, the fast path is
- * gone (the server would quietly fall back on {@code WebSocketSession.send}); fix the access before
- * releasing.
+ * Tests for {@link ReactorNettyAccess}: a canary for the hooks the WebSocket fast path
+ * takes under WebFlux. When one of these fails after a WebFlux, Reactor Netty or Netty
+ * upgrade, the fast path is gone (the server would quietly fall back on
+ * {@code WebSocketSession.send}); fix the access before releasing.
  */
 class ReactorNettyAccessTests {
 
@@ -78,7 +78,8 @@ class ReactorNettyAccessTests {
 			}
 			return session.receive().then();
 		};
-		// The upgrade as WebFlux does it on Reactor Netty, through pushwire's lean handshake.
+		// The upgrade as WebFlux does it on Reactor Netty, through pushwire's lean
+		// handshake.
 		HandshakeWebSocketService service = new HandshakeWebSocketService(
 				new LeanHandshakeUpgradeStrategy(new ReactorNettyRequestUpgradeStrategy()));
 		HttpHandler httpHandler = WebHttpHandlerBuilder
@@ -105,7 +106,8 @@ class ReactorNettyAccessTests {
 			assertThat(foundWhenOff.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
 				.as("none with the fast path turned off for a test")
 				.isNull();
-			assertThat(received.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).containsExactly("text {\"type\":\"ping\"}", "binary 525001");
+			assertThat(received.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+				.containsExactly("text {\"type\":\"ping\"}", "binary 525001");
 		}
 		finally {
 			server.disposeNow(TIMEOUT);
@@ -121,14 +123,16 @@ class ReactorNettyAccessTests {
 
 	@Test
 	void theFrameSizeFailuresOfNettyAreRecognizedByType() throws Exception {
-		// The classes are referenced by type: a Netty that renamed them fails to compile, and these
+		// The classes are referenced by type: a Netty that renamed them fails to compile,
+		// and these
 		// are the failures Netty's decoder and aggregator raise today.
-		assertThat(Class.forName("io.netty.handler.codec.TooLongFrameException")).isEqualTo(TooLongFrameException.class);
+		assertThat(Class.forName("io.netty.handler.codec.TooLongFrameException"))
+			.isEqualTo(TooLongFrameException.class);
 		assertThat(Class.forName("io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException"))
 			.isEqualTo(CorruptedWebSocketFrameException.class);
 		assertThat(ReactorNettyAccess.isFrameTooLarge(new TooLongFrameException("too long"))).isTrue();
-		assertThat(ReactorNettyAccess.isFrameTooLarge(new IllegalStateException(new DecoderException(
-				new io.netty.handler.codec.http.TooLongHttpContentException("too long")))))
+		assertThat(ReactorNettyAccess.isFrameTooLarge(new IllegalStateException(
+				new DecoderException(new io.netty.handler.codec.http.TooLongHttpContentException("too long")))))
 			.isTrue();
 		assertThat(ReactorNettyAccess.isFrameTooLarge(new java.io.IOException("reset"))).isFalse();
 	}

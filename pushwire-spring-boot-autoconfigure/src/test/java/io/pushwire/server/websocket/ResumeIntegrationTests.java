@@ -112,7 +112,9 @@ class ResumeIntegrationTests {
 		for (int i = 1; i <= 12; i++) {
 			epoch = this.pushServer.publish(channel, i).block(WAIT).epoch();
 		}
-		List<PushMessage> otherEpoch = this.pushServer.subscribe(channel, 5, "oldEpoch").take(11).collectList()
+		List<PushMessage> otherEpoch = this.pushServer.subscribe(channel, 5, "oldEpoch")
+			.take(11)
+			.collectList()
 			.block(WAIT);
 		assertThat(otherEpoch.get(0)).isEqualTo(new SystemOp.ResumeRequired(channel, 3, epoch));
 		assertThat(otherEpoch.subList(1, 11)).extracting((message) -> ((Frame) message).cursor())
@@ -130,8 +132,8 @@ class ResumeIntegrationTests {
 		}
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.send("{\"type\":\"auth\",\"token\":\"token-alice\",\"capabilities\":[\"" + channel
-					+ "\"],\"resume_cursors\":{\"" + channel + "\":5},\"resume_epochs\":{\"" + channel + "\":\""
-					+ epoch + "\"}}");
+					+ "\"],\"resume_cursors\":{\"" + channel + "\":5},\"resume_epochs\":{\"" + channel + "\":\"" + epoch
+					+ "\"}}");
 			JsonNode ok = client.expect("auth_ok");
 			assertThat(ok.path("resume_cursors").path(channel).asLong()).isEqualTo(40);
 			assertThat(ok.path("heads").path(channel).asLong()).isEqualTo(50);

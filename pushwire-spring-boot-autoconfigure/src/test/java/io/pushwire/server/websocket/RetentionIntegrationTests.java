@@ -21,8 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Retained history is bounded by {@code max-retained-bytes} over all channels, however many new topics
- * are published to.
+ * Retained history is bounded by {@code max-retained-bytes} over all channels, however
+ * many new topics are published to.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "pushwire.server.channels.chat.priority=normal", "pushwire.server.max-retained-bytes=4MB",

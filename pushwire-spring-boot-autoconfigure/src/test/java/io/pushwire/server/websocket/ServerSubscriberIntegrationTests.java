@@ -49,7 +49,10 @@ class ServerSubscriberIntegrationTests {
 		}
 	}
 
-	/** Up to count frames, answering pings, for at most the timeout (a lost frame fails, not hangs). */
+	/**
+	 * Up to count frames, answering pings, for at most the timeout (a lost frame fails,
+	 * not hangs).
+	 */
 	private static List<JsonNode> framesWithin(TestWebSocketClient client, int count, Duration timeout) {
 		List<JsonNode> frames = new ArrayList<>();
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The WebSocket protocol end to end (PROTOCOL.md §3, §4), against the real server on a random port.
+ * The WebSocket protocol end to end (PROTOCOL.md §3, §4), against the real server on a
+ * random port.
  */
 @PushIntegrationTest
 class WebSocketProtocolIntegrationTests {
@@ -152,7 +153,8 @@ class WebSocketProtocolIntegrationTests {
 		}
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth("token-alice", null, List.of());
-			client.send("{\"type\":\"subscribe\",\"channels\":[\"chat:subcursor\"],\"cursors\":{\"chat:subcursor\":3}}");
+			client
+				.send("{\"type\":\"subscribe\",\"channels\":[\"chat:subcursor\"],\"cursors\":{\"chat:subcursor\":3}}");
 			JsonNode subscribed = client.expect("subscribed");
 			assertThat(subscribed.path("heads").path("chat:subcursor").asLong()).isEqualTo(3);
 			assertThat(client.frames(2)).extracting((frame) -> frame.path("cursor").asLong()).containsExactly(4L, 5L);
@@ -211,7 +213,8 @@ class WebSocketProtocolIntegrationTests {
 	void frameOnChannelClientMayNotPublishToIsForbiddenEvenWithoutHandler() {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth("token-alice", null, List.of());
-			// alerts: publish none, and no handler takes its frames; the access check comes first.
+			// alerts: publish none, and no handler takes its frames; the access check
+			// comes first.
 			client.send("{\"channel\":\"alerts:ops\",\"payload\":1}");
 			JsonNode error = client.expect("error");
 			assertThat(error.path("code").asString()).isEqualTo("forbidden");
@@ -224,7 +227,8 @@ class WebSocketProtocolIntegrationTests {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth("token-alice", null, List.of());
 			for (String bad : List.of("not json", "{\"a\":1}", "[1,2]", "{\"type\":\"nope\"}", "{\"type\":\"auth\"}",
-					"{\"type\":\"auth_ok\",\"client_id\":\"x\"}", "{\"type\":\"ack\",\"channel\":\"chat:x\",\"cursor\":\"1\"}",
+					"{\"type\":\"auth_ok\",\"client_id\":\"x\"}",
+					"{\"type\":\"ack\",\"channel\":\"chat:x\",\"cursor\":\"1\"}",
 					"{\"type\":\"subscribe\",\"channels\":\"chat\"}", "{} {}")) {
 				client.send(bad);
 				assertThat(client.expect("error").path("code").asString()).as(bad).isEqualTo("bad_message");
@@ -250,7 +254,8 @@ class WebSocketProtocolIntegrationTests {
 	void invalidUtf8ClosesWith1007() {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth("token-alice", null, List.of());
-			client.sendFrame(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { '"', (byte) 0xC3, (byte) 0x28, '"' })));
+			client.sendFrame(
+					new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { '"', (byte) 0xC3, (byte) 0x28, '"' })));
 			assertThat(client.awaitClose().code()).isEqualTo(1007);
 		}
 	}
@@ -299,7 +304,8 @@ class WebSocketProtocolIntegrationTests {
 		try (TestWebSocketClient alice = TestWebSocketClient.connect(this.port);
 				TestWebSocketClient bob = TestWebSocketClient.connect(this.port)) {
 			alice.auth("token-alice", clientId, List.of());
-			bob.send("{\"type\":\"auth\",\"token\":\"token-bob\",\"client_id\":\"" + clientId + "\",\"capabilities\":[]}");
+			bob.send("{\"type\":\"auth\",\"token\":\"token-bob\",\"client_id\":\"" + clientId
+					+ "\",\"capabilities\":[]}");
 			assertThat(bob.expect("goodbye").path("reason").asString()).isEqualTo("forbidden");
 			assertThat(bob.awaitClose().code()).isEqualTo(4003);
 		}

@@ -11,11 +11,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code pushwire.server.websocket.allow-query-token} turns on {@code ?token=} for the WebSocket on its
- * own, whatever {@code pushwire.server.sse.allow-query-token} says.
+ * {@code pushwire.server.websocket.allow-query-token} turns on {@code ?token=} for the
+ * WebSocket on its own, whatever {@code pushwire.server.sse.allow-query-token} says.
  */
 @SpringBootTest(classes = PushTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pushwire.server.websocket.allow-query-token=true", "pushwire.server.sse.allow-query-token=false" })
+		properties = { "pushwire.server.websocket.allow-query-token=true",
+				"pushwire.server.sse.allow-query-token=false" })
 class WebSocketQueryTokenIntegrationTests {
 
 	@LocalServerPort

@@ -27,18 +27,19 @@ import reactor.core.Disposable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One {@link PushClient} subscribed to the benchmark server's channel {@code bench}: after a warm-up
- * burst, asks the server ({@code POST /bench/publish}) for {@code --frames} numbered frames and
- * measures the time from that request to the last frame, the frames lost or seen twice (by the
- * payload's sequence number), the latency (payload timestamp to delivery, both processes on one
- * clock) and this process's CPU time ({@code OperatingSystemMXBean.getProcessCpuTime}, every thread:
- * event loop, decoding, the application's subscriber, GC, JIT) per frame.
+ * One {@link PushClient} subscribed to the benchmark server's channel {@code bench}:
+ * after a warm-up burst, asks the server ({@code POST /bench/publish}) for
+ * {@code --frames} numbered frames and measures the time from that request to the last
+ * frame, the frames lost or seen twice (by the payload's sequence number), the latency
+ * (payload timestamp to delivery, both processes on one clock) and this process's CPU
+ * time ({@code OperatingSystemMXBean.getProcessCpuTime}, every thread: event loop,
+ * decoding, the application's subscriber, GC, JIT) per frame.
  * <p>
- * The subscriber does what a minimal application does: reads the payload's {@code seq} and
- * {@code t} from the decoded {@link JsonNode}. {@code --name value} options: {@code port} (8081),
- * {@code frames} (200000), {@code warmup} (50000), {@code rate} (0: as fast as the server
- * publishes), {@code transport} ({@code ws-only}), {@code timeout-s} (120), {@code out} (a file for
- * {@code key=value} results).
+ * The subscriber does what a minimal application does: reads the payload's {@code seq}
+ * and {@code t} from the decoded {@link JsonNode}. {@code --name value} options:
+ * {@code port} (8081), {@code frames} (200000), {@code warmup} (50000), {@code rate} (0:
+ * as fast as the server publishes), {@code transport} ({@code ws-only}),
+ * {@code timeout-s} (120), {@code out} (a file for {@code key=value} results).
  */
 public final class ClientBench {
 
@@ -98,12 +99,13 @@ public final class ClientBench {
 			if (event instanceof PushClientEvent.Disconnected) {
 				reconnects[0]++;
 			}
-			// Every event but the frames: a reconnect, gap or error during a run shows in its log.
+			// Every event but the frames: a reconnect, gap or error during a run shows in
+			// its log.
 			System.err.printf(Locale.ROOT, "%.3f s %s received=%d%n", (System.nanoTime() - start) / 1e9, event,
 					this.received);
 		});
-		Disposable subscription = client.frames().subscribe(this::onFrame,
-				(ex) -> System.err.println("frames() failed: " + ex));
+		Disposable subscription = client.frames()
+			.subscribe(this::onFrame, (ex) -> System.err.println("frames() failed: " + ex));
 		client.connect().block(Duration.ofSeconds(30));
 		HttpClient http = HttpClient.newHttpClient();
 
@@ -186,7 +188,10 @@ public final class ClientBench {
 		this.received++;
 	}
 
-	/** Wait until {@code count} distinct frames arrived, or nothing arrived for the timeout. */
+	/**
+	 * Wait until {@code count} distinct frames arrived, or nothing arrived for the
+	 * timeout.
+	 */
 	private boolean awaitReceived(long count, long timeoutNanos) throws InterruptedException {
 		long lastCount = -1;
 		long lastProgress = System.nanoTime();
@@ -202,7 +207,8 @@ public final class ClientBench {
 			else if (System.nanoTime() - lastProgress > timeoutNanos) {
 				return false;
 			}
-			// Polling costs this process a little CPU; 1 ms keeps the end time accurate to a millisecond.
+			// Polling costs this process a little CPU; 1 ms keeps the end time accurate
+			// to a millisecond.
 			Thread.sleep(1);
 		}
 	}

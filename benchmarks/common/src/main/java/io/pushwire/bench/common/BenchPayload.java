@@ -3,9 +3,10 @@ package io.pushwire.bench.common;
 import java.time.Instant;
 
 /**
- * The payload every server publishes: a sequence number, the send time in epoch microseconds and a
- * pad that brings the JSON to about 100 bytes. Both processes run on one machine and read the same
- * wall clock, so the receiver's {@code now - t} is the end-to-end latency.
+ * The payload every server publishes: a sequence number, the send time in epoch
+ * microseconds and a pad that brings the JSON to about 100 bytes. Both processes run on
+ * one machine and read the same wall clock, so the receiver's {@code now - t} is the
+ * end-to-end latency.
  *
  * @param seq the sequence number
  * @param t when it was sent, epoch microseconds

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Publishes numbered payloads on a thread of its own, either as fast as the server takes them
- * ({@code rate <= 0}) or at a steady rate. Every server uses this loop, so only the server's publish
- * call differs.
+ * Publishes numbered payloads on a thread of its own, either as fast as the server takes
+ * them ({@code rate <= 0}) or at a steady rate. Every server uses this loop, so only the
+ * server's publish call differs.
  */
 public final class BenchPublisher {
 
@@ -34,10 +34,10 @@ public final class BenchPublisher {
 	 * @param from the first sequence number
 	 * @param count how many
 	 * @param rate payloads per second, or 0 for a burst
-	 * @param maxSeconds stop after this long even if fewer were published (a server that cannot keep
-	 * up slows its publisher down), 0 for no limit
-	 * @return completes with a JSON summary ({@code published}, {@code elapsed_us}) once the last one
-	 * was handed to the server
+	 * @param maxSeconds stop after this long even if fewer were published (a server that
+	 * cannot keep up slows its publisher down), 0 for no limit
+	 * @return completes with a JSON summary ({@code published}, {@code elapsed_us}) once
+	 * the last one was handed to the server
 	 */
 	public CompletableFuture<String> publish(long from, int count, double rate, double maxSeconds) {
 		return CompletableFuture.supplyAsync(() -> run(from, count, rate, maxSeconds), this.thread);

@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 
 /**
- * The server's memory and collector figures as JSON, the same way for every server: optionally
- * after full collections, so heap per connection compares live objects only.
+ * The server's memory and collector figures as JSON, the same way for every server:
+ * optionally after full collections, so heap per connection compares live objects only.
  */
 public final class HeapProbe {
 
@@ -16,8 +16,8 @@ public final class HeapProbe {
 	/**
 	 * Read the figures.
 	 * @param fullGc whether to run full collections first
-	 * @return JSON with {@code used}, {@code committed}, {@code max} (bytes), and per collector its
-	 * count and time
+	 * @return JSON with {@code used}, {@code committed}, {@code max} (bytes), and per
+	 * collector its count and time
 	 */
 	public static String stats(boolean fullGc) {
 		if (fullGc) {
@@ -27,15 +27,19 @@ public final class HeapProbe {
 		}
 		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 		StringBuilder json = new StringBuilder(256);
-		json.append("{\"used\":").append(heap.getUsed())
-			.append(",\"committed\":").append(heap.getCommitted())
-			.append(",\"max\":").append(heap.getMax());
+		json.append("{\"used\":")
+			.append(heap.getUsed())
+			.append(",\"committed\":")
+			.append(heap.getCommitted())
+			.append(",\"max\":")
+			.append(heap.getMax());
 		long youngCount = 0;
 		long youngMillis = 0;
 		long oldCount = 0;
 		long oldMillis = 0;
 		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-			// G1: "G1 Young Generation" (young and mixed pauses), "G1 Old Generation" (full GCs),
+			// G1: "G1 Young Generation" (young and mixed pauses), "G1 Old Generation"
+			// (full GCs),
 			// "G1 Concurrent GC" (concurrent cycles, not pauses, JDK 20+).
 			String name = gc.getName();
 			if (name.contains("Old") || name.contains("MarkSweep")) {
@@ -47,11 +51,16 @@ public final class HeapProbe {
 				youngMillis += gc.getCollectionTime();
 			}
 		}
-		json.append(",\"young_gc_count\":").append(youngCount)
-			.append(",\"young_gc_ms\":").append(youngMillis)
-			.append(",\"full_gc_count\":").append(oldCount)
-			.append(",\"full_gc_ms\":").append(oldMillis)
-			.append(",\"pid\":").append(ProcessHandle.current().pid())
+		json.append(",\"young_gc_count\":")
+			.append(youngCount)
+			.append(",\"young_gc_ms\":")
+			.append(youngMillis)
+			.append(",\"full_gc_count\":")
+			.append(oldCount)
+			.append(",\"full_gc_ms\":")
+			.append(oldMillis)
+			.append(",\"pid\":")
+			.append(ProcessHandle.current().pid())
 			.append('}');
 		return json.toString();
 	}

@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Encoding a frame: every published frame is encoded once ({@link StoredFrame#json}) and the bytes
- * shared by all its deliveries, so {@code encodeFrame} is paid per message, {@code storedFrameJson}
- * (the cached read) per delivery.
+ * Encoding a frame: every published frame is encoded once ({@link StoredFrame#json}) and
+ * the bytes shared by all its deliveries, so {@code encodeFrame} is paid per message,
+ * {@code storedFrameJson} (the cached read) per delivery.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -44,7 +44,8 @@ public class CodecBenchmark {
 	public void setUp() {
 		this.codec = new ProtocolCodec();
 		this.payload = this.codec.mapper()
-			.readTree("{\"seq\":1000000007,\"t\":1764085000123456,\"pad\":\"pushwire-benchmark-payload-0123456789-abcdefghijklmnopqrstuvwxyz\"}");
+			.readTree(
+					"{\"seq\":1000000007,\"t\":1764085000123456,\"pad\":\"pushwire-benchmark-payload-0123456789-abcdefghijklmnopqrstuvwxyz\"}");
 		this.frame = new Frame("bench", 42L, this.payload, null);
 		this.encodedOnce = new StoredFrame("bench", 42, "Xb3k", this.payload, null, 0);
 		this.encodedOnce.encoded(this.codec);

@@ -26,12 +26,13 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 
 /**
- * The outbound queue as a publish uses it: offer a frame (the queue drains it into its subscriber
- * when there is demand). {@code offerDrained}: the subscriber keeps requesting, each offer is polled
- * at once (a connection keeping up). {@code offer32ThenDrain}: 32 frames queue while the subscriber
- * has no demand, then one request drains them (a connection whose socket was briefly full).
- * {@code offerBatch32}: a stream's batch of 32 frames queued with one call (one lock, one drain) into a
- * writer that is always ready, as an event loop hands a burst to a WebSocket connection.
+ * The outbound queue as a publish uses it: offer a frame (the queue drains it into its
+ * subscriber when there is demand). {@code offerDrained}: the subscriber keeps
+ * requesting, each offer is polled at once (a connection keeping up).
+ * {@code offer32ThenDrain}: 32 frames queue while the subscriber has no demand, then one
+ * request drains them (a connection whose socket was briefly full). {@code offerBatch32}:
+ * a stream's batch of 32 frames queued with one call (one lock, one drain) into a writer
+ * that is always ready, as an event loop hands a burst to a WebSocket connection.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -38,11 +38,12 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A channel stream: append (store with the next cursor, trim the window, hand to each listener) with
- * 0 or {@code listeners} no-op listeners, and attach-with-replay of the last 200 frames (a client of
- * scenario E resuming). {@code loops} 0: the listeners are called on the appending thread; 4: they
- * are spread over four single-thread executors, as connections over event loops, and each append
- * costs the appending thread one hand-off per executor.
+ * A channel stream: append (store with the next cursor, trim the window, hand to each
+ * listener) with 0 or {@code listeners} no-op listeners, and attach-with-replay of the
+ * last 200 frames (a client of scenario E resuming). {@code loops} 0: the listeners are
+ * called on the appending thread; 4: they are spread over four single-thread executors,
+ * as connections over event loops, and each append costs the appending thread one
+ * hand-off per executor.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -96,7 +97,10 @@ public class StreamBenchmark {
 		return this.stream.append(this.payload, null).block();
 	}
 
-	/** What an ack checks its cursor against: answered from a completed Mono until the head moves. */
+	/**
+	 * What an ack checks its cursor against: answered from a completed Mono until the
+	 * head moves.
+	 */
 	@Benchmark
 	public StreamPosition position() {
 		return this.stream.position().block();

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Reads numbers out of messages without decoding them: the load generator shares two cores with the
- * server, so every microsecond it spends per message is one the server does not get.
+ * Reads numbers out of messages without decoding them: the load generator shares two
+ * cores with the server, so every microsecond it spends per message is one the server
+ * does not get.
  */
 final class Bytes {
 
@@ -24,9 +25,10 @@ final class Bytes {
 	}
 
 	/**
-	 * A received message copied once into a reusable array and read left to right: each key is looked
-	 * for after the previous one, so a pushwire frame ({@code cursor}, then the payload's {@code seq} and
-	 * {@code t}) costs one pass, like a bare payload. One reader per thread.
+	 * A received message copied once into a reusable array and read left to right: each
+	 * key is looked for after the previous one, so a pushwire frame ({@code cursor}, then
+	 * the payload's {@code seq} and {@code t}) costs one pass, like a bare payload. One
+	 * reader per thread.
 	 */
 	static final class Reader {
 
@@ -54,8 +56,8 @@ final class Bytes {
 		}
 
 		/**
-		 * The non-negative integer after the next occurrence of a key, or -1 when the rest of the
-		 * message has none (the position then stays).
+		 * The non-negative integer after the next occurrence of a key, or -1 when the
+		 * rest of the message has none (the position then stays).
 		 */
 		long next(byte[] key) {
 			byte[] a = this.bytes;

@@ -16,9 +16,9 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Summarises the CPU samples of a JFR recording ({@code jdk.ExecutionSample}): by thread, by the
- * method on top of the stack (self), and by method anywhere on the stack (inclusive), optionally only
- * for methods whose class matches a pattern.
+ * Summarises the CPU samples of a JFR recording ({@code jdk.ExecutionSample}): by thread,
+ * by the method on top of the stack (self), and by method anywhere on the stack
+ * (inclusive), optionally only for methods whose class matches a pattern.
  * <p>
  * {@code java -jar loadgen.jar jfr <file.jfr> [class regex, default io\.pushwire\.] [top, default 25]
  * [thread regex: only samples of matching threads]}
@@ -44,7 +44,8 @@ final class JfrSummary {
 		List<RecordedEvent> events = RecordingFile.readAllEvents(file);
 		for (RecordedEvent event : events) {
 			if (event.getEventType().getName().equals("jdk.ThreadCPULoad") && event.getThread("eventThread") != null) {
-				// Loads are fractions of the whole machine over the period (1 s with bench.jfc).
+				// Loads are fractions of the whole machine over the period (1 s with
+				// bench.jfc).
 				double cores = (event.getFloat("user") + event.getFloat("system")) * cpus;
 				String group = group(event.getThread("eventThread").getJavaName());
 				cpuSeconds.merge(group, cores, Double::sum);
@@ -79,15 +80,16 @@ final class JfrSummary {
 		}
 		System.out.println("samples: " + total + " (" + file.getFileName() + ")");
 		System.out.println();
-		System.out.println("| thread (jdk.ThreadCPULoad, 1 s periods) | CPU seconds | busiest second, cores of one thread |");
+		System.out
+			.println("| thread (jdk.ThreadCPULoad, 1 s periods) | CPU seconds | busiest second, cores of one thread |");
 		System.out.println("|---|---|---|");
 		cpuSeconds.entrySet()
 			.stream()
 			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
 			.limit(12)
-			.forEach((e) -> System.out.println("| `" + e.getKey() + "` | "
-					+ String.format(Locale.ROOT, "%.1f", e.getValue()) + " | "
-					+ String.format(Locale.ROOT, "%.2f", peakCores.get(e.getKey())) + " |"));
+			.forEach((e) -> System.out
+				.println("| `" + e.getKey() + "` | " + String.format(Locale.ROOT, "%.1f", e.getValue()) + " | "
+						+ String.format(Locale.ROOT, "%.2f", peakCores.get(e.getKey())) + " |"));
 		print("threads", threads, total, top);
 		print("self (top of stack)", self, total, top);
 		print("inclusive", inclusive, total, top);

@@ -20,9 +20,11 @@ import reactor.netty.resources.LoopResources;
  * Runs one scenario against one server and prints (and writes) its figures.
  * <p>
  * {@code java -jar loadgen.jar --target pushwire|stomp|raw|sse --scenario A..F --pid <server pid>
- * [--port P] [--connections N] [--messages M] [--rate R] [--duration S] [--out file]}; defaults are
- * the sizes of issue #5. {@code java -jar loadgen.jar summary <dir>} prints medians and ratios of the
- * result files in a directory.
+ * [--port P] [--connections N] [--messages M] [--rate R] [--duration S] [--out file]};
+ * defaults are the sizes of issue #5. {@code java -jar loadgen.jar summary
+ *
+<dir>
+ * } prints medians and ratios of the result files in a directory.
  */
 public final class LoadGenerator {
 
@@ -66,17 +68,19 @@ public final class LoadGenerator {
 		Options o = this.options;
 		System.out.println("Scenario " + o.scenario() + " against " + o.target() + " on port " + o.port() + " (pid "
 				+ o.pid() + "), round " + o.round());
-		this.results.put("scenario", o.scenario()).put("target", o.target().name().toLowerCase()).put("round", o.round())
+		this.results.put("scenario", o.scenario())
+			.put("target", o.target().name().toLowerCase())
+			.put("round", o.round())
 			.put("connections", o.connections());
 		LoopResources loops = LoopResources.create("loadgen", o.loops(), true);
-		HttpClient http = HttpClient.newConnection()
-			.runOn(loops)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+		HttpClient http = HttpClient.newConnection().runOn(loops).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 		String scheme = (o.target() == Target.SSE) ? "http" : "ws";
 		String uri = scheme + "://127.0.0.1:" + o.port() + o.target().path();
-		// Slow subscribers may get a small socket buffer, so that the server's queue (not the kernel's
+		// Slow subscribers may get a small socket buffer, so that the server's queue (not
+		// the kernel's
 		// buffers) absorbs what they do not read.
-		HttpClient slowHttp = (o.slowReceiveBuffer() > 0) ? http.option(ChannelOption.SO_RCVBUF, o.slowReceiveBuffer()) : http;
+		HttpClient slowHttp = (o.slowReceiveBuffer() > 0) ? http.option(ChannelOption.SO_RCVBUF, o.slowReceiveBuffer())
+				: http;
 		int slowEvery = slowEvery();
 		for (int i = 0; i < o.connections(); i++) {
 			boolean slow = slowEvery > 0 && i % slowEvery == 0;
@@ -115,7 +119,8 @@ public final class LoadGenerator {
 		connectAll(this.subscribers, "connect");
 		awaitReady();
 		warmUp((int) (this.options.rate() * 2), this.options.rate());
-		measure((int) (this.options.rate() * this.options.durationSeconds()), this.options.rate(), Duration.ofSeconds(5));
+		measure((int) (this.options.rate() * this.options.durationSeconds()), this.options.rate(),
+				Duration.ofSeconds(5));
 	}
 
 	/** C: memory per idle connection, live objects only. */
@@ -139,7 +144,10 @@ public final class LoadGenerator {
 		classHistogram();
 	}
 
-	/** What the idle connections hold: {@code jcmd GC.class_histogram}, next to the results. */
+	/**
+	 * What the idle connections hold: {@code jcmd GC.class_histogram}, next to the
+	 * results.
+	 */
 	private void classHistogram() {
 		if (this.options.out() == null || this.options.pid() < 0) {
 			return;
@@ -147,7 +155,8 @@ public final class LoadGenerator {
 		try {
 			Process jcmd = new ProcessBuilder("jcmd", Long.toString(this.options.pid()), "GC.class_histogram")
 				.redirectErrorStream(true)
-				.redirectOutput(java.nio.file.Path.of(this.options.out().replace(".properties", "-histogram.txt")).toFile())
+				.redirectOutput(
+						java.nio.file.Path.of(this.options.out().replace(".properties", "-histogram.txt")).toFile())
 				.start();
 			jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
 		}
@@ -159,7 +168,10 @@ public final class LoadGenerator {
 		}
 	}
 
-	/** D: more than the machine can deliver, with a share of subscribers that stop reading. */
+	/**
+	 * D: more than the machine can deliver, with a share of subscribers that stop
+	 * reading.
+	 */
 	private void overload() throws Exception {
 		Options o = this.options;
 		connectAll(this.subscribers, "connect");
@@ -176,7 +188,8 @@ public final class LoadGenerator {
 		long t0 = System.nanoTime();
 		HeapSampler sampler = new HeapSampler(this.server);
 		sampler.start();
-		// A server that cannot keep up slows the publisher down; stop it at three times the planned time
+		// A server that cannot keep up slows the publisher down; stop it at three times
+		// the planned time
 		// and expect what was published.
 		CompletableFuture<String> publishing = CompletableFuture
 			.supplyAsync(() -> this.server.publish(MEASURED, planned, o.rate(), o.durationSeconds() * 3.0));
@@ -237,7 +250,8 @@ public final class LoadGenerator {
 		long ownCpu0 = ownCpuMillis();
 		long t0 = System.nanoTime();
 		connectAll(this.subscribers, "reconnect");
-		long end = o.target().resumes() ? waitDelivered(o.behind(), Duration.ofSeconds(10), Duration.ofSeconds(60)) : t0;
+		long end = o.target().resumes() ? waitDelivered(o.behind(), Duration.ofSeconds(10), Duration.ofSeconds(60))
+				: t0;
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
 		long delivered = delivered();
@@ -274,7 +288,10 @@ public final class LoadGenerator {
 			.put(label + "_failures", this.metrics.connectFailures.sum() - before);
 	}
 
-	/** Publish single probes until every subscriber received one: only then is everyone subscribed. */
+	/**
+	 * Publish single probes until every subscriber received one: only then is everyone
+	 * subscribed.
+	 */
 	private void awaitReady() {
 		long start = System.nanoTime();
 		long deadline = start + Duration.ofSeconds(60).toNanos();
@@ -290,7 +307,10 @@ public final class LoadGenerator {
 		this.results.put("ready", ready).put("ready_s", (System.nanoTime() - start) / 1e9);
 	}
 
-	/** Let every JIT see the delivery path before measuring; wait until receiving went quiet. */
+	/**
+	 * Let every JIT see the delivery path before measuring; wait until receiving went
+	 * quiet.
+	 */
 	private void warmUp(int count, double rate) {
 		this.server.publish(WARMUP + this.probeSeq.getAndAdd(count), count, rate);
 		long quietNanos = Duration.ofMillis(1000).toNanos();
@@ -312,7 +332,8 @@ public final class LoadGenerator {
 		long ownCpu0 = ownCpuMillis();
 		long machine0 = ServerProbe.machineBusyMillis();
 		long t0 = System.nanoTime();
-		CompletableFuture<String> publishing = CompletableFuture.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
+		CompletableFuture<String> publishing = CompletableFuture
+			.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
 		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
@@ -334,7 +355,8 @@ public final class LoadGenerator {
 			.put("server_cpu_us_per_delivery", (cpu1 - cpu0) * 1000.0 / Math.max(1, delivered))
 			.put("server_cpu_cores", (cpu1 - cpu0) / 1000.0 / seconds)
 			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0)
-			// Everything else that ran meanwhile: other processes, kernel work not charged to either.
+			// Everything else that ran meanwhile: other processes, kernel work not
+			// charged to either.
 			.put("other_cpu_cores", ((machine1 - machine0) - (cpu1 - cpu0) - (ownCpu1 - ownCpu0)) / 1000.0 / seconds);
 		putLatency();
 		ServerProbe.Stats stats = this.server.stats(false);
@@ -352,7 +374,8 @@ public final class LoadGenerator {
 	}
 
 	/**
-	 * Wait until every subscriber has every measured message, or nothing arrived for {@code idle}.
+	 * Wait until every subscriber has every measured message, or nothing arrived for
+	 * {@code idle}.
 	 * @return when the last measured message arrived (nanoTime)
 	 */
 	private long waitDelivered(int count, Duration idle, Duration max) {

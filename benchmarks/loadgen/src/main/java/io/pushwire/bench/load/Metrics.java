@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency histograms, one per receiving thread so that recording never contends, merged on read;
- * and counters of rare events.
+ * Latency histograms, one per receiving thread so that recording never contends, merged
+ * on read; and counters of rare events.
  */
 final class Metrics {
 
@@ -35,7 +35,9 @@ final class Metrics {
 
 	final LongAdder errors = new LongAdder();
 
-	/** Close codes seen by clients (1006: the TCP connection ended without a close frame). */
+	/**
+	 * Close codes seen by clients (1006: the TCP connection ended without a close frame).
+	 */
 	final java.util.Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
 	/** Close codes seen by the subscribers that stopped reading (scenario D). */
@@ -46,7 +48,8 @@ final class Metrics {
 
 	String describe(java.util.Map<?, LongAdder> counts) {
 		StringBuilder text = new StringBuilder();
-		counts.forEach((key, count) -> text.append((text.length() > 0) ? " " : "").append(key).append(':').append(count.sum()));
+		counts.forEach((key,
+				count) -> text.append((text.length() > 0) ? " " : "").append(key).append(':').append(count.sum()));
 		return (text.length() > 0) ? text.toString() : "none";
 	}
 

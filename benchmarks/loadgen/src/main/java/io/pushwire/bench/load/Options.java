@@ -18,15 +18,16 @@ import java.util.Map;
  * @param connectConcurrency connections opened at once
  * @param slowFraction share of subscribers that stop reading for a while (scenario D)
  * @param slowPauseMillis how long they stop reading
- * @param slowReceiveBuffer SO_RCVBUF of the slow subscribers' sockets, 0 for the system's default
+ * @param slowReceiveBuffer SO_RCVBUF of the slow subscribers' sockets, 0 for the system's
+ * default
  * @param behind frames published while every client is away (scenario E)
  * @param loops event-loop threads of the load generator
  * @param out where to write the results ({@code key=value} lines), or {@code null}
  * @param round the round number, recorded with the results
  */
 record Options(Target target, String scenario, int port, long pid, int connections, int messages, double rate,
-		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer, int behind, int loops,
-		String out, int round) {
+		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer,
+		int behind, int loops, String out, int round) {
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new HashMap<>();
@@ -43,12 +44,14 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 		values = defaults;
 		return new Options(target, scenario, Integer.parseInt(values.getOrDefault("port", "" + target.defaultPort())),
 				Long.parseLong(values.getOrDefault("pid", "-1")), Integer.parseInt(values.get("connections")),
-				Integer.parseInt(values.getOrDefault("messages", "0")), Double.parseDouble(values.getOrDefault("rate", "0")),
+				Integer.parseInt(values.getOrDefault("messages", "0")),
+				Double.parseDouble(values.getOrDefault("rate", "0")),
 				Integer.parseInt(values.getOrDefault("duration", "10")),
 				Integer.parseInt(values.getOrDefault("connect-concurrency", "200")),
 				Double.parseDouble(values.getOrDefault("slow-fraction", "0")),
 				Long.parseLong(values.getOrDefault("slow-pause-ms", "0")),
-				Integer.parseInt(values.getOrDefault("slow-rcvbuf", "0")), Integer.parseInt(values.getOrDefault("behind", "0")),
+				Integer.parseInt(values.getOrDefault("slow-rcvbuf", "0")),
+				Integer.parseInt(values.getOrDefault("behind", "0")),
 				Integer.parseInt(values.getOrDefault("loops", "" + Runtime.getRuntime().availableProcessors())),
 				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")));
 	}
@@ -73,7 +76,8 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				defaults.put("duration", "10");
 				defaults.put("slow-fraction", "0.1");
 				defaults.put("slow-pause-ms", "6000");
-				// A stalled client's kernel would otherwise take megabytes on loopback (auto-tuned up to
+				// A stalled client's kernel would otherwise take megabytes on loopback
+				// (auto-tuned up to
 				// tcp_rmem's maximum) before the server sees it stall.
 				defaults.put("slow-rcvbuf", "65536");
 			}

@@ -8,8 +8,8 @@ import java.time.Duration;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * The server as the load generator sees it from outside: its publish trigger and heap figures over
- * HTTP, its CPU time and resident memory from {@code /proc}.
+ * The server as the load generator sees it from outside: its publish trigger and heap
+ * figures over HTTP, its CPU time and resident memory from {@code /proc}.
  */
 final class ServerProbe {
 
@@ -29,7 +29,9 @@ final class ServerProbe {
 		return publish(from, count, rate, 0);
 	}
 
-	/** Publish for at most {@code maxSeconds}; the summary says how many were published. */
+	/**
+	 * Publish for at most {@code maxSeconds}; the summary says how many were published.
+	 */
 	String publish(long from, int count, double rate, double maxSeconds) {
 		return this.http.post()
 			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds)
@@ -56,7 +58,8 @@ final class ServerProbe {
 	static long cpuMillis(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			// Fields after the command name, which is in parentheses and may contain spaces.
+			// Fields after the command name, which is in parentheses and may contain
+			// spaces.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
@@ -66,7 +69,9 @@ final class ServerProbe {
 		}
 	}
 
-	/** Busy CPU time of the whole machine (all processes and the kernel), milliseconds. */
+	/**
+	 * Busy CPU time of the whole machine (all processes and the kernel), milliseconds.
+	 */
 	static long machineBusyMillis() {
 		try {
 			String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

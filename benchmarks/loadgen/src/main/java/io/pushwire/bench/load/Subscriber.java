@@ -18,9 +18,9 @@ import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * One subscriber connection and what it received. Everything about the measured messages (those
- * numbered from {@code measureFrom}) is counted per subscriber, on its connection's event loop, and
- * summed by the scenario when it polls.
+ * One subscriber connection and what it received. Everything about the measured messages
+ * (those numbered from {@code measureFrom}) is counted per subscriber, on its
+ * connection's event loop, and summed by the scenario when it polls.
  */
 final class Subscriber {
 
@@ -45,7 +45,9 @@ final class Subscriber {
 	/** Sequence numbers from here on are measured. */
 	volatile long measureFrom = Long.MAX_VALUE;
 
-	/** Whether to reconnect (and resume, where the protocol can) when the connection ends. */
+	/**
+	 * Whether to reconnect (and resume, where the protocol can) when the connection ends.
+	 */
 	volatile boolean reconnect;
 
 	volatile boolean anyReceived;
@@ -63,7 +65,10 @@ final class Subscriber {
 
 	private volatile String epoch;
 
-	/** An anonymous session's secret from its first auth_ok, presented again on every reconnect. */
+	/**
+	 * An anonymous session's secret from its first auth_ok, presented again on every
+	 * reconnect.
+	 */
 	private volatile String sessionSecret;
 
 	private volatile Connection connection;
@@ -90,9 +95,8 @@ final class Subscriber {
 		Sinks.One<Void> ready = Sinks.one();
 		Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
 		open(out);
-		this.http.websocket(reactor.netty.http.client.WebsocketClientSpec.builder()
-			.maxFramePayloadLength(1 << 20)
-			.build())
+		this.http
+			.websocket(reactor.netty.http.client.WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
 			.uri(this.uri)
 			.handle((in, outbound) -> {
 				in.withConnection((c) -> this.connection = c);
@@ -118,7 +122,8 @@ final class Subscriber {
 	}
 
 	/**
-	 * Open a Server-Sent Events stream (PROTOCOL.md §11), resuming with {@code Last-Event-ID}.
+	 * Open a Server-Sent Events stream (PROTOCOL.md §11), resuming with
+	 * {@code Last-Event-ID}.
 	 * @return completes when the stream delivered {@code auth_ok}
 	 */
 	Mono<Void> connectSse() {
@@ -179,7 +184,8 @@ final class Subscriber {
 			onPushwireOp(data, null, ready);
 			return;
 		}
-		Bytes.Reader message = Bytes.Reader.of(io.netty.buffer.Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8)));
+		Bytes.Reader message = Bytes.Reader
+			.of(io.netty.buffer.Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8)));
 		long cursor = message.next(Bytes.CURSOR);
 		if (cursor <= this.lastCursor) {
 			this.duplicates++;
@@ -209,8 +215,11 @@ final class Subscriber {
 		long cursor = this.lastCursor;
 		String epoch = this.epoch;
 		if (cursor >= 0 && epoch != null) {
-			auth.append(",\"resume_cursors\":{\"bench\":").append(cursor).append("},\"resume_epochs\":{\"bench\":\"")
-				.append(epoch).append("\"}");
+			auth.append(",\"resume_cursors\":{\"bench\":")
+				.append(cursor)
+				.append("},\"resume_epochs\":{\"bench\":\"")
+				.append(epoch)
+				.append("\"}");
 		}
 		return auth.append('}').toString();
 	}
@@ -276,7 +285,8 @@ final class Subscriber {
 		}
 		else if ("goodbye".equals(type)) {
 			String reason = Bytes.stringAfter(op, "\"reason\":");
-			this.metrics.goodbyes.computeIfAbsent(String.valueOf(reason), (r) -> new java.util.concurrent.atomic.LongAdder())
+			this.metrics.goodbyes
+				.computeIfAbsent(String.valueOf(reason), (r) -> new java.util.concurrent.atomic.LongAdder())
 				.increment();
 		}
 		else if ("error".equals(type)) {
@@ -351,7 +361,10 @@ final class Subscriber {
 		}, pause.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** Drop the TCP connection without a close handshake; reconnects if {@link #reconnect} is set. */
+	/**
+	 * Drop the TCP connection without a close handshake; reconnects if {@link #reconnect}
+	 * is set.
+	 */
 	void drop() {
 		Connection c = this.connection;
 		if (c != null) {

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Medians over rounds and the ratios the targets of issue #5 name, as Markdown tables: one per
- * scenario, one column per server, the per-round values in brackets.
+ * Medians over rounds and the ratios the targets of issue #5 name, as Markdown tables:
+ * one per scenario, one column per server, the per-round values in brackets.
  */
 final class Summary {
 
@@ -128,7 +128,8 @@ final class Summary {
 		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
 			return String.format(Locale.ROOT, "%d", (long) value);
 		}
-		return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.0f" : Math.abs(value) >= 1 ? "%.2f" : "%.3f", value);
+		return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.0f" : Math.abs(value) >= 1 ? "%.2f" : "%.3f",
+				value);
 	}
 
 	private static Map<String, String> read(Path file) throws IOException {

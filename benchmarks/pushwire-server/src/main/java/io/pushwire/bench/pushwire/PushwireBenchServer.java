@@ -16,9 +16,10 @@ import reactor.core.publisher.Mono;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 /**
- * The benchmarked application: WebFlux with the pushwire starter and one channel kind, {@code bench}
- * (see {@code application.yml}). {@code POST /bench/publish?from=&count=&rate=} publishes numbered
- * payloads to the channel {@code bench} through {@link PushServer#publish}; {@code GET /bench/stats}
+ * The benchmarked application: WebFlux with the pushwire starter and one channel kind,
+ * {@code bench} (see {@code application.yml}).
+ * {@code POST /bench/publish?from=&count=&rate=} publishes numbered payloads to the
+ * channel {@code bench} through {@link PushServer#publish}; {@code GET /bench/stats}
  * reports heap and collector figures.
  */
 @SpringBootApplication
@@ -32,7 +33,8 @@ public class PushwireBenchServer {
 
 	@Bean
 	BenchPublisher benchPublisher(PushServer pushServer) {
-		// publish() stores and fans out when subscribed; errors would only mean a misconfigured kind.
+		// publish() stores and fans out when subscribed; errors would only mean a
+		// misconfigured kind.
 		return new BenchPublisher((payload) -> pushServer.publish(CHANNEL, payload).subscribe());
 	}
 
@@ -58,6 +60,5 @@ public class PushwireBenchServer {
 			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
 			.flatMap((json) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
 	}
-
 
 }

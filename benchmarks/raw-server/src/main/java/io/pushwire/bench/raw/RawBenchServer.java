@@ -17,17 +17,21 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
- * The ceiling of the stack: a bare Reactor Netty WebSocket broadcast at {@code /ws}. Each payload is
- * encoded once and every connection writes a view of the same bytes, as pushwire does; no cursors, no
- * priority lanes, no byte accounting, no sessions. A connection that cannot keep up
- * does not slow the others: each connection has a plain Reactor buffer of {@value #BUFFER} payloads in
- * front of its socket and drops the oldest past that (no shedding, no resume).
+ * The ceiling of the stack: a bare Reactor Netty WebSocket broadcast at {@code /ws}. Each
+ * payload is encoded once and every connection writes a view of the same bytes, as
+ * pushwire does; no cursors, no priority lanes, no byte accounting, no sessions. A
+ * connection that cannot keep up does not slow the others: each connection has a plain
+ * Reactor buffer of {@value #BUFFER} payloads in front of its socket and drops the oldest
+ * past that (no shedding, no resume).
  * <p>
  * {@code java -jar raw-bench-server.jar [port]}, default 8083.
  */
 public final class RawBenchServer {
 
-	/** Payloads buffered per connection; a burst of scenario A (2,000) or all of D (5,000) fits. */
+	/**
+	 * Payloads buffered per connection; a burst of scenario A (2,000) or all of D (5,000)
+	 * fits.
+	 */
 	static final int BUFFER = 65536;
 
 	private RawBenchServer() {
@@ -42,12 +46,13 @@ public final class RawBenchServer {
 			.host("127.0.0.1")
 			.port(port)
 			.route((routes) -> routes
-				.ws("/ws", (in, out) -> out
-					.sendObject(broadcast.asFlux()
-						.onBackpressureBuffer(BUFFER, BufferOverflowStrategy.DROP_OLDEST)
-						.map((json) -> new TextWebSocketFrame(Unpooled.wrappedBuffer(json))))
-					.then()
-					.and(in.receive().then()))
+				.ws("/ws",
+						(in, out) -> out
+							.sendObject(broadcast.asFlux()
+								.onBackpressureBuffer(BUFFER, BufferOverflowStrategy.DROP_OLDEST)
+								.map((json) -> new TextWebSocketFrame(Unpooled.wrappedBuffer(json))))
+							.then()
+							.and(in.receive().then()))
 				.post("/bench/publish", (request, response) -> {
 					long from = longParam(request, "from", 0);
 					int count = (int) longParam(request, "count", 1);
@@ -59,7 +64,8 @@ public final class RawBenchServer {
 				.get("/bench/stats", (request, response) -> {
 					boolean gc = Boolean.parseBoolean(param(request, "gc", "false"));
 					return response.header("Content-Type", "application/json")
-						.sendString(Mono.fromCallable(() -> HeapProbe.stats(gc)).subscribeOn(Schedulers.boundedElastic()));
+						.sendString(
+								Mono.fromCallable(() -> HeapProbe.stats(gc)).subscribeOn(Schedulers.boundedElastic()));
 				}))
 			.bindNow(Duration.ofSeconds(10));
 		System.out.println("Raw bench server listening on 127.0.0.1:" + server.port() + " pid "

@@ -22,10 +22,11 @@ import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * The peer a Spring team would pick instead of pushwire: Spring MVC on Tomcat, STOMP over a plain
- * WebSocket at {@code /stomp}, the simple broker on {@code /topic}, defaults everywhere except the
- * Tomcat connection limit (see {@code application.properties}). {@code POST /bench/publish} sends
- * numbered payloads to {@code /topic/bench} with {@link SimpMessagingTemplate}.
+ * The peer a Spring team would pick instead of pushwire: Spring MVC on Tomcat, STOMP over
+ * a plain WebSocket at {@code /stomp}, the simple broker on {@code /topic}, defaults
+ * everywhere except the Tomcat connection limit (see {@code application.properties}).
+ * {@code POST /bench/publish} sends numbered payloads to {@code /topic/bench} with
+ * {@link SimpMessagingTemplate}.
  */
 @SpringBootApplication
 public class StompBenchServer {

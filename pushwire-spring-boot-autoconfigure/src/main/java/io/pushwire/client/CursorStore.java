@@ -2,9 +2,10 @@ package io.pushwire.client;
 
 import java.util.Map;
 
-import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ResumeToken;
 
 /**
  * Where a {@link PushClient} keeps its client id and per-channel positions, so that a

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import io.pushwire.core.Frame;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import io.pushwire.core.Frame;
 
 /**
  * The client's outbound frames, bounded in count and bytes, kept across reconnects and

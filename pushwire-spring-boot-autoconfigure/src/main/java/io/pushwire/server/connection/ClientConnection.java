@@ -6,15 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.WireFormat;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.SystemOp;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.channel.Priority;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +13,16 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.channel.Priority;
 
 /**
  * One client's connection, whatever carries it: its state (session and principal,

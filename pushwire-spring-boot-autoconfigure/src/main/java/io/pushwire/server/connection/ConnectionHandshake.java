@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
@@ -14,9 +18,6 @@ import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.stream.ResumePlan;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * The start of a connection's life (PROTOCOL.md §4 step 1–3): authentication, admission,

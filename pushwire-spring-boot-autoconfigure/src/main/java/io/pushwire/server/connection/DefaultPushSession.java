@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.ResumeToken;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.PushSession;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A session kept by the {@link SessionRegistry}.

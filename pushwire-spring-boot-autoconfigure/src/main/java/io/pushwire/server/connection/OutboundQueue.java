@@ -8,16 +8,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.WireFormat;
-import io.pushwire.server.channel.Priority;
-import io.pushwire.server.stream.StoredFrame;
-import io.pushwire.server.stream.StreamListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.WireFormat;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 
 /**
  * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three

@@ -7,21 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.Frame;
-import io.pushwire.server.PushSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.GenericTypeResolver;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.AnnotatedMethod;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.GenericTypeResolver;
-import org.springframework.core.MethodParameter;
-import org.springframework.core.annotation.AnnotatedMethod;
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.server.PushSession;
 
 /**
  * The arguments of one {@link PushHandler @PushHandler} method, worked out once from its

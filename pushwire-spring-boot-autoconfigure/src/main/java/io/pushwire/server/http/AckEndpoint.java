@@ -1,15 +1,5 @@
 package io.pushwire.server.http;
 
-import io.pushwire.core.Cursors;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ClientIds;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,6 +7,17 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.Cursors;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
 
 /**
  * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and

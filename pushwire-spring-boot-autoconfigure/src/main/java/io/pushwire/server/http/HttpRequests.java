@@ -4,13 +4,6 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Optional;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.ClientConnection;
-import io.pushwire.server.connection.DefaultPushSession;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -20,6 +13,14 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
+import io.pushwire.server.connection.ServerLimits;
 
 /**
  * Reading and authenticating the requests of the SSE and HTTP endpoints.

@@ -9,13 +9,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.core.Cursors;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A channel's stream in memory: a window of at most {@code historySize} frames no older

@@ -1,10 +1,11 @@
 package io.pushwire.server.stream;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.WireFormat;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A frame stored in a channel's stream. It is encoded once per {@link WireFormat}, on

@@ -151,7 +151,7 @@ public class PushwireServerProperties {
 
 	/**
 	 * Whether clients without credentials are admitted, each with a principal of its own
-	 * ("anonymous:<client id>").
+	 * ({@code anonymous:<client id>}).
 	 */
 	private boolean allowAnonymous = false;
 
@@ -371,6 +371,14 @@ public class PushwireServerProperties {
 		return this.browserClient;
 	}
 
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(Map<String, Channel> channels) {
+		this.channels = channels;
+	}
+
 	/**
 	 * The browser client script.
 	 */
@@ -421,14 +429,6 @@ public class PushwireServerProperties {
 			return resolved;
 		}
 
-	}
-
-	public Map<String, Channel> getChannels() {
-		return this.channels;
-	}
-
-	public void setChannels(Map<String, Channel> channels) {
-		this.channels = channels;
 	}
 
 	/**

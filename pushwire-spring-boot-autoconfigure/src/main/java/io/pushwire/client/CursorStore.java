@@ -31,6 +31,14 @@ public interface CursorStore {
 	Mono<Void> save(Snapshot snapshot);
 
 	/**
+	 * A store in memory: survives reconnects, not restarts.
+	 * @return a new store
+	 */
+	static CursorStore inMemory() {
+		return new InMemoryCursorStore();
+	}
+
+	/**
 	 * What a store keeps.
 	 *
 	 * @param clientId the client id, or {@code null}
@@ -42,14 +50,6 @@ public interface CursorStore {
 			positions = Map.copyOf(positions);
 		}
 
-	}
-
-	/**
-	 * A store in memory: survives reconnects, not restarts.
-	 * @return a new store
-	 */
-	static CursorStore inMemory() {
-		return new InMemoryCursorStore();
 	}
 
 }

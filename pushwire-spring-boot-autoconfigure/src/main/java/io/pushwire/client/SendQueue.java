@@ -19,49 +19,6 @@ import io.pushwire.core.Frame;
  */
 final class SendQueue {
 
-	/**
-	 * One queued frame.
-	 */
-	static final class Entry {
-
-		final Frame frame;
-
-		final int bytes;
-
-		final boolean volatileFrame;
-
-		final Sinks.One<Void> result = Sinks.one();
-
-		Entry(Frame frame, int bytes, boolean volatileFrame) {
-			this.frame = frame;
-			this.bytes = bytes;
-			this.volatileFrame = volatileFrame;
-		}
-
-		void complete() {
-			this.result.tryEmitEmpty();
-		}
-
-		void fail(Throwable error) {
-			this.result.tryEmitError(error);
-		}
-
-	}
-
-	/** What {@link #offer} did. */
-	enum Offer {
-
-		/** Queued. */
-		ACCEPTED,
-
-		/** Waiting for room. */
-		WAITING,
-
-		/** Refused; the entry has failed. */
-		REFUSED
-
-	}
-
 	private final int capacity;
 
 	private final long maxBytes;
@@ -220,6 +177,49 @@ final class SendQueue {
 
 	synchronized long bytes() {
 		return this.bytes;
+	}
+
+	/**
+	 * One queued frame.
+	 */
+	static final class Entry {
+
+		final Frame frame;
+
+		final int bytes;
+
+		final boolean volatileFrame;
+
+		final Sinks.One<Void> result = Sinks.one();
+
+		Entry(Frame frame, int bytes, boolean volatileFrame) {
+			this.frame = frame;
+			this.bytes = bytes;
+			this.volatileFrame = volatileFrame;
+		}
+
+		void complete() {
+			this.result.tryEmitEmpty();
+		}
+
+		void fail(Throwable error) {
+			this.result.tryEmitError(error);
+		}
+
+	}
+
+	/** What {@link #offer} did. */
+	enum Offer {
+
+		/** Queued. */
+		ACCEPTED,
+
+		/** Waiting for room. */
+		WAITING,
+
+		/** Refused; the entry has failed. */
+		REFUSED
+
 	}
 
 }

@@ -137,7 +137,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 		if (dropped[0] != null) {
 			drop(dropped[0]);
 		}
-		return new Attached(session, replaced[0], created[0] ? session.secret() : null);
+		return new Attached(session, replaced[0], (created[0]) ? session.secret() : null);
 	}
 
 	/**

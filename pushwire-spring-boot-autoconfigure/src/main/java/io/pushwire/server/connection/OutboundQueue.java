@@ -80,56 +80,6 @@ public final class OutboundQueue {
 	private int items;
 
 	/**
-	 * Where the queue writes: a transport that takes messages while it is
-	 * {@link #ready()}. The queue writes a batch, then {@link #flush()}es; the transport
-	 * calls {@link OutboundQueue#resume()} when it becomes ready again. Called by one
-	 * thread at a time.
-	 */
-	public interface Writer {
-
-		/**
-		 * Whether the transport takes another message now.
-		 * @return {@code true} to write
-		 */
-		boolean ready();
-
-		/**
-		 * Write one message (buffered until {@link #flush()}).
-		 * @param delivery the message
-		 */
-		void write(Delivery delivery);
-
-		/**
-		 * The end of a batch of writes.
-		 */
-		void flush();
-
-		/**
-		 * Everything was written (the last message included, if any); called once.
-		 */
-		void complete();
-
-	}
-
-	/**
-	 * Told when the queue fills up.
-	 */
-	public interface Pressure {
-
-		/**
-		 * The queue passed half full; tell the client with a {@code slow} op.
-		 * @param freeBytes how many bytes are left before the bound
-		 */
-		void slow(long freeBytes);
-
-		/**
-		 * An offer would have passed the bound; the connection must be shed.
-		 */
-		void full();
-
-	}
-
-	/**
 	 * Create a queue.
 	 * @param maxBytes the bound of queued bytes
 	 * @param format the connection's wire format, in which frames are written
@@ -595,6 +545,56 @@ public final class OutboundQueue {
 	 */
 	private static void dropped(RuntimeException ex) {
 		logger.error("Dropped a message that could not be written to a push connection", ex);
+	}
+
+	/**
+	 * Where the queue writes: a transport that takes messages while it is
+	 * {@link #ready()}. The queue writes a batch, then {@link #flush()}es; the transport
+	 * calls {@link OutboundQueue#resume()} when it becomes ready again. Called by one
+	 * thread at a time.
+	 */
+	public interface Writer {
+
+		/**
+		 * Whether the transport takes another message now.
+		 * @return {@code true} to write
+		 */
+		boolean ready();
+
+		/**
+		 * Write one message (buffered until {@link #flush()}).
+		 * @param delivery the message
+		 */
+		void write(Delivery delivery);
+
+		/**
+		 * The end of a batch of writes.
+		 */
+		void flush();
+
+		/**
+		 * Everything was written (the last message included, if any); called once.
+		 */
+		void complete();
+
+	}
+
+	/**
+	 * Told when the queue fills up.
+	 */
+	public interface Pressure {
+
+		/**
+		 * The queue passed half full; tell the client with a {@code slow} op.
+		 * @param freeBytes how many bytes are left before the bound
+		 */
+		void slow(long freeBytes);
+
+		/**
+		 * An offer would have passed the bound; the connection must be shed.
+		 */
+		void full();
+
 	}
 
 	/** The {@link #deliveries()} of a subscriber: ready while it requests. */

@@ -61,7 +61,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * @param mapper the mapper that converts payloads to parameter types
 	 * @throws IllegalStateException when a parameter of the method cannot be supplied
 	 */
-	public InvocablePushHandlerMethod(Object bean, Method method, JsonMapper mapper) {
+	InvocablePushHandlerMethod(Object bean, Method method, JsonMapper mapper) {
 		Assert.notNull(bean, "Bean must not be null");
 		Assert.notNull(method, "Method must not be null");
 		Assert.notNull(mapper, "JsonMapper must not be null");
@@ -87,7 +87,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The bean whose method is called.
 	 * @return the bean, possibly an AOP proxy
 	 */
-	public Object getBean() {
+	Object getBean() {
 		return this.bean;
 	}
 
@@ -95,7 +95,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The class of the bean, behind any proxy.
 	 * @return the user class
 	 */
-	public Class<?> getBeanType() {
+	Class<?> getBeanType() {
 		return this.beanType;
 	}
 
@@ -103,7 +103,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The method as the bean's class declares it.
 	 * @return the method
 	 */
-	public Method getMethod() {
+	Method getMethod() {
 		return this.method;
 	}
 
@@ -112,7 +112,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * threads.
 	 * @return {@code true} for reactive methods
 	 */
-	public boolean isReactive() {
+	boolean isReactive() {
 		return this.reactive;
 	}
 
@@ -121,7 +121,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * @return a description such as
 	 * {@code com.example.ChatHandlers#onMessage(ChatMessage, String)}
 	 */
-	public String description() {
+	String description() {
 		return this.description;
 	}
 

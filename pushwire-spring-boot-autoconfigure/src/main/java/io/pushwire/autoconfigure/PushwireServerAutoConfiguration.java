@@ -156,6 +156,10 @@ public final class PushwireServerAutoConfiguration {
 	 * The storage of channels' frames: in memory unless the application declares a
 	 * {@link ChannelStore} (or its own {@link ChannelStreamStore}, which then needs
 	 * none).
+	 * @param properties the server properties (the history and retention settings)
+	 * @param codec the protocol codec
+	 * @param hub the hub that fans frames out
+	 * @return the in-memory store
 	 */
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
@@ -174,6 +178,9 @@ public final class PushwireServerAutoConfiguration {
 	 * The streams the connections use over a {@link ChannelStore} the application
 	 * declared (the in-memory store is a {@link ChannelStreamStore} itself, so this one
 	 * is not made beside it).
+	 * @param store the application's store
+	 * @param hub the hub that fans frames out
+	 * @return the streams over the store
 	 */
 	@Bean
 	@ConditionalOnMissingBean

@@ -482,6 +482,7 @@ final class ClientSession implements Link.Handler, Disposable {
 	/**
 	 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream
 	 * over SSE.
+	 * @param sayGoodbye whether to send {@code goodbye} first
 	 */
 	void closeDeliberately(boolean sayGoodbye) {
 		this.closedNormally = true;

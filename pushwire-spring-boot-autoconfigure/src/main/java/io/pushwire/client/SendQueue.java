@@ -103,6 +103,7 @@ final class SendQueue {
 
 	/**
 	 * Remove a written entry and let waiting sends in.
+	 * @param entry the entry written
 	 */
 	void remove(Entry entry) {
 		List<Sinks.Empty<Void>> drained = null;
@@ -126,6 +127,7 @@ final class SendQueue {
 	/**
 	 * Withdraw an entry that is waiting or queued (its send timed out), so that it is not
 	 * written later behind the caller's back.
+	 * @param entry the entry whose send timed out
 	 */
 	void withdraw(Entry entry) {
 		boolean removed;
@@ -159,6 +161,7 @@ final class SendQueue {
 
 	/**
 	 * Completes when nothing is queued.
+	 * @return completes once the queue is empty
 	 */
 	Mono<Void> whenEmpty() {
 		synchronized (this) {

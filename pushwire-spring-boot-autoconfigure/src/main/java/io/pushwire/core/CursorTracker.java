@@ -119,17 +119,29 @@ public final class CursorTracker {
 			return !(this instanceof Duplicate);
 		}
 
-		/** The frame follows the last one (or is the first); deliver it. */
+		/**
+		 * The frame follows the last one (or is the first); deliver it.
+		 *
+		 * @param cursor the frame's cursor
+		 */
 		record InOrder(long cursor) implements Outcome {
 		}
 
-		/** The frame was seen already; drop it. */
+		/**
+		 * The frame was seen already; drop it.
+		 *
+		 * @param cursor the frame's cursor
+		 * @param last the last cursor seen on the channel
+		 */
 		record Duplicate(long cursor, long last) implements Outcome {
 		}
 
 		/**
 		 * Frames were missed between {@code expected} and {@code got}; deliver and report
 		 * the gap.
+		 *
+		 * @param expected the cursor that should have come next
+		 * @param got the frame's cursor
 		 */
 		record Gap(long expected, long got) implements Outcome {
 		}

@@ -225,7 +225,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		return this.session != null;
 	}
 
-	/** Whether the transport ended ({@link #terminated()} was called). */
+	/**
+	 * Whether the transport ended ({@link #terminated()} was called).
+	 * @return {@code true} once the transport ended
+	 */
 	boolean isEnded() {
 		return this.ended;
 	}
@@ -324,6 +327,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	/**
 	 * The handshake attached this connection to its session and took a slot of its
 	 * principal.
+	 * @param principal the authenticated principal
+	 * @param session the session attached to
 	 * @return {@code false} when the transport ended meanwhile (then the caller
 	 * terminates again)
 	 */
@@ -339,6 +344,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 * {@link #announce} takes: an announcement made once {@code auth_ok} is queued
 	 * follows it, and none made before is dropped after the client could see
 	 * {@code auth_ok}.
+	 * @param ok the {@code auth_ok} to queue
 	 */
 	void started(SystemOp.AuthOk ok) {
 		synchronized (this.subscriptions) {
@@ -393,6 +399,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	/**
 	 * New credentials replace the old ones ({@code refresh}): the principal, the
 	 * session's, and the expiry timer.
+	 * @param principal the principal of the new credentials
+	 * @param expiresAtMs when the new credentials expire, in epoch milliseconds, or
+	 * {@code null} for never
 	 */
 	void credentialsRefreshed(Principal principal, @Nullable Long expiresAtMs) {
 		this.principal = principal;
@@ -400,7 +409,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		expireAt(expiresAtMs);
 	}
 
-	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
+	/**
+	 * Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed.
+	 * @param at the expiry in epoch milliseconds, or {@code null} for none
+	 */
 	void expireAt(@Nullable Long at) {
 		ExpiryTimer timer;
 		synchronized (this) {

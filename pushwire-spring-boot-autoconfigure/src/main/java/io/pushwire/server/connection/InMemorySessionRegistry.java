@@ -181,6 +181,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 
 	/**
 	 * Count a new session against its principal's bound.
+	 * @param session the new session
 	 * @return the principal's oldest session without a connection, to drop now that the
 	 * principal holds one more than allowed, or {@code null}
 	 */
@@ -220,6 +221,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	 * An anonymous principal is named after its one client id, so it never holds a second
 	 * session: not indexing it saves every anonymous connection the index's set (about
 	 * 250 bytes).
+	 * @param session the session
+	 * @return {@code true} when the session's principal is anonymous
 	 */
 	private static boolean isSingleSessionPrincipal(DefaultPushSession session) {
 		return session.isAnonymous();
@@ -239,6 +242,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	 * Remove a session that {@link #register} chose to drop, unless its client
 	 * reconnected meanwhile: then it is counted again (the principal is one over its
 	 * bound until one of its sessions goes).
+	 * @param session the session to drop
 	 */
 	private void drop(DefaultPushSession session) {
 		this.sessions.computeIfPresent(session.clientId(), (id, current) -> {

@@ -363,6 +363,10 @@ public final class OutboundQueue {
 	/**
 	 * Add within the bound (under the lock); {@code true} when the queue just passed half
 	 * full.
+	 * @param lane the lane the message goes to
+	 * @param delivery the message
+	 * @param size the message's size in bytes
+	 * @return {@code true} the first time the queue passes half full
 	 */
 	private boolean addCounted(int lane, Delivery delivery, long size) {
 		if (isEmpty()) {
@@ -481,6 +485,7 @@ public final class OutboundQueue {
 	/**
 	 * One pass of the drain loop: write while the transport is ready, then flush, and
 	 * complete.
+	 * @param target the transport the messages are written to
 	 */
 	private void writeQueued(Writer target) {
 		boolean written = false;
@@ -542,6 +547,7 @@ public final class OutboundQueue {
 	/**
 	 * A message taken off the queue could not be written: it is lost to this connection
 	 * (a frame shows as a gap to the client), the others are written.
+	 * @param ex why the message could not be written
 	 */
 	private static void dropped(RuntimeException ex) {
 		logger.error("Dropped a message that could not be written to a push connection", ex);

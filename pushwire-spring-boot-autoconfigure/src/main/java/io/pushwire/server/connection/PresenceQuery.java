@@ -82,6 +82,8 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	/**
 	 * A list past half the outbound queue would shed the asking client (4008) for a
 	 * question it may ask: it is refused instead, and the connection stays open.
+	 * @param connection the asking connection
+	 * @param channel the channel whose members are listed
 	 */
 	private void sendList(ClientConnection connection, String channel) {
 		List<SystemOp.PresenceEntry> members = this.presence.members(channel);

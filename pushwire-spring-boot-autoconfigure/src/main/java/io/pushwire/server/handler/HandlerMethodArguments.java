@@ -188,6 +188,8 @@ final class HandlerMethodArguments {
 	 * Jackson's message without location, cut to its first line and with package names
 	 * removed (the client sees it, and it should not learn the application's class
 	 * layout), followed by the path to the offending value.
+	 * @param ex the failure to read the payload
+	 * @return the reason to tell the client
 	 */
 	private static String shortReason(JacksonException ex) {
 		String message = ex.getOriginalMessage();
@@ -206,6 +208,8 @@ final class HandlerMethodArguments {
 	/**
 	 * Where in the payload reading failed, as {@code items[1].text}, or empty at the top
 	 * level.
+	 * @param ex the failure to read the payload
+	 * @return the path, possibly empty
 	 */
 	private static String path(JacksonException ex) {
 		StringBuilder path = new StringBuilder();

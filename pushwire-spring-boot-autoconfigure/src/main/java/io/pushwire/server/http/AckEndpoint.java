@@ -54,6 +54,7 @@ public final class AckEndpoint implements WebHandler {
 	 * @param serverSettings the server's settings (the largest body)
 	 * @param limits the limits (the rate of a client's requests)
 	 * @param settings the HTTP settings
+	 * @param acknowledgements the acknowledgements the requests settle
 	 */
 	public AckEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions, Acknowledgements acknowledgements,
 			ProtocolCodec codec, PushServerSettings serverSettings, ServerLimits limits, HttpSettings settings) {

@@ -98,6 +98,9 @@ final class SseTransport implements ConnectionTransport {
 	 * One event in one array: a per-connection head ({@code event:}, {@code id:},
 	 * {@code data: }), the message's JSON (encoded once, copied into each event) and the
 	 * end.
+	 * @param buffers the factory of the connection's buffers
+	 * @param delivery the message to send as an event
+	 * @return the whole event in one buffer
 	 */
 	private DataBuffer render(DataBufferFactory buffers, Delivery delivery) {
 		if (delivery.isHeartbeat()) {

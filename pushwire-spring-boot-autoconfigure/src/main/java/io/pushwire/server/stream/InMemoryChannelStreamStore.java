@@ -266,6 +266,7 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 	/**
 	 * Keep a retired stream's tombstone, inside the map's atomic removal so that the
 	 * channel's next stream finds it.
+	 * @param stream the retired stream
 	 * @return {@code null}, to remove the stream from the map
 	 */
 	private @Nullable InMemoryChannelStream bury(InMemoryChannelStream stream) {
@@ -284,7 +285,10 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 		return null;
 	}
 
-	/** The clock of frame ages. */
+	/**
+	 * The clock of frame ages.
+	 * @return the clock
+	 */
 	Clock clock() {
 		return this.clock;
 	}

@@ -87,6 +87,13 @@ public final class StoredFrame {
 	/**
 	 * Create a stored frame from its JSON without a cursor (see
 	 * {@link #encodeUncounted}).
+	 * @param channel the channel
+	 * @param cursor the cursor
+	 * @param epoch the stream's epoch
+	 * @param payload the payload
+	 * @param clientId the publishing client, or {@code null}
+	 * @param storedAtMillis when it was stored
+	 * @param uncounted the frame's JSON without a cursor
 	 */
 	StoredFrame(String channel, long cursor, String epoch, JsonNode payload, @Nullable String clientId,
 			long storedAtMillis, byte[] uncounted) {

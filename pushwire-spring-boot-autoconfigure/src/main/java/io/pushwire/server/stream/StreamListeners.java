@@ -131,6 +131,7 @@ final class StreamListeners {
 
 	/**
 	 * Hand an item to every group with members.
+	 * @param item the frame or transient message to hand off
 	 * @return the number of listeners given the item plus one, negated when
 	 * {@link #deliver()} is due
 	 */
@@ -207,6 +208,7 @@ final class StreamListeners {
 
 		/**
 		 * Add an item for the members.
+		 * @param item the frame or transient message
 		 * @return whether the publisher must deliver the backlog
 		 */
 		boolean add(Object item) {

@@ -242,6 +242,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	 * What ends a handshake whose client went away. On Reactor Netty, a sink that the
 	 * writer's end fires, dropped once the handshake is done; elsewhere the session's
 	 * close status (which keeps a listener on the connection for its life).
+	 * @return a Mono that completes when the client went away
 	 */
 	private Mono<?> handshakeEnd() {
 		if (this.netty == null) {

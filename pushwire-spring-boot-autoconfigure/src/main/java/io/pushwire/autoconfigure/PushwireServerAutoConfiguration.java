@@ -4,36 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.security.AccessRule;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.security.RequestPrincipalAuthValidator;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.channel.ChannelRegistry;
-import io.pushwire.server.support.DefaultPushServer;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.support.PushServerLifecycle;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ChannelPublisher;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ClientChannels;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.FrameDispatcher;
-import io.pushwire.server.connection.HeartbeatMonitor;
-import io.pushwire.server.connection.PresenceRegistry;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.InMemorySessionRegistry;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.handler.ChannelHandlerRegistry;
-import io.pushwire.server.handler.PushHandlerMethodDetector;
-import io.pushwire.server.stream.ChannelHub;
-import io.pushwire.server.stream.ChannelStore;
-import io.pushwire.server.stream.ChannelStreamStore;
-import io.pushwire.server.stream.HubChannelStreamStore;
-import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,6 +17,37 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.AccessRule;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.RequestPrincipalAuthValidator;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.InMemorySessionRegistry;
+import io.pushwire.server.connection.PresenceRegistry;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.HubChannelStreamStore;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.support.DefaultPushServer;
+import io.pushwire.server.support.PushServerLifecycle;
 
 /**
  * Auto-configuration of the pushwire server in a reactive web application: channel kinds
@@ -155,6 +156,10 @@ public final class PushwireServerAutoConfiguration {
 	 * The storage of channels' frames: in memory unless the application declares a
 	 * {@link ChannelStore} (or its own {@link ChannelStreamStore}, which then needs
 	 * none).
+	 * @param properties the server properties (the history and retention settings)
+	 * @param codec the protocol codec
+	 * @param hub the hub that fans frames out
+	 * @return the in-memory store
 	 */
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
@@ -173,6 +178,9 @@ public final class PushwireServerAutoConfiguration {
 	 * The streams the connections use over a {@link ChannelStore} the application
 	 * declared (the in-memory store is a {@link ChannelStreamStore} itself, so this one
 	 * is not made beside it).
+	 * @param store the application's store
+	 * @param hub the hub that fans frames out
+	 * @return the streams over the store
 	 */
 	@Bean
 	@ConditionalOnMissingBean

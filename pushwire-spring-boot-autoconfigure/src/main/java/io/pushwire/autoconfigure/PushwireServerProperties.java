@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.server.channel.Priority;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+
+import io.pushwire.server.channel.Priority;
 
 /**
  * Configuration of the pushwire server, under {@code pushwire.server}.
@@ -150,7 +151,7 @@ public class PushwireServerProperties {
 
 	/**
 	 * Whether clients without credentials are admitted, each with a principal of its own
-	 * ("anonymous:<client id>").
+	 * ({@code anonymous:<client id>}).
 	 */
 	private boolean allowAnonymous = false;
 
@@ -370,6 +371,14 @@ public class PushwireServerProperties {
 		return this.browserClient;
 	}
 
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(Map<String, Channel> channels) {
+		this.channels = channels;
+	}
+
 	/**
 	 * The browser client script.
 	 */
@@ -420,14 +429,6 @@ public class PushwireServerProperties {
 			return resolved;
 		}
 
-	}
-
-	public Map<String, Channel> getChannels() {
-		return this.channels;
-	}
-
-	public void setChannels(Map<String, Channel> channels) {
-		this.channels = channels;
 	}
 
 	/**

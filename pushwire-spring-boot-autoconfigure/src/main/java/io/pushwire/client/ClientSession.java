@@ -9,12 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.CursorTracker;
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.SystemOp;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -23,6 +17,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.CursorTracker;
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
 
 /**
  * One connection attempt of a {@link PushClient} and, once established, the connection:
@@ -481,6 +482,7 @@ final class ClientSession implements Link.Handler, Disposable {
 	/**
 	 * Close on purpose: {@code goodbye} and 1000 over WebSocket, cancelling the stream
 	 * over SSE.
+	 * @param sayGoodbye whether to send {@code goodbye} first
 	 */
 	void closeDeliberately(boolean sayGoodbye) {
 		this.closedNormally = true;

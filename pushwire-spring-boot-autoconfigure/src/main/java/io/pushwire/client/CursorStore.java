@@ -2,9 +2,10 @@ package io.pushwire.client;
 
 import java.util.Map;
 
-import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ResumeToken;
 
 /**
  * Where a {@link PushClient} keeps its client id and per-channel positions, so that a
@@ -30,6 +31,14 @@ public interface CursorStore {
 	Mono<Void> save(Snapshot snapshot);
 
 	/**
+	 * A store in memory: survives reconnects, not restarts.
+	 * @return a new store
+	 */
+	static CursorStore inMemory() {
+		return new InMemoryCursorStore();
+	}
+
+	/**
 	 * What a store keeps.
 	 *
 	 * @param clientId the client id, or {@code null}
@@ -41,14 +50,6 @@ public interface CursorStore {
 			positions = Map.copyOf(positions);
 		}
 
-	}
-
-	/**
-	 * A store in memory: survives reconnects, not restarts.
-	 * @return a new store
-	 */
-	static CursorStore inMemory() {
-		return new InMemoryCursorStore();
 	}
 
 }

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-import io.pushwire.core.ResumeToken;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import io.pushwire.core.ResumeToken;
 
 /**
  * A {@link CursorStore} in a small text file: the client id on the first line, the

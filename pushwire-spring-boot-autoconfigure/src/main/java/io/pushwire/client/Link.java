@@ -1,8 +1,9 @@
 package io.pushwire.client;
 
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
-import reactor.core.publisher.Mono;
 
 /**
  * One live connection of a transport.

@@ -14,15 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.CursorTracker;
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.SystemOp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
@@ -30,9 +25,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.client.HttpClient;
-import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.CursorTracker;
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
 
 /**
  * The reactive pushwire client: one connection (WebSocket or SSE) multiplexing every

@@ -3,8 +3,9 @@ package io.pushwire.client;
 import java.time.Instant;
 import java.util.Map;
 
-import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.ResumeToken;
 
 /**
  * A snapshot of a {@link PushClient}.

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import io.pushwire.core.Frame;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import io.pushwire.core.Frame;
 
 /**
  * The client's outbound frames, bounded in count and bytes, kept across reconnects and
@@ -17,49 +18,6 @@ import reactor.core.publisher.Sinks;
  * same count. Thread-safe.
  */
 final class SendQueue {
-
-	/**
-	 * One queued frame.
-	 */
-	static final class Entry {
-
-		final Frame frame;
-
-		final int bytes;
-
-		final boolean volatileFrame;
-
-		final Sinks.One<Void> result = Sinks.one();
-
-		Entry(Frame frame, int bytes, boolean volatileFrame) {
-			this.frame = frame;
-			this.bytes = bytes;
-			this.volatileFrame = volatileFrame;
-		}
-
-		void complete() {
-			this.result.tryEmitEmpty();
-		}
-
-		void fail(Throwable error) {
-			this.result.tryEmitError(error);
-		}
-
-	}
-
-	/** What {@link #offer} did. */
-	enum Offer {
-
-		/** Queued. */
-		ACCEPTED,
-
-		/** Waiting for room. */
-		WAITING,
-
-		/** Refused; the entry has failed. */
-		REFUSED
-
-	}
 
 	private final int capacity;
 
@@ -145,6 +103,7 @@ final class SendQueue {
 
 	/**
 	 * Remove a written entry and let waiting sends in.
+	 * @param entry the entry written
 	 */
 	void remove(Entry entry) {
 		List<Sinks.Empty<Void>> drained = null;
@@ -168,6 +127,7 @@ final class SendQueue {
 	/**
 	 * Withdraw an entry that is waiting or queued (its send timed out), so that it is not
 	 * written later behind the caller's back.
+	 * @param entry the entry whose send timed out
 	 */
 	void withdraw(Entry entry) {
 		boolean removed;
@@ -201,6 +161,7 @@ final class SendQueue {
 
 	/**
 	 * Completes when nothing is queued.
+	 * @return completes once the queue is empty
 	 */
 	Mono<Void> whenEmpty() {
 		synchronized (this) {
@@ -219,6 +180,49 @@ final class SendQueue {
 
 	synchronized long bytes() {
 		return this.bytes;
+	}
+
+	/**
+	 * One queued frame.
+	 */
+	static final class Entry {
+
+		final Frame frame;
+
+		final int bytes;
+
+		final boolean volatileFrame;
+
+		final Sinks.One<Void> result = Sinks.one();
+
+		Entry(Frame frame, int bytes, boolean volatileFrame) {
+			this.frame = frame;
+			this.bytes = bytes;
+			this.volatileFrame = volatileFrame;
+		}
+
+		void complete() {
+			this.result.tryEmitEmpty();
+		}
+
+		void fail(Throwable error) {
+			this.result.tryEmitError(error);
+		}
+
+	}
+
+	/** What {@link #offer} did. */
+	enum Offer {
+
+		/** Queued. */
+		ACCEPTED,
+
+		/** Waiting for room. */
+		WAITING,
+
+		/** Refused; the entry has failed. */
+		REFUSED
+
 	}
 
 }

@@ -3,11 +3,6 @@ package io.pushwire.client;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.SystemOp;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -18,6 +13,12 @@ import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
 
 /**
  * The SSE transport on the application's {@link WebClient} (PROTOCOL.md §11): the stream

@@ -24,6 +24,7 @@ final class Watchdog {
 	 * @param limit the allowed silence, read again after every message (it changes at
 	 * {@code auth_ok})
 	 * @param scheduler the timer
+	 * @param <T> the type of the messages
 	 * @return the messages, failing with a {@link PushConnectionException} 4010 after too
 	 * long a silence
 	 */

@@ -11,13 +11,14 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.PushMessage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.PushMessage;
 
 /**
  * The WebSocket transport on Reactor Netty: {@code auth} first, then text messages both

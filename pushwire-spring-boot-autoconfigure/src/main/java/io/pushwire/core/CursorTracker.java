@@ -17,40 +17,6 @@ public final class CursorTracker {
 	private final Map<String, ResumeToken.Position> positions = new ConcurrentHashMap<>();
 
 	/**
-	 * What a frame's cursor means for its channel.
-	 */
-	public sealed interface Outcome {
-
-		/** The frame follows the last one (or is the first); deliver it. */
-		record InOrder(long cursor) implements Outcome {
-		}
-
-		/** The frame was seen already; drop it. */
-		record Duplicate(long cursor, long last) implements Outcome {
-		}
-
-		/**
-		 * Frames were missed between {@code expected} and {@code got}; deliver and report
-		 * the gap.
-		 */
-		record Gap(long expected, long got) implements Outcome {
-		}
-
-		/** The frame has no cursor (transient); deliver it without tracking. */
-		record Untracked() implements Outcome {
-		}
-
-		/**
-		 * Whether the frame should reach the application.
-		 * @return {@code false} only for duplicates
-		 */
-		default boolean deliver() {
-			return !(this instanceof Duplicate);
-		}
-
-	}
-
-	/**
 	 * Track an incoming frame.
 	 * @param frame the frame
 	 * @return what it means
@@ -138,6 +104,52 @@ public final class CursorTracker {
 	 */
 	public ResumeToken toResumeToken() {
 		return new ResumeToken(new java.util.LinkedHashMap<>(this.positions));
+	}
+
+	/**
+	 * What a frame's cursor means for its channel.
+	 */
+	public sealed interface Outcome {
+
+		/**
+		 * Whether the frame should reach the application.
+		 * @return {@code false} only for duplicates
+		 */
+		default boolean deliver() {
+			return !(this instanceof Duplicate);
+		}
+
+		/**
+		 * The frame follows the last one (or is the first); deliver it.
+		 *
+		 * @param cursor the frame's cursor
+		 */
+		record InOrder(long cursor) implements Outcome {
+		}
+
+		/**
+		 * The frame was seen already; drop it.
+		 *
+		 * @param cursor the frame's cursor
+		 * @param last the last cursor seen on the channel
+		 */
+		record Duplicate(long cursor, long last) implements Outcome {
+		}
+
+		/**
+		 * Frames were missed between {@code expected} and {@code got}; deliver and report
+		 * the gap.
+		 *
+		 * @param expected the cursor that should have come next
+		 * @param got the frame's cursor
+		 */
+		record Gap(long expected, long got) implements Outcome {
+		}
+
+		/** The frame has no cursor (transient); deliver it without tracking. */
+		record Untracked() implements Outcome {
+		}
+
 	}
 
 }

@@ -94,6 +94,10 @@ public final class PreparedMessage {
 	 * A copy of a table of encodings by format index with one more: a reader sees a whole
 	 * table through one volatile read, and adding to it (once per format and message)
 	 * copies a few references.
+	 * @param table the current table, or {@code null} when none
+	 * @param index the format index of the new encoding
+	 * @param bytes the new encoding
+	 * @return the new table
 	 */
 	private static byte[][] with(byte @Nullable [][] table, int index, byte[] bytes) {
 		byte[][] copy = new byte[WireFormat.MAX_INDEX + 1][];

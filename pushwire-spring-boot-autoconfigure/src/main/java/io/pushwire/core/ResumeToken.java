@@ -27,16 +27,6 @@ public record ResumeToken(Map<String, Position> positions) {
 	}
 
 	/**
-	 * A channel's position.
-	 *
-	 * @param cursor the last cursor delivered (or the one replay started after)
-	 * @param epoch the epoch of that cursor, or {@code null} when unknown
-	 */
-	public record Position(long cursor, @Nullable String epoch) {
-
-	}
-
-	/**
 	 * Parse a token.
 	 * @param token the token, possibly empty
 	 * @return the token
@@ -130,6 +120,16 @@ public record ResumeToken(Map<String, Position> positions) {
 	@Override
 	public String toString() {
 		return format();
+	}
+
+	/**
+	 * A channel's position.
+	 *
+	 * @param cursor the last cursor delivered (or the one replay started after)
+	 * @param epoch the epoch of that cursor, or {@code null} when unknown
+	 */
+	public record Position(long cursor, @Nullable String epoch) {
+
 	}
 
 }

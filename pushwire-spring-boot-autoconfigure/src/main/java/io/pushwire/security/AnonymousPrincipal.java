@@ -9,7 +9,7 @@ import java.security.Principal;
  * secret, handed to the client in its first {@code auth_ok} and required whenever the
  * client id is used again (PROTOCOL.md §7).
  *
- * @param name {@code anonymous:<client id>}
+ * @param name the principal's name: {@link #PREFIX} followed by the client id
  * @since 0.1.0
  */
 public record AnonymousPrincipal(String name) implements Principal {

@@ -1,13 +1,14 @@
 package io.pushwire.server;
 
-import io.pushwire.server.channel.ChannelKind;
 import java.util.Collection;
 import java.util.Optional;
 
-import io.pushwire.core.Frame;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.Frame;
+import io.pushwire.server.channel.ChannelKind;
 
 /**
  * The application's API to the push server. Every method is non-blocking and safe to call

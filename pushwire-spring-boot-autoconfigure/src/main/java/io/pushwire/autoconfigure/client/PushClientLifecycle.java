@@ -2,10 +2,11 @@ package io.pushwire.autoconfigure.client;
 
 import java.time.Duration;
 
-import io.pushwire.client.PushClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
+
+import io.pushwire.client.PushClient;
 
 /**
  * Connects the auto-configured {@link PushClient} when the application starts (without

@@ -8,12 +8,6 @@ import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.pushwire.client.CursorStore;
-import io.pushwire.client.FileCursorStore;
-import io.pushwire.client.PushClient;
-import io.pushwire.client.PushCredentials;
-import io.pushwire.client.RetryStrategy;
-import io.pushwire.core.ProtocolCodec;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,6 +32,13 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.client.CursorStore;
+import io.pushwire.client.FileCursorStore;
+import io.pushwire.client.PushClient;
+import io.pushwire.client.PushCredentials;
+import io.pushwire.client.RetryStrategy;
+import io.pushwire.core.ProtocolCodec;
 
 /**
  * Auto-configuration of the pushwire client: a prototype {@link PushClient.Builder}

@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
 import io.pushwire.client.AckMode;
 import io.pushwire.client.FrameOverflow;
 import io.pushwire.client.SendOverflow;
 import io.pushwire.client.TransportPreference;
-import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the pushwire client ({@code pushwire.client.*}).

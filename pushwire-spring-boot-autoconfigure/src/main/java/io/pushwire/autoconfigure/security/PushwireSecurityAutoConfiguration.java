@@ -1,7 +1,5 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.security.AuthValidator;
-import io.pushwire.security.SpringSecurityAuthValidator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,6 +21,9 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.SpringSecurityAuthValidator;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration

@@ -1,7 +1,5 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.autoconfigure.PushwireServerProperties;
-import io.pushwire.security.PushwireSecurityCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,6 +11,9 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.security.PushwireSecurityCustomizer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration

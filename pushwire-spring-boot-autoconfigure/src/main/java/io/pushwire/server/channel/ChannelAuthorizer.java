@@ -1,10 +1,11 @@
 package io.pushwire.server.channel;
 
-import io.pushwire.security.AccessRule;
 import java.security.Principal;
 
-import io.pushwire.core.ChannelName;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.security.AccessRule;
 
 /**
  * Decides per principal and channel who may subscribe and who may publish (PROTOCOL.md

@@ -1,10 +1,10 @@
 package io.pushwire.server.channel;
 
-import io.pushwire.security.AccessRule;
 import java.time.Duration;
 import java.util.Objects;
 
 import io.pushwire.core.ChannelName;
+import io.pushwire.security.AccessRule;
 
 /**
  * A declared channel kind (PROTOCOL.md §1): its priority lane, its wire id for binary

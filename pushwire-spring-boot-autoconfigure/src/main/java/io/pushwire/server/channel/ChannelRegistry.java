@@ -6,10 +6,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The declared channel kinds. A channel whose kind is not declared does not exist

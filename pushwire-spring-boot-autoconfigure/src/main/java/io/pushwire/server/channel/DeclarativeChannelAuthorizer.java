@@ -1,10 +1,11 @@
 package io.pushwire.server.channel;
 
-import io.pushwire.security.AccessRule;
 import java.security.Principal;
 
-import io.pushwire.core.ChannelName;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.security.AccessRule;
 
 /**
  * Applies the {@link AccessRule}s declared on each {@link ChannelKind}.

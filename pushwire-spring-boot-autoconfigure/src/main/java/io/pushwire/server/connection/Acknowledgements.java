@@ -1,12 +1,13 @@
 package io.pushwire.server.connection;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.StreamPosition;
-import org.jspecify.annotations.Nullable;
-import reactor.core.Fuseable;
-import reactor.core.publisher.Mono;
 
 /**
  * Records clients' acknowledgements in their sessions (PROTOCOL.md §5.3), from an

@@ -1,15 +1,16 @@
 package io.pushwire.server.connection;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pushwire.core.Frame;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes to channels, for the application ({@code PushServer}) and for the replies of

@@ -9,6 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
@@ -22,11 +28,6 @@ import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.ResumePlan;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Subscribes connections to channels and unsubscribes them (PROTOCOL.md §4 step 2–3, §5),
@@ -62,6 +63,9 @@ final class ChannelSubscriber {
 	/**
 	 * Answer a {@code subscribe} op: the errors, {@code resume_required} where due,
 	 * {@code subscribed}, the replays, then the joins.
+	 * @param connection the client's connection
+	 * @param subscribe the op
+	 * @return completes when the answer is queued
 	 */
 	Mono<Void> subscribe(ClientConnection connection, SystemOp.Subscribe subscribe) {
 		Map<String, ResumeToken.Position> resume = new LinkedHashMap<>();
@@ -94,6 +98,10 @@ final class ChannelSubscriber {
 	 * attached held. A channel that fails (an authorizer or a store that errors) fails
 	 * alone: the others are still granted, confirmed and released, rather than left held
 	 * and never confirmed.
+	 * @param connection the client's connection
+	 * @param requested the channels asked for
+	 * @param resume the positions to resume the channels from
+	 * @return the granted channels and the errors
 	 */
 	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
 			Map<String, ResumeToken.Position> resume) {
@@ -176,6 +184,10 @@ final class ChannelSubscriber {
 	 * the attachment, and a cancelled Mono drops what it would have emitted (with the
 	 * handle that detaches): so the attachment is awaited whatever happens downstream,
 	 * and a subscription cancelled meanwhile is detached as soon as it arrives.
+	 * @param stream the channel's stream
+	 * @param from the position to replay from, or {@code null} for none
+	 * @param subscription the subscription to attach
+	 * @return the attachment
 	 */
 	private static Mono<Attachment> attach(ChannelStream stream, ResumeToken.@Nullable Position from,
 			ChannelSubscription subscription) {
@@ -191,6 +203,8 @@ final class ChannelSubscriber {
 	/**
 	 * Unsubscribe from channels: {@code unsubscribed}, behind the frames of these
 	 * channels already queued, then the leaves.
+	 * @param connection the client's connection
+	 * @param channels the channels to leave
 	 */
 	void unsubscribe(ClientConnection connection, List<String> channels) {
 		List<String> removed = new ArrayList<>();
@@ -214,6 +228,9 @@ final class ChannelSubscriber {
 	/**
 	 * Drop the subscriptions that new credentials no longer allow (PROTOCOL.md §7.1),
 	 * those still held.
+	 * @param connection the client's connection
+	 * @param session the connection's session
+	 * @param revoked the subscriptions the new credentials no longer allow
 	 * @return the channels dropped, and the lowest lane among them (for
 	 * {@link #sendUnsubscribed})
 	 */
@@ -248,6 +265,7 @@ final class ChannelSubscriber {
 
 	/**
 	 * Cancel every subscription and give up every membership: the connection ended.
+	 * @param connection the connection that ended
 	 */
 	void cancelAll(ClientConnection connection) {
 		connection.subscriptions().clear().forEach(ChannelSubscription::cancel);
@@ -261,6 +279,8 @@ final class ChannelSubscriber {
 	 * (before the client is told, so that a presence asked once it was told lists it).
 	 * Added to the registry before being recorded, and undone when the connection ended
 	 * meanwhile, so that {@link ClientConnection#terminated()} never misses a membership.
+	 * @param connection the client's connection
+	 * @param channels the channels just granted
 	 * @return the channels to announce the client's join on
 	 */
 	List<String> presenceAdd(ClientConnection connection, Collection<String> channels) {
@@ -286,7 +306,11 @@ final class ChannelSubscriber {
 		return joined;
 	}
 
-	/** Announce the client's join on channels, after it was told it subscribed. */
+	/**
+	 * Announce the client's join on channels, after it was told it subscribed.
+	 * @param connection the client's connection
+	 * @param channels the channels to announce the join on
+	 */
 	void presenceAnnounce(ClientConnection connection, List<String> channels) {
 		DefaultPushSession current = connection.session();
 		if (current != null) {
@@ -297,6 +321,8 @@ final class ChannelSubscriber {
 	/**
 	 * Give up a connection's membership of a channel; the client leaves when no other
 	 * connection holds it.
+	 * @param connection the connection giving the membership up
+	 * @param channel the channel
 	 */
 	void presenceLeft(ClientConnection connection, String channel) {
 		Boolean announce = connection.subscriptions().removeMembership(channel);
@@ -309,6 +335,8 @@ final class ChannelSubscriber {
 	/**
 	 * A connection is being replaced: the new one holds its memberships from now on too,
 	 * and gives up those it does not subscribe to again once it sent {@code auth_ok}.
+	 * @param replaced the connection being replaced
+	 * @param successor the connection replacing it
 	 */
 	void handOverPresence(ClientConnection replaced, ClientConnection successor) {
 		DefaultPushSession current = replaced.session();
@@ -349,7 +377,10 @@ final class ChannelSubscriber {
 			return this.errors;
 		}
 
-		/** For auth_ok: the resume_required ops, then every replay. */
+		/**
+		 * For auth_ok: the resume_required ops, then every replay.
+		 * @param connection the connection the ops are queued on
+		 */
 		void release(ClientConnection connection) {
 			for (ChannelSubscription subscription : this.granted) {
 				ResumePlan plan = subscription.plan();

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.Priority;
@@ -11,8 +14,6 @@ import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
-import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 /**
  * One connection's subscription to one channel. It starts <em>held</em>: frames that

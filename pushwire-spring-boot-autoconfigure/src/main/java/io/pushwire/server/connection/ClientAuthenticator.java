@@ -3,16 +3,17 @@ package io.pushwire.server.connection;
 import java.security.Principal;
 import java.time.Instant;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.security.AnonymousPrincipal;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.security.AuthValidator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AnonymousPrincipal;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.security.AuthValidator;
 
 /**
  * Authenticates push clients with the application's {@link AuthValidator}: at the

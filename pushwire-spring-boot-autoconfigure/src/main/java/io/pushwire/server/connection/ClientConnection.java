@@ -6,15 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.WireFormat;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.SystemOp;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.channel.Priority;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +13,16 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.channel.Priority;
 
 /**
  * One client's connection, whatever carries it: its state (session and principal,
@@ -224,7 +225,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		return this.session != null;
 	}
 
-	/** Whether the transport ended ({@link #terminated()} was called). */
+	/**
+	 * Whether the transport ended ({@link #terminated()} was called).
+	 * @return {@code true} once the transport ended
+	 */
 	boolean isEnded() {
 		return this.ended;
 	}
@@ -323,6 +327,8 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	/**
 	 * The handshake attached this connection to its session and took a slot of its
 	 * principal.
+	 * @param principal the authenticated principal
+	 * @param session the session attached to
 	 * @return {@code false} when the transport ended meanwhile (then the caller
 	 * terminates again)
 	 */
@@ -338,6 +344,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 * {@link #announce} takes: an announcement made once {@code auth_ok} is queued
 	 * follows it, and none made before is dropped after the client could see
 	 * {@code auth_ok}.
+	 * @param ok the {@code auth_ok} to queue
 	 */
 	void started(SystemOp.AuthOk ok) {
 		synchronized (this.subscriptions) {
@@ -392,6 +399,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	/**
 	 * New credentials replace the old ones ({@code refresh}): the principal, the
 	 * session's, and the expiry timer.
+	 * @param principal the principal of the new credentials
+	 * @param expiresAtMs when the new credentials expire, in epoch milliseconds, or
+	 * {@code null} for never
 	 */
 	void credentialsRefreshed(Principal principal, @Nullable Long expiresAtMs) {
 		this.principal = principal;
@@ -399,7 +409,10 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		expireAt(expiresAtMs);
 	}
 
-	/** Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed. */
+	/**
+	 * Close with 4011 at an expiry (PROTOCOL.md §7.1), replacing the one armed.
+	 * @param at the expiry in epoch milliseconds, or {@code null} for none
+	 */
 	void expireAt(@Nullable Long at) {
 		ExpiryTimer timer;
 		synchronized (this) {

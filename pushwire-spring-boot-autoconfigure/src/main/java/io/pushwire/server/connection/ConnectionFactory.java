@@ -1,10 +1,11 @@
 package io.pushwire.server.connection;
 
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.stream.ChannelStreamStore;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Creates the {@link ClientConnection}s of a node, each with the node-wide parts it works

@@ -1,8 +1,9 @@
 package io.pushwire.server.connection;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.WireFormat;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ClientConnection} needs from the transport that carries it.

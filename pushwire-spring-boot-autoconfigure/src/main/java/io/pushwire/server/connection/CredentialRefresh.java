@@ -4,13 +4,14 @@ import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Answers {@code refresh}: new credentials for the same principal (PROTOCOL.md §7.1).

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.ResumeToken;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.server.PushSession;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A session kept by the {@link SessionRegistry}.
@@ -70,6 +71,7 @@ public final class DefaultPushSession implements PushSession {
 	/**
 	 * Kept as bytes, 40 bytes rather than a 72-byte string; encoded when the client is
 	 * told it.
+	 * @return a new random secret
 	 */
 	private static byte[] newSecret() {
 		byte[] bytes = new byte[SECRET_BYTES];
@@ -95,7 +97,10 @@ public final class DefaultPushSession implements PushSession {
 		return this.principalName;
 	}
 
-	/** Whether the principal is anonymous (such a session has a secret). */
+	/**
+	 * Whether the principal is anonymous (such a session has a secret).
+	 * @return {@code true} for an anonymous principal's session
+	 */
 	boolean isAnonymous() {
 		return this.secret != null;
 	}
@@ -108,6 +113,8 @@ public final class DefaultPushSession implements PushSession {
 	/**
 	 * Whether a client presented this session's secret, compared in constant time; always
 	 * {@code true} for a session without one (that of an authenticated principal).
+	 * @param presented the secret the client presented, or {@code null} when none
+	 * @return {@code true} when the secret matches or none is needed
 	 */
 	boolean secretMatches(@Nullable String presented) {
 		if (this.secret == null) {
@@ -252,6 +259,7 @@ public final class DefaultPushSession implements PushSession {
 	/**
 	 * The connection's credentials were refreshed: the same principal's name, maybe new
 	 * roles.
+	 * @param principal the principal of the new credentials
 	 */
 	void refreshed(Principal principal) {
 		this.principal = principal;

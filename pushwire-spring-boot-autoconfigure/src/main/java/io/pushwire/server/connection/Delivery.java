@@ -1,7 +1,8 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.server.stream.StoredFrame;
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.server.stream.StoredFrame;
 
 /**
  * One message for a transport to write: its encoding in the connection's wire format

@@ -2,6 +2,10 @@ package io.pushwire.server.connection;
 
 import java.security.Principal;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
@@ -11,9 +15,6 @@ import io.pushwire.server.handler.ChannelHandler;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.HandlerInvocation;
 import io.pushwire.server.handler.PushReply;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * Takes the frames a client sends to the channel kind's handler (PROTOCOL.md §4 step 6)

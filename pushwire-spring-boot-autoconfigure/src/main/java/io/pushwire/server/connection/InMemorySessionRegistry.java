@@ -11,14 +11,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.security.AnonymousPrincipal;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AnonymousPrincipal;
 
 /**
  * The default {@link SessionRegistry}: sessions by client id in this JVM's memory. A
@@ -136,7 +137,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 		if (dropped[0] != null) {
 			drop(dropped[0]);
 		}
-		return new Attached(session, replaced[0], created[0] ? session.secret() : null);
+		return new Attached(session, replaced[0], (created[0]) ? session.secret() : null);
 	}
 
 	/**
@@ -180,6 +181,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 
 	/**
 	 * Count a new session against its principal's bound.
+	 * @param session the new session
 	 * @return the principal's oldest session without a connection, to drop now that the
 	 * principal holds one more than allowed, or {@code null}
 	 */
@@ -219,6 +221,8 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	 * An anonymous principal is named after its one client id, so it never holds a second
 	 * session: not indexing it saves every anonymous connection the index's set (about
 	 * 250 bytes).
+	 * @param session the session
+	 * @return {@code true} when the session's principal is anonymous
 	 */
 	private static boolean isSingleSessionPrincipal(DefaultPushSession session) {
 		return session.isAnonymous();
@@ -238,6 +242,7 @@ public final class InMemorySessionRegistry implements SessionRegistry, Disposabl
 	 * Remove a session that {@link #register} chose to drop, unless its client
 	 * reconnected meanwhile: then it is counted again (the principal is one over its
 	 * bound until one of its sessions goes).
+	 * @param session the session to drop
 	 */
 	private void drop(DefaultPushSession session) {
 		this.sessions.computeIfPresent(session.clientId(), (id, current) -> {

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
-import reactor.core.publisher.Mono;
 
 /**
  * The table from the type of a message an authenticated client sends to its

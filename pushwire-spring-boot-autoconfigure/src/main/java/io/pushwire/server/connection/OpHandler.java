@@ -1,7 +1,8 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PushMessage;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.PushMessage;
 
 /**
  * Handles one type of message that authenticated clients send (a {@code subscribe}, an

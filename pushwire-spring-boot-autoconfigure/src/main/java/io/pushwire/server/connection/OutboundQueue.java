@@ -8,16 +8,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.WireFormat;
-import io.pushwire.server.channel.Priority;
-import io.pushwire.server.stream.StoredFrame;
-import io.pushwire.server.stream.StreamListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.WireFormat;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 
 /**
  * A connection's outbound queue (PROTOCOL.md §6): a lane for system ops ahead of three
@@ -77,56 +78,6 @@ public final class OutboundQueue {
 
 	/** Items (messages and replays) in all lanes. */
 	private int items;
-
-	/**
-	 * Where the queue writes: a transport that takes messages while it is
-	 * {@link #ready()}. The queue writes a batch, then {@link #flush()}es; the transport
-	 * calls {@link OutboundQueue#resume()} when it becomes ready again. Called by one
-	 * thread at a time.
-	 */
-	public interface Writer {
-
-		/**
-		 * Whether the transport takes another message now.
-		 * @return {@code true} to write
-		 */
-		boolean ready();
-
-		/**
-		 * Write one message (buffered until {@link #flush()}).
-		 * @param delivery the message
-		 */
-		void write(Delivery delivery);
-
-		/**
-		 * The end of a batch of writes.
-		 */
-		void flush();
-
-		/**
-		 * Everything was written (the last message included, if any); called once.
-		 */
-		void complete();
-
-	}
-
-	/**
-	 * Told when the queue fills up.
-	 */
-	public interface Pressure {
-
-		/**
-		 * The queue passed half full; tell the client with a {@code slow} op.
-		 * @param freeBytes how many bytes are left before the bound
-		 */
-		void slow(long freeBytes);
-
-		/**
-		 * An offer would have passed the bound; the connection must be shed.
-		 */
-		void full();
-
-	}
 
 	/**
 	 * Create a queue.
@@ -412,6 +363,10 @@ public final class OutboundQueue {
 	/**
 	 * Add within the bound (under the lock); {@code true} when the queue just passed half
 	 * full.
+	 * @param lane the lane the message goes to
+	 * @param delivery the message
+	 * @param size the message's size in bytes
+	 * @return {@code true} the first time the queue passes half full
 	 */
 	private boolean addCounted(int lane, Delivery delivery, long size) {
 		if (isEmpty()) {
@@ -530,6 +485,7 @@ public final class OutboundQueue {
 	/**
 	 * One pass of the drain loop: write while the transport is ready, then flush, and
 	 * complete.
+	 * @param target the transport the messages are written to
 	 */
 	private void writeQueued(Writer target) {
 		boolean written = false;
@@ -591,9 +547,60 @@ public final class OutboundQueue {
 	/**
 	 * A message taken off the queue could not be written: it is lost to this connection
 	 * (a frame shows as a gap to the client), the others are written.
+	 * @param ex why the message could not be written
 	 */
 	private static void dropped(RuntimeException ex) {
 		logger.error("Dropped a message that could not be written to a push connection", ex);
+	}
+
+	/**
+	 * Where the queue writes: a transport that takes messages while it is
+	 * {@link #ready()}. The queue writes a batch, then {@link #flush()}es; the transport
+	 * calls {@link OutboundQueue#resume()} when it becomes ready again. Called by one
+	 * thread at a time.
+	 */
+	public interface Writer {
+
+		/**
+		 * Whether the transport takes another message now.
+		 * @return {@code true} to write
+		 */
+		boolean ready();
+
+		/**
+		 * Write one message (buffered until {@link #flush()}).
+		 * @param delivery the message
+		 */
+		void write(Delivery delivery);
+
+		/**
+		 * The end of a batch of writes.
+		 */
+		void flush();
+
+		/**
+		 * Everything was written (the last message included, if any); called once.
+		 */
+		void complete();
+
+	}
+
+	/**
+	 * Told when the queue fills up.
+	 */
+	public interface Pressure {
+
+		/**
+		 * The queue passed half full; tell the client with a {@code slow} op.
+		 * @param freeBytes how many bytes are left before the bound
+		 */
+		void slow(long freeBytes);
+
+		/**
+		 * An offer would have passed the bound; the connection must be shed.
+		 */
+		void full();
+
 	}
 
 	/** The {@link #deliveries()} of a subscriber: ready while it requests. */

@@ -2,15 +2,16 @@ package io.pushwire.server.connection;
 
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * Answers {@code presence} (PROTOCOL.md §12): the members of a channel of a kind with
@@ -81,6 +82,8 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	/**
 	 * A list past half the outbound queue would shed the asking client (4008) for a
 	 * question it may ask: it is refused instead, and the connection stays open.
+	 * @param connection the asking connection
+	 * @param channel the channel whose members are listed
 	 */
 	private void sendList(ClientConnection connection, String channel) {
 		List<SystemOp.PresenceEntry> members = this.presence.members(channel);

@@ -4,9 +4,10 @@ import java.security.Principal;
 import java.util.Collection;
 import java.util.List;
 
-import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ResumeToken;
 
 /**
  * Where sessions live (PROTOCOL.md §7): a client id bound to the principal that created

@@ -19,7 +19,7 @@ final class TokenBucket {
 	 * @param ratePerSecond tokens added per second
 	 * @param capacity most tokens held
 	 */
-	public TokenBucket(double ratePerSecond, double capacity) {
+	TokenBucket(double ratePerSecond, double capacity) {
 		this.capacity = capacity;
 		this.tokensPerNano = ratePerSecond / 1_000_000_000d;
 		this.tokens = capacity;
@@ -30,7 +30,7 @@ final class TokenBucket {
 	 * Take one token if there is one.
 	 * @return {@code true} when taken
 	 */
-	public boolean tryAcquire() {
+	boolean tryAcquire() {
 		return tryAcquire(1, System.nanoTime());
 	}
 

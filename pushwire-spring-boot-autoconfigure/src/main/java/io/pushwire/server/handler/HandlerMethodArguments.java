@@ -7,21 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.Frame;
-import io.pushwire.server.PushSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.GenericTypeResolver;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.AnnotatedMethod;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.GenericTypeResolver;
-import org.springframework.core.MethodParameter;
-import org.springframework.core.annotation.AnnotatedMethod;
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.server.PushSession;
 
 /**
  * The arguments of one {@link PushHandler @PushHandler} method, worked out once from its
@@ -188,6 +188,8 @@ final class HandlerMethodArguments {
 	 * Jackson's message without location, cut to its first line and with package names
 	 * removed (the client sees it, and it should not learn the application's class
 	 * layout), followed by the path to the offending value.
+	 * @param ex the failure to read the payload
+	 * @return the reason to tell the client
 	 */
 	private static String shortReason(JacksonException ex) {
 		String message = ex.getOriginalMessage();
@@ -206,6 +208,8 @@ final class HandlerMethodArguments {
 	/**
 	 * Where in the payload reading failed, as {@code items[1].text}, or empty at the top
 	 * level.
+	 * @param ex the failure to read the payload
+	 * @return the path, possibly empty
 	 */
 	private static String path(JacksonException ex) {
 		StringBuilder path = new StringBuilder();

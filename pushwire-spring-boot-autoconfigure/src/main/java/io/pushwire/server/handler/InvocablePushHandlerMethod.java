@@ -6,11 +6,6 @@ import java.lang.reflect.Proxy;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.ReactiveAdapter;
@@ -18,6 +13,10 @@ import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@link ChannelHandler} that calls a {@link PushHandler @PushHandler} method.
@@ -62,7 +61,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * @param mapper the mapper that converts payloads to parameter types
 	 * @throws IllegalStateException when a parameter of the method cannot be supplied
 	 */
-	public InvocablePushHandlerMethod(Object bean, Method method, JsonMapper mapper) {
+	InvocablePushHandlerMethod(Object bean, Method method, JsonMapper mapper) {
 		Assert.notNull(bean, "Bean must not be null");
 		Assert.notNull(method, "Method must not be null");
 		Assert.notNull(mapper, "JsonMapper must not be null");
@@ -88,7 +87,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The bean whose method is called.
 	 * @return the bean, possibly an AOP proxy
 	 */
-	public Object getBean() {
+	Object getBean() {
 		return this.bean;
 	}
 
@@ -96,7 +95,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The class of the bean, behind any proxy.
 	 * @return the user class
 	 */
-	public Class<?> getBeanType() {
+	Class<?> getBeanType() {
 		return this.beanType;
 	}
 
@@ -104,7 +103,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * The method as the bean's class declares it.
 	 * @return the method
 	 */
-	public Method getMethod() {
+	Method getMethod() {
 		return this.method;
 	}
 
@@ -113,7 +112,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * threads.
 	 * @return {@code true} for reactive methods
 	 */
-	public boolean isReactive() {
+	boolean isReactive() {
 		return this.reactive;
 	}
 
@@ -122,7 +121,7 @@ final class InvocablePushHandlerMethod implements ChannelHandler {
 	 * @return a description such as
 	 * {@code com.example.ChatHandlers#onMessage(ChatMessage, String)}
 	 */
-	public String description() {
+	String description() {
 		return this.description;
 	}
 

@@ -20,9 +20,7 @@ import org.springframework.stereotype.Component;
  * <li>the payload: any parameter not listed below (or annotated
  * {@link Payload @Payload}), converted from JSON to the declared type;</li>
  * <li>{@link io.pushwire.core.ChannelName} or a {@code String} annotated
- * {@link ChannelParam
- *
- * @ChannelParam}: the frame's channel;</li>
+ * {@link ChannelParam @ChannelParam}: the frame's channel;</li>
  * <li>a {@code String} annotated {@link ClientId @ClientId}: the sending client's
  * id;</li>
  * <li>{@link java.security.Principal} (or Spring Security's {@code Authentication}): the
@@ -37,6 +35,7 @@ import org.springframework.stereotype.Component;
  * {@code PushReply} says where else). Methods returning a plain value or {@code void} run
  * on a bounded elastic scheduler so they may block; reactive methods run on the
  * connection's thread and must not.
+ *
  * @since 0.1.0
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })

@@ -1,15 +1,5 @@
 package io.pushwire.server.http;
 
-import io.pushwire.core.Cursors;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ClientIds;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,6 +7,17 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.Cursors;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
 
 /**
  * {@code POST /rps/ack} with {@code {"client_id","channel","cursor"}} (and
@@ -53,6 +54,7 @@ public final class AckEndpoint implements WebHandler {
 	 * @param serverSettings the server's settings (the largest body)
 	 * @param limits the limits (the rate of a client's requests)
 	 * @param settings the HTTP settings
+	 * @param acknowledgements the acknowledgements the requests settle
 	 */
 	public AckEndpoint(ClientAuthenticator authenticator, SessionRegistry sessions, Acknowledgements acknowledgements,
 			ProtocolCodec codec, PushServerSettings serverSettings, ServerLimits limits, HttpSettings settings) {

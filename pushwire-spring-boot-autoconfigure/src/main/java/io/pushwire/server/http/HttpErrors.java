@@ -2,8 +2,6 @@ package io.pushwire.server.http;
 
 import java.nio.charset.StandardCharsets;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -12,6 +10,9 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
 
 /**
  * Writes protocol errors as HTTP responses (PROTOCOL.md §3.2): the code's status and a

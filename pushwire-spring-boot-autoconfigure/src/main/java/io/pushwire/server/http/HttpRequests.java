@@ -4,13 +4,6 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Optional;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.ClientConnection;
-import io.pushwire.server.connection.DefaultPushSession;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -20,6 +13,14 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
+import io.pushwire.server.connection.ServerLimits;
 
 /**
  * Reading and authenticating the requests of the SSE and HTTP endpoints.
@@ -32,6 +33,11 @@ final class HttpRequests {
 	/**
 	 * Authenticate an HTTP request: its principal (from the application's security) or a
 	 * {@code token} query parameter where allowed.
+	 * @param authenticator authenticates the request's principal or token
+	 * @param settings the HTTP settings (whether a query token is allowed)
+	 * @param exchange the request
+	 * @param clientId the client id the request acts for
+	 * @return the principal, or an error when the request is refused
 	 */
 	static Mono<Principal> authenticate(ClientAuthenticator authenticator, HttpSettings settings,
 			ServerWebExchange exchange, String clientId) {
@@ -51,6 +57,10 @@ final class HttpRequests {
 
 	/**
 	 * Read a JSON object body of at most {@code maxSize} bytes.
+	 * @param mapper the mapper that parses the body
+	 * @param maxMessageSize the largest body accepted, in bytes
+	 * @param exchange the request
+	 * @return the body, or an error when it is too large or not a JSON object
 	 */
 	static Mono<JsonNode> readJson(JsonMapper mapper, long maxMessageSize, ServerWebExchange exchange) {
 		int maxSize = (int) Math.min(Integer.MAX_VALUE, maxMessageSize);
@@ -85,6 +95,9 @@ final class HttpRequests {
 
 	/**
 	 * Answer 405 with the allowed method.
+	 * @param exchange the request
+	 * @param allowed the one method the endpoint accepts
+	 * @return completes when the response is written
 	 */
 	static Mono<Void> methodNotAllowed(ServerWebExchange exchange, org.springframework.http.HttpMethod allowed) {
 		exchange.getResponse().setStatusCode(org.springframework.http.HttpStatus.METHOD_NOT_ALLOWED);
@@ -95,6 +108,9 @@ final class HttpRequests {
 	/**
 	 * Count a request against the rate of the session's connection, or of the session
 	 * itself while it has none.
+	 * @param limits the limits (a detached session's rate)
+	 * @param session the session the request acts for
+	 * @return the session, when the request is admitted
 	 */
 	static DefaultPushSession admit(ServerLimits limits, DefaultPushSession session) {
 		ClientConnection connection = session.connection();
@@ -118,6 +134,8 @@ final class HttpRequests {
 	/**
 	 * The {@code session_secret} of the body: required to act on an anonymous session
 	 * (PROTOCOL.md §7).
+	 * @param body the request's JSON body
+	 * @return the secret, or {@code null} when the body has none
 	 */
 	static @Nullable String sessionSecret(JsonNode body) {
 		JsonNode value = optional(body, "session_secret");

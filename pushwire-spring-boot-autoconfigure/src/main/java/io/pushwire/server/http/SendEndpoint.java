@@ -1,19 +1,20 @@
 package io.pushwire.server.http;
 
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.connection.FrameDispatcher;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
 
 /**
  * {@code POST /rps/send} with {@code {"client_id","channel","payload"}} (and

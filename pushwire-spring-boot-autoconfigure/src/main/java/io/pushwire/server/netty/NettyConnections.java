@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.EventExecutor;
+
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.LoopExecutor;
 

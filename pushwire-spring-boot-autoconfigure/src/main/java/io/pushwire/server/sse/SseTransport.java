@@ -4,16 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.SystemOp;
-import io.pushwire.core.WireFormat;
-import io.pushwire.server.connection.ClientConnection;
-import io.pushwire.server.netty.NettyConnections;
-import io.pushwire.server.connection.ConnectionTransport;
-import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.http.HttpSettings;
-import io.pushwire.server.stream.StoredFrame;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -26,6 +16,17 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ConnectionTransport;
+import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.netty.NettyConnections;
+import io.pushwire.server.stream.StoredFrame;
 
 /**
  * One SSE stream: writes the connection's deliveries as events. Frames are default events
@@ -97,6 +98,9 @@ final class SseTransport implements ConnectionTransport {
 	 * One event in one array: a per-connection head ({@code event:}, {@code id:},
 	 * {@code data: }), the message's JSON (encoded once, copied into each event) and the
 	 * end.
+	 * @param buffers the factory of the connection's buffers
+	 * @param delivery the message to send as an event
+	 * @return the whole event in one buffer
 	 */
 	private DataBuffer render(DataBufferFactory buffers, Delivery delivery) {
 		if (delivery.isHeartbeat()) {

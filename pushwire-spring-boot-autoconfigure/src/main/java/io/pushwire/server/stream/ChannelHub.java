@@ -1,10 +1,11 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.PreparedMessage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.PreparedMessage;
 
 /**
  * This node's fan-out: per channel, the listeners attached on this node

@@ -1,12 +1,13 @@
 package io.pushwire.server.stream;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.channel.ChannelKind;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Where channels' frames are stored: the part of a stream that a store shared by several

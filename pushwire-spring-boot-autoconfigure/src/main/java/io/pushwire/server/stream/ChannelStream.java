@@ -1,10 +1,11 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ResumeToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ResumeToken;
 
 /**
  * One channel's stream as the connections of this node use it: frames with gapless

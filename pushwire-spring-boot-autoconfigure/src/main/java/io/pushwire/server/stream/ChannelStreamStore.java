@@ -1,8 +1,9 @@
 package io.pushwire.server.stream;
 
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.server.channel.ChannelKind;
-import reactor.core.publisher.Mono;
 
 /**
  * Holds the streams of all channels, as this node's connections use them. The in-memory

@@ -1,13 +1,14 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.channel.ChannelKind;
 
 /**
  * Streams made of a {@link ChannelStore} (storage, possibly shared by several nodes) and

@@ -9,13 +9,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.core.Cursors;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ResumeToken;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A channel's stream in memory: a window of at most {@code historySize} frames no older
@@ -82,6 +83,15 @@ final class InMemoryChannelStream implements ChannelStream {
 	/**
 	 * Create a stream, continuing a retired one's epoch and cursors when it left a
 	 * tombstone.
+	 * @param channel the channel
+	 * @param historySize the most frames kept for replay
+	 * @param historyTtl how long frames are kept for replay
+	 * @param clock the clock that times the frames
+	 * @param codec the protocol codec that encodes the frames
+	 * @param retention the store-wide bound on the frames kept
+	 * @param tombstone what a retired stream of the channel left, or {@code null}
+	 * @param listeners the stream's listeners
+	 * @param successor supplies the stream that takes over once this one is retired
 	 */
 	InMemoryChannelStream(String channel, int historySize, Duration historyTtl, Clock clock, ProtocolCodec codec,
 			Retention retention, @Nullable Tombstone tombstone, StreamListeners listeners,
@@ -183,6 +193,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	 * Keep a frame within what was reserved for it (its cursor may have grown a digit
 	 * meanwhile). A frame that cannot be kept empties the window, which must never have a
 	 * hole.
+	 * @param frame the frame
+	 * @param reserved the bytes reserved for it
 	 */
 	private void keep(StoredFrame frame, long reserved) {
 		long size = frame.encodedSize();
@@ -346,6 +358,8 @@ final class InMemoryChannelStream implements ChannelStream {
 	/**
 	 * A frame leaves the window: its encodings in other formats are released now, its
 	 * JSON by the caller.
+	 * @param frame the frame leaving the window
+	 * @return the frame's encoded size, which the window no longer holds
 	 */
 	private static long drop(StoredFrame frame) {
 		frame.unretain();

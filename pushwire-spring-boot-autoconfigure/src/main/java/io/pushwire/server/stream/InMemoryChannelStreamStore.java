@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.channel.ChannelKind;
 
 /**
  * Streams held in this JVM's memory. A restart loses them, and the new streams have new
@@ -265,6 +266,7 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 	/**
 	 * Keep a retired stream's tombstone, inside the map's atomic removal so that the
 	 * channel's next stream finds it.
+	 * @param stream the retired stream
 	 * @return {@code null}, to remove the stream from the map
 	 */
 	private @Nullable InMemoryChannelStream bury(InMemoryChannelStream stream) {
@@ -283,7 +285,10 @@ public final class InMemoryChannelStreamStore implements ChannelStore, ChannelSt
 		return null;
 	}
 
-	/** The clock of frame ages. */
+	/**
+	 * The clock of frame ages.
+	 * @return the clock
+	 */
 	Clock clock() {
 		return this.clock;
 	}

@@ -160,6 +160,7 @@ final class Retention {
 	 * Find streams that hold frames among the next {@value #SAMPLE} (more when none of
 	 * those holds any, at most a round of all of them), least recently published first.
 	 * The search is amortized over the evictions that use up what it found.
+	 * @return {@code true} when streams holding frames were found
 	 */
 	private boolean rebuild() {
 		List<Candidate> found = new ArrayList<>();

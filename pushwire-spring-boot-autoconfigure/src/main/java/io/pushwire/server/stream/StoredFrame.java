@@ -1,10 +1,11 @@
 package io.pushwire.server.stream;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.WireFormat;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A frame stored in a channel's stream. It is encoded once per {@link WireFormat}, on
@@ -86,6 +87,13 @@ public final class StoredFrame {
 	/**
 	 * Create a stored frame from its JSON without a cursor (see
 	 * {@link #encodeUncounted}).
+	 * @param channel the channel
+	 * @param cursor the cursor
+	 * @param epoch the stream's epoch
+	 * @param payload the payload
+	 * @param clientId the publishing client, or {@code null}
+	 * @param storedAtMillis when it was stored
+	 * @param uncounted the frame's JSON without a cursor
 	 */
 	StoredFrame(String channel, long cursor, String epoch, JsonNode payload, @Nullable String clientId,
 			long storedAtMillis, byte[] uncounted) {

@@ -3,8 +3,9 @@ package io.pushwire.server.stream;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import io.pushwire.core.PreparedMessage;
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.PreparedMessage;
 
 /**
  * Receives the frames appended to a channel's stream after it attached, in cursor order.

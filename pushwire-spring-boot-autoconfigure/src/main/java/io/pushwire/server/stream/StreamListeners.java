@@ -3,16 +3,16 @@ package io.pushwire.server.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.pushwire.core.PreparedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.PreparedMessage;
 
 /**
  * The listeners of one stream, for stores to fan frames out with. Listeners are grouped
@@ -34,8 +34,6 @@ import org.jspecify.annotations.Nullable;
  * the event loop drains): a publisher faster than the event loops is slowed down to their
  * pace instead of piling frames up. An event loop never waits for such a publisher: it
  * leaves the batch to it.
- *
- * @since 0.1.0
  */
 final class StreamListeners {
 
@@ -55,7 +53,7 @@ final class StreamListeners {
 	 * Add a listener.
 	 * @param listener the listener
 	 */
-	public void add(StreamListener listener) {
+	void add(StreamListener listener) {
 		Executor executor = listener.executor();
 		if (executor == null) {
 			this.direct.join(listener);
@@ -69,7 +67,7 @@ final class StreamListeners {
 	 * Remove a listener; it may still be given the frames already handed off for it.
 	 * @param listener the listener
 	 */
-	public void remove(StreamListener listener) {
+	void remove(StreamListener listener) {
 		Executor executor = listener.executor();
 		Group group = (executor != null) ? this.groups.get(executor) : this.direct;
 		if (group != null) {
@@ -81,7 +79,7 @@ final class StreamListeners {
 	 * Whether no listener is attached.
 	 * @return {@code true} when empty
 	 */
-	public boolean isEmpty() {
+	boolean isEmpty() {
 		if (!this.direct.members.isEmpty()) {
 			return false;
 		}
@@ -99,7 +97,7 @@ final class StreamListeners {
 	 * @return whether {@link #deliver()} must be called once the stream's lock is
 	 * released
 	 */
-	public boolean publish(StoredFrame frame) {
+	boolean publish(StoredFrame frame) {
 		return handOff(frame) < 0;
 	}
 
@@ -110,7 +108,7 @@ final class StreamListeners {
 	 * @param frame the frame, encoded once per wire format for all listeners
 	 * @return how many listeners it was given to
 	 */
-	public int publishTransient(String channel, PreparedMessage frame) {
+	int publishTransient(String channel, PreparedMessage frame) {
 		return Math.abs(handOff(new StreamListener.Transient(channel, frame))) - 1;
 	}
 
@@ -120,7 +118,7 @@ final class StreamListeners {
 	 * items behind. Called without the stream's lock, so a listener may publish from its
 	 * callback; frames reach each listener in order whichever thread delivers them.
 	 */
-	public void deliver() {
+	void deliver() {
 		if (!this.direct.members.isEmpty()) {
 			this.direct.deliverDirect();
 		}
@@ -133,6 +131,7 @@ final class StreamListeners {
 
 	/**
 	 * Hand an item to every group with members.
+	 * @param item the frame or transient message to hand off
 	 * @return the number of listeners given the item plus one, negated when
 	 * {@link #deliver()} is due
 	 */
@@ -209,6 +208,7 @@ final class StreamListeners {
 
 		/**
 		 * Add an item for the members.
+		 * @param item the frame or transient message
 		 * @return whether the publisher must deliver the backlog
 		 */
 		boolean add(Object item) {

@@ -1,13 +1,14 @@
 package io.pushwire.server.support;
 
-import io.pushwire.server.PresenceMember;
-import io.pushwire.server.PublishResult;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushSession;
-import io.pushwire.server.channel.ChannelRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
 
 import io.pushwire.core.Frame;
 import io.pushwire.core.PreparedMessage;
@@ -15,22 +16,22 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.server.PresenceMember;
+import io.pushwire.server.PublishResult;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
+import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.BufferOverflowStrategy;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 
 /**
  * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher},

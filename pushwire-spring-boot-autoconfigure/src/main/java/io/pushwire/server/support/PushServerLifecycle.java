@@ -1,10 +1,11 @@
 package io.pushwire.server.support;
 
-import io.pushwire.server.connection.SessionRegistry;
+import org.springframework.context.SmartLifecycle;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.DefaultPushSession;
-import org.springframework.context.SmartLifecycle;
+import io.pushwire.server.connection.SessionRegistry;
 
 /**
  * Says {@code goodbye} {@code shutdown} (1001) to every connected client when the

@@ -6,10 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.connection.OutboundQueue;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.connection.OutboundQueue;
 
 /**
  * Writes a connection's queue straight to its Netty channel, on the channel's event loop,

@@ -1,11 +1,12 @@
 package io.pushwire.server.websocket;
 
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.PushServerSettings;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
 
 /**
  * Speaks the pushwire protocol on each WebSocket session (PROTOCOL.md §4).

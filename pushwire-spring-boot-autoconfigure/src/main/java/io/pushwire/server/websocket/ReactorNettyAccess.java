@@ -4,8 +4,6 @@ import java.lang.reflect.Method;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.pushwire.server.netty.NettyConnections;
-import io.pushwire.server.connection.ClientConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -13,6 +11,9 @@ import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.netty.NettyConnections;
 
 /**
  * The WebSocket transport's fast path, and everything in it that reaches under WebFlux

@@ -4,18 +4,6 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Duration;
 
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.SystemOp;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.ClientConnection;
-import io.pushwire.server.connection.ConnectionTransport;
-import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.netty.NettyConnections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +18,18 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ConnectionTransport;
+import io.pushwire.server.connection.Delivery;
 
 /**
  * One WebSocket session: waits for {@code auth} and its authentication within the
@@ -242,6 +242,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	 * What ends a handshake whose client went away. On Reactor Netty, a sink that the
 	 * writer's end fires, dropped once the handshake is done; elsewhere the session's
 	 * close status (which keeps a listener on the connection for its life).
+	 * @return a Mono that completes when the client went away
 	 */
 	private Mono<?> handshakeEnd() {
 		if (this.netty == null) {

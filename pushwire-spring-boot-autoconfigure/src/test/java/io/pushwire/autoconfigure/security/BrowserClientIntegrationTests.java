@@ -1,7 +1,5 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
@@ -17,6 +15,9 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.reactive.function.client.WebClient;
+
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,20 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
@@ -22,13 +30,6 @@ import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
 import io.pushwire.server.stream.StreamPosition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.IntNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

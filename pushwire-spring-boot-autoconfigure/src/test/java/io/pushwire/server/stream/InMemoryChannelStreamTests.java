@@ -1,7 +1,5 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
-import io.pushwire.core.Cursors;
-import io.pushwire.core.ResumeToken.Position;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +25,11 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+
+import io.pushwire.core.Cursors;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.ResumeToken.Position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

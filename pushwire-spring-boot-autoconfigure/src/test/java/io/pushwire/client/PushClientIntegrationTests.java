@@ -95,9 +95,6 @@ class PushClientIntegrationTests {
 			.verify(WAIT);
 	}
 
-	record Greeting(String text) {
-	}
-
 	@Test
 	void subscribesAndUnsubscribesAtRuntime() {
 		String first = channel("chat");
@@ -261,6 +258,9 @@ class PushClientIntegrationTests {
 			.extracting(PushFrame::cursor)
 			.as("no frame of the first channel twice across the new stream")
 			.containsExactly(1L, 2L, 3L, 4L);
+	}
+
+	record Greeting(String text) {
 	}
 
 }

@@ -174,6 +174,29 @@ class PushHandlerMethodDetectorTests {
 		}
 	}
 
+	/**
+	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing}
+	 * interceptor.
+	 */
+	static BeanNameAutoProxyCreator bracketingProxyCreator(boolean proxyTargetClass) {
+		BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
+		creator.setBeanNames("proxied*");
+		creator.setInterceptorNames("bracketing");
+		creator.setProxyTargetClass(proxyTargetClass);
+		return creator;
+	}
+
+	/**
+	 * Brackets String results, so that a reply shows whether the call went through the
+	 * proxy.
+	 */
+	static MethodInterceptor bracketingInterceptor() {
+		return (invocation) -> {
+			Object result = invocation.proceed();
+			return (invocation.getMethod().getReturnType() == String.class) ? "[" + result + "]" : result;
+		};
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class DetectorConfiguration {
 
@@ -229,29 +252,6 @@ class PushHandlerMethodDetectorTests {
 			return (AnnotatedEcho) factory.getProxy();
 		}
 
-	}
-
-	/**
-	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing}
-	 * interceptor.
-	 */
-	static BeanNameAutoProxyCreator bracketingProxyCreator(boolean proxyTargetClass) {
-		BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
-		creator.setBeanNames("proxied*");
-		creator.setInterceptorNames("bracketing");
-		creator.setProxyTargetClass(proxyTargetClass);
-		return creator;
-	}
-
-	/**
-	 * Brackets String results, so that a reply shows whether the call went through the
-	 * proxy.
-	 */
-	static MethodInterceptor bracketingInterceptor() {
-		return (invocation) -> {
-			Object result = invocation.proceed();
-			return (invocation.getMethod().getReturnType() == String.class) ? "[" + result + "]" : result;
-		};
 	}
 
 	record Greeting(String text) {

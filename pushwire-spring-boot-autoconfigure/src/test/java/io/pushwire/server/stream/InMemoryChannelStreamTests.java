@@ -568,6 +568,40 @@ class InMemoryChannelStreamTests {
 		}
 	}
 
+	private InMemoryChannelStream stream(int historySize, Duration historyTtl) {
+		return new InMemoryChannelStream("chat:room-42", historySize, historyTtl, this.clock, () -> {
+			throw new AssertionError("Not retired, so no successor is needed");
+		});
+	}
+
+	static StoredFrame append(ChannelStream stream, int payload) {
+		StoredFrame frame = stream.append(IntNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
+	static StoredFrame append(ChannelStream stream, String payload) {
+		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
+	static void appendAll(ChannelStream stream, int count) {
+		for (int i = 0; i < count; i++) {
+			append(stream, i);
+		}
+	}
+
+	static Attachment attach(ChannelStream stream, Position from, StreamListener listener) {
+		Attachment attachment = stream.attach(from, listener).block(TIMEOUT);
+		assertThat(attachment).isNotNull();
+		return attachment;
+	}
+
+	static long[] cursors(List<StoredFrame> frames) {
+		return frames.stream().mapToLong(StoredFrame::cursor).toArray();
+	}
+
 	/** A value that Jackson cannot write. */
 	static final class Unwritable {
 
@@ -605,40 +639,6 @@ class InMemoryChannelStreamTests {
 			}
 		}
 
-	}
-
-	private InMemoryChannelStream stream(int historySize, Duration historyTtl) {
-		return new InMemoryChannelStream("chat:room-42", historySize, historyTtl, this.clock, () -> {
-			throw new AssertionError("Not retired, so no successor is needed");
-		});
-	}
-
-	static StoredFrame append(ChannelStream stream, int payload) {
-		StoredFrame frame = stream.append(IntNode.valueOf(payload), null).block(TIMEOUT);
-		assertThat(frame).isNotNull();
-		return frame;
-	}
-
-	static StoredFrame append(ChannelStream stream, String payload) {
-		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
-		assertThat(frame).isNotNull();
-		return frame;
-	}
-
-	static void appendAll(ChannelStream stream, int count) {
-		for (int i = 0; i < count; i++) {
-			append(stream, i);
-		}
-	}
-
-	static Attachment attach(ChannelStream stream, Position from, StreamListener listener) {
-		Attachment attachment = stream.attach(from, listener).block(TIMEOUT);
-		assertThat(attachment).isNotNull();
-		return attachment;
-	}
-
-	static long[] cursors(List<StoredFrame> frames) {
-		return frames.stream().mapToLong(StoredFrame::cursor).toArray();
 	}
 
 	private record Attached(Attachment attachment, RecordingListener listener) {

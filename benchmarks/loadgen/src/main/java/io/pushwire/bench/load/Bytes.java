@@ -24,6 +24,53 @@ final class Bytes {
 		return ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
 	}
 
+	static boolean startsWith(ByteBuf buf, byte[] prefix) {
+		if (buf.readableBytes() < prefix.length) {
+			return false;
+		}
+		int start = buf.readerIndex();
+		for (int k = 0; k < prefix.length; k++) {
+			if (buf.getByte(start + k) != prefix[k]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The integer after a key in a string, or -1.
+	 */
+	static long longAfter(String text, String key) {
+		int i = text.indexOf(key);
+		if (i < 0) {
+			return -1;
+		}
+		long value = 0;
+		boolean any = false;
+		for (int j = i + key.length(); j < text.length(); j++) {
+			char c = text.charAt(j);
+			if (c < '0' || c > '9') {
+				break;
+			}
+			value = value * 10 + (c - '0');
+			any = true;
+		}
+		return any ? value : -1;
+	}
+
+	/**
+	 * The string value after a key in a string ({@code "key":"value"}), or {@code null}.
+	 */
+	static String stringAfter(String text, String key) {
+		int i = text.indexOf(key);
+		if (i < 0) {
+			return null;
+		}
+		int open = text.indexOf('"', i + key.length());
+		int close = (open < 0) ? -1 : text.indexOf('"', open + 1);
+		return (close < 0) ? null : text.substring(open + 1, close);
+	}
+
 	/**
 	 * A received message copied once into a reusable array and read left to right: each
 	 * key is looked for after the previous one, so a pushwire frame ({@code cursor}, then
@@ -85,53 +132,6 @@ final class Bytes {
 			return -1;
 		}
 
-	}
-
-	static boolean startsWith(ByteBuf buf, byte[] prefix) {
-		if (buf.readableBytes() < prefix.length) {
-			return false;
-		}
-		int start = buf.readerIndex();
-		for (int k = 0; k < prefix.length; k++) {
-			if (buf.getByte(start + k) != prefix[k]) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * The integer after a key in a string, or -1.
-	 */
-	static long longAfter(String text, String key) {
-		int i = text.indexOf(key);
-		if (i < 0) {
-			return -1;
-		}
-		long value = 0;
-		boolean any = false;
-		for (int j = i + key.length(); j < text.length(); j++) {
-			char c = text.charAt(j);
-			if (c < '0' || c > '9') {
-				break;
-			}
-			value = value * 10 + (c - '0');
-			any = true;
-		}
-		return any ? value : -1;
-	}
-
-	/**
-	 * The string value after a key in a string ({@code "key":"value"}), or {@code null}.
-	 */
-	static String stringAfter(String text, String key) {
-		int i = text.indexOf(key);
-		if (i < 0) {
-			return null;
-		}
-		int open = text.indexOf('"', i + key.length());
-		int close = (open < 0) ? -1 : text.indexOf('"', open + 1);
-		return (close < 0) ? null : text.substring(open + 1, close);
 	}
 
 }

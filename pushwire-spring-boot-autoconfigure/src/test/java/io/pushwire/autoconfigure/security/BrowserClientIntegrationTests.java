@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BrowserClientIntegrationTests {
 
-	static ResponseEntity<String> get(int port, String path, String ifNoneMatch) {
+	ResponseEntity<String> get(int port, String path, String ifNoneMatch) {
 		return WebClient.create("http://localhost:" + port).get().uri(path).headers((headers) -> {
 			if (ifNoneMatch != null) {
 				headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);

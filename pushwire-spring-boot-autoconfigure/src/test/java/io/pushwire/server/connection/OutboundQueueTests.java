@@ -653,7 +653,7 @@ class OutboundQueueTests {
 	}
 
 	/** A payload the codec cannot encode: its getter throws. */
-	static final class Unserializable {
+	public static final class Unserializable {
 
 		public String getValue() {
 			throw new IllegalStateException("not serializable");

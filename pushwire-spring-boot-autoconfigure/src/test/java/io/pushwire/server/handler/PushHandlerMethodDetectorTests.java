@@ -303,7 +303,7 @@ class PushHandlerMethodDetectorTests {
 
 	}
 
-	static class CglibProxiedHandlers {
+	public static class CglibProxiedHandlers {
 
 		@PushHandler("cglib")
 		public String echo(String text) {
@@ -328,7 +328,7 @@ class PushHandlerMethodDetectorTests {
 
 	}
 
-	static class HiddenJdkProxiedEcho implements Echo {
+	public static class HiddenJdkProxiedEcho implements Echo {
 
 		@Override
 		public String echo(String text) {

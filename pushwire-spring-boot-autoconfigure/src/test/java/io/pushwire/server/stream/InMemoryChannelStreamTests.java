@@ -603,7 +603,7 @@ class InMemoryChannelStreamTests {
 	}
 
 	/** A value that Jackson cannot write. */
-	static final class Unwritable {
+	public static final class Unwritable {
 
 		public String getValue() {
 			throw new IllegalStateException("cannot be written");

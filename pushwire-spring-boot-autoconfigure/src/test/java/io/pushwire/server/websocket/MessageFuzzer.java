@@ -382,7 +382,7 @@ final class MessageFuzzer {
 				List<String> channels = new ArrayList<>();
 				int count = 1 + this.random.nextInt(4);
 				for (int i = 0; i < count; i++) {
-					channels.add(this.random.nextInt(8) == 0 ? "inbox:" + this.user : poolChannel());
+					channels.add((this.random.nextInt(8) == 0) ? "inbox:" + this.user : poolChannel());
 				}
 				StringBuilder cursors = new StringBuilder();
 				// Resuming a chat channel replays up to its whole window: kept to

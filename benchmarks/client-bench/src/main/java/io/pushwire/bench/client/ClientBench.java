@@ -191,6 +191,10 @@ public final class ClientBench {
 	/**
 	 * Wait until {@code count} distinct frames arrived, or nothing arrived for the
 	 * timeout.
+	 * @param count the number of distinct frames to wait for
+	 * @param timeoutNanos how long without a new frame ends the wait, nanoseconds
+	 * @return {@code true} if all the frames arrived, {@code false} on the timeout
+	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
 	private boolean awaitReceived(long count, long timeoutNanos) throws InterruptedException {
 		long lastCount = -1;

@@ -101,6 +101,7 @@ public class StreamBenchmark {
 	/**
 	 * What an ack checks its cursor against: answered from a completed Mono until the
 	 * head moves.
+	 * @return the stream's position
 	 */
 	@Benchmark
 	public StreamPosition position() {

@@ -39,6 +39,9 @@ final class Bytes {
 
 	/**
 	 * The integer after a key in a string, or -1.
+	 * @param text the text to search
+	 * @param key the key the integer follows, such as {@code "seq":}
+	 * @return the non-negative integer after the first occurrence of the key, or -1
 	 */
 	static long longAfter(String text, String key) {
 		int i = text.indexOf(key);
@@ -60,6 +63,9 @@ final class Bytes {
 
 	/**
 	 * The string value after a key in a string ({@code "key":"value"}), or {@code null}.
+	 * @param text the text to search
+	 * @param key the key the quoted value follows
+	 * @return the value between the next pair of quotes after the key, or {@code null}
 	 */
 	static String stringAfter(String text, String key) {
 		int i = text.indexOf(key);
@@ -89,6 +95,8 @@ final class Bytes {
 
 		/**
 		 * This thread's reader, loaded with a message.
+		 * @param buf the received message, copied without moving its reader index
+		 * @return this thread's reader, positioned at the start of the message
 		 */
 		static Reader of(ByteBuf buf) {
 			Reader reader = CURRENT.get();
@@ -105,6 +113,8 @@ final class Bytes {
 		/**
 		 * The non-negative integer after the next occurrence of a key, or -1 when the
 		 * rest of the message has none (the position then stays).
+		 * @param key the key's bytes, such as {@code "seq":}
+		 * @return the integer after the key, or -1
 		 */
 		long next(byte[] key) {
 			byte[] a = this.bytes;

@@ -4,9 +4,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The library's packages depend on each other in one direction, lowest first:
@@ -26,7 +25,7 @@ class ArchitectureTests {
 
 	@Test
 	void packagesAreFreeOfCycles() {
-		slices().matching("io.pushwire.(**)").should().beFreeOfCycles().check(CLASSES);
+		SlicesRuleDefinition.slices().matching("io.pushwire.(**)").should().beFreeOfCycles().check(CLASSES);
 	}
 
 	@Test

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.SystemOp;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
 
 /**
  * A scripted transport: each {@code open} runs the next script (the last one repeats),

@@ -6,11 +6,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.pushwire.core.ResumeToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
+
+import io.pushwire.core.ResumeToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

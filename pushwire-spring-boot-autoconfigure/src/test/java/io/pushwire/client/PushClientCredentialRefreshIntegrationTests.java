@@ -16,9 +16,6 @@ import java.util.function.Function;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +42,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.connection.ConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,8 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +16,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,9 +93,6 @@ class PushClientIntegrationTests {
 				.containsExactly("hello", "again"))
 			.expectComplete()
 			.verify(WAIT);
-	}
-
-	record Greeting(String text) {
 	}
 
 	@Test
@@ -260,6 +258,9 @@ class PushClientIntegrationTests {
 			.extracting(PushFrame::cursor)
 			.as("no frame of the first channel twice across the new stream")
 			.containsExactly(1L, 2L, 3L, 4L);
+	}
+
+	record Greeting(String text) {
 	}
 
 }

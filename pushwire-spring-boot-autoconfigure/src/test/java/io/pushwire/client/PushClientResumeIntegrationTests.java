@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +17,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

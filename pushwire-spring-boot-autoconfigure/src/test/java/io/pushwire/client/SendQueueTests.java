@@ -1,8 +1,9 @@
 package io.pushwire.client;
 
-import io.pushwire.core.Frame;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.StringNode;
+
+import io.pushwire.core.Frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,10 +2,11 @@ package io.pushwire.core;
 
 import java.util.Map;
 
-import io.pushwire.core.CursorTracker.Outcome;
-import io.pushwire.core.ResumeToken.Position;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.CursorTracker.Outcome;
+import io.pushwire.core.ResumeToken.Position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;

@@ -19,7 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Tests for {@link ProtocolCodec}.
@@ -34,115 +33,119 @@ class ProtocolCodecTests {
 
 	static Stream<Arguments> clientOps() {
 		return Stream.of(
-				arguments(
+				Arguments.arguments(
 						new SystemOp.Auth(CLIENT_ID, "s3cr3t", List.of("chat:room-42"), Map.of("chat:room-42", 17L),
 								Map.of("chat:room-42", "Xb3k"), 5L),
 						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"token\":\"s3cr3t\","
 								+ "\"capabilities\":[\"chat:room-42\"],\"resume_cursors\":{\"chat:room-42\":17},"
 								+ "\"resume_epochs\":{\"chat:room-42\":\"Xb3k\"},\"resume_cursor\":5}"),
-				arguments(new SystemOp.Subscribe(List.of("news"), Map.of("news", 3L), Map.of("news", "Q1pz")),
+				Arguments.arguments(new SystemOp.Subscribe(List.of("news"), Map.of("news", 3L), Map.of("news", "Q1pz")),
 						"{\"type\":\"subscribe\",\"channels\":[\"news\"],\"cursors\":{\"news\":3},"
 								+ "\"epochs\":{\"news\":\"Q1pz\"}}"),
-				arguments(new SystemOp.Unsubscribe(List.of("news", "chat:room-42")),
+				Arguments.arguments(new SystemOp.Unsubscribe(List.of("news", "chat:room-42")),
 						"{\"type\":\"unsubscribe\",\"channels\":[\"news\",\"chat:room-42\"]}"),
-				arguments(new SystemOp.Ack("chat:room-42", 17),
+				Arguments.arguments(new SystemOp.Ack("chat:room-42", 17),
 						"{\"type\":\"ack\",\"channel\":\"chat:room-42\",\"cursor\":17}"),
-				arguments(new SystemOp.Auth(CLIENT_ID, null, List.of("chat:lobby"), Map.of(), Map.of(), null, "s3cr3t"),
+				Arguments.arguments(
+						new SystemOp.Auth(CLIENT_ID, null, List.of("chat:lobby"), Map.of(), Map.of(), null, "s3cr3t"),
 						"{\"type\":\"auth\",\"client_id\":\"" + CLIENT_ID + "\",\"capabilities\":[\"chat:lobby\"],"
 								+ "\"resume_cursors\":{},\"resume_epochs\":{},\"session_secret\":\"s3cr3t\"}"),
-				arguments(new SystemOp.Refresh("eyJ.new"), "{\"type\":\"refresh\",\"token\":\"eyJ.new\"}"),
-				arguments(new SystemOp.Presence("chat:room-42"),
+				Arguments.arguments(new SystemOp.Refresh("eyJ.new"), "{\"type\":\"refresh\",\"token\":\"eyJ.new\"}"),
+				Arguments.arguments(new SystemOp.Presence("chat:room-42"),
 						"{\"type\":\"presence\",\"channel\":\"chat:room-42\"}"),
-				arguments(new SystemOp.Relay(PEER_ID, "rtc:room-1", object("hello", "world")),
+				Arguments.arguments(new SystemOp.Relay(PEER_ID, "rtc:room-1", object("hello", "world")),
 						"{\"type\":\"relay\",\"to\":\"" + PEER_ID
 								+ "\",\"channel\":\"rtc:room-1\",\"payload\":{\"hello\":\"world\"}}"));
 	}
 
 	static Stream<Arguments> serverOps() {
 		return Stream.of(
-				arguments(
+				Arguments.arguments(
 						new SystemOp.AuthOk(CLIENT_ID, Map.of("chat:room-42", 16L), Map.of("chat:room-42", 17L),
 								Map.of("chat:room-42", "Xb3k"), 25000, List.of("resume", "acks")),
 						"{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID + "\","
 								+ "\"resume_cursors\":{\"chat:room-42\":16},\"heads\":{\"chat:room-42\":17},"
 								+ "\"epochs\":{\"chat:room-42\":\"Xb3k\"},\"heartbeat_ms\":25000,"
 								+ "\"features\":[\"resume\",\"acks\"]}"),
-				arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List
+				Arguments.arguments(new SystemOp.AuthOk(CLIENT_ID, Map.of(), Map.of(), Map.of(), 25000, List
 					.of(), 1767225600000L, "s3cr3t"), "{\"type\":\"auth_ok\",\"client_id\":\"" + CLIENT_ID
 							+ "\",\"resume_cursors\":{},\"heads\":{},"
 							+ "\"epochs\":{},\"heartbeat_ms\":25000,\"features\":[],\"expires_at_ms\":1767225600000,"
 							+ "\"session_secret\":\"s3cr3t\"}"),
-				arguments(new SystemOp.Refreshed(1767225600000L),
+				Arguments.arguments(new SystemOp.Refreshed(1767225600000L),
 						"{\"type\":\"refreshed\",\"expires_at_ms\":1767225600000}"),
-				arguments(new SystemOp.Refreshed(null), "{\"type\":\"refreshed\"}"),
-				arguments(
+				Arguments.arguments(new SystemOp.Refreshed(null), "{\"type\":\"refreshed\"}"),
+				Arguments.arguments(
 						new SystemOp.PresenceList("chat:room-42",
 								List.of(new SystemOp.PresenceEntry(CLIENT_ID, "alice"))),
 						"{\"type\":\"presence_list\",\"channel\":\"chat:room-42\",\"clients\":[{\"client_id\":\""
 								+ CLIENT_ID + "\",\"user\":\"alice\"}]}"),
-				arguments(new SystemOp.PresenceList("chat:room-42", List.of()),
+				Arguments.arguments(new SystemOp.PresenceList("chat:room-42", List.of()),
 						"{\"type\":\"presence_list\",\"channel\":\"chat:room-42\",\"clients\":[]}"),
-				arguments(new SystemOp.Join("chat:room-42", CLIENT_ID, "alice"),
+				Arguments.arguments(new SystemOp.Join("chat:room-42", CLIENT_ID, "alice"),
 						"{\"type\":\"join\",\"channel\":\"chat:room-42\",\"client_id\":\"" + CLIENT_ID
 								+ "\",\"user\":\"alice\"}"),
-				arguments(new SystemOp.Leave("chat:room-42", CLIENT_ID, "alice"),
+				Arguments.arguments(new SystemOp.Leave("chat:room-42", CLIENT_ID, "alice"),
 						"{\"type\":\"leave\",\"channel\":\"chat:room-42\",\"client_id\":\"" + CLIENT_ID
 								+ "\",\"user\":\"alice\"}"),
-				arguments(new SystemOp.Subscribed(List.of("news"), Map.of("news", 5L), Map.of("news", "Q1pz")),
+				Arguments.arguments(
+						new SystemOp.Subscribed(List.of("news"), Map.of("news", 5L), Map.of("news", "Q1pz")),
 						"{\"type\":\"subscribed\",\"channels\":[\"news\"],\"heads\":{\"news\":5},"
 								+ "\"epochs\":{\"news\":\"Q1pz\"}}"),
-				arguments(new SystemOp.Unsubscribed(List.of("news")),
+				Arguments.arguments(new SystemOp.Unsubscribed(List.of("news")),
 						"{\"type\":\"unsubscribed\",\"channels\":[\"news\"]}"),
-				arguments(new SystemOp.ResumeRequired("chat:room-42", 3, "Q1pz"),
+				Arguments.arguments(new SystemOp.ResumeRequired("chat:room-42", 3, "Q1pz"),
 						"{\"type\":\"resume_required\",\"channel\":\"chat:room-42\",\"from_cursor\":3,"
 								+ "\"epoch\":\"Q1pz\"}"),
-				arguments(new SystemOp.Slow(524288L), "{\"type\":\"slow\",\"window\":524288}"),
-				arguments(new SystemOp.Slow(null), "{\"type\":\"slow\"}"),
-				arguments(new SystemOp.Error("forbidden", "You may not subscribe to 'chat:room-42'", "chat:room-42"),
+				Arguments.arguments(new SystemOp.Slow(524288L), "{\"type\":\"slow\",\"window\":524288}"),
+				Arguments.arguments(new SystemOp.Slow(null), "{\"type\":\"slow\"}"),
+				Arguments.arguments(
+						new SystemOp.Error("forbidden", "You may not subscribe to 'chat:room-42'", "chat:room-42"),
 						"{\"type\":\"error\",\"code\":\"forbidden\","
 								+ "\"message\":\"You may not subscribe to 'chat:room-42'\","
 								+ "\"channel\":\"chat:room-42\"}"),
-				arguments(new SystemOp.Error("bad_message", "Not a valid JSON message", null),
+				Arguments.arguments(new SystemOp.Error("bad_message", "Not a valid JSON message", null),
 						"{\"type\":\"error\",\"code\":\"bad_message\",\"message\":\"Not a valid JSON message\"}"),
-				arguments(new SystemOp.Health("degraded", "storage is slow"),
+				Arguments.arguments(new SystemOp.Health("degraded", "storage is slow"),
 						"{\"type\":\"health\",\"status\":\"degraded\",\"detail\":\"storage is slow\"}"),
-				arguments(new SystemOp.Health("ok", null), "{\"type\":\"health\",\"status\":\"ok\"}"),
-				arguments(new SystemOp.ModeSwitch(PEER_ID, "relay", "p2p", "path_degraded", 3),
+				Arguments.arguments(new SystemOp.Health("ok", null), "{\"type\":\"health\",\"status\":\"ok\"}"),
+				Arguments.arguments(new SystemOp.ModeSwitch(PEER_ID, "relay", "p2p", "path_degraded", 3),
 						"{\"type\":\"mode_switch\",\"peer_id\":\"" + PEER_ID + "\",\"mode\":\"relay\","
 								+ "\"previous_mode\":\"p2p\",\"reason\":\"path_degraded\",\"generation\":3}"));
 	}
 
 	static Stream<Arguments> sharedOps() {
-		return Stream.of(arguments(new SystemOp.Ping(), "{\"type\":\"ping\"}"),
-				arguments(new SystemOp.Pong(), "{\"type\":\"pong\"}"),
-				arguments(new SystemOp.Goodbye("shutdown", 1001),
+		return Stream.of(Arguments.arguments(new SystemOp.Ping(), "{\"type\":\"ping\"}"),
+				Arguments.arguments(new SystemOp.Pong(), "{\"type\":\"pong\"}"),
+				Arguments.arguments(new SystemOp.Goodbye("shutdown", 1001),
 						"{\"type\":\"goodbye\",\"reason\":\"shutdown\",\"code\":1001}"),
-				arguments(new SystemOp.Goodbye(null, null), "{\"type\":\"goodbye\"}"),
-				arguments(new SystemOp.Features(List.of("resume", "zstd"), List.of("zstd")),
+				Arguments.arguments(new SystemOp.Goodbye(null, null), "{\"type\":\"goodbye\"}"),
+				Arguments.arguments(new SystemOp.Features(List.of("resume", "zstd"), List.of("zstd")),
 						"{\"type\":\"features\",\"supported\":[\"resume\",\"zstd\"],\"requested\":[\"zstd\"]}"));
 	}
 
 	static Stream<Arguments> frames() {
 		return Stream.of(
-				arguments(new Frame("chat:room-42", 17L, object("text", "hi"), CLIENT_ID),
+				Arguments.arguments(new Frame("chat:room-42", 17L, object("text", "hi"), CLIENT_ID),
 						"{\"channel\":\"chat:room-42\",\"cursor\":17,\"payload\":{\"text\":\"hi\"},\"client_id\":\""
 								+ CLIENT_ID + "\"}"),
-				arguments(new Frame("chat:room-42", 17L, object("text", "hi"), null),
+				Arguments.arguments(new Frame("chat:room-42", 17L, object("text", "hi"), null),
 						"{\"channel\":\"chat:room-42\",\"cursor\":17,\"payload\":{\"text\":\"hi\"}}"),
-				arguments(new Frame("chat:room-42", null, object("text", "hi"), CLIENT_ID),
+				Arguments.arguments(new Frame("chat:room-42", null, object("text", "hi"), CLIENT_ID),
 						"{\"channel\":\"chat:room-42\",\"payload\":{\"text\":\"hi\"},\"client_id\":\"" + CLIENT_ID
 								+ "\"}"),
-				arguments(Frame.of("chat:room-42", object("text", "hi")),
+				Arguments.arguments(Frame.of("chat:room-42", object("text", "hi")),
 						"{\"channel\":\"chat:room-42\",\"payload\":{\"text\":\"hi\"}}"),
-				arguments(new Frame("news", Cursors.MAX_CURSOR, JsonNodeFactory.instance.stringNode("x"), null),
+				Arguments.arguments(
+						new Frame("news", Cursors.MAX_CURSOR, JsonNodeFactory.instance.stringNode("x"), null),
 						"{\"channel\":\"news\",\"cursor\":9007199254740991,\"payload\":\"x\"}"),
-				arguments(Frame.of("news", JsonNodeFactory.instance.arrayNode().add(1).add("a").addNull()),
+				Arguments.arguments(Frame.of("news", JsonNodeFactory.instance.arrayNode().add(1).add("a").addNull()),
 						"{\"channel\":\"news\",\"payload\":[1,\"a\",null]}"),
-				arguments(Frame.of("news", JsonNodeFactory.instance.numberNode(1.5)),
+				Arguments.arguments(Frame.of("news", JsonNodeFactory.instance.numberNode(1.5)),
 						"{\"channel\":\"news\",\"payload\":1.5}"),
-				arguments(Frame.of("news", object("text", "caf\u00e9 \u2603 \"quoted\"\n")),
+				Arguments.arguments(Frame.of("news", object("text", "caf\u00e9 \u2603 \"quoted\"\n")),
 						"{\"channel\":\"news\",\"payload\":{\"text\":\"caf\u00e9 \u2603 \\\"quoted\\\"\\n\"}}"),
-				arguments(new Frame("news", 1L, null, null), "{\"channel\":\"news\",\"cursor\":1}"));
+				Arguments.arguments(new Frame("news", 1L, null, null), "{\"channel\":\"news\",\"cursor\":1}"));
 	}
 
 	static Stream<Arguments> allOps() {

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.pushwire.core.SystemOp.Direction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import io.pushwire.core.SystemOp.Direction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

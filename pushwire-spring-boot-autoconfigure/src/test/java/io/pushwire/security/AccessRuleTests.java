@@ -2,11 +2,12 @@ package io.pushwire.security;
 
 import java.security.Principal;
 
-import io.pushwire.core.ChannelName;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
+
+import io.pushwire.core.ChannelName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -2,10 +2,11 @@ package io.pushwire.sample;
 
 import java.security.Principal;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.server.handler.PushHandler;
 import io.pushwire.server.handler.PushHandlerException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Handles the frames that clients send on {@code chat:*}: each message is published to

@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import reactor.core.publisher.Flux;
+
 import io.pushwire.client.PushClient;
 import io.pushwire.client.PushClientEvent;
 import io.pushwire.client.RetryStrategy;
-import reactor.core.publisher.Flux;
 
 /**
  * A command-line consumer: connects to a running sample server with {@link PushClient}

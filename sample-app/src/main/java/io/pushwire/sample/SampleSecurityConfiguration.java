@@ -1,6 +1,5 @@
 package io.pushwire.sample;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -12,6 +11,8 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+
+import io.pushwire.security.PushwireSecurityCustomizer;
 
 /**
  * The sample's users and HTTP security. The push endpoints are open at the HTTP level

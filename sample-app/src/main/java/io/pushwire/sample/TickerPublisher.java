@@ -2,7 +2,6 @@ package io.pushwire.sample;
 
 import java.time.Duration;
 
-import io.pushwire.server.PushServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+
+import io.pushwire.server.PushServer;
 
 /**
  * Publishes a tick to the {@code ticker} channel every second while the application runs.

@@ -2,11 +2,12 @@ package io.pushwire.sample;
 
 import java.security.Principal;
 
+import org.junit.jupiter.api.Test;
+
 import io.pushwire.core.ErrorCode;
 import io.pushwire.sample.ChatHandler.ChatInput;
 import io.pushwire.sample.ChatHandler.ChatMessage;
 import io.pushwire.server.handler.PushHandlerException;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

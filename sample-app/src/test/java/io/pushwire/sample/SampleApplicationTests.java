@@ -4,11 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.pushwire.core.Frame;
-import io.pushwire.sample.DemoController.TokenResponse;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,6 +16,12 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.test.StepVerifier;
+
+import io.pushwire.core.Frame;
+import io.pushwire.sample.DemoController.TokenResponse;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.server.PushServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,14 +2,15 @@ package io.pushwire.sample;
 
 import java.time.Duration;
 
-import io.pushwire.sample.TickerPublisher.Tick;
-import io.pushwire.server.PublishResult;
-import io.pushwire.server.PushServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.pushwire.sample.TickerPublisher.Tick;
+import io.pushwire.server.PublishResult;
+import io.pushwire.server.PushServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;

@@ -7,13 +7,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.pushwire.client.PushClient;
-import io.pushwire.client.PushClientEvent;
-import io.pushwire.client.PushClientStatus;
-import io.pushwire.client.PushFrame;
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushSession;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +15,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.client.PushClient;
+import io.pushwire.client.PushClientEvent;
+import io.pushwire.client.PushClientStatus;
+import io.pushwire.client.PushFrame;
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -3,17 +3,18 @@ package io.pushwire.autoconfigure.client;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.pushwire.client.CursorStore;
-import io.pushwire.client.FileCursorStore;
-import io.pushwire.client.PushClient;
-import io.pushwire.client.PushCredentials;
-import io.pushwire.client.RetryStrategy;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.client.CursorStore;
+import io.pushwire.client.FileCursorStore;
+import io.pushwire.client.PushClient;
+import io.pushwire.client.PushCredentials;
+import io.pushwire.client.RetryStrategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,24 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.http.AckEndpoint;
-import io.pushwire.server.http.BrowserClientEndpoint;
-import io.pushwire.server.http.HttpSettings;
-import io.pushwire.server.http.SendEndpoint;
-import io.pushwire.server.sse.SseEndpoint;
-import io.pushwire.server.websocket.PushWebSocketEndpoint;
-import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +17,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import io.pushwire.server.websocket.PushWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

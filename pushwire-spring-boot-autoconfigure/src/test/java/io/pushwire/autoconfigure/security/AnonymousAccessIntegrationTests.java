@@ -3,17 +3,13 @@ package io.pushwire.autoconfigure.security;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,7 +52,7 @@ class AnonymousAccessIntegrationTests {
 
 	@Test
 	void anonymousSseIsAdmitted() {
-		JsonNode ok = sseAuthOk(this.port, "channels=open:lobby", none());
+		JsonNode ok = SecurityTestSupport.sseAuthOk(this.port, "channels=open:lobby", SecurityTestSupport.none());
 		assertThat(ok.path("heads").has("open:lobby")).isTrue();
 	}
 
@@ -85,27 +81,37 @@ class AnonymousAccessIntegrationTests {
 						+ secret.substring(1) + "x\",\"capabilities\":[]}");
 				assertThat(intruder.awaitClose().code()).isEqualTo(4003);
 			}
-			assertThat(sseStatus(this.port, "client_id=" + clientId + "&channels=open:lobby", none()).value())
-				.isEqualTo(403);
-			assertThat(
-					sseStatus(this.port, "client_id=" + clientId + "&session_secret=wrong&channels=open:lobby", none())
-						.value())
-				.isEqualTo(403);
+			assertThat(SecurityTestSupport
+				.sseStatus(this.port, "client_id=" + clientId + "&channels=open:lobby", SecurityTestSupport.none())
+				.value()).isEqualTo(403);
+			assertThat(SecurityTestSupport
+				.sseStatus(this.port, "client_id=" + clientId + "&session_secret=wrong&channels=open:lobby",
+						SecurityTestSupport.none())
+				.value()).isEqualTo(403);
 			String ack = "{\"client_id\":\"" + clientId + "\",\"channel\":\"open:lobby\",\"cursor\":0}";
-			assertThat(post(this.port, "/ack", "application/json", ack, none()).getStatusCode().value()).isEqualTo(403);
-			assertThat(post(this.port, "/send", "application/json", sendBody(clientId, "open:lobby", "forged"), none())
+			assertThat(SecurityTestSupport.post(this.port, "/ack", "application/json", ack, SecurityTestSupport.none())
+				.getStatusCode()
+				.value()).isEqualTo(403);
+			assertThat(SecurityTestSupport
+				.post(this.port, "/send", "application/json",
+						SecurityTestSupport.sendBody(clientId, "open:lobby", "forged"), SecurityTestSupport.none())
 				.getStatusCode()
 				.value()).isEqualTo(403);
 			// The owner was neither replaced nor sent anything by the attempts.
 			owner.expectSilence(java.time.Duration.ofMillis(200));
 			assertThat(owner.isClosed()).isFalse();
 			String ownAck = ack.replace("}", ",\"session_secret\":\"" + secret + "\"}");
-			assertThat(post(this.port, "/ack", "application/json", ownAck, none()).getStatusCode().value())
+			assertThat(
+					SecurityTestSupport.post(this.port, "/ack", "application/json", ownAck, SecurityTestSupport.none())
+						.getStatusCode()
+						.value())
 				.isEqualTo(204);
-			String ownSend = sendBody(clientId, "open:lobby", "mine").replace("}}",
-					"},\"session_secret\":\"" + secret + "\"}");
-			assertThat(post(this.port, "/send", "application/json", ownSend, none()).getStatusCode().value())
-				.isEqualTo(202);
+			String ownSend = SecurityTestSupport.sendBody(clientId, "open:lobby", "mine")
+				.replace("}}", "},\"session_secret\":\"" + secret + "\"}");
+			assertThat(SecurityTestSupport
+				.post(this.port, "/send", "application/json", ownSend, SecurityTestSupport.none())
+				.getStatusCode()
+				.value()).isEqualTo(202);
 			assertThat(owner.expectFrame().path("payload").path("text").asString()).isEqualTo("mine");
 			// With its secret, the owner's own reconnect takes the session over; no new
 			// secret is handed out.
@@ -116,11 +122,10 @@ class AnonymousAccessIntegrationTests {
 				assertThat(resumed.has("session_secret")).isFalse();
 				assertThat(owner.expect("goodbye").path("reason").asString()).isEqualTo("replaced");
 			}
-			assertThat(
-					sseAuthOk(this.port, "client_id=" + clientId + "&session_secret=" + secret + "&channels=open:lobby",
-							none())
-						.has("session_secret"))
-				.isFalse();
+			assertThat(SecurityTestSupport
+				.sseAuthOk(this.port, "client_id=" + clientId + "&session_secret=" + secret + "&channels=open:lobby",
+						SecurityTestSupport.none())
+				.has("session_secret")).isFalse();
 		}
 	}
 

@@ -1,7 +1,5 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
@@ -18,6 +16,9 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BrowserClientIntegrationTests {
 
-	static ResponseEntity<String> get(int port, String path, String ifNoneMatch) {
+	ResponseEntity<String> get(int port, String path, String ifNoneMatch) {
 		return WebClient.create("http://localhost:" + port).get().uri(path).headers((headers) -> {
 			if (ifNoneMatch != null) {
 				headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);

@@ -3,7 +3,6 @@ package io.pushwire.autoconfigure.security;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -14,10 +13,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.JsonNode;
 
-import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTests.token;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -67,7 +64,8 @@ class CorsIntegrationTests {
 	@Test
 	void sseFromAnAllowedOriginGetsCorsHeaders() {
 		ResponseEntity<Void> response = SecurityTestSupport.sseResponse(this.port,
-				"channels=chat:cors&token=" + token("alice"), (h) -> h.set(HttpHeaders.ORIGIN, ALLOWED));
+				"channels=chat:cors&token=" + JwtResourceServerIntegrationTests.token("alice"),
+				(h) -> h.set(HttpHeaders.ORIGIN, ALLOWED));
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		HttpHeaders headers = response.getHeaders();
 		assertThat(headers.getAccessControlAllowOrigin()).isEqualTo(ALLOWED);
@@ -76,18 +74,18 @@ class CorsIntegrationTests {
 	@Test
 	void sendFromAnAllowedOriginIsAcceptedAndFromAnotherRefused() {
 		String clientId = UUID.randomUUID().toString();
-		String bearer = "Bearer " + token("alice");
-		sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:cors",
+		String bearer = "Bearer " + JwtResourceServerIntegrationTests.token("alice");
+		SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:cors",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer));
-		ResponseEntity<String> allowed = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-				sendBody(clientId, "chat:cors", "hi"), (headers) -> {
+		ResponseEntity<String> allowed = SecurityTestSupport.post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
+				SecurityTestSupport.sendBody(clientId, "chat:cors", "hi"), (headers) -> {
 					headers.set(HttpHeaders.AUTHORIZATION, bearer);
 					headers.setOrigin(ALLOWED);
 				});
 		assertThat(allowed.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 		assertThat(allowed.getHeaders().getAccessControlAllowOrigin()).isEqualTo(ALLOWED);
-		ResponseEntity<String> foreign = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-				sendBody(clientId, "chat:cors", "hi"), (headers) -> {
+		ResponseEntity<String> foreign = SecurityTestSupport.post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
+				SecurityTestSupport.sendBody(clientId, "chat:cors", "hi"), (headers) -> {
 					headers.set(HttpHeaders.AUTHORIZATION, bearer);
 					headers.setOrigin(FOREIGN);
 				});
@@ -98,7 +96,7 @@ class CorsIntegrationTests {
 	void webSocketFromAnAllowedOriginIsAccepted() {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
 				(headers) -> headers.set(HttpHeaders.ORIGIN, ALLOWED))) {
-			JsonNode ok = client.auth(token("alice"), null, List.of());
+			JsonNode ok = client.auth(JwtResourceServerIntegrationTests.token("alice"), null, List.of());
 			assertThat(ok.path("client_id").isString()).isTrue();
 		}
 	}

@@ -10,11 +10,6 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.TestSseClient;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +36,12 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestSseClient;
+import io.pushwire.server.TestWebSocketClient;
+import io.pushwire.server.connection.ConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,8 +5,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -26,11 +24,9 @@ import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,7 +63,7 @@ class FormLoginIntegrationTests {
 	@Test
 	void sessionCookieAuthenticatesSse() {
 		String session = login("bob", "bob-pass");
-		JsonNode ok = sseAuthOk(this.port, "channels=inbox:bob,inbox:alice",
+		JsonNode ok = SecurityTestSupport.sseAuthOk(this.port, "channels=inbox:bob,inbox:alice",
 				(headers) -> headers.set(HttpHeaders.COOKIE, "SESSION=" + session));
 		assertThat(ok.path("heads").has("inbox:bob")).isTrue();
 		assertThat(ok.path("heads").has("inbox:alice")).isFalse();
@@ -93,7 +89,8 @@ class FormLoginIntegrationTests {
 
 	@Test
 	void sseWithoutCredentialsGets401() {
-		assertThat(sseStatus(this.port, "channels=chat:x", none())).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x", SecurityTestSupport.none()))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
 	}
 
 	@Test
@@ -113,8 +110,9 @@ class FormLoginIntegrationTests {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
 				(headers) -> headers.set(HttpHeaders.COOKIE, "SESSION=" + session))) {
 			client.auth(null, clientId, List.of("chat:csrf"));
-			ResponseEntity<String> response = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-					sendBody(clientId, "chat:csrf", "hi"), (headers) -> {
+			ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send",
+					MediaType.APPLICATION_JSON_VALUE, SecurityTestSupport.sendBody(clientId, "chat:csrf", "hi"),
+					(headers) -> {
 						headers.set(HttpHeaders.COOKIE, "SESSION=" + session);
 						headers.setOrigin("http://localhost:" + this.port);
 					});
@@ -133,14 +131,14 @@ class FormLoginIntegrationTests {
 			client.auth(null, clientId, List.of("chat:forged"));
 			// What a foreign page can send without a preflight: a "simple" content type.
 			for (String type : List.of(MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
-				ResponseEntity<String> response = post(this.port, "/send", type,
-						sendBody(clientId, "chat:forged", "forged"), (headers) -> {
+				ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send", type,
+						SecurityTestSupport.sendBody(clientId, "chat:forged", "forged"), (headers) -> {
 							headers.set(HttpHeaders.COOKIE, "SESSION=" + session);
 							headers.setOrigin("https://evil.example");
 						});
 				assertThat(response.getStatusCode()).as(type).isEqualTo(HttpStatus.FORBIDDEN);
 			}
-			ResponseEntity<String> ack = post(this.port, "/ack", MediaType.TEXT_PLAIN_VALUE,
+			ResponseEntity<String> ack = SecurityTestSupport.post(this.port, "/ack", MediaType.TEXT_PLAIN_VALUE,
 					"{\"client_id\":\"" + clientId + "\",\"channel\":\"chat:forged\",\"cursor\":0}",
 					(headers) -> headers.set(HttpHeaders.COOKIE, "SESSION=" + session));
 			assertThat(ack.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
@@ -152,10 +150,10 @@ class FormLoginIntegrationTests {
 	void jsonSendFromForeignOriginIsRefused() {
 		String session = login("alice", "alice-pass");
 		String clientId = UUID.randomUUID().toString();
-		sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:foreign",
+		SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:foreign",
 				(headers) -> headers.set(HttpHeaders.COOKIE, "SESSION=" + session));
-		ResponseEntity<String> response = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-				sendBody(clientId, "chat:foreign", "forged"), (headers) -> {
+		ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
+				SecurityTestSupport.sendBody(clientId, "chat:foreign", "forged"), (headers) -> {
 					headers.set(HttpHeaders.COOKIE, "SESSION=" + session);
 					headers.setOrigin("https://evil.example");
 				});
@@ -166,9 +164,9 @@ class FormLoginIntegrationTests {
 	void plainPostWithCsrfTokenIsStillAccepted() {
 		Login login = loginWithToken("alice", "alice-pass");
 		String clientId = UUID.randomUUID().toString();
-		sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:token",
+		SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:token",
 				(headers) -> headers.set(HttpHeaders.COOKIE, "SESSION=" + login.session()));
-		ResponseEntity<String> response = post(this.port, "/ack", MediaType.TEXT_PLAIN_VALUE,
+		ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/ack", MediaType.TEXT_PLAIN_VALUE,
 				"{\"client_id\":\"" + clientId + "\",\"channel\":\"chat:token\",\"cursor\":0}", (headers) -> {
 					headers.set(HttpHeaders.COOKIE, "SESSION=" + login.session());
 					headers.set("X-CSRF-TOKEN", login.csrf());

@@ -3,8 +3,6 @@ package io.pushwire.autoconfigure.security;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,11 +19,9 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import tools.jackson.databind.JsonNode;
 
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -58,7 +54,7 @@ class HttpBasicIntegrationTests {
 
 	@Test
 	void basicCredentialsAuthenticateSse() {
-		JsonNode ok = sseAuthOk(this.port, "channels=inbox:bob,inbox:alice",
+		JsonNode ok = SecurityTestSupport.sseAuthOk(this.port, "channels=inbox:bob,inbox:alice",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("bob", "bob-pass")));
 		assertThat(ok.path("heads").has("inbox:bob")).isTrue();
 		assertThat(ok.path("heads").has("inbox:alice")).isFalse();
@@ -83,8 +79,9 @@ class HttpBasicIntegrationTests {
 
 	@Test
 	void sseWithoutOrWithWrongCredentialsGets401() {
-		assertThat(sseStatus(this.port, "channels=chat:x", none())).isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(sseStatus(this.port, "channels=chat:x",
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x", SecurityTestSupport.none()))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "wrong"))))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
 	}
@@ -95,8 +92,8 @@ class HttpBasicIntegrationTests {
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "alice-pass")))) {
 			client.auth(null, clientId, List.of("chat:basic"));
-			ResponseEntity<String> response = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-					sendBody(clientId, "chat:basic", "hi"),
+			ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send",
+					MediaType.APPLICATION_JSON_VALUE, SecurityTestSupport.sendBody(clientId, "chat:basic", "hi"),
 					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "alice-pass")));
 			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 			assertThat(client.expectFrame().path("payload").path("from").asString()).isEqualTo("alice");
@@ -107,10 +104,10 @@ class HttpBasicIntegrationTests {
 	void plainTextSendWithBasicCredentialsNeedsCsrfToken() {
 		// Browsers replay cached Basic credentials on cross-site requests like cookies.
 		String clientId = UUID.randomUUID().toString();
-		sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:plain",
+		SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:plain",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "alice-pass")));
-		ResponseEntity<String> response = post(this.port, "/send", MediaType.TEXT_PLAIN_VALUE,
-				sendBody(clientId, "chat:plain", "forged"),
+		ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send", MediaType.TEXT_PLAIN_VALUE,
+				SecurityTestSupport.sendBody(clientId, "chat:plain", "forged"),
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "alice-pass")));
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
 	}
@@ -118,10 +115,10 @@ class HttpBasicIntegrationTests {
 	@Test
 	void sendOnAnotherPrincipalsClientIdIsForbidden() {
 		String clientId = UUID.randomUUID().toString();
-		sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:mine",
+		SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:mine",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "alice-pass")));
-		ResponseEntity<String> response = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-				sendBody(clientId, "chat:mine", "hijack"),
+		ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
+				SecurityTestSupport.sendBody(clientId, "chat:mine", "hijack"),
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("bob", "bob-pass")));
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
 		assertThat(response.getBody()).contains("\"forbidden\"");

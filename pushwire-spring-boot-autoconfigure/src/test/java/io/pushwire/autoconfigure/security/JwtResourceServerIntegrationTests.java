@@ -8,8 +8,6 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -33,11 +31,9 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import tools.jackson.databind.JsonNode;
 
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.post;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sendBody;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
+import io.pushwire.security.PushwireSecurityCustomizer;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -80,7 +76,8 @@ class JwtResourceServerIntegrationTests {
 
 	@Test
 	void queryTokenAuthenticatesSse() {
-		JsonNode ok = sseAuthOk(this.port, "channels=inbox:alice,inbox:bob&token=" + token("alice"), none());
+		JsonNode ok = SecurityTestSupport.sseAuthOk(this.port, "channels=inbox:alice,inbox:bob&token=" + token("alice"),
+				SecurityTestSupport.none());
 		assertThat(ok.path("heads").has("inbox:alice")).isTrue();
 		assertThat(ok.path("heads").has("inbox:bob")).isFalse();
 	}
@@ -91,10 +88,11 @@ class JwtResourceServerIntegrationTests {
 		String bearer = "Bearer " + token("alice");
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth(token("bob"), UUID.randomUUID().toString(), List.of("chat:jwt"));
-			sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:jwt",
+			SecurityTestSupport.sseAuthOk(this.port, "client_id=" + clientId + "&channels=chat:jwt",
 					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer));
-			ResponseEntity<String> response = post(this.port, "/send", MediaType.APPLICATION_JSON_VALUE,
-					sendBody(clientId, "chat:jwt", "hi"), (headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer));
+			ResponseEntity<String> response = SecurityTestSupport.post(this.port, "/send",
+					MediaType.APPLICATION_JSON_VALUE, SecurityTestSupport.sendBody(clientId, "chat:jwt", "hi"),
+					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer));
 			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 			assertThat(client.expectFrame().path("payload").path("from").asString()).isEqualTo("alice");
 		}
@@ -133,12 +131,15 @@ class JwtResourceServerIntegrationTests {
 
 	@Test
 	void sseWithoutOrWithBadTokenGets401() {
-		assertThat(sseStatus(this.port, "channels=chat:x", none())).isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(sseStatus(this.port, "channels=chat:x&token=" + tokenSignedWith(OTHER_KEY, "alice"), none()))
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x", SecurityTestSupport.none()))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(sseStatus(this.port, "channels=chat:x&token=" + expiredToken("alice"), none()))
+		assertThat(SecurityTestSupport.sseStatus(this.port,
+				"channels=chat:x&token=" + tokenSignedWith(OTHER_KEY, "alice"), SecurityTestSupport.none()))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(sseStatus(this.port, "channels=chat:x",
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x&token=" + expiredToken("alice"),
+				SecurityTestSupport.none()))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + tokenSignedWith(OTHER_KEY, "alice"))))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
 	}

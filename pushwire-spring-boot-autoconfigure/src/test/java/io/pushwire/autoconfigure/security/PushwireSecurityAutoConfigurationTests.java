@@ -8,9 +8,6 @@ import java.time.Instant;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.pushwire.security.AuthRequest;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.security.SpringSecurityAuthValidator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
@@ -40,6 +37,10 @@ import org.springframework.security.oauth2.server.resource.authentication.Reacti
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
+
+import io.pushwire.security.AuthRequest;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.SpringSecurityAuthValidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,7 +2,6 @@ package io.pushwire.autoconfigure.security;
 
 import java.time.Duration;
 
-import io.pushwire.security.PushwireSecurityCustomizer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -12,6 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+
+import io.pushwire.security.PushwireSecurityCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

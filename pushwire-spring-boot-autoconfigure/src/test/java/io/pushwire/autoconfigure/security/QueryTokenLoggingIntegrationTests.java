@@ -2,7 +2,6 @@ package io.pushwire.autoconfigure.security;
 
 import java.util.List;
 
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,12 +10,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 
-import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTests.OTHER_KEY;
-import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTests.token;
-import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTests.tokenSignedWith;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.none;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseAuthOk;
-import static io.pushwire.autoconfigure.security.SecurityTestSupport.sseStatus;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,11 +38,15 @@ class QueryTokenLoggingIntegrationTests {
 
 	@Test
 	void tokensAreNeverLogged(CapturedOutput output) {
-		String good = token("alice");
-		String bad = tokenSignedWith(OTHER_KEY, "alice");
-		sseAuthOk(this.port, "channels=chat:log&token=" + good, none());
-		assertThat(sseStatus(this.port, "channels=chat:log&token=" + bad, none())).isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(sseStatus(this.port, "channels=chat:log&token=not-a-jwt-secret", none()))
+		String good = JwtResourceServerIntegrationTests.token("alice");
+		String bad = JwtResourceServerIntegrationTests.tokenSignedWith(JwtResourceServerIntegrationTests.OTHER_KEY,
+				"alice");
+		SecurityTestSupport.sseAuthOk(this.port, "channels=chat:log&token=" + good, SecurityTestSupport.none());
+		assertThat(
+				SecurityTestSupport.sseStatus(this.port, "channels=chat:log&token=" + bad, SecurityTestSupport.none()))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:log&token=not-a-jwt-secret",
+				SecurityTestSupport.none()))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
 		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
 			client.auth(good, null, List.of("chat:log"));

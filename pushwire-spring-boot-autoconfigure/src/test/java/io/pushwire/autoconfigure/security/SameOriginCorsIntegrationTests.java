@@ -1,16 +1,15 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import reactor.core.publisher.Mono;
 
-import static io.pushwire.autoconfigure.security.JwtResourceServerIntegrationTests.token;
+import io.pushwire.server.TestWebSocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,7 +44,8 @@ class SameOriginCorsIntegrationTests {
 	}
 
 	private HttpStatusCode sse(String origin) {
-		return SecurityTestSupport.sseStatus(this.port, "channels=chat:x&token=" + token("alice"),
+		return SecurityTestSupport.sseStatus(this.port,
+				"channels=chat:x&token=" + JwtResourceServerIntegrationTests.token("alice"),
 				(headers) -> headers.set(HttpHeaders.ORIGIN, origin));
 	}
 

@@ -3,9 +3,6 @@ package io.pushwire.autoconfigure.security;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.pushwire.server.TestWebSocketClient;
-import io.pushwire.server.handler.ChannelHandlerRegistry;
-import io.pushwire.server.handler.PushReply;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
@@ -22,6 +19,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.TestWebSocketClient;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushReply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,15 @@
 package io.pushwire.server.channel;
 
-import io.pushwire.security.AccessRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
-import org.junit.jupiter.api.Test;
+import io.pushwire.security.AccessRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.pushwire.core.PreparedMessages;
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.SystemOp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.SystemOp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

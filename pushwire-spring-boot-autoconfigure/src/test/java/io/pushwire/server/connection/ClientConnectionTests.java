@@ -1,7 +1,5 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +9,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.pushwire.core.CloseReason;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pushwire.core.ChannelName;
+import io.pushwire.core.CloseReason;
 import io.pushwire.core.Frame;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
@@ -28,15 +38,6 @@ import io.pushwire.server.stream.ChannelStream;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.stream.StreamListener;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
@@ -17,9 +21,6 @@ import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.InMemoryChannelStreamStore;
-import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A node with in-memory streams and sessions, and connections whose queue writes on the

@@ -1,12 +1,20 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
@@ -22,13 +30,6 @@ import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
 import io.pushwire.server.stream.StreamPosition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.IntNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,24 +111,22 @@ class DefaultPushSessionTests {
 
 		};
 		Acknowledgements remote = new Acknowledgements(later, new InMemorySessionRegistry(Duration.ofMinutes(1)));
-		{
-			ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
-			String epoch = stream.append(IntNode.valueOf(1), null).block(TIMEOUT).epoch();
-			stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
-			this.session.channelAdded(CHANNEL, epoch);
-			remote.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
-			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
-			StepVerifier.create(remote.acknowledge(this.session, CHANNEL, 3))
-				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(ProtocolException.class,
-						(protocol) -> assertThat(protocol.code()).isEqualTo(ErrorCode.BAD_MESSAGE)))
-				.verify(TIMEOUT);
-			assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
-			// No stream holds the channel any more: the ack is kept in the epoch the
-			// client read it in.
-			this.session.channelAdded("chat:gone", "oldEpoch");
-			remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
-			assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));
-		}
+		ChannelStream stream = this.store.stream(ChannelName.parse(CHANNEL), this.chat);
+		String epoch = stream.append(IntNode.valueOf(1), null).block(TIMEOUT).epoch();
+		stream.append(IntNode.valueOf(2), null).block(TIMEOUT);
+		this.session.channelAdded(CHANNEL, epoch);
+		remote.acknowledge(this.session, CHANNEL, 2).block(TIMEOUT);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+		StepVerifier.create(remote.acknowledge(this.session, CHANNEL, 3))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(ProtocolException.class,
+					(protocol) -> assertThat(protocol.code()).isEqualTo(ErrorCode.BAD_MESSAGE)))
+			.verify(TIMEOUT);
+		assertThat(this.session.acknowledged(CHANNEL)).isEqualTo(new Position(2, epoch));
+		// No stream holds the channel any more: the ack is kept in the epoch the
+		// client read it in.
+		this.session.channelAdded("chat:gone", "oldEpoch");
+		remote.acknowledge(this.session, "chat:gone", 4).block(TIMEOUT);
+		assertThat(this.session.acknowledged("chat:gone")).isEqualTo(new Position(4, "oldEpoch"));
 	}
 
 	private static final class Ignoring implements StreamListener {

@@ -3,8 +3,9 @@ package io.pushwire.server.connection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pushwire.core.ErrorCode;
 import org.junit.jupiter.api.Test;
+
+import io.pushwire.core.ErrorCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,7 +1,5 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,20 +11,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pushwire.core.CloseReason;
-import io.pushwire.core.CountingBinaryFormat;
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.SystemOp;
-import io.pushwire.server.channel.Priority;
-import io.pushwire.server.stream.StoredFrame;
-import io.pushwire.server.stream.StreamListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.POJONode;
+
+import io.pushwire.core.CloseReason;
+import io.pushwire.core.CountingBinaryFormat;
+import io.pushwire.core.Frame;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.SystemOp;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -652,7 +653,7 @@ class OutboundQueueTests {
 	}
 
 	/** A payload the codec cannot encode: its getter throws. */
-	static final class Unserializable {
+	public static final class Unserializable {
 
 		public String getValue() {
 			throw new IllegalStateException("not serializable");

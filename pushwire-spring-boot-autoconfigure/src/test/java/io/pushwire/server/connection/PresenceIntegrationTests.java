@@ -6,6 +6,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.client.PresenceEntry;
 import io.pushwire.client.PushClient;
 import io.pushwire.client.PushClientEvent;
@@ -16,12 +23,6 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.PushTestApplication;
 import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

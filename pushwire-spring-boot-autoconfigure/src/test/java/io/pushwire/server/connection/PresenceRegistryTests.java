@@ -1,7 +1,5 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,9 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
+
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

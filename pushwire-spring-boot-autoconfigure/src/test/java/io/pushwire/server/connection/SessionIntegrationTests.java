@@ -8,14 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushSession;
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestSseClient;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,6 +20,15 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestSseClient;
+import io.pushwire.server.TestWebSocketClient;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

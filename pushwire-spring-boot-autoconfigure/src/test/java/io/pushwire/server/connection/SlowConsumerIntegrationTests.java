@@ -2,20 +2,19 @@ package io.pushwire.server.connection;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushSession;
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
 package io.pushwire.server.connection;
 
-import io.pushwire.server.channel.ChannelKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,13 @@
 package io.pushwire.server.connection;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The node-wide parts of a push server wired together as the auto-configuration wires

@@ -10,24 +10,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.Frame;
-import io.pushwire.security.AnonymousPrincipal;
-import io.pushwire.server.PushSession;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.Frame;
+import io.pushwire.security.AnonymousPrincipal;
+import io.pushwire.server.PushSession;
 
-import static io.pushwire.server.handler.TestInvocations.CLIENT_ID;
-import static io.pushwire.server.handler.TestInvocations.invocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -60,7 +58,7 @@ class InvocablePushHandlerMethodTests {
 
 	@Test
 	void passesRawPayloadToJsonNodeParameter() {
-		HandlerInvocation invocation = invocation("chat:room", "{\"any\":[1,2]}");
+		HandlerInvocation invocation = TestInvocations.invocation("chat:room", "{\"any\":[1,2]}");
 		StepVerifier.create(handler("raw").handle(invocation))
 			.assertNext((reply) -> assertThat(reply.payload()).isSameAs(invocation.frame().payload()))
 			.expectComplete()
@@ -70,7 +68,7 @@ class InvocablePushHandlerMethodTests {
 	@Test
 	void convertsAnnotatedPayloadNextToOtherArguments() {
 		StepVerifier.create(handle("annotatedPayload", "\"hello\""))
-			.expectNext(PushReply.of("hello from " + CLIENT_ID))
+			.expectNext(PushReply.of("hello from " + TestInvocations.CLIENT_ID))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
@@ -85,7 +83,7 @@ class InvocablePushHandlerMethodTests {
 
 	@Test
 	void resolvesSessionFrameAndInvocation() {
-		HandlerInvocation invocation = invocation("chat:room", "{}");
+		HandlerInvocation invocation = TestInvocations.invocation("chat:room", "{}");
 		StepVerifier.create(handler("context").handle(invocation)).expectComplete().verify(TIMEOUT);
 		assertThat(this.handlers.received).containsExactly(invocation.session(), invocation.frame(), invocation);
 	}
@@ -93,7 +91,7 @@ class InvocablePushHandlerMethodTests {
 	@Test
 	void resolvesPrincipal() {
 		StepVerifier.create(handle("principal", "null"))
-			.expectNext(PushReply.of(AnonymousPrincipal.PREFIX + CLIENT_ID))
+			.expectNext(PushReply.of(AnonymousPrincipal.PREFIX + TestInvocations.CLIENT_ID))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
@@ -101,7 +99,7 @@ class InvocablePushHandlerMethodTests {
 	@Test
 	void resolvesPrincipalOfNarrowerType() {
 		Authentication alice = UsernamePasswordAuthenticationToken.authenticated("alice", null, List.of());
-		StepVerifier.create(handler("authentication").handle(invocation("chat:room", "null", alice)))
+		StepVerifier.create(handler("authentication").handle(TestInvocations.invocation("chat:room", "null", alice)))
 			.expectNext(PushReply.of("alice"))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -217,7 +215,7 @@ class InvocablePushHandlerMethodTests {
 	void blockingMethodRunsOnBoundedElastic() {
 		InvocablePushHandlerMethod handler = handler("threadOfBlocking");
 		assertThat(handler.isReactive()).isFalse();
-		StepVerifier.create(handler.handle(invocation("chat:room", "null")))
+		StepVerifier.create(handler.handle(TestInvocations.invocation("chat:room", "null")))
 			.assertNext((reply) -> assertThat((String) reply.payload()).contains("boundedElastic"))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -227,7 +225,7 @@ class InvocablePushHandlerMethodTests {
 	void reactiveMethodRunsOnSubscribingThread() {
 		InvocablePushHandlerMethod handler = handler("threadOfReactive");
 		assertThat(handler.isReactive()).isTrue();
-		StepVerifier.create(handler.handle(invocation("chat:room", "null")))
+		StepVerifier.create(handler.handle(TestInvocations.invocation("chat:room", "null")))
 			.expectNext(PushReply.of(Thread.currentThread().getName()))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -297,7 +295,7 @@ class InvocablePushHandlerMethodTests {
 	}
 
 	private Flux<PushReply> handle(String methodName, String payloadJson) {
-		return handler(methodName).handle(invocation("chat:room", payloadJson));
+		return handler(methodName).handle(TestInvocations.invocation("chat:room", payloadJson));
 	}
 
 	private InvocablePushHandlerMethod handler(String methodName) {

@@ -3,12 +3,8 @@ package io.pushwire.server.handler;
 import java.time.Duration;
 import java.util.Set;
 
-import io.pushwire.core.ChannelName;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
-import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
 import org.springframework.aop.support.AopUtils;
@@ -16,9 +12,11 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
-import static io.pushwire.server.handler.TestInvocations.CLIENT_ID;
-import static io.pushwire.server.handler.TestInvocations.invocation;
+import io.pushwire.core.ChannelName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,7 +38,7 @@ class PushHandlerMethodDetectorTests {
 			assertThat(registry.kinds()).containsExactly("chat");
 			assertThat(registry.describe("chat"))
 				.isEqualTo(ChatHandlers.class.getName() + "#onMessage(Greeting, String)");
-			assertReplies(context, "chat:room", "{\"text\":\"hi\"}", "hi from " + CLIENT_ID);
+			assertReplies(context, "chat:room", "{\"text\":\"hi\"}", "hi from " + TestInvocations.CLIENT_ID);
 		});
 	}
 
@@ -161,7 +159,7 @@ class PushHandlerMethodDetectorTests {
 		ChannelName kindOf = ChannelName.parse(channel);
 		ChannelHandler handler = context.getBean(ChannelHandlerRegistry.class).find(kindOf.kind());
 		assertThat(handler).isNotNull();
-		StepVerifier.create(handler.handle(invocation(channel, payloadJson)))
+		StepVerifier.create(handler.handle(TestInvocations.invocation(channel, payloadJson)))
 			.expectNext(PushReply.of(expectedPayload))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -174,6 +172,29 @@ class PushHandlerMethodDetectorTests {
 		for (String part : messageParts) {
 			assertThat(failure.getMessage()).containsIgnoringCase(part);
 		}
+	}
+
+	/**
+	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing}
+	 * interceptor.
+	 */
+	static BeanNameAutoProxyCreator bracketingProxyCreator(boolean proxyTargetClass) {
+		BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
+		creator.setBeanNames("proxied*");
+		creator.setInterceptorNames("bracketing");
+		creator.setProxyTargetClass(proxyTargetClass);
+		return creator;
+	}
+
+	/**
+	 * Brackets String results, so that a reply shows whether the call went through the
+	 * proxy.
+	 */
+	static MethodInterceptor bracketingInterceptor() {
+		return (invocation) -> {
+			Object result = invocation.proceed();
+			return (invocation.getMethod().getReturnType() == String.class) ? "[" + result + "]" : result;
+		};
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -233,29 +254,6 @@ class PushHandlerMethodDetectorTests {
 
 	}
 
-	/**
-	 * Proxies beans whose names start with {@code proxied} with the {@code bracketing}
-	 * interceptor.
-	 */
-	static BeanNameAutoProxyCreator bracketingProxyCreator(boolean proxyTargetClass) {
-		BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
-		creator.setBeanNames("proxied*");
-		creator.setInterceptorNames("bracketing");
-		creator.setProxyTargetClass(proxyTargetClass);
-		return creator;
-	}
-
-	/**
-	 * Brackets String results, so that a reply shows whether the call went through the
-	 * proxy.
-	 */
-	static MethodInterceptor bracketingInterceptor() {
-		return (invocation) -> {
-			Object result = invocation.proceed();
-			return (invocation.getMethod().getReturnType() == String.class) ? "[" + result + "]" : result;
-		};
-	}
-
 	record Greeting(String text) {
 	}
 
@@ -305,7 +303,7 @@ class PushHandlerMethodDetectorTests {
 
 	}
 
-	static class CglibProxiedHandlers {
+	public static class CglibProxiedHandlers {
 
 		@PushHandler("cglib")
 		public String echo(String text) {
@@ -330,7 +328,7 @@ class PushHandlerMethodDetectorTests {
 
 	}
 
-	static class HiddenJdkProxiedEcho implements Echo {
+	public static class HiddenJdkProxiedEcho implements Echo {
 
 		@Override
 		public String echo(String text) {

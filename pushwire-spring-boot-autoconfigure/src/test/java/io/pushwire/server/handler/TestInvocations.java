@@ -2,10 +2,11 @@ package io.pushwire.server.handler;
 
 import java.security.Principal;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.Frame;
 import io.pushwire.security.AnonymousPrincipal;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds {@link HandlerInvocation HandlerInvocations} the way the server would for a

@@ -4,9 +4,10 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.PushSession;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A connected {@link PushSession} with no subscriptions, for handler tests.

@@ -6,11 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pushwire.core.ResumeToken;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.TestSseClient;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,6 +15,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestSseClient;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

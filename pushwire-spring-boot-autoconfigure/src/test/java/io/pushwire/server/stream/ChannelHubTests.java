@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pushwire.core.PreparedMessages;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.channel.ChannelKind;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,16 +11,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ResumeToken.Position;
-import io.pushwire.server.channel.ChannelKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ResumeToken.Position;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,13 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.PreparedMessages;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.ResumeToken.Position;
-import io.pushwire.server.channel.ChannelKind;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +17,14 @@ import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.ResumeToken.Position;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,9 +2,10 @@ package io.pushwire.server.stream;
 
 import java.time.Duration;
 
+import reactor.test.scheduler.VirtualTimeScheduler;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * {@link InMemoryChannelStreamStore} keeps the {@link ChannelStore} contract: as the

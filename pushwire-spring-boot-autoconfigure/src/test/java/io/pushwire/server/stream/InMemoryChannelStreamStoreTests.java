@@ -8,6 +8,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolCodec;
@@ -15,16 +21,7 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken.Position;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.stream.InMemoryChannelStreamTests.RecordingListener;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import reactor.core.Disposable;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
-import static io.pushwire.server.stream.InMemoryChannelStreamTests.append;
-import static io.pushwire.server.stream.InMemoryChannelStreamTests.appendAll;
-import static io.pushwire.server.stream.InMemoryChannelStreamTests.attach;
-import static io.pushwire.server.stream.InMemoryChannelStreamTests.cursors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -71,26 +68,30 @@ class InMemoryChannelStreamStoreTests {
 		ChannelStream other = this.store.stream(ChannelName.parse("chat:room-43"), this.chat);
 		assertThat(other).isNotSameAs(room);
 		assertThat(epoch(other)).isNotEqualTo(epoch(room));
-		appendAll(room, 2);
-		assertThat(append(other, 1).cursor()).isEqualTo(1);
+		InMemoryChannelStreamTests.appendAll(room, 2);
+		assertThat(InMemoryChannelStreamTests.append(other, 1).cursor()).isEqualTo(1);
 		assertThat(this.store.size()).isEqualTo(2);
 	}
 
 	@Test
 	void streamUsesItsKindsHistorySizeAndTtl() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
-		appendAll(stream, 5);
-		assertThat(cursors(attach(stream, new Position(0, null), new RecordingListener()).replay())).containsExactly(3,
-				4, 5);
+		InMemoryChannelStreamTests.appendAll(stream, 5);
+		assertThat(InMemoryChannelStreamTests.cursors(
+				InMemoryChannelStreamTests.attach(stream, new Position(0, null), new RecordingListener()).replay()))
+			.containsExactly(3, 4, 5);
 		this.clock.advance(Duration.ofMinutes(1).plusMillis(1));
-		assertThat(attach(stream, new Position(5, null), new RecordingListener()).replay()).isEmpty();
-		assertThat(attach(stream, new Position(4, null), new RecordingListener()).plan().resumeRequired()).isTrue();
+		assertThat(InMemoryChannelStreamTests.attach(stream, new Position(5, null), new RecordingListener()).replay())
+			.isEmpty();
+		assertThat(InMemoryChannelStreamTests.attach(stream, new Position(4, null), new RecordingListener())
+			.plan()
+			.resumeRequired()).isTrue();
 	}
 
 	@Test
 	void sweepRemovesStreamWithoutListenerAndWithEmptyWindow() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
-		appendAll(stream, 2);
+		InMemoryChannelStreamTests.appendAll(stream, 2);
 		this.clock.advance(Duration.ofMinutes(2));
 		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isNull();
@@ -101,20 +102,22 @@ class InMemoryChannelStreamStoreTests {
 		// could still resume.
 		assertThat(epoch(next)).isEqualTo(epoch(stream));
 		assertThat(head(next)).isEqualTo(2);
-		assertThat(append(next, 3).cursor()).isEqualTo(3);
+		assertThat(InMemoryChannelStreamTests.append(next, 3).cursor()).isEqualTo(3);
 	}
 
 	@Test
 	void retiredStreamLeavesATombstoneSoThatAClientThatHadEverythingResumesWithoutResumeRequired() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
-		appendAll(stream, 3);
+		InMemoryChannelStreamTests.appendAll(stream, 3);
 		this.clock.advance(Duration.ofMinutes(2));
 		sweepTwice();
 		ChannelStream next = this.store.stream(ROOM, this.chat);
-		Attachment hadEverything = attach(next, new Position(3, epoch(stream)), new RecordingListener());
+		Attachment hadEverything = InMemoryChannelStreamTests.attach(next, new Position(3, epoch(stream)),
+				new RecordingListener());
 		assertThat(hadEverything.plan().resumeRequired()).isFalse();
 		assertThat(hadEverything.plan().after()).isEqualTo(3);
-		Attachment missedOne = attach(next, new Position(2, epoch(stream)), new RecordingListener());
+		Attachment missedOne = InMemoryChannelStreamTests.attach(next, new Position(2, epoch(stream)),
+				new RecordingListener());
 		assertThat(missedOne.plan().resumeRequired()).isTrue();
 		assertThat(missedOne.plan().fromCursor()).isEqualTo(4);
 	}
@@ -142,7 +145,7 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void sweepKeepsStreamWithFramesInWindow() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
-		appendAll(stream, 1);
+		InMemoryChannelStreamTests.appendAll(stream, 1);
 		this.clock.advance(Duration.ofSeconds(59));
 		this.store.sweep();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
@@ -151,7 +154,7 @@ class InMemoryChannelStreamStoreTests {
 	@Test
 	void sweepKeepsStreamWithListenerUntilDetached() {
 		ChannelStream stream = this.store.stream(ROOM, this.chat);
-		Disposable detach = attach(stream, null, new RecordingListener()).detach();
+		Disposable detach = InMemoryChannelStreamTests.attach(stream, null, new RecordingListener()).detach();
 		this.store.sweep();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
 		detach.dispose();
@@ -176,7 +179,7 @@ class InMemoryChannelStreamStoreTests {
 		this.store.sweep();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
 		RecordingListener listener = new RecordingListener();
-		attach(stream, null, listener);
+		InMemoryChannelStreamTests.attach(stream, null, listener);
 		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isSameAs(stream);
 	}
@@ -190,7 +193,8 @@ class InMemoryChannelStreamStoreTests {
 		String text = "x".repeat(48 * 1024);
 		long frameSize = 0;
 		for (int i = 0; i < 150; i++) {
-			StoredFrame frame = append(bounded.stream(ChannelName.parse("chat:room-" + i), big), text);
+			StoredFrame frame = InMemoryChannelStreamTests
+				.append(bounded.stream(ChannelName.parse("chat:room-" + i), big), text);
 			frameSize = frame.encoded(new ProtocolCodec()).length;
 			assertThat(bounded.retainedBytes()).as("after frame %d", i).isLessThanOrEqualTo(max);
 			this.clock.advance(Duration.ofMillis(1));
@@ -199,8 +203,9 @@ class InMemoryChannelStreamStoreTests {
 		int kept = 0;
 		java.util.List<Boolean> resumeRequired = new java.util.ArrayList<>();
 		for (int i = 0; i < 150; i++) {
-			Attachment attachment = attach(bounded.stream(ChannelName.parse("chat:room-" + i), big),
-					new Position(0, null), new RecordingListener());
+			Attachment attachment = InMemoryChannelStreamTests.attach(
+					bounded.stream(ChannelName.parse("chat:room-" + i), big), new Position(0, null),
+					new RecordingListener());
 			for (StoredFrame frame : attachment.replay()) {
 				replayed += frame.encoded(new ProtocolCodec()).length;
 				kept++;
@@ -221,12 +226,12 @@ class InMemoryChannelStreamStoreTests {
 		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
 				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 3);
 		ChannelStream listened = bounded.stream(ChannelName.parse("chat:a"), this.chat);
-		attach(listened, null, new RecordingListener());
-		appendAll(listened, 1);
+		InMemoryChannelStreamTests.attach(listened, null, new RecordingListener());
+		InMemoryChannelStreamTests.appendAll(listened, 1);
 		this.clock.advance(Duration.ofMillis(1));
-		appendAll(bounded.stream(ChannelName.parse("chat:b"), this.chat), 1);
+		InMemoryChannelStreamTests.appendAll(bounded.stream(ChannelName.parse("chat:b"), this.chat), 1);
 		this.clock.advance(Duration.ofMillis(1));
-		appendAll(bounded.stream(ChannelName.parse("chat:c"), this.chat), 1);
+		InMemoryChannelStreamTests.appendAll(bounded.stream(ChannelName.parse("chat:c"), this.chat), 1);
 		bounded.stream(ChannelName.parse("chat:d"), this.chat);
 		assertThat(bounded.size()).isLessThanOrEqualTo(3);
 		assertThat(bounded.find("chat:a")).as("has a listener").isSameAs(listened);
@@ -239,8 +244,10 @@ class InMemoryChannelStreamStoreTests {
 	void atMaxChannelsWithEveryStreamListenedToANewChannelIsRefused() {
 		InMemoryChannelStreamStore bounded = new InMemoryChannelStreamStore(this.clock, Duration.ofSeconds(30),
 				this.scheduler, new ProtocolCodec(), Long.MAX_VALUE, 2);
-		attach(bounded.stream(ChannelName.parse("chat:a"), this.chat), null, new RecordingListener());
-		attach(bounded.stream(ChannelName.parse("chat:b"), this.chat), null, new RecordingListener());
+		InMemoryChannelStreamTests.attach(bounded.stream(ChannelName.parse("chat:a"), this.chat), null,
+				new RecordingListener());
+		InMemoryChannelStreamTests.attach(bounded.stream(ChannelName.parse("chat:b"), this.chat), null,
+				new RecordingListener());
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> bounded.stream(ChannelName.parse("chat:c"), this.chat))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.RATE_LIMITED))
@@ -277,13 +284,14 @@ class InMemoryChannelStreamStoreTests {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
 		sweepTwice();
 		assertThat(this.store.find("chat:room-42")).isNull();
-		StoredFrame frame = append(stale, 7);
+		StoredFrame frame = InMemoryChannelStreamTests.append(stale, 7);
 		ChannelStream current = this.store.find("chat:room-42");
 		assertThat(current).isNotNull().isNotSameAs(stale);
 		assertThat(frame.cursor()).isEqualTo(1);
 		assertThat(frame.epoch()).isEqualTo(epoch(current));
 		assertThat(head(current)).isEqualTo(1);
-		assertThat(attach(current, new Position(0, null), new RecordingListener()).replay()).containsExactly(frame);
+		assertThat(InMemoryChannelStreamTests.attach(current, new Position(0, null), new RecordingListener()).replay())
+			.containsExactly(frame);
 	}
 
 	@Test
@@ -291,8 +299,8 @@ class InMemoryChannelStreamStoreTests {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
 		sweepTwice();
 		RecordingListener listener = new RecordingListener();
-		attach(this.store.stream(ROOM, this.chat), null, listener);
-		StoredFrame frame = append(stale, 7);
+		InMemoryChannelStreamTests.attach(this.store.stream(ROOM, this.chat), null, listener);
+		StoredFrame frame = InMemoryChannelStreamTests.append(stale, 7);
 		assertThat(listener.frames()).containsExactly(frame);
 	}
 
@@ -301,16 +309,16 @@ class InMemoryChannelStreamStoreTests {
 		ChannelStream stale = this.store.stream(ROOM, this.chat);
 		sweepTwice();
 		RecordingListener listener = new RecordingListener();
-		Attachment attachment = attach(stale, null, listener);
+		Attachment attachment = InMemoryChannelStreamTests.attach(stale, null, listener);
 		ChannelStream current = this.store.find("chat:room-42");
 		assertThat(current).isNotNull().isNotSameAs(stale);
 		assertThat(attachment.plan().epoch()).isEqualTo(epoch(current));
 		this.store.sweep();
 		assertThat(this.store.find("chat:room-42")).as("has a listener, so kept").isSameAs(current);
-		StoredFrame frame = append(current, 1);
+		StoredFrame frame = InMemoryChannelStreamTests.append(current, 1);
 		assertThat(listener.frames()).containsExactly(frame);
 		attachment.detach().dispose();
-		append(current, 2);
+		InMemoryChannelStreamTests.append(current, 2);
 		assertThat(listener.frames()).containsExactly(frame);
 	}
 
@@ -320,7 +328,7 @@ class InMemoryChannelStreamStoreTests {
 		sweepTwice();
 		ChannelStream second = this.store.stream(ROOM, this.chat);
 		sweepTwice();
-		StoredFrame frame = append(first, 1);
+		StoredFrame frame = InMemoryChannelStreamTests.append(first, 1);
 		ChannelStream current = this.store.find("chat:room-42");
 		assertThat(current).isNotNull().isNotSameAs(first).isNotSameAs(second);
 		assertThat(frame.epoch()).isEqualTo(epoch(current));
@@ -366,11 +374,11 @@ class InMemoryChannelStreamStoreTests {
 				Attachment[] attachments = new Attachment[channels];
 				for (int c = 0; c < channels; c++) {
 					listeners[c] = new RecordingListener();
-					attachments[c] = attach(maybeStale[c], null, listeners[c]);
+					attachments[c] = InMemoryChannelStreamTests.attach(maybeStale[c], null, listeners[c]);
 				}
 				for (int c = 0; c < channels; c++) {
-					StoredFrame frame = append(this.store.stream(names[c], noHistory), i);
-					StoredFrame throughStale = append(maybeStale[c], i);
+					StoredFrame frame = InMemoryChannelStreamTests.append(this.store.stream(names[c], noHistory), i);
+					StoredFrame throughStale = InMemoryChannelStreamTests.append(maybeStale[c], i);
 					assertThat(listeners[c].frames()).as("%s in iteration %d", names[c], i)
 						.containsExactly(frame, throughStale);
 					assertThat(frame.epoch()).isEqualTo(attachments[c].plan().epoch());

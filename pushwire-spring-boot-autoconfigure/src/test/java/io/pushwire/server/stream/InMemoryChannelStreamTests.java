@@ -1,7 +1,5 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
-import io.pushwire.core.Cursors;
-import io.pushwire.core.ResumeToken.Position;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +25,11 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+
+import io.pushwire.core.Cursors;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
+import io.pushwire.core.ResumeToken.Position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -567,8 +568,42 @@ class InMemoryChannelStreamTests {
 		}
 	}
 
+	private InMemoryChannelStream stream(int historySize, Duration historyTtl) {
+		return new InMemoryChannelStream("chat:room-42", historySize, historyTtl, this.clock, () -> {
+			throw new AssertionError("Not retired, so no successor is needed");
+		});
+	}
+
+	static StoredFrame append(ChannelStream stream, int payload) {
+		StoredFrame frame = stream.append(IntNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
+	static StoredFrame append(ChannelStream stream, String payload) {
+		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
+		assertThat(frame).isNotNull();
+		return frame;
+	}
+
+	static void appendAll(ChannelStream stream, int count) {
+		for (int i = 0; i < count; i++) {
+			append(stream, i);
+		}
+	}
+
+	static Attachment attach(ChannelStream stream, Position from, StreamListener listener) {
+		Attachment attachment = stream.attach(from, listener).block(TIMEOUT);
+		assertThat(attachment).isNotNull();
+		return attachment;
+	}
+
+	static long[] cursors(List<StoredFrame> frames) {
+		return frames.stream().mapToLong(StoredFrame::cursor).toArray();
+	}
+
 	/** A value that Jackson cannot write. */
-	static final class Unwritable {
+	public static final class Unwritable {
 
 		public String getValue() {
 			throw new IllegalStateException("cannot be written");
@@ -604,40 +639,6 @@ class InMemoryChannelStreamTests {
 			}
 		}
 
-	}
-
-	private InMemoryChannelStream stream(int historySize, Duration historyTtl) {
-		return new InMemoryChannelStream("chat:room-42", historySize, historyTtl, this.clock, () -> {
-			throw new AssertionError("Not retired, so no successor is needed");
-		});
-	}
-
-	static StoredFrame append(ChannelStream stream, int payload) {
-		StoredFrame frame = stream.append(IntNode.valueOf(payload), null).block(TIMEOUT);
-		assertThat(frame).isNotNull();
-		return frame;
-	}
-
-	static StoredFrame append(ChannelStream stream, String payload) {
-		StoredFrame frame = stream.append(tools.jackson.databind.node.StringNode.valueOf(payload), null).block(TIMEOUT);
-		assertThat(frame).isNotNull();
-		return frame;
-	}
-
-	static void appendAll(ChannelStream stream, int count) {
-		for (int i = 0; i < count; i++) {
-			append(stream, i);
-		}
-	}
-
-	static Attachment attach(ChannelStream stream, Position from, StreamListener listener) {
-		Attachment attachment = stream.attach(from, listener).block(TIMEOUT);
-		assertThat(attachment).isNotNull();
-		return attachment;
-	}
-
-	static long[] cursors(List<StoredFrame> frames) {
-		return frames.stream().mapToLong(StoredFrame::cursor).toArray();
 	}
 
 	private record Attached(Attachment attachment, RecordingListener listener) {

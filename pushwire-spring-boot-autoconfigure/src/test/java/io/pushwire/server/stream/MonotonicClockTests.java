@@ -3,8 +3,9 @@ package io.pushwire.server.stream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pushwire.core.ProtocolCodec;
 import org.junit.jupiter.api.Test;
+
+import io.pushwire.core.ProtocolCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,9 +6,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pushwire.core.ProtocolCodec;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.ProtocolCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,14 +3,15 @@ package io.pushwire.server.stream;
 import java.time.Duration;
 import java.util.List;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.CountingBinaryFormat;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.channel.ChannelKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.node.StringNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.CountingBinaryFormat;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

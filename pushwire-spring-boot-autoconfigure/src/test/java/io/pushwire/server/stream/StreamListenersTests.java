@@ -1,7 +1,5 @@
 package io.pushwire.server.stream;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.PreparedMessages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.node.IntNode;
+
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.PreparedMessages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

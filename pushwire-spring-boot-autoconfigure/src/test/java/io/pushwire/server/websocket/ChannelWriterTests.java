@@ -4,14 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.pushwire.server.connection.Delivery;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+
+import io.pushwire.server.connection.Delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

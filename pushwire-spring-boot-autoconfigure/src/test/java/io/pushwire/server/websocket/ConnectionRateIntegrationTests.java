@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestSseClient;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -17,6 +14,10 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestSseClient;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

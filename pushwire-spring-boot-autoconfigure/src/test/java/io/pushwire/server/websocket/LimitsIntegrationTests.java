@@ -9,11 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushSession;
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestSseClient;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,6 +16,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushSession;
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestSseClient;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;

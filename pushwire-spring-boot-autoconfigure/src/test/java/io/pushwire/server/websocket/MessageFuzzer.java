@@ -107,111 +107,9 @@ final class MessageFuzzer {
 		return pool;
 	}
 
-	enum Category {
-
-		NOT_JSON, TRUNCATED_JSON, NON_OBJECT, NO_TYPE_OR_CHANNEL, UNKNOWN_TYPE, SERVER_ONLY_OP, SECOND_AUTH,
-		WRONG_VALUE_TYPE, BAD_FRAME_FIELD, DEEP_NESTING, INVALID_CHANNEL, UNKNOWN_KIND, NO_HANDLER, FORBIDDEN,
-		HANDLER_FAILURE, BAD_ACK, VALID, MUTATED, BINARY, FRAGMENTED, WS_PING, OVERSIZED, FRAGMENTED_OVERSIZED,
-		INVALID_UTF8, GOODBYE, BEFORE_AUTH;
-
-		boolean closes() {
-			return this == OVERSIZED || this == FRAGMENTED_OVERSIZED || this == INVALID_UTF8 || this == GOODBYE
-					|| this == BEFORE_AUTH;
-		}
-
-	}
-
 	/** Per mille of each category, in {@link Category} order. */
 	private static final int[] WEIGHTS = { 50, 40, 50, 40, 50, 50, 20, 120, 80, 15, 70, 35, 30, 15, 3, 45, 87, 146, 20,
 			15, 5, 4, 2, 4, 2, 2 };
-
-	enum Kind {
-
-		/** Exactly one {@code error} with one of the codes. */
-		ERROR,
-		/** No op at all (frames may arrive). */
-		NOTHING,
-		/** Exactly one {@code pong}. */
-		PONG,
-		/**
-		 * {@code errors} errors with one of the codes, any {@code resume_required}, then
-		 * {@code subscribed}.
-		 */
-		SUBSCRIBED,
-		/** Exactly one {@code unsubscribed}. */
-		UNSUBSCRIBED,
-		/** Exactly one {@code features}. */
-		FEATURES,
-		/** Any reaction a valid client op can get, with exactly {@code pongs} pongs. */
-		LENIENT,
-		/**
-		 * The connection closes with {@code closeCode}, after a {@code goodbye} with
-		 * {@code reason}.
-		 */
-		CLOSE
-
-	}
-
-	record Expected(Kind kind, Set<String> codes, int errors, int pongs, int closeCode, String reason) {
-
-		static Expected error(String... codes) {
-			return new Expected(Kind.ERROR, Set.of(codes), 1, 0, 0, "");
-		}
-
-		static Expected subscribed(int errors, String... codes) {
-			return new Expected(Kind.SUBSCRIBED, Set.of(codes), errors, 0, 0, "");
-		}
-
-		static Expected of(Kind kind) {
-			return new Expected(kind, Set.of(), 0, (kind == Kind.PONG) ? 1 : 0, 0, "");
-		}
-
-		static Expected lenient(int pongs) {
-			return new Expected(Kind.LENIENT, Set.of(), 0, pongs, 0, "");
-		}
-
-		static Expected close(int code, String reason) {
-			return new Expected(Kind.CLOSE, Set.of(), 0, 0, code, reason);
-		}
-
-	}
-
-	enum Form {
-
-		TEXT, BINARY, PING
-
-	}
-
-	/**
-	 * A message to send.
-	 *
-	 * @param category what it tests
-	 * @param bytes the payload
-	 * @param form the WebSocket message type
-	 * @param fragments where a text message is cut into fragments (byte offsets), empty
-	 * for one frame
-	 * @param expected the reaction the protocol prescribes
-	 */
-	record Message(Category category, byte[] bytes, Form form, int[] fragments, Expected expected) {
-
-		static Message text(Category category, String text, Expected expected) {
-			return new Message(category, text.getBytes(StandardCharsets.UTF_8), Form.TEXT, new int[0], expected);
-		}
-
-		String describe() {
-			String shown = (this.form != Form.TEXT)
-					? this.form + " " + HexFormat.of().formatHex(this.bytes, 0, Math.min(this.bytes.length, 64))
-					: new String(this.bytes, StandardCharsets.UTF_8);
-			if (this.fragments.length > 0) {
-				shown = "in fragments cut at " + Arrays.toString(this.fragments) + ": " + shown;
-			}
-			if (shown.length() > 300) {
-				shown = shown.substring(0, 300) + "...(" + this.bytes.length + " bytes)";
-			}
-			return this.category + " " + shown;
-		}
-
-	}
 
 	Message next() {
 		int roll = this.random.nextInt(1000);
@@ -484,7 +382,7 @@ final class MessageFuzzer {
 				List<String> channels = new ArrayList<>();
 				int count = 1 + this.random.nextInt(4);
 				for (int i = 0; i < count; i++) {
-					channels.add(this.random.nextInt(8) == 0 ? "inbox:" + this.user : poolChannel());
+					channels.add((this.random.nextInt(8) == 0) ? "inbox:" + this.user : poolChannel());
 				}
 				StringBuilder cursors = new StringBuilder();
 				// Resuming a chat channel replays up to its whole window: kept to
@@ -795,6 +693,108 @@ final class MessageFuzzer {
 	@SafeVarargs
 	private <T> T pick(T... values) {
 		return values[this.random.nextInt(values.length)];
+	}
+
+	enum Category {
+
+		NOT_JSON, TRUNCATED_JSON, NON_OBJECT, NO_TYPE_OR_CHANNEL, UNKNOWN_TYPE, SERVER_ONLY_OP, SECOND_AUTH,
+		WRONG_VALUE_TYPE, BAD_FRAME_FIELD, DEEP_NESTING, INVALID_CHANNEL, UNKNOWN_KIND, NO_HANDLER, FORBIDDEN,
+		HANDLER_FAILURE, BAD_ACK, VALID, MUTATED, BINARY, FRAGMENTED, WS_PING, OVERSIZED, FRAGMENTED_OVERSIZED,
+		INVALID_UTF8, GOODBYE, BEFORE_AUTH;
+
+		boolean closes() {
+			return this == OVERSIZED || this == FRAGMENTED_OVERSIZED || this == INVALID_UTF8 || this == GOODBYE
+					|| this == BEFORE_AUTH;
+		}
+
+	}
+
+	enum Kind {
+
+		/** Exactly one {@code error} with one of the codes. */
+		ERROR,
+		/** No op at all (frames may arrive). */
+		NOTHING,
+		/** Exactly one {@code pong}. */
+		PONG,
+		/**
+		 * {@code errors} errors with one of the codes, any {@code resume_required}, then
+		 * {@code subscribed}.
+		 */
+		SUBSCRIBED,
+		/** Exactly one {@code unsubscribed}. */
+		UNSUBSCRIBED,
+		/** Exactly one {@code features}. */
+		FEATURES,
+		/** Any reaction a valid client op can get, with exactly {@code pongs} pongs. */
+		LENIENT,
+		/**
+		 * The connection closes with {@code closeCode}, after a {@code goodbye} with
+		 * {@code reason}.
+		 */
+		CLOSE
+
+	}
+
+	record Expected(Kind kind, Set<String> codes, int errors, int pongs, int closeCode, String reason) {
+
+		static Expected error(String... codes) {
+			return new Expected(Kind.ERROR, Set.of(codes), 1, 0, 0, "");
+		}
+
+		static Expected subscribed(int errors, String... codes) {
+			return new Expected(Kind.SUBSCRIBED, Set.of(codes), errors, 0, 0, "");
+		}
+
+		static Expected of(Kind kind) {
+			return new Expected(kind, Set.of(), 0, (kind == Kind.PONG) ? 1 : 0, 0, "");
+		}
+
+		static Expected lenient(int pongs) {
+			return new Expected(Kind.LENIENT, Set.of(), 0, pongs, 0, "");
+		}
+
+		static Expected close(int code, String reason) {
+			return new Expected(Kind.CLOSE, Set.of(), 0, 0, code, reason);
+		}
+
+	}
+
+	enum Form {
+
+		TEXT, BINARY, PING
+
+	}
+
+	/**
+	 * A message to send.
+	 *
+	 * @param category what it tests
+	 * @param bytes the payload
+	 * @param form the WebSocket message type
+	 * @param fragments where a text message is cut into fragments (byte offsets), empty
+	 * for one frame
+	 * @param expected the reaction the protocol prescribes
+	 */
+	record Message(Category category, byte[] bytes, Form form, int[] fragments, Expected expected) {
+
+		static Message text(Category category, String text, Expected expected) {
+			return new Message(category, text.getBytes(StandardCharsets.UTF_8), Form.TEXT, new int[0], expected);
+		}
+
+		String describe() {
+			String shown = (this.form != Form.TEXT)
+					? this.form + " " + HexFormat.of().formatHex(this.bytes, 0, Math.min(this.bytes.length, 64))
+					: new String(this.bytes, StandardCharsets.UTF_8);
+			if (this.fragments.length > 0) {
+				shown = "in fragments cut at " + Arrays.toString(this.fragments) + ": " + shown;
+			}
+			if (shown.length() > 300) {
+				shown = shown.substring(0, 300) + "...(" + this.bytes.length + " bytes)";
+			}
+			return this.category + " " + shown;
+		}
+
 	}
 
 }

@@ -3,11 +3,12 @@ package io.pushwire.server.websocket;
 import java.io.IOException;
 import java.util.Map;
 
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

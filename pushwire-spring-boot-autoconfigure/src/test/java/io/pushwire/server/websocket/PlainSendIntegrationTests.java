@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

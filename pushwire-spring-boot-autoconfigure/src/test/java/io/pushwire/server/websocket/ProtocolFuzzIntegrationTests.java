@@ -25,6 +25,13 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushTestApplication;
 import io.pushwire.server.TestWebSocketClient;
@@ -32,14 +39,7 @@ import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.websocket.MessageFuzzer.Category;
 import io.pushwire.server.websocket.MessageFuzzer.Expected;
-import io.pushwire.server.websocket.MessageFuzzer.Kind;
 import io.pushwire.server.websocket.MessageFuzzer.Message;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -3,7 +3,6 @@ package io.pushwire.server.websocket;
 import java.time.Duration;
 import java.util.List;
 
-import io.pushwire.core.ProtocolCodec;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -14,6 +13,8 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ProtocolCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,11 +2,12 @@ package io.pushwire.server.websocket;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
 import io.pushwire.server.PushIntegrationTest;
 import io.pushwire.server.TestSseClient;
 import io.pushwire.server.TestWebSocketClient;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,19 +6,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pushwire.core.Frame;
-import io.pushwire.core.PushMessage;
-import io.pushwire.core.SystemOp;
-import io.pushwire.server.PublishResult;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.Frame;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.SystemOp;
+import io.pushwire.server.PublishResult;
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+
+import io.pushwire.server.PushServer;
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

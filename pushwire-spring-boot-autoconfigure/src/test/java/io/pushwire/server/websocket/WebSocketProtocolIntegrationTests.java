@@ -4,17 +4,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.buffer.Unpooled;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.PushIntegrationTest;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.server.PushIntegrationTest;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,11 +2,12 @@ package io.pushwire.server.websocket;
 
 import java.util.List;
 
-import io.pushwire.server.PushTestApplication;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.pushwire.server.PushTestApplication;
+import io.pushwire.server.TestWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,11 +2,12 @@ package io.pushwire.server.websocket;
 
 import java.nio.charset.StandardCharsets;
 
-import io.pushwire.server.connection.Delivery;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.web.reactive.socket.WebSocketMessage;
+
+import io.pushwire.server.connection.Delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

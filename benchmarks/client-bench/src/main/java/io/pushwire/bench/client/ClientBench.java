@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,12 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
+
 import io.pushwire.client.PushClient;
 import io.pushwire.client.PushClientEvent;
 import io.pushwire.client.PushFrame;
 import io.pushwire.client.TransportPreference;
-import reactor.core.Disposable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One {@link PushClient} subscribed to the benchmark server's channel {@code bench}:
@@ -191,6 +191,10 @@ public final class ClientBench {
 	/**
 	 * Wait until {@code count} distinct frames arrived, or nothing arrived for the
 	 * timeout.
+	 * @param count the number of distinct frames to wait for
+	 * @param timeoutNanos how long without a new frame ends the wait, nanoseconds
+	 * @return {@code true} if all the frames arrived, {@code false} on the timeout
+	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
 	private boolean awaitReceived(long count, long timeoutNanos) throws InterruptedException {
 		long lastCount = -1;

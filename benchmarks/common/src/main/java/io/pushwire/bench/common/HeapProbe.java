@@ -16,8 +16,8 @@ public final class HeapProbe {
 	/**
 	 * Read the figures.
 	 * @param fullGc whether to run full collections first
-	 * @return JSON with {@code used}, {@code committed}, {@code max} (bytes), and per
-	 * collector its count and time
+	 * @return a JSON object with {@code used}, {@code committed}, {@code max} (bytes),
+	 * and per collector its count and time
 	 */
 	public static String stats(boolean fullGc) {
 		if (fullGc) {

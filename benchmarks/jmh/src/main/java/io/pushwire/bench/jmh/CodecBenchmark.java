@@ -2,9 +2,6 @@ package io.pushwire.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.Frame;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.stream.StoredFrame;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.Frame;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.stream.StoredFrame;
 
 /**
  * Encoding a frame: every published frame is encoded once ({@link StoredFrame#json}) and

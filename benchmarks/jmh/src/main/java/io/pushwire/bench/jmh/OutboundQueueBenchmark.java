@@ -5,11 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.channel.Priority;
-import io.pushwire.server.connection.Delivery;
-import io.pushwire.server.connection.OutboundQueue;
-import io.pushwire.server.stream.StoredFrame;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.connection.Delivery;
+import io.pushwire.server.connection.OutboundQueue;
+import io.pushwire.server.stream.StoredFrame;
 
 /**
  * The outbound queue as a publish uses it: offer a frame (the queue drains it into its

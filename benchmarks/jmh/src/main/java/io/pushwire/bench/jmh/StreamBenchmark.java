@@ -9,17 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.stream.Attachment;
-import io.pushwire.server.stream.ChannelStream;
-import io.pushwire.server.stream.InMemoryChannelStreamStore;
-import io.pushwire.server.stream.StoredFrame;
-import io.pushwire.server.stream.StreamListener;
-import io.pushwire.server.stream.StreamPosition;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +25,18 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.stream.Attachment;
+import io.pushwire.server.stream.ChannelStream;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamListener;
+import io.pushwire.server.stream.StreamPosition;
 
 /**
  * A channel stream: append (store with the next cursor, trim the window, hand to each
@@ -100,6 +101,7 @@ public class StreamBenchmark {
 	/**
 	 * What an ack checks its cursor against: answered from a completed Mono until the
 	 * head moves.
+	 * @return the stream's position
 	 */
 	@Benchmark
 	public StreamPosition position() {

@@ -24,6 +24,59 @@ final class Bytes {
 		return ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
 	}
 
+	static boolean startsWith(ByteBuf buf, byte[] prefix) {
+		if (buf.readableBytes() < prefix.length) {
+			return false;
+		}
+		int start = buf.readerIndex();
+		for (int k = 0; k < prefix.length; k++) {
+			if (buf.getByte(start + k) != prefix[k]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The integer after a key in a string, or -1.
+	 * @param text the text to search
+	 * @param key the key the integer follows, such as {@code "seq":}
+	 * @return the non-negative integer after the first occurrence of the key, or -1
+	 */
+	static long longAfter(String text, String key) {
+		int i = text.indexOf(key);
+		if (i < 0) {
+			return -1;
+		}
+		long value = 0;
+		boolean any = false;
+		for (int j = i + key.length(); j < text.length(); j++) {
+			char c = text.charAt(j);
+			if (c < '0' || c > '9') {
+				break;
+			}
+			value = value * 10 + (c - '0');
+			any = true;
+		}
+		return any ? value : -1;
+	}
+
+	/**
+	 * The string value after a key in a string ({@code "key":"value"}), or {@code null}.
+	 * @param text the text to search
+	 * @param key the key the quoted value follows
+	 * @return the value between the next pair of quotes after the key, or {@code null}
+	 */
+	static String stringAfter(String text, String key) {
+		int i = text.indexOf(key);
+		if (i < 0) {
+			return null;
+		}
+		int open = text.indexOf('"', i + key.length());
+		int close = (open < 0) ? -1 : text.indexOf('"', open + 1);
+		return (close < 0) ? null : text.substring(open + 1, close);
+	}
+
 	/**
 	 * A received message copied once into a reusable array and read left to right: each
 	 * key is looked for after the previous one, so a pushwire frame ({@code cursor}, then
@@ -42,6 +95,8 @@ final class Bytes {
 
 		/**
 		 * This thread's reader, loaded with a message.
+		 * @param buf the received message, copied without moving its reader index
+		 * @return this thread's reader, positioned at the start of the message
 		 */
 		static Reader of(ByteBuf buf) {
 			Reader reader = CURRENT.get();
@@ -58,6 +113,8 @@ final class Bytes {
 		/**
 		 * The non-negative integer after the next occurrence of a key, or -1 when the
 		 * rest of the message has none (the position then stays).
+		 * @param key the key's bytes, such as {@code "seq":}
+		 * @return the integer after the key, or -1
 		 */
 		long next(byte[] key) {
 			byte[] a = this.bytes;
@@ -85,53 +142,6 @@ final class Bytes {
 			return -1;
 		}
 
-	}
-
-	static boolean startsWith(ByteBuf buf, byte[] prefix) {
-		if (buf.readableBytes() < prefix.length) {
-			return false;
-		}
-		int start = buf.readerIndex();
-		for (int k = 0; k < prefix.length; k++) {
-			if (buf.getByte(start + k) != prefix[k]) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * The integer after a key in a string, or -1.
-	 */
-	static long longAfter(String text, String key) {
-		int i = text.indexOf(key);
-		if (i < 0) {
-			return -1;
-		}
-		long value = 0;
-		boolean any = false;
-		for (int j = i + key.length(); j < text.length(); j++) {
-			char c = text.charAt(j);
-			if (c < '0' || c > '9') {
-				break;
-			}
-			value = value * 10 + (c - '0');
-			any = true;
-		}
-		return any ? value : -1;
-	}
-
-	/**
-	 * The string value after a key in a string ({@code "key":"value"}), or {@code null}.
-	 */
-	static String stringAfter(String text, String key) {
-		int i = text.indexOf(key);
-		if (i < 0) {
-			return null;
-		}
-		int open = text.indexOf('"', i + key.length());
-		int close = (open < 0) ? -1 : text.indexOf('"', open + 1);
-		return (close < 0) ? null : text.substring(open + 1, close);
 	}
 
 }

@@ -28,7 +28,7 @@ final class JfrSummary {
 	private JfrSummary() {
 	}
 
-	public static void main(String[] args) throws IOException {
+	static void main(String[] args) throws IOException {
 		Path file = Path.of(args[0]);
 		Pattern focus = Pattern.compile((args.length > 1) ? args[1] : "io\\.pushwire\\.");
 		int top = (args.length > 2) ? Integer.parseInt(args[2]) : 25;
@@ -55,7 +55,7 @@ final class JfrSummary {
 			if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
 				continue;
 			}
-			String thread = event.getThread("sampledThread") != null ? event.getThread("sampledThread").getJavaName()
+			String thread = (event.getThread("sampledThread") != null) ? event.getThread("sampledThread").getJavaName()
 					: "?";
 			if (!onlyThreads.matcher(thread).find()) {
 				continue;

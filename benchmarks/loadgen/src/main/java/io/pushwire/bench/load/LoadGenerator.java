@@ -310,6 +310,8 @@ public final class LoadGenerator {
 	/**
 	 * Let every JIT see the delivery path before measuring; wait until receiving went
 	 * quiet.
+	 * @param count the number of warm-up messages to publish
+	 * @param rate the messages per second to publish at, or 0 for a burst
 	 */
 	private void warmUp(int count, double rate) {
 		this.server.publish(WARMUP + this.probeSeq.getAndAdd(count), count, rate);
@@ -324,7 +326,12 @@ public final class LoadGenerator {
 		}
 	}
 
-	/** Publish M messages (at R per second, or as a burst) and measure their delivery. */
+	/**
+	 * Publish M messages (at R per second, or as a burst) and measure their delivery.
+	 * @param count the number of measured messages (M)
+	 * @param rate the messages per second to publish at (R), or 0 for a burst
+	 * @param idle how long without a new delivery ends the wait for the rest
+	 */
 	private void measure(int count, double rate, Duration idle) {
 		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
 		this.metrics.recording = true;
@@ -376,6 +383,9 @@ public final class LoadGenerator {
 	/**
 	 * Wait until every subscriber has every measured message, or nothing arrived for
 	 * {@code idle}.
+	 * @param count the number of measured messages each subscriber should receive
+	 * @param idle how long without a new delivery ends the wait
+	 * @param max the longest the wait may take in all
 	 * @return when the last measured message arrived (nanoTime)
 	 */
 	private long waitDelivered(int count, Duration idle, Duration max) {

@@ -63,7 +63,10 @@ final class Metrics {
 		}
 	}
 
-	/** Merge what every thread recorded; read once receiving has settled. */
+	/**
+	 * Merge what every thread recorded; read once receiving has settled.
+	 * @return a new histogram holding the latencies of all threads
+	 */
 	Histogram merged() {
 		Histogram all = new Histogram(120_000_000L, 3);
 		for (Histogram histogram : this.histograms) {

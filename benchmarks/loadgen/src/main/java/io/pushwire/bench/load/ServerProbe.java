@@ -24,13 +24,24 @@ final class ServerProbe {
 		this.pid = pid;
 	}
 
-	/** Publish and wait until the server handed the last payload over. */
+	/**
+	 * Publish and wait until the server handed the last payload over.
+	 * @param from the sequence number of the first message
+	 * @param count the number of messages to publish
+	 * @param rate the messages per second to publish at, or 0 for a burst
+	 * @return the server's summary of the publishing
+	 */
 	String publish(long from, int count, double rate) {
 		return publish(from, count, rate, 0);
 	}
 
 	/**
 	 * Publish for at most {@code maxSeconds}; the summary says how many were published.
+	 * @param from the sequence number of the first message
+	 * @param count the number of messages to publish
+	 * @param rate the messages per second to publish at, or 0 for a burst
+	 * @param maxSeconds the longest the server may publish, or 0 for no limit
+	 * @return the server's summary of the publishing
 	 */
 	String publish(long from, int count, double rate, double maxSeconds) {
 		return this.http.post()
@@ -39,7 +50,11 @@ final class ServerProbe {
 			.block(Duration.ofSeconds(420));
 	}
 
-	/** Heap and collector figures, after full collections when asked. */
+	/**
+	 * Heap and collector figures, after full collections when asked.
+	 * @param fullGc whether the server runs full collections first
+	 * @return the server's heap and collector figures
+	 */
 	Stats stats(boolean fullGc) {
 		String json = this.http.get()
 			.uri("/bench/stats?gc=" + fullGc)
@@ -50,7 +65,10 @@ final class ServerProbe {
 				Bytes.longAfter(json, "\"full_gc_ms\":"), Bytes.longAfter(json, "\"young_gc_ms\":"));
 	}
 
-	/** User plus system CPU time of the server process, milliseconds. */
+	/**
+	 * User plus system CPU time of the server process, milliseconds.
+	 * @return the CPU time in milliseconds
+	 */
 	long cpuMillis() {
 		return cpuMillis(this.pid);
 	}
@@ -71,6 +89,7 @@ final class ServerProbe {
 
 	/**
 	 * Busy CPU time of the whole machine (all processes and the kernel), milliseconds.
+	 * @return the busy CPU time in milliseconds, summed over all cores
 	 */
 	static long machineBusyMillis() {
 		try {
@@ -85,7 +104,10 @@ final class ServerProbe {
 		}
 	}
 
-	/** Resident set size of the server process, bytes. */
+	/**
+	 * Resident set size of the server process, bytes.
+	 * @return the resident set size in bytes, or -1 when the process does not report it
+	 */
 	long rssBytes() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/" + this.pid + "/status"))) {

@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.pushwire.bench.common.BenchPayload;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+
+import io.pushwire.bench.common.BenchPayload;
 
 /**
  * One subscriber connection and what it received. Everything about the measured messages
@@ -340,12 +341,19 @@ final class Subscriber {
 		}
 	}
 
-	/** Count distinct measured messages below a bound. */
+	/**
+	 * Count distinct measured messages below a bound.
+	 * @param count the bound: messages numbered from 0 up to it, exclusive
+	 * @return how many distinct messages below the bound this subscriber received
+	 */
 	synchronized int distinctBelow(int count) {
 		return this.seen.get(0, count).cardinality();
 	}
 
-	/** Stop reading for a while: the server sees a slow consumer. */
+	/**
+	 * Stop reading for a while: the server sees a slow consumer.
+	 * @param pause how long to stop reading
+	 */
 	void pauseReading(Duration pause) {
 		Connection c = this.connection;
 		if (c == null) {

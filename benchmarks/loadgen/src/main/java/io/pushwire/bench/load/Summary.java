@@ -24,7 +24,7 @@ final class Summary {
 	private Summary() {
 	}
 
-	public static void main(String[] args) throws IOException {
+	static void main(String[] args) throws IOException {
 		Map<String, Map<String, List<Map<String, String>>>> runs = new TreeMap<>();
 		Set<String> keys = new LinkedHashSet<>();
 		for (String dir : args) {
@@ -128,7 +128,7 @@ final class Summary {
 		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
 			return String.format(Locale.ROOT, "%d", (long) value);
 		}
-		return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.0f" : Math.abs(value) >= 1 ? "%.2f" : "%.3f",
+		return String.format(Locale.ROOT, (Math.abs(value) >= 100) ? "%.0f" : (Math.abs(value) >= 1) ? "%.2f" : "%.3f",
 				value);
 	}
 

@@ -34,7 +34,10 @@ enum Target {
 		return this.defaultPort;
 	}
 
-	/** Whether the protocol can resume after a disconnect without losing frames. */
+	/**
+	 * Whether the protocol can resume after a disconnect without losing frames.
+	 * @return {@code true} for the protocols that resume from a cursor
+	 */
 	boolean resumes() {
 		return this == PUSHWIRE || this == SSE;
 	}

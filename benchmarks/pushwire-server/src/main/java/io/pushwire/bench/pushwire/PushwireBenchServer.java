@@ -1,9 +1,5 @@
 package io.pushwire.bench.pushwire;
 
-import io.pushwire.bench.common.BenchPublisher;
-import io.pushwire.bench.common.HeapProbe;
-import io.pushwire.server.PushServer;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -12,6 +8,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.bench.common.BenchPublisher;
+import io.pushwire.bench.common.HeapProbe;
+import io.pushwire.server.PushServer;
 
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 

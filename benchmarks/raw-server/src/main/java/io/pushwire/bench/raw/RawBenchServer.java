@@ -5,9 +5,6 @@ import java.time.Duration;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.pushwire.bench.common.BenchPayload;
-import io.pushwire.bench.common.BenchPublisher;
-import io.pushwire.bench.common.HeapProbe;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -15,6 +12,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
+
+import io.pushwire.bench.common.BenchPayload;
+import io.pushwire.bench.common.BenchPublisher;
+import io.pushwire.bench.common.HeapProbe;
 
 /**
  * The ceiling of the stack: a bare Reactor Netty WebSocket broadcast at {@code /ws}. Each

@@ -2,9 +2,6 @@ package io.pushwire.bench.stomp;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.pushwire.bench.common.BenchPublisher;
-import io.pushwire.bench.common.HeapProbe;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+import io.pushwire.bench.common.BenchPublisher;
+import io.pushwire.bench.common.HeapProbe;
 
 /**
  * The peer a Spring team would pick instead of pushwire: Spring MVC on Tomcat, STOMP over

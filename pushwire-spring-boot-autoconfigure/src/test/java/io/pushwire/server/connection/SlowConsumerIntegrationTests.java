@@ -2,6 +2,7 @@ package io.pushwire.server.connection;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -56,7 +57,19 @@ class SlowConsumerIntegrationTests {
 				.onBackpressureBuffer()
 				.concatMap((i) -> this.pushServer.publish(channel, PAYLOAD))
 				.subscribe();
-			List<JsonNode> fastFrames = fast.frames(count);
+			// A reading client may still be told it is slow when the machine starves its
+			// reader thread
+			// (the test shares two cores with the server): it is never shed and gets
+			// every frame.
+			List<JsonNode> fastFrames = new ArrayList<>();
+			while (fastFrames.size() < count) {
+				JsonNode message = fast.nextNonPing();
+				if (!"slow".equals(message.path("type").asString(""))) {
+					assertThat(message.has("channel") && !message.has("type")).as("frame expected, got %s", message)
+						.isTrue();
+					fastFrames.add(message);
+				}
+			}
 			Duration fastTook = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(fastFrames.get(count - 1).path("cursor").asLong()).isEqualTo(count);
 			assertThat(fastTook).as("the fast client is not held back").isLessThan(Duration.ofSeconds(15));

@@ -1,39 +1,10 @@
 package io.pushwire.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.security.AccessRule;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.security.RequestPrincipalAuthValidator;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.channel.ChannelRegistry;
-import io.pushwire.server.support.DefaultPushServer;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.support.PushServerLifecycle;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ChannelPublisher;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ClientChannels;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.FrameDispatcher;
-import io.pushwire.server.connection.HeartbeatMonitor;
-import io.pushwire.server.connection.PresenceRegistry;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.InMemorySessionRegistry;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.handler.ChannelHandlerRegistry;
-import io.pushwire.server.handler.PushHandlerMethodDetector;
-import io.pushwire.server.stream.ChannelHub;
-import io.pushwire.server.stream.ChannelStore;
-import io.pushwire.server.stream.ChannelStreamStore;
-import io.pushwire.server.stream.HubChannelStreamStore;
-import io.pushwire.server.stream.InMemoryChannelStreamStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,6 +18,39 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.AccessRule;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.RequestPrincipalAuthValidator;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.InMemorySessionRegistry;
+import io.pushwire.server.connection.PresenceRegistry;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.HubChannelStreamStore;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.support.DefaultPushServer;
+import io.pushwire.server.support.PushServerLifecycle;
 
 /**
  * Auto-configuration of the pushwire server in a reactive web application: channel kinds
@@ -86,22 +90,42 @@ public final class PushwireServerAutoConfiguration {
 			return new ChannelRegistry(all);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid pushwire.server.channels: " + ex.getMessage(), ex);
+			throw new InvalidPushwirePropertyException("pushwire.server.channels", properties.getChannels().keySet(),
+					"must declare each kind once, none named 'system', with distinct wire ids: " + ex.getMessage(), ex);
 		}
 	}
 
 	private static ChannelKind toKind(String name, PushwireServerProperties.Channel channel) {
 		String prefix = "pushwire.server.channels." + name;
+		// Checked here, property by property, so that the failure names the one to fix.
+		if (!ChannelName.isValidKind(name)) {
+			throw new InvalidPushwirePropertyException(prefix, name, "names an invalid channel kind: a kind is 1 to 32"
+					+ " characters of [a-z0-9_-] starting with a lowercase letter");
+		}
+		if (ChannelName.SYSTEM_KIND.equals(name)) {
+			throw new InvalidPushwirePropertyException(prefix, name,
+					"must not be declared: 'system' is reserved for control traffic");
+		}
+		Integer wireId = channel.getWireId();
+		if (wireId != null && (wireId < 0 || wireId > 255)) {
+			throw new InvalidPushwirePropertyException(prefix + ".wire-id", wireId, "must be 0 to 255");
+		}
+		if (channel.getHistorySize() < 0) {
+			throw new InvalidPushwirePropertyException(prefix + ".history-size", channel.getHistorySize(),
+					"must not be negative");
+		}
+		if (channel.getHistoryTtl() == null || channel.getHistoryTtl().isNegative()) {
+			throw new InvalidPushwirePropertyException(prefix + ".history-ttl", channel.getHistoryTtl(),
+					"must not be negative");
+		}
+		if (channel.getPriority() == null) {
+			throw new InvalidPushwirePropertyException(prefix + ".priority", null,
+					"must be one of " + Arrays.toString(Priority.values()));
+		}
 		AccessRule subscribe = parseRule(prefix + ".subscribe", channel.getSubscribe());
 		AccessRule publish = parseRule(prefix + ".publish", channel.getPublish());
-		try {
-			return new ChannelKind(name, channel.getPriority(),
-					(channel.getWireId() != null) ? channel.getWireId() : -1, channel.getHistorySize(),
-					channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(prefix + ": " + ex.getMessage(), ex);
-		}
+		return new ChannelKind(name, channel.getPriority(), (wireId != null) ? wireId : -1, channel.getHistorySize(),
+				channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
 	}
 
 	private static AccessRule parseRule(String property, String value) {
@@ -109,7 +133,8 @@ public final class PushwireServerAutoConfiguration {
 			return AccessRule.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(property + ": " + ex.getMessage(), ex);
+			throw new InvalidPushwirePropertyException(property, value, "is not an access rule: " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -151,11 +176,8 @@ public final class PushwireServerAutoConfiguration {
 		return new ChannelHub();
 	}
 
-	/**
-	 * The storage of channels' frames: in memory unless the application declares a
-	 * {@link ChannelStore} (or its own {@link ChannelStreamStore}, which then needs
-	 * none).
-	 */
+	// The storage of channels' frames: in memory unless the application declares a
+	// ChannelStore (or its own ChannelStreamStore, which then needs none).
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
 	InMemoryChannelStreamStore pushwireChannelStore(PushwireServerProperties properties, ProtocolCodec codec,
@@ -169,11 +191,8 @@ public final class PushwireServerAutoConfiguration {
 		}
 	}
 
-	/**
-	 * The streams the connections use over a {@link ChannelStore} the application
-	 * declared (the in-memory store is a {@link ChannelStreamStore} itself, so this one
-	 * is not made beside it).
-	 */
+	// The streams the connections use over a ChannelStore the application declared (the
+	// in-memory store is a ChannelStreamStore itself, so this one is not made beside it).
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelStreamStore pushwireChannelStreamStore(ChannelStore store, ChannelHub hub) {

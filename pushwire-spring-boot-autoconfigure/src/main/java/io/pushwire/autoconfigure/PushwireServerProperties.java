@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.server.channel.Priority;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+
+import io.pushwire.server.channel.Priority;
 
 /**
  * Configuration of the pushwire server, under {@code pushwire.server}.
@@ -150,7 +151,7 @@ public class PushwireServerProperties {
 
 	/**
 	 * Whether clients without credentials are admitted, each with a principal of its own
-	 * ("anonymous:<client id>").
+	 * ("anonymous:" followed by the client id).
 	 */
 	private boolean allowAnonymous = false;
 
@@ -370,6 +371,14 @@ public class PushwireServerProperties {
 		return this.browserClient;
 	}
 
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(Map<String, Channel> channels) {
+		this.channels = channels;
+	}
+
 	/**
 	 * The browser client script.
 	 */
@@ -414,20 +423,12 @@ public class PushwireServerProperties {
 			}
 			String resolved = (this.path == null || this.path.isEmpty()) ? basePath + "/client.js" : this.path;
 			if (!resolved.startsWith("/") || resolved.endsWith("/") || resolved.contains("*")) {
-				throw new IllegalStateException("pushwire.server.browser-client.path must start with '/' and "
-						+ "not end with '/', like /rps/client.js; was '" + resolved + "'");
+				throw new InvalidPushwirePropertyException("pushwire.server.browser-client.path", resolved,
+						"must start with '/' and not end with '/', like /rps/client.js");
 			}
 			return resolved;
 		}
 
-	}
-
-	public Map<String, Channel> getChannels() {
-		return this.channels;
-	}
-
-	public void setChannels(Map<String, Channel> channels) {
-		this.channels = channels;
 	}
 
 	/**

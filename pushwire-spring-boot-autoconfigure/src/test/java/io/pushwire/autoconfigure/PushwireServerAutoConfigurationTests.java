@@ -6,57 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration;
-import io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration;
-import io.pushwire.core.ChannelName;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.security.AccessRule;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.security.RequestPrincipalAuthValidator;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.channel.ChannelRegistry;
-import io.pushwire.server.support.DefaultPushServer;
-import io.pushwire.server.channel.Priority;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ChannelPublisher;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ClientChannels;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.FrameDispatcher;
-import io.pushwire.server.connection.HeartbeatMonitor;
-import io.pushwire.server.connection.PresenceRegistry;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.support.PushServerLifecycle;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.InMemorySessionRegistry;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.handler.ChannelHandlerRegistry;
-import io.pushwire.server.handler.PushHandler;
-import io.pushwire.server.handler.PushHandlerMethodDetector;
-import io.pushwire.server.stream.ChannelHub;
-import io.pushwire.server.stream.ChannelStore;
-import io.pushwire.server.stream.ChannelStreamStore;
-import io.pushwire.server.stream.HubChannelStreamStore;
-import io.pushwire.server.stream.InMemoryChannelStreamStore;
-import io.pushwire.server.stream.StoredFrame;
-import io.pushwire.server.stream.StreamPosition;
-import io.pushwire.server.stream.StreamReplay;
-import io.pushwire.server.http.AckEndpoint;
-import io.pushwire.server.http.BrowserClientEndpoint;
-import io.pushwire.server.http.SendEndpoint;
-import io.pushwire.server.sse.SseEndpoint;
-import io.pushwire.server.websocket.PushWebSocketEndpoint;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -73,6 +28,51 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.autoconfigure.reactive.PushwireWebFluxAutoConfiguration;
+import io.pushwire.autoconfigure.security.PushwireSecurityAutoConfiguration;
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.security.AccessRule;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.security.RequestPrincipalAuthValidator;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.channel.Priority;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ChannelPublisher;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientChannels;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.HeartbeatMonitor;
+import io.pushwire.server.connection.InMemorySessionRegistry;
+import io.pushwire.server.connection.PresenceRegistry;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandler;
+import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.stream.HubChannelStreamStore;
+import io.pushwire.server.stream.InMemoryChannelStreamStore;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamPosition;
+import io.pushwire.server.stream.StreamReplay;
+import io.pushwire.server.support.DefaultPushServer;
+import io.pushwire.server.support.PushServerLifecycle;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -391,7 +391,7 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void failsForInvalidKindName() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.Bad.priority=high")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.Bad", "Invalid channel kind 'Bad'"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.Bad", "invalid channel kind", "'Bad'"));
 	}
 
 	@Test
@@ -431,13 +431,15 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void failsForNegativeHistorySize() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-size=-1")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History size", "-1"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat.history-size",
+					"must not be negative", "'-1'"));
 	}
 
 	@Test
 	void failsForNegativeHistoryTtl() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-ttl=-1s")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History TTL"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat.history-ttl",
+					"must not be negative"));
 	}
 
 	@Test

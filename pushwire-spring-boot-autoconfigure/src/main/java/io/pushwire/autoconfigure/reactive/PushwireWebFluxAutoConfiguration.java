@@ -4,26 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
-import io.pushwire.autoconfigure.PushwireServerProperties;
-import io.pushwire.security.PushwireCors;
-import io.pushwire.server.PushServer;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.FrameDispatcher;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.http.AckEndpoint;
-import io.pushwire.server.http.BrowserClientEndpoint;
-import io.pushwire.server.http.HttpSettings;
-import io.pushwire.server.http.SendEndpoint;
-import io.pushwire.server.sse.SseEndpoint;
-import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
-import io.pushwire.server.websocket.PushWebSocketEndpoint;
-import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -42,6 +22,28 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
+
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.PushwireCors;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import io.pushwire.server.websocket.PushWebSocketHandler;
 
 /**
  * Auto-configuration of the pushwire server's WebFlux endpoints. The WebSocket handler
@@ -97,11 +99,7 @@ public final class PushwireWebFluxAutoConfiguration {
 			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, PushwireServerProperties properties) {
 		// Checked here, where the path is used, so that it is checked with an
 		// application's own settings too.
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
+		String path = InvalidPushwirePropertyException.checkPath(properties.getPath());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		// The properties decide which routes exist, the beans what serves them: an

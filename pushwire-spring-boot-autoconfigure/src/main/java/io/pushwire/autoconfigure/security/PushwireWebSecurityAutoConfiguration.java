@@ -1,7 +1,5 @@
 package io.pushwire.autoconfigure.security;
 
-import io.pushwire.autoconfigure.PushwireServerProperties;
-import io.pushwire.security.PushwireSecurityCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,6 +11,10 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.security.PushwireSecurityCustomizer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -35,11 +37,7 @@ public final class PushwireWebSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushwireSecurityCustomizer pushwireSecurityCustomizer(PushwireServerProperties properties) {
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
+		String path = InvalidPushwirePropertyException.checkPath(properties.getPath());
 		return new PushwireSecurityCustomizer(path, properties.getAllowedOrigins(),
 				properties.getBrowserClient().resolvePath(path));
 	}

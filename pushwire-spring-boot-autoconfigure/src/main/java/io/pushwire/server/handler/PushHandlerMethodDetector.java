@@ -4,12 +4,9 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import io.pushwire.core.ChannelName;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
@@ -23,6 +20,9 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ChannelName;
 
 /**
  * Finds the {@link PushHandler @PushHandler} methods of the application context's beans
@@ -164,8 +164,7 @@ public final class PushHandlerMethodDetector implements SmartInitializingSinglet
 					+ "', which is reserved for control traffic. Choose another kind.");
 		}
 		if (!this.declaredKind.test(kind)) {
-			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '" + kind
-					+ "', which is not declared. Declare it under pushwire.server.channels." + kind + ".");
+			throw new UndeclaredChannelKindException(handler.getMethod(), description, kind);
 		}
 		return kind;
 	}

@@ -1,6 +1,7 @@
 package io.pushwire.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
@@ -26,6 +28,7 @@ import io.pushwire.server.PushServer;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.channel.Priority;
 import io.pushwire.server.connection.Acknowledgements;
 import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ClientAuthenticator;
@@ -87,22 +90,42 @@ public final class PushwireServerAutoConfiguration {
 			return new ChannelRegistry(all);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid pushwire.server.channels: " + ex.getMessage(), ex);
+			throw new InvalidPushwirePropertyException("pushwire.server.channels", properties.getChannels().keySet(),
+					"must declare each kind once, none named 'system', with distinct wire ids: " + ex.getMessage(), ex);
 		}
 	}
 
 	private static ChannelKind toKind(String name, PushwireServerProperties.Channel channel) {
 		String prefix = "pushwire.server.channels." + name;
+		// Checked here, property by property, so that the failure names the one to fix.
+		if (!ChannelName.isValidKind(name)) {
+			throw new InvalidPushwirePropertyException(prefix, name, "names an invalid channel kind: a kind is 1 to 32"
+					+ " characters of [a-z0-9_-] starting with a lowercase letter");
+		}
+		if (ChannelName.SYSTEM_KIND.equals(name)) {
+			throw new InvalidPushwirePropertyException(prefix, name,
+					"must not be declared: 'system' is reserved for control traffic");
+		}
+		Integer wireId = channel.getWireId();
+		if (wireId != null && (wireId < 0 || wireId > 255)) {
+			throw new InvalidPushwirePropertyException(prefix + ".wire-id", wireId, "must be 0 to 255");
+		}
+		if (channel.getHistorySize() < 0) {
+			throw new InvalidPushwirePropertyException(prefix + ".history-size", channel.getHistorySize(),
+					"must not be negative");
+		}
+		if (channel.getHistoryTtl() == null || channel.getHistoryTtl().isNegative()) {
+			throw new InvalidPushwirePropertyException(prefix + ".history-ttl", channel.getHistoryTtl(),
+					"must not be negative");
+		}
+		if (channel.getPriority() == null) {
+			throw new InvalidPushwirePropertyException(prefix + ".priority", null,
+					"must be one of " + Arrays.toString(Priority.values()));
+		}
 		AccessRule subscribe = parseRule(prefix + ".subscribe", channel.getSubscribe());
 		AccessRule publish = parseRule(prefix + ".publish", channel.getPublish());
-		try {
-			return new ChannelKind(name, channel.getPriority(),
-					(channel.getWireId() != null) ? channel.getWireId() : -1, channel.getHistorySize(),
-					channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(prefix + ": " + ex.getMessage(), ex);
-		}
+		return new ChannelKind(name, channel.getPriority(), (wireId != null) ? wireId : -1, channel.getHistorySize(),
+				channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
 	}
 
 	private static AccessRule parseRule(String property, String value) {
@@ -110,7 +133,8 @@ public final class PushwireServerAutoConfiguration {
 			return AccessRule.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(property + ": " + ex.getMessage(), ex);
+			throw new InvalidPushwirePropertyException(property, value, "is not an access rule: " + ex.getMessage(),
+					ex);
 		}
 	}
 

@@ -423,8 +423,8 @@ public class PushwireServerProperties {
 			}
 			String resolved = (this.path == null || this.path.isEmpty()) ? basePath + "/client.js" : this.path;
 			if (!resolved.startsWith("/") || resolved.endsWith("/") || resolved.contains("*")) {
-				throw new IllegalStateException("pushwire.server.browser-client.path must start with '/' and "
-						+ "not end with '/', like /rps/client.js; was '" + resolved + "'");
+				throw new InvalidPushwirePropertyException("pushwire.server.browser-client.path", resolved,
+						"must start with '/' and not end with '/', like /rps/client.js");
 			}
 			return resolved;
 		}

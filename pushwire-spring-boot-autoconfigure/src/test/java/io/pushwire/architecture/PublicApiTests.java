@@ -48,7 +48,7 @@ class PublicApiTests {
 			"server.handler.ChannelHandler", "server.handler.ChannelHandlerRegistry", "server.handler.ChannelParam",
 			"server.handler.ClientId", "server.handler.Payload", "server.handler.PushHandler",
 			"server.handler.PushHandlerException", "server.handler.PushHandlerMethodDetector",
-			"server.handler.PushReply",
+			"server.handler.PushReply", "server.handler.UndeclaredChannelKindException",
 			// The store SPI: storage apart from this node's fan-out, and the in-memory store.
 			"server.stream.Attachment", "server.stream.ChannelHub", "server.stream.ChannelStore",
 			"server.stream.ChannelStream", "server.stream.ChannelStreamStore", "server.stream.HubChannelStreamStore",
@@ -65,7 +65,10 @@ class PublicApiTests {
 			"client.PushOperationException", "client.RetryStrategy", "client.SendOptions", "client.SendOverflow",
 			"client.StatusExtension", "client.TransportPreference",
 			// Auto-configuration and properties.
+			"autoconfigure.InvalidPushwirePropertyException",
 			"autoconfigure.PushwireServerAutoConfiguration", "autoconfigure.PushwireServerProperties",
+			"autoconfigure.diagnostics.PushwireServletWebApplicationAutoConfiguration",
+			"autoconfigure.diagnostics.ReactiveWebApplicationRequiredException",
 			"autoconfigure.client.PushwireClientAutoConfiguration", "autoconfigure.client.PushwireClientProperties",
 			"autoconfigure.reactive.PushwireWebFluxAutoConfiguration",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",

@@ -391,7 +391,7 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void failsForInvalidKindName() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.Bad.priority=high")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.Bad", "Invalid channel kind 'Bad'"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.Bad", "invalid channel kind", "'Bad'"));
 	}
 
 	@Test
@@ -431,13 +431,15 @@ class PushwireServerAutoConfigurationTests {
 	@Test
 	void failsForNegativeHistorySize() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-size=-1")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History size", "-1"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat.history-size",
+					"must not be negative", "'-1'"));
 	}
 
 	@Test
 	void failsForNegativeHistoryTtl() {
 		this.contextRunner.withPropertyValues("pushwire.server.channels.chat.history-ttl=-1s")
-			.run((context) -> assertFailure(context, "pushwire.server.channels.chat", "History TTL"));
+			.run((context) -> assertFailure(context, "pushwire.server.channels.chat.history-ttl",
+					"must not be negative"));
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.autoconfigure.PushwireServerProperties;
 import io.pushwire.core.ProtocolCodec;
@@ -98,11 +99,7 @@ public final class PushwireWebFluxAutoConfiguration {
 			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, PushwireServerProperties properties) {
 		// Checked here, where the path is used, so that it is checked with an
 		// application's own settings too.
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
+		String path = InvalidPushwirePropertyException.checkPath(properties.getPath());
 		Map<String, Object> routes = new LinkedHashMap<>();
 		routes.put(path, endpoint);
 		// The properties decide which routes exist, the beans what serves them: an

@@ -12,6 +12,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerProperties;
 import io.pushwire.security.PushwireSecurityCustomizer;
 
@@ -36,11 +37,7 @@ public final class PushwireWebSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushwireSecurityCustomizer pushwireSecurityCustomizer(PushwireServerProperties properties) {
-		String path = properties.getPath();
-		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-			throw new IllegalStateException(
-					"pushwire.server.path must start with '/' and not end with '/', like /rps; was '" + path + "'");
-		}
+		String path = InvalidPushwirePropertyException.checkPath(properties.getPath());
 		return new PushwireSecurityCustomizer(path, properties.getAllowedOrigins(),
 				properties.getBrowserClient().resolvePath(path));
 	}

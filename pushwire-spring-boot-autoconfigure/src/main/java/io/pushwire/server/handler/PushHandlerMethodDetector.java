@@ -164,8 +164,7 @@ public final class PushHandlerMethodDetector implements SmartInitializingSinglet
 					+ "', which is reserved for control traffic. Choose another kind.");
 		}
 		if (!this.declaredKind.test(kind)) {
-			throw new IllegalStateException("@PushHandler method " + description + " handles the channel kind '" + kind
-					+ "', which is not declared. Declare it under pushwire.server.channels." + kind + ".");
+			throw new UndeclaredChannelKindException(handler.getMethod(), description, kind);
 		}
 		return kind;
 	}

@@ -34,6 +34,13 @@ class PushwireServletWebApplicationAutoConfigurationTests {
 	}
 
 	@Test
+	void letsAServletWebApplicationThatOnlyUsesTheClientStart() {
+		new WebApplicationContextRunner().withConfiguration(CHECK)
+			.withPropertyValues("pushwire.client.base-url=http://push.example.com")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void leavesAReactiveWebApplicationAlone() {
 		new ReactiveWebApplicationContextRunner().withConfiguration(CHECK)
 			.run((context) -> assertThat(context).hasNotFailed());

@@ -4,16 +4,17 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.handler.ChannelHandlerRegistry;
-import io.pushwire.server.handler.PushHandlerException;
-import io.pushwire.server.handler.PushReply;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.server.handler.ChannelHandlerRegistry;
+import io.pushwire.server.handler.PushHandlerException;
+import io.pushwire.server.handler.PushReply;
 
 /**
  * The application the end-to-end tests start: tokens {@code token-<user>} authenticate as

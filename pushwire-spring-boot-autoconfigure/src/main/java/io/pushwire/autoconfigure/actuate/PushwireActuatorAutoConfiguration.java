@@ -1,15 +1,5 @@
 package io.pushwire.autoconfigure.actuate;
 
-import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.channel.ChannelRegistry;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.stream.ChannelHub;
-import io.pushwire.server.stream.ChannelStore;
-import io.pushwire.server.stream.ChannelStreamStore;
-import io.pushwire.server.support.PushServerStatistics;
-
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,6 +10,16 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ChannelStreamStore;
+import io.pushwire.server.support.PushServerStatistics;
 
 /**
  * Auto-configuration of the pushwire server's Actuator support: the {@code pushwire}

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.support.PushServerStatistics;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import reactor.core.publisher.Mono;
+
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.support.PushServerStatistics;
 
 /**
  * The {@code pushwire} endpoint ({@code /actuator/pushwire}): the channel kinds with

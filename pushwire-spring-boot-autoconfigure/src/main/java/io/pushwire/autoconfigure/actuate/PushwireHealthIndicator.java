@@ -1,11 +1,11 @@
 package io.pushwire.autoconfigure.actuate;
 
-import io.pushwire.server.stream.StoreHealth;
-import io.pushwire.server.support.PushServerStatistics;
-import reactor.core.publisher.Mono;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import reactor.core.publisher.Mono;
+
+import io.pushwire.server.stream.StoreHealth;
+import io.pushwire.server.support.PushServerStatistics;
 
 /**
  * The {@code pushwire} health indicator ({@code /actuator/health/pushwire}): {@code UP};

@@ -4,27 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
-import io.pushwire.autoconfigure.PushwireServerProperties;
-import io.pushwire.security.PushwireCors;
-import io.pushwire.server.PushServer;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.server.connection.Acknowledgements;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.FrameDispatcher;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ServerLimits;
-import io.pushwire.server.connection.SessionRegistry;
-import io.pushwire.server.http.AckEndpoint;
-import io.pushwire.server.http.BrowserClientEndpoint;
-import io.pushwire.server.http.HttpSettings;
-import io.pushwire.server.http.SendEndpoint;
-import io.pushwire.server.sse.SseEndpoint;
-import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
-import io.pushwire.server.websocket.PushWebSocketEndpoint;
-import io.pushwire.server.websocket.PushWebSocketHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,6 +22,28 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
+
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.security.PushwireCors;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.connection.Acknowledgements;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.connection.ServerLimits;
+import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.BrowserClientEndpoint;
+import io.pushwire.server.http.HttpSettings;
+import io.pushwire.server.http.SendEndpoint;
+import io.pushwire.server.sse.SseEndpoint;
+import io.pushwire.server.websocket.LeanHandshakeUpgradeStrategy;
+import io.pushwire.server.websocket.PushWebSocketEndpoint;
+import io.pushwire.server.websocket.PushWebSocketHandler;
 
 /**
  * Auto-configuration of the pushwire server's WebFlux endpoints. The WebSocket handler

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
@@ -14,9 +18,6 @@ import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.stream.ResumePlan;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * The start of a connection's life (PROTOCOL.md §4 step 1–3): authentication, admission,
@@ -51,6 +52,10 @@ final class ConnectionHandshake {
 	 * matching code (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or
 	 * a store's) with {@code error internal} and {@code goodbye shutdown} (1001: the
 	 * client may reconnect with backoff).
+	 * @param connection the connection
+	 * @param auth the auth op
+	 * @param request what the client presented
+	 * @return completes when the handshake is done (or the connection is closing)
 	 * @see ClientConnection#handshake
 	 */
 	Mono<Void> handshake(ClientConnection connection, SystemOp.Auth auth, AuthRequest request) {
@@ -91,6 +96,11 @@ final class ConnectionHandshake {
 	/**
 	 * Attach to the session, subscribe to the capabilities, and queue {@code auth_ok},
 	 * the refusals, any {@code resume_required} and the replay.
+	 * @param connection the connection
+	 * @param clientId the client id
+	 * @param auth the auth op
+	 * @param principal the authenticated principal
+	 * @return the {@code auth_ok} queued
 	 * @see ClientConnection#start
 	 */
 	Mono<SystemOp.AuthOk> start(ClientConnection connection, String clientId, SystemOp.Auth auth, Principal principal) {

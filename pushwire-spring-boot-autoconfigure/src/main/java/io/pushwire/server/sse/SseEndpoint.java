@@ -5,20 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ProtocolException;
-import io.pushwire.core.ResumeToken;
-import io.pushwire.core.SystemOp;
-import io.pushwire.security.AuthRequest;
-import io.pushwire.server.connection.ClientAuthenticator;
-import io.pushwire.server.connection.ClientConnection;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.connection.ConnectionFactory;
-import io.pushwire.server.connection.PushServerSettings;
-import io.pushwire.server.connection.ClientIds;
-import io.pushwire.server.http.HttpErrors;
-import io.pushwire.server.http.HttpSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +16,21 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.core.SystemOp;
+import io.pushwire.security.AuthRequest;
+import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ClientConnection;
+import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.connection.ConnectionFactory;
+import io.pushwire.server.connection.PushServerSettings;
+import io.pushwire.server.http.HttpErrors;
+import io.pushwire.server.http.HttpSettings;
 
 /**
  * {@code GET /rps/sse?client_id=…&channels=a,b&cursors=…&token=…&session_secret=…}

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.pushwire.core.PreparedMessage;
-
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.PreparedMessage;
 
 /**
  * This node's fan-out: per channel, the listeners attached on this node

@@ -3,16 +3,16 @@ package io.pushwire.server.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.pushwire.core.PreparedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import io.pushwire.core.PreparedMessage;
 
 /**
  * The listeners of one stream, for stores to fan frames out with. Listeners are grouped

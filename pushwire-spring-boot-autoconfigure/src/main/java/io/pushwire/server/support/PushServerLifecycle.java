@@ -5,19 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
 import io.pushwire.core.CloseReason;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.connection.SessionRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
-
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Drains this node when the application stops, before the web server's graceful shutdown

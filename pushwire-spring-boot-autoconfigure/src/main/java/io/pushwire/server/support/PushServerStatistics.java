@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.ClientConnection;
@@ -17,9 +21,6 @@ import io.pushwire.server.stream.ChannelStore;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.StoreHealth;
 import io.pushwire.server.stream.StreamPosition;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * What this node is doing, for operators (the {@code pushwire} health indicator and

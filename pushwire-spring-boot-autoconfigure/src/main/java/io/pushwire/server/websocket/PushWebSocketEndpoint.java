@@ -3,10 +3,6 @@ package io.pushwire.server.websocket;
 import java.util.List;
 
 import io.netty.channel.EventLoop;
-import io.pushwire.core.ErrorCode;
-import io.pushwire.security.PushwireCors;
-import io.pushwire.server.connection.ConnectionAdmission;
-import io.pushwire.server.http.HttpErrors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
@@ -19,6 +15,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.pushwire.core.ErrorCode;
+import io.pushwire.security.PushwireCors;
+import io.pushwire.server.connection.ConnectionAdmission;
+import io.pushwire.server.http.HttpErrors;
 
 /**
  * The WebSocket endpoint (PROTOCOL.md §2): refuses a browser upgrade whose {@code Origin}

@@ -7,12 +7,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.pushwire.core.ChannelName;
-import io.pushwire.security.AuthValidator;
-import io.pushwire.server.channel.ChannelAuthorizer;
-import io.pushwire.server.channel.ChannelKind;
-import io.pushwire.server.PushServer;
-import io.pushwire.server.TestWebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,6 +17,13 @@ import org.springframework.context.annotation.Bean;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.security.AuthValidator;
+import io.pushwire.server.PushServer;
+import io.pushwire.server.TestWebSocketClient;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -316,8 +316,10 @@ public final class PushwireServerAutoConfiguration {
 	}
 
 	@Bean
-	PushServerLifecycle pushwireServerLifecycle(SessionRegistry sessions) {
-		return new PushServerLifecycle(sessions);
+	@ConditionalOnMissingBean
+	PushServerLifecycle pushwireServerLifecycle(SessionRegistry sessions, ConnectionAdmission admission,
+			PushwireServerProperties properties) {
+		return new PushServerLifecycle(sessions, admission, properties.getShutdownDrain());
 	}
 
 }

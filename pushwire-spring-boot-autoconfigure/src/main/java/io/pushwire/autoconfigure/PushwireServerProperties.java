@@ -70,6 +70,14 @@ public class PushwireServerProperties {
 	private Duration writeTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Period over which a stopping application spreads the goodbye shutdown (1001) of its
+	 * connections, after refusing new ones, so that clients do not reconnect to the other
+	 * nodes in one wave; 0 closes them all at once. With the flush after it, it must fit
+	 * spring.lifecycle.timeout-per-shutdown-phase.
+	 */
+	private Duration shutdownDrain = Duration.ofSeconds(10);
+
+	/**
 	 * Kernel send buffer (SO_SNDBUF) of each WebSocket and SSE connection's socket; 0
 	 * keeps the system's auto-tuning. Bytes a client has not read wait here outside
 	 * max-queued-bytes, so a small buffer lets the queue bound and the slow-consumer
@@ -253,6 +261,14 @@ public class PushwireServerProperties {
 
 	public void setWriteTimeout(Duration writeTimeout) {
 		this.writeTimeout = writeTimeout;
+	}
+
+	public Duration getShutdownDrain() {
+		return this.shutdownDrain;
+	}
+
+	public void setShutdownDrain(Duration shutdownDrain) {
+		this.shutdownDrain = shutdownDrain;
 	}
 
 	public DataSize getSocketSendBuffer() {

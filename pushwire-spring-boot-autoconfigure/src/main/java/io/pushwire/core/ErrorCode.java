@@ -33,6 +33,12 @@ public enum ErrorCode {
 	/** No session exists for the client id. */
 	NOT_CONNECTED("not_connected", 404),
 
+	/**
+	 * The server cannot serve the request now (it is shutting down, or a shared store
+	 * cannot be reached); retry with backoff, on another node if there is one.
+	 */
+	UNAVAILABLE("unavailable", 503),
+
 	/** The server failed; the message says no more than is safe. */
 	INTERNAL("internal", 500);
 

@@ -53,7 +53,8 @@ class PublicApiTests {
 			"server.stream.Attachment", "server.stream.ChannelHub", "server.stream.ChannelStore",
 			"server.stream.ChannelStream", "server.stream.ChannelStreamStore", "server.stream.HubChannelStreamStore",
 			"server.stream.InMemoryChannelStreamStore", "server.stream.ResumePlan", "server.stream.StoredFrame",
-			"server.stream.StreamListener", "server.stream.StreamPosition", "server.stream.StreamReplay",
+			"server.stream.StoreHealth", "server.stream.StreamListener", "server.stream.StreamPosition",
+			"server.stream.StreamReplay",
 			// The sessions SPI.
 			"server.connection.DefaultPushSession", "server.connection.InMemorySessionRegistry",
 			"server.connection.SessionRegistry",
@@ -71,6 +72,8 @@ class PublicApiTests {
 			"autoconfigure.diagnostics.ReactiveWebApplicationRequiredException",
 			"autoconfigure.client.PushwireClientAutoConfiguration", "autoconfigure.client.PushwireClientProperties",
 			"autoconfigure.reactive.PushwireWebFluxAutoConfiguration",
+			"autoconfigure.actuate.PushwireActuatorAutoConfiguration", "autoconfigure.actuate.PushwireEndpoint",
+			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
 			"autoconfigure.security.PushwireWebSecurityAutoConfiguration");
 	// @formatter:on
@@ -99,7 +102,8 @@ class PublicApiTests {
 			"server.sse.SseEndpoint", "server.websocket.LeanHandshakeUpgradeStrategy",
 			"server.websocket.PushWebSocketEndpoint", "server.websocket.PushWebSocketHandler",
 			// The server API's implementation and lifecycle.
-			"server.support.DefaultPushServer", "server.support.PushServerLifecycle");
+			"server.support.DefaultPushServer", "server.support.PushServerLifecycle",
+			"server.support.PushServerStatistics");
 	// @formatter:on
 
 	private static final Path SOURCES = Path.of("src/main/java");

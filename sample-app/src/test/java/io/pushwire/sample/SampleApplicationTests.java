@@ -72,7 +72,55 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void onlyHealthIsExposed() {
+	void pushwireHealthIsUpWithDetailsForSignedInUsers() {
+		this.client.get()
+			.uri("/actuator/health/pushwire")
+			.headers(basic("alice", "alice-pass"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.details.connections")
+			.exists();
+	}
+
+	@Test
+	void pushwireEndpointNeedsCredentials() {
+		this.client.get().uri("/actuator/pushwire").exchange().expectStatus().isUnauthorized();
+		this.client.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void pushwireEndpointDescribesTheKindsToSignedInUsers() {
+		this.client.get()
+			.uri("/actuator/pushwire")
+			.headers(basic("alice", "alice-pass"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.accepting")
+			.isEqualTo(true)
+			.jsonPath("$.kinds[?(@.name == 'ticker')].priority")
+			.isEqualTo("low")
+			.jsonPath("$.connections.total")
+			.exists();
+	}
+
+	@Test
+	void metricsAreExposedToSignedInUsers() {
+		this.client.get()
+			.uri("/actuator/metrics")
+			.headers(basic("alice", "alice-pass"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
+	void onlyHealthMetricsAndPushwireAreExposed() {
 		this.client.get()
 			.uri("/actuator/env")
 			.headers(basic("alice", "alice-pass"))

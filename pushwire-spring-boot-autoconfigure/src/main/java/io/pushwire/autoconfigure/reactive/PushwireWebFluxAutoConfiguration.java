@@ -31,6 +31,7 @@ import io.pushwire.security.PushwireCors;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.connection.Acknowledgements;
 import io.pushwire.server.connection.ClientAuthenticator;
+import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.FrameDispatcher;
 import io.pushwire.server.connection.PushServerSettings;
@@ -73,7 +74,7 @@ public final class PushwireWebFluxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushWebSocketEndpoint pushwireWebSocketEndpoint(PushServerSettings settings, ProtocolCodec codec,
-			PushWebSocketHandler handler, PushwireServerProperties properties) {
+			PushWebSocketHandler handler, PushwireServerProperties properties, ConnectionAdmission admission) {
 		long maxMessage = settings.maxMessageSize();
 		// Netty's own limit sits above ours, so that a message just over the limit
 		// reaches the handler
@@ -82,7 +83,7 @@ public final class PushwireWebFluxAutoConfiguration {
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).handlePing(false));
 		return new PushWebSocketEndpoint(new HandshakeWebSocketService(new LeanHandshakeUpgradeStrategy(strategy)),
-				handler, properties.getAllowedOrigins(), codec.mapper());
+				handler, properties.getAllowedOrigins(), codec.mapper(), admission);
 	}
 
 	@Bean
@@ -159,8 +160,8 @@ public final class PushwireWebFluxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SseEndpoint pushwireSseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator,
-				ProtocolCodec codec, PushServerSettings serverSettings) {
-			return new SseEndpoint(connections, authenticator, codec, serverSettings, this.settings);
+				ProtocolCodec codec, PushServerSettings serverSettings, ConnectionAdmission admission) {
+			return new SseEndpoint(connections, authenticator, codec, serverSettings, this.settings, admission);
 		}
 
 		@Bean

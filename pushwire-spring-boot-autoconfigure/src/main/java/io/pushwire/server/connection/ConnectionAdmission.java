@@ -23,6 +23,8 @@ public final class ConnectionAdmission {
 
 	private final Map<String, AtomicInteger> connectionsByPrincipal = new ConcurrentHashMap<>();
 
+	private volatile boolean accepting = true;
+
 	/**
 	 * Create the admission of a node.
 	 * @param limits the limits against abuse
@@ -41,6 +43,31 @@ public final class ConnectionAdmission {
 	 */
 	public boolean admitNewConnection() {
 		return this.newConnections.tryAcquire();
+	}
+
+	/**
+	 * Whether this node accepts new connections: {@code false} from
+	 * {@link #stopAccepting()} (graceful shutdown) until {@link #startAccepting()}.
+	 * @return whether new handshakes may proceed
+	 */
+	public boolean isAccepting() {
+		return this.accepting;
+	}
+
+	/**
+	 * Refuse new connections from now on ({@code unavailable}: HTTP 503 before a
+	 * WebSocket upgrade or an SSE stream, {@code goodbye shutdown} and 1001 for a
+	 * handshake already under way). Connections already open are not affected.
+	 */
+	public void stopAccepting() {
+		this.accepting = false;
+	}
+
+	/**
+	 * Accept new connections again (a restarted application context).
+	 */
+	public void startAccepting() {
+		this.accepting = true;
 	}
 
 	/**

@@ -77,6 +77,10 @@ final class ConnectionHandshake {
 							"The server failed to complete the handshake; reconnect later", null));
 					connection.close(CloseReason.SHUTDOWN);
 				}
+				else if (ex.code() == ErrorCode.UNAVAILABLE) {
+					connection.send(ex.toOp());
+					connection.close(CloseReason.SHUTDOWN);
+				}
 				else if (ex.code() == ErrorCode.RATE_LIMITED) {
 					connection.send(ex.toOp());
 					connection.close(CloseReason.POLICY);
@@ -101,6 +105,10 @@ final class ConnectionHandshake {
 	 */
 	Mono<SystemOp.AuthOk> start(ClientConnection connection, String clientId, SystemOp.Auth auth, Principal principal) {
 		return Mono.defer(() -> {
+			if (!this.admission.isAccepting()) {
+				throw new ProtocolException(ErrorCode.UNAVAILABLE,
+						"The server is shutting down; reconnect with backoff and resume");
+			}
 			// Only now, after authentication: refused clients must not use up the
 			// legitimate ones' budget.
 			if (!this.admission.admitNewConnection()) {

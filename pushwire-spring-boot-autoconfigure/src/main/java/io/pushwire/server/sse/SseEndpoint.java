@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -25,6 +26,7 @@ import io.pushwire.security.AuthRequest;
 import io.pushwire.server.connection.ClientAuthenticator;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ClientIds;
+import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.http.HttpErrors;
@@ -38,7 +40,8 @@ import io.pushwire.server.http.HttpSettings;
  * resumes every channel on its own reconnect. Errors before the stream starts are HTTP
  * errors with a {@code {"code","message"}} body: 400, 401, 403 (client id of another
  * principal, or of an anonymous session without its secret), 429, and 500
- * {@code internal} when the server fails.
+ * {@code internal} when the server fails, and 503 {@code unavailable} while the server
+ * drains for a shutdown.
  *
  * @since 0.1.0
  */
@@ -56,6 +59,8 @@ public final class SseEndpoint implements WebHandler {
 
 	private final HttpSettings settings;
 
+	private final @Nullable ConnectionAdmission admission;
+
 	/**
 	 * Create the endpoint.
 	 * @param connections creates the connections
@@ -66,6 +71,22 @@ public final class SseEndpoint implements WebHandler {
 	 */
 	public SseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator, ProtocolCodec codec,
 			PushServerSettings serverSettings, HttpSettings settings) {
+		this(connections, authenticator, codec, serverSettings, settings, null);
+	}
+
+	/**
+	 * Create the endpoint that refuses new streams while the node does not accept new
+	 * connections (graceful shutdown).
+	 * @param connections creates the connections
+	 * @param authenticator authenticates clients
+	 * @param codec the protocol codec (its mapper writes events and errors)
+	 * @param serverSettings the server's settings (the socket send buffer)
+	 * @param settings the HTTP settings
+	 * @param admission the node's admission, or {@code null} to accept always
+	 */
+	public SseEndpoint(ConnectionFactory connections, ClientAuthenticator authenticator, ProtocolCodec codec,
+			PushServerSettings serverSettings, HttpSettings settings, @Nullable ConnectionAdmission admission) {
+		this.admission = admission;
 		this.connections = connections;
 		this.authenticator = authenticator;
 		this.mapper = codec.mapper();
@@ -80,6 +101,10 @@ public final class SseEndpoint implements WebHandler {
 			exchange.getResponse().setStatusCode(HttpStatus.METHOD_NOT_ALLOWED);
 			exchange.getResponse().getHeaders().setAllow(java.util.Set.of(HttpMethod.GET));
 			return exchange.getResponse().setComplete();
+		}
+		if (this.admission != null && !this.admission.isAccepting()) {
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.UNAVAILABLE,
+					"The server is shutting down; reconnect with backoff and resume");
 		}
 		SystemOp.Auth auth;
 		String clientId;

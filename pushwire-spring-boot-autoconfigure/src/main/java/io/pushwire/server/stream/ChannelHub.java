@@ -1,6 +1,10 @@
 package io.pushwire.server.stream;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -131,6 +135,45 @@ public final class ChannelHub {
 	 */
 	public int size() {
 		return this.channels.size();
+	}
+
+	/**
+	 * The channels with the most listeners on this node, for operators (the
+	 * {@code pushwire} actuator endpoint). One pass over the channels without a lock and
+	 * without copying them; only {@code limit} entries are kept.
+	 * @param limit how many channels at most
+	 * @return the busiest channels, most listeners first; channels without listeners are
+	 * left out
+	 */
+	public List<ChannelActivity> busiest(int limit) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		Comparator<ChannelActivity> bySubscribers = Comparator.comparingInt(ChannelActivity::subscribers);
+		PriorityQueue<ChannelActivity> top = new PriorityQueue<>(limit + 1, bySubscribers);
+		for (Map.Entry<String, StreamListeners> entry : this.channels.entrySet()) {
+			int subscribers = entry.getValue().size();
+			if (subscribers > 0 && (top.size() < limit || subscribers > top.peek().subscribers())) {
+				top.add(new ChannelActivity(entry.getKey(), subscribers));
+				if (top.size() > limit) {
+					top.poll();
+				}
+			}
+		}
+		List<ChannelActivity> result = new ArrayList<>(top);
+		result.sort(bySubscribers.reversed().thenComparing(ChannelActivity::channel));
+		return result;
+	}
+
+	/**
+	 * A channel and how many listeners it has on this node.
+	 *
+	 * @param channel the channel name
+	 * @param subscribers the listeners attached on this node
+	 * @since 0.1.0
+	 */
+	public record ChannelActivity(String channel, int subscribers) {
+
 	}
 
 }

@@ -92,6 +92,19 @@ final class StreamListeners {
 	}
 
 	/**
+	 * How many listeners are attached, read without a lock (a statistic: it may miss a
+	 * listener being added or removed meanwhile).
+	 * @return the count
+	 */
+	int size() {
+		int count = this.direct.members.size();
+		for (Group group : this.groups.values()) {
+			count += group.members.size();
+		}
+		return count;
+	}
+
+	/**
 	 * Hand a frame off to every listener.
 	 * @param frame the frame
 	 * @return whether {@link #deliver()} must be called once the stream's lock is

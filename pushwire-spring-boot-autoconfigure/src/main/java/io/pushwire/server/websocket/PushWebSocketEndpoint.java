@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.pushwire.core.ErrorCode;
 import io.pushwire.security.PushwireCors;
+import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.http.HttpErrors;
 
 /**
@@ -26,7 +27,9 @@ import io.pushwire.server.http.HttpErrors;
  * {@link WebSocketService}. Origins are matched as the CORS rules of the SSE and HTTP
  * endpoints match them ({@link PushwireCors}): the request's own origin, or one that
  * {@code allowed-origins} lists or matches. Mapped through a WebFlux handler mapping, so
- * the application's security, CORS and observation filters run first.
+ * the application's security, CORS and observation filters run first. While the server
+ * drains for a shutdown ({@link ConnectionAdmission#isAccepting()} is {@code false}) an
+ * upgrade is refused with HTTP 503 {@code unavailable} before it happens.
  *
  * @since 0.1.0
  */
@@ -40,6 +43,8 @@ public final class PushWebSocketEndpoint implements WebHandler {
 
 	private final JsonMapper mapper;
 
+	private final @Nullable ConnectionAdmission admission;
+
 	/**
 	 * Create an endpoint.
 	 * @param service the upgrade service
@@ -51,6 +56,23 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	 */
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
 			JsonMapper mapper) {
+		this(service, handler, allowedOrigins, mapper, null);
+	}
+
+	/**
+	 * Create an endpoint that refuses upgrades while the node does not accept new
+	 * connections (graceful shutdown).
+	 * @param service the upgrade service
+	 * @param handler the protocol handler
+	 * @param allowedOrigins the allowed origins and origin patterns
+	 * ({@code pushwire.server.allowed-origins}); empty for same origin only, {@code *}
+	 * for any
+	 * @param mapper the protocol's mapper, for the body of a refusal
+	 * @param admission the node's admission, or {@code null} to accept always
+	 */
+	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
+			JsonMapper mapper, @Nullable ConnectionAdmission admission) {
+		this.admission = admission;
 		this.service = service;
 		this.handler = handler;
 		this.origins = PushwireCors.forHttpEndpoints(allowedOrigins);
@@ -59,6 +81,10 @@ public final class PushWebSocketEndpoint implements WebHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
+		if (this.admission != null && !this.admission.isAccepting()) {
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.UNAVAILABLE,
+					"The server is shutting down; reconnect with backoff and resume");
+		}
 		ServerHttpRequest request = exchange.getRequest();
 		String origin = request.getHeaders().getOrigin();
 		if (origin != null && !PushwireCors.isAllowed(this.origins, request, origin)) {

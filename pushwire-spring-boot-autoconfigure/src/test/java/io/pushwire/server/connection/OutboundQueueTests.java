@@ -120,14 +120,16 @@ class OutboundQueueTests {
 			.consumeRecordedWith((deliveries) -> assertThat(deliveries).allMatch(Delivery::binary))
 			.then(() -> binaryQueue.finish(binary.toBytes(SystemOp.Goodbye.of(CloseReason.SHUTDOWN))))
 			.assertNext((goodbye) -> assertThat(goodbye.binary()).isTrue())
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		StepVerifier.create(jsonQueue.deliveries())
 			.recordWith(ArrayList::new)
 			.expectNextCount(6)
 			.consumeRecordedWith((deliveries) -> assertThat(deliveries).noneMatch(Delivery::binary))
 			.then(() -> jsonQueue.finish(this.goodbye))
 			.assertNext((goodbye) -> assertThat(goodbye.binary()).isFalse())
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test

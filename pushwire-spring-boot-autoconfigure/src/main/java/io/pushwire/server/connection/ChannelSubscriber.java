@@ -16,7 +16,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
@@ -46,17 +45,14 @@ final class ChannelSubscriber {
 
 	private final PresenceRegistry presence;
 
-	private final ProtocolCodec codec;
-
 	private final int maxSubscriptions;
 
 	ChannelSubscriber(ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
-			PresenceRegistry presence, ProtocolCodec codec, int maxSubscriptions) {
+			PresenceRegistry presence, int maxSubscriptions) {
 		this.channels = channels;
 		this.authorizer = authorizer;
 		this.streams = streams;
 		this.presence = presence;
-		this.codec = codec;
 		this.maxSubscriptions = maxSubscriptions;
 	}
 

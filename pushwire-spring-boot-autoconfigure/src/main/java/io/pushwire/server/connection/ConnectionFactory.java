@@ -66,11 +66,10 @@ public final class ConnectionFactory {
 		this.heartbeats = heartbeats;
 		this.admission = admission;
 		this.authenticator = authenticator;
-		this.subscriber = new ChannelSubscriber(channels, authorizer, streams, presence, codec,
-				settings.maxSubscriptions());
+		this.subscriber = new ChannelSubscriber(channels, authorizer, streams, presence, settings.maxSubscriptions());
 		this.ops = OpDispatcher
 			.protocol(frames, this.subscriber, acknowledgements,
-					new PresenceQuery(channels, authorizer, presence, codec, settings.maxQueuedBytes()),
+					new PresenceQuery(channels, authorizer, presence, settings.maxQueuedBytes()),
 					new CredentialRefresh(authenticator, channels, authorizer, this.subscriber),
 					java.util.Set.copyOf(settings.features()))
 			.build();

@@ -7,7 +7,6 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import io.pushwire.core.ErrorCode;
-import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
@@ -27,8 +26,6 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 
 	private final PresenceRegistry presence;
 
-	private final ProtocolCodec codec;
-
 	private final long maxListBytes;
 
 	/**
@@ -36,15 +33,13 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	 * @param channels resolves channel names
 	 * @param authorizer authorizes subscribing (who may subscribe may list the members)
 	 * @param presence the members
-	 * @param codec encodes the list
 	 * @param maxQueuedBytes the outbound queue's size: a list is at most half of it
 	 */
-	PresenceQuery(ClientChannels channels, ChannelAuthorizer authorizer, PresenceRegistry presence, ProtocolCodec codec,
+	PresenceQuery(ClientChannels channels, ChannelAuthorizer authorizer, PresenceRegistry presence,
 			long maxQueuedBytes) {
 		this.channels = channels;
 		this.authorizer = authorizer;
 		this.presence = presence;
-		this.codec = codec;
 		this.maxListBytes = maxQueuedBytes / 2;
 	}
 

@@ -4,7 +4,9 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.SystemOp;
 import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.PushServerSettings;
 
@@ -20,6 +22,11 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 	private final PushServerSettings settings;
 
 	private final ProtocolCodec codec;
+
+	/**
+	 * The heartbeat's {@code ping}, encoded once per wire format for every connection.
+	 */
+	private final PreparedMessage ping;
 
 	private final boolean allowQueryToken;
 
@@ -50,6 +57,7 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 		this.connections = connections;
 		this.settings = settings;
 		this.codec = codec;
+		this.ping = PreparedMessage.of(codec, new SystemOp.Ping());
 		this.allowQueryToken = allowQueryToken;
 	}
 
@@ -64,6 +72,10 @@ public final class PushWebSocketHandler implements WebSocketHandler {
 
 	PushServerSettings settings() {
 		return this.settings;
+	}
+
+	PreparedMessage ping() {
+		return this.ping;
 	}
 
 	ProtocolCodec codec() {

@@ -21,8 +21,6 @@ import reactor.netty.Connection;
 
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
-import io.pushwire.core.PreparedMessage;
-import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
@@ -47,8 +45,6 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	private static final Log logger = LogFactory.getLog(WebSocketSessionHandler.class);
 
 	/** The heartbeat, encoded once per wire format for every connection. */
-	private static final PreparedMessage PING = PreparedMessage.of(new ProtocolCodec(), new SystemOp.Ping());
-
 	private static final CloseStatus INVALID_UTF8 = new CloseStatus(1007, "invalid utf-8");
 
 	/** The node-wide part: settings, codec, the shared ping. */
@@ -315,7 +311,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	@Override
 	public void heartbeat(ClientConnection connection) {
-		connection.sendPrepared(PING);
+		connection.sendPrepared(this.handler.ping());
 	}
 
 	@Override

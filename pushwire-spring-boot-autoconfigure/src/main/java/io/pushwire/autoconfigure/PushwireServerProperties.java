@@ -78,6 +78,12 @@ public class PushwireServerProperties {
 	private Duration shutdownDrain = Duration.ofSeconds(10);
 
 	/**
+	 * Where channel streams, sessions and presence live: memory (this node only) or redis
+	 * (shared by every node on one Redis, through spring.data.redis.*).
+	 */
+	private Store store = Store.MEMORY;
+
+	/**
 	 * Kernel send buffer (SO_SNDBUF) of each WebSocket and SSE connection's socket; 0
 	 * keeps the system's auto-tuning. Bytes a client has not read wait here outside
 	 * max-queued-bytes, so a small buffer lets the queue bound and the slow-consumer
@@ -269,6 +275,14 @@ public class PushwireServerProperties {
 
 	public void setShutdownDrain(Duration shutdownDrain) {
 		this.shutdownDrain = shutdownDrain;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public void setStore(Store store) {
+		this.store = store;
 	}
 
 	public DataSize getSocketSendBuffer() {
@@ -634,6 +648,23 @@ public class PushwireServerProperties {
 		public void setPublish(String publish) {
 			this.publish = publish;
 		}
+
+	}
+
+	/**
+	 * Where a server keeps its channel streams, sessions and presence.
+	 */
+	public enum Store {
+
+		/**
+		 * In this node's memory.
+		 */
+		MEMORY,
+
+		/**
+		 * In Redis, shared by every node.
+		 */
+		REDIS
 
 	}
 

@@ -185,6 +185,11 @@ public class PushwireServerProperties {
 	private final BrowserClient browserClient = new BrowserClient();
 
 	/**
+	 * Redis, with store=redis.
+	 */
+	private final Redis redis = new Redis();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
 	 * takes priority (high, normal or low; default normal), wire-id (id in binary frame
 	 * headers, 0 to 255 but not 5; assigned when unset), history-size (frames kept for
@@ -399,6 +404,10 @@ public class PushwireServerProperties {
 
 	public BrowserClient getBrowserClient() {
 		return this.browserClient;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
 	}
 
 	public Map<String, Channel> getChannels() {
@@ -648,6 +657,48 @@ public class PushwireServerProperties {
 		public void setPublish(String publish) {
 			this.publish = publish;
 		}
+
+	}
+
+	/**
+	 * Redis settings, used with {@code pushwire.server.store=redis} (the connection
+	 * itself is Spring Boot's {@code spring.data.redis.*}).
+	 */
+	public static class Redis {
+
+		// Sessions and presence across nodes
+
+		/**
+		 * How often each node renews its lease in Redis and looks for nodes whose lease
+		 * ran out (they died without cleaning up: their sessions are detached and their
+		 * presence memberships removed, with leave announcements).
+		 */
+		private Duration nodeHeartbeat = Duration.ofSeconds(1);
+
+		/**
+		 * How long a node's lease lasts; at least twice node-heartbeat. A node that dies
+		 * is cleaned up within node-ttl + node-heartbeat. Also the bound of one Redis
+		 * operation of the sessions and presence.
+		 */
+		private Duration nodeTtl = Duration.ofSeconds(5);
+
+		public Duration getNodeHeartbeat() {
+			return this.nodeHeartbeat;
+		}
+
+		public void setNodeHeartbeat(Duration nodeHeartbeat) {
+			this.nodeHeartbeat = nodeHeartbeat;
+		}
+
+		public Duration getNodeTtl() {
+			return this.nodeTtl;
+		}
+
+		public void setNodeTtl(Duration nodeTtl) {
+			this.nodeTtl = nodeTtl;
+		}
+
+		// End of sessions and presence across nodes
 
 	}
 

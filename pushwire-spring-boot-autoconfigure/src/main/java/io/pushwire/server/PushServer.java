@@ -55,15 +55,28 @@ public interface PushServer {
 	 * @param clientId the client id
 	 * @param channel the channel the frame names
 	 * @param payload the payload
-	 * @return {@code true} when the client was connected and the frame was queued
+	 * @return {@code true} when the client was connected and the frame was queued (with
+	 * several nodes: handed to the node the client is connected to)
 	 */
 	Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload);
 
 	/**
-	 * The sessions of connected clients.
+	 * The sessions of clients connected to this node.
 	 * @return a snapshot
+	 * @see #connectedClientsOnEveryNode()
 	 */
 	Collection<PushSession> connectedClients();
+
+	/**
+	 * The sessions of clients connected to any node (PROTOCOL.md §13): with one node,
+	 * those of {@link #connectedClients()}; with a shared store, sessions of other nodes
+	 * are views of what the store holds (their {@code transport} is {@code null} and
+	 * their {@code channels} empty).
+	 * @return a snapshot
+	 */
+	default Mono<java.util.List<PushSession>> connectedClientsOnEveryNode() {
+		return Mono.fromSupplier(() -> java.util.List.copyOf(connectedClients()));
+	}
 
 	/**
 	 * A session, connected or not (sessions outlive their connection for
@@ -115,9 +128,10 @@ public interface PushServer {
 	long retainedBytes();
 
 	/**
-	 * Who is subscribed to a channel (PROTOCOL.md §12), on this node, in the order they
-	 * subscribed: a client with several connections to it is listed once. The channel's
-	 * kind must have presence ({@code pushwire.server.channels.<kind>.presence} or
+	 * Who is subscribed to a channel (PROTOCOL.md §12), on every node (§13): with one
+	 * node in the order they subscribed; a client with several connections to it is
+	 * listed once. The channel's kind must have presence
+	 * ({@code pushwire.server.channels.<kind>.presence} or
 	 * {@link ChannelKind.Builder#presence}).
 	 * @param channel the channel
 	 * @return the members; fails with a {@link io.pushwire.core.ProtocolException} of

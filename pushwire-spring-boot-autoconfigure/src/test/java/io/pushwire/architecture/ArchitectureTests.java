@@ -49,6 +49,8 @@ class ArchitectureTests {
 			.layer("transports")
 			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
+			.layer("redis")
+			.definedBy("io.pushwire.server.redis")
 			.layer("support")
 			.definedBy("io.pushwire.server.support")
 			.layer("client")
@@ -70,6 +72,8 @@ class ArchitectureTests {
 			.whereLayer("connection")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
 			.whereLayer("transports")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.whereLayer("redis")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
 			.whereLayer("support")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")

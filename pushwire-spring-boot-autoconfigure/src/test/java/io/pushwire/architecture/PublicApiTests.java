@@ -58,6 +58,8 @@ class PublicApiTests {
 			// The sessions SPI.
 			"server.connection.DefaultPushSession", "server.connection.InMemorySessionRegistry",
 			"server.connection.SessionRegistry",
+			// Presence shared by several nodes (the replica SPI).
+			"server.connection.PresenceReplica",
 			// The client.
 			"client.AckMode", "client.ChannelReceiver", "client.CursorStore", "client.FileCursorStore",
 			"client.FrameOverflow", "client.HandshakeStep", "client.LoggingExtension", "client.PresenceEntry",
@@ -75,7 +77,9 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireActuatorAutoConfiguration", "autoconfigure.actuate.PushwireEndpoint",
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
-			"autoconfigure.security.PushwireWebSecurityAutoConfiguration");
+			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
+			// Sessions and presence on Redis.
+			"autoconfigure.redis.PushwireRedisSessionAutoConfiguration");
 	// @formatter:on
 
 	/**
@@ -103,7 +107,10 @@ class PublicApiTests {
 			"server.websocket.PushWebSocketEndpoint", "server.websocket.PushWebSocketHandler",
 			// The server API's implementation and lifecycle.
 			"server.support.DefaultPushServer", "server.support.PushServerLifecycle",
-			"server.support.PushServerStatistics");
+			"server.support.PushServerStatistics",
+			// Sessions and presence shared by several nodes on Redis.
+			"server.redis.RedisNodeDirectory", "server.redis.RedisPresenceReplica",
+			"server.redis.RedisSessionRegistry");
 	// @formatter:on
 
 	private static final Path SOURCES = Path.of("src/main/java");

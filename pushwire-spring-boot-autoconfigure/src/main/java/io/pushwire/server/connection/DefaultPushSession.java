@@ -60,6 +60,19 @@ public final class DefaultPushSession implements PushSession {
 	/** Created on the first HTTP request made while no connection is attached. */
 	private volatile @Nullable TokenBucket detachedRequests;
 
+	/**
+	 * A new session of a client, not attached yet (an anonymous principal's gets a new
+	 * secret). For {@link SessionRegistry} implementations outside this package; the
+	 * registry that keeps sessions elsewhere (Redis) makes this node's view of one with
+	 * it.
+	 * @param clientId the client id
+	 * @param principal the principal it is bound to
+	 * @return the session
+	 */
+	public static DefaultPushSession create(String clientId, Principal principal) {
+		return new DefaultPushSession(clientId, principal);
+	}
+
 	DefaultPushSession(String clientId, Principal principal) {
 		this.clientId = clientId;
 		this.principal = principal;
@@ -93,7 +106,11 @@ public final class DefaultPushSession implements PushSession {
 		return this.principal;
 	}
 
-	String principalName() {
+	/**
+	 * The name of the principal the session is bound to.
+	 * @return the name
+	 */
+	public String principalName() {
 		return this.principalName;
 	}
 
@@ -101,11 +118,15 @@ public final class DefaultPushSession implements PushSession {
 	 * Whether the principal is anonymous (such a session has a secret).
 	 * @return {@code true} for an anonymous principal's session
 	 */
-	boolean isAnonymous() {
+	public boolean isAnonymous() {
 		return this.secret != null;
 	}
 
-	@Nullable String secret() {
+	/**
+	 * The secret of an anonymous session, for its first {@code auth_ok}.
+	 * @return the secret, or {@code null} for an authenticated principal's session
+	 */
+	public @Nullable String secret() {
 		byte[] current = this.secret;
 		return (current != null) ? encode(current) : null;
 	}
@@ -265,7 +286,13 @@ public final class DefaultPushSession implements PushSession {
 		this.principal = principal;
 	}
 
-	synchronized @Nullable ClientConnection attach(ClientConnection connection, Principal principal) {
+	/**
+	 * Attach a connection of this node (for {@link SessionRegistry} implementations).
+	 * @param connection the connection
+	 * @param principal its principal
+	 * @return the connection attached until now, or {@code null}
+	 */
+	public synchronized @Nullable ClientConnection attach(ClientConnection connection, Principal principal) {
 		ClientConnection previous = this.connection;
 		this.connection = connection;
 		this.principal = principal;
@@ -276,7 +303,13 @@ public final class DefaultPushSession implements PushSession {
 		return previous;
 	}
 
-	synchronized boolean detach(ClientConnection connection) {
+	/**
+	 * Detach a connection (for {@link SessionRegistry} implementations); nothing happens
+	 * when another one is attached now.
+	 * @param connection the connection
+	 * @return {@code true} when it was the attached one
+	 */
+	public synchronized boolean detach(ClientConnection connection) {
 		if (this.connection != connection) {
 			return false;
 		}
@@ -285,7 +318,13 @@ public final class DefaultPushSession implements PushSession {
 		return true;
 	}
 
-	synchronized boolean isExpired(long nowNanos, long ttlNanos) {
+	/**
+	 * Whether the session has been without a connection for longer than a TTL.
+	 * @param nowNanos now, from {@link System#nanoTime()}
+	 * @param ttlNanos the TTL
+	 * @return {@code true} when expired
+	 */
+	public synchronized boolean isExpired(long nowNanos, long ttlNanos) {
 		return this.connection == null && nowNanos - this.detachedAtNanos > ttlNanos;
 	}
 

@@ -56,14 +56,14 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 		}
 		return this.authorizer.canSubscribe(connection.requirePrincipal(), resolved.name(), resolved.kind())
 			.defaultIfEmpty(false)
-			.doOnNext((allowed) -> {
+			.flatMap((allowed) -> {
 				if (allowed) {
-					sendList(connection, channel);
+					return this.presence.list(channel).doOnNext((members) -> sendList(connection, channel, members));
 				}
-				else {
-					connection.send(SystemOp.Error.of(ErrorCode.FORBIDDEN, "Not allowed to subscribe to " + channel
-							+ ", so not allowed to see who is subscribed to it", channel));
-				}
+				connection.send(SystemOp.Error.of(ErrorCode.FORBIDDEN,
+						"Not allowed to subscribe to " + channel + ", so not allowed to see who is subscribed to it",
+						channel));
+				return Mono.empty();
 			})
 			.onErrorResume((ex) -> !(ex instanceof ProtocolException), (ex) -> {
 				logger.error("Listing the presence of " + channel + " failed", ex);
@@ -79,9 +79,9 @@ final class PresenceQuery implements OpHandler<SystemOp.Presence> {
 	 * question it may ask: it is refused instead, and the connection stays open.
 	 * @param connection the asking connection
 	 * @param channel the channel whose members are listed
+	 * @param members its members
 	 */
-	private void sendList(ClientConnection connection, String channel) {
-		List<SystemOp.PresenceEntry> members = this.presence.members(channel);
+	private void sendList(ClientConnection connection, String channel, List<SystemOp.PresenceEntry> members) {
 		byte[] json = connection.format().toBytes(new SystemOp.PresenceList(channel, members));
 		if (json.length > this.maxListBytes) {
 			connection.send(SystemOp.Error.of(ErrorCode.TOO_LARGE,

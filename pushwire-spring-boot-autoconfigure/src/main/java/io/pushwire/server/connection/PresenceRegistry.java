@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
@@ -34,12 +37,26 @@ public final class PresenceRegistry {
 
 	private final Map<String, Members> channels = new ConcurrentHashMap<>();
 
+	private final @Nullable PresenceReplica replica;
+
 	/**
-	 * Create an empty registry.
+	 * Create an empty registry of one node.
 	 * @param codec encodes the announcements
 	 */
 	public PresenceRegistry(ProtocolCodec codec) {
+		this(codec, null);
+	}
+
+	/**
+	 * Create an empty registry whose memberships a replica shares with other nodes: joins
+	 * and leaves are then announced by the replica, on every node, through
+	 * {@link #deliver}.
+	 * @param codec encodes the announcements
+	 * @param replica the replica, or {@code null} for a node on its own
+	 */
+	public PresenceRegistry(ProtocolCodec codec, @Nullable PresenceReplica replica) {
 		this.codec = codec;
+		this.replica = replica;
 	}
 
 	/**
@@ -84,6 +101,9 @@ public final class PresenceRegistry {
 			member.holders.add(holder);
 			return current;
 		});
+		if (joined[0] && this.replica != null) {
+			this.replica.added(channel, clientId, user);
+		}
 		return joined[0];
 	}
 
@@ -128,7 +148,10 @@ public final class PresenceRegistry {
 			}
 			return members;
 		});
-		if (user[0] != null && !recipients.isEmpty()) {
+		if (user[0] != null && this.replica != null) {
+			this.replica.announceJoin(channel, clientId, user[0]);
+		}
+		else if (user[0] != null && !recipients.isEmpty()) {
 			announce(new SystemOp.Join(channel, clientId, user[0]), recipients);
 		}
 	}
@@ -153,15 +176,58 @@ public final class PresenceRegistry {
 			}
 			members.byClient.remove(clientId);
 			left[0] = member.user;
-			if (announce) {
+			if (announce && this.replica == null) {
 				members.holdersExcept(clientId, recipients);
 			}
 			return members.byClient.isEmpty() ? null : members;
 		});
-		if (left[0] != null && !recipients.isEmpty()) {
+		if (left[0] != null && this.replica != null) {
+			this.replica.removed(channel, clientId, left[0], announce);
+		}
+		else if (left[0] != null && !recipients.isEmpty()) {
 			announce(new SystemOp.Leave(channel, clientId, left[0]), recipients);
 		}
 		return left[0] != null;
+	}
+
+	/**
+	 * Announce a {@code join} or {@code leave} that a {@link PresenceReplica} decided on
+	 * (made on this node or another) to this node's members of its channel, except the
+	 * client it is about.
+	 * @param op the {@code join} or {@code leave}
+	 */
+	public void deliver(SystemOp op) {
+		String channel;
+		String clientId;
+		if (op instanceof SystemOp.Join join) {
+			channel = join.channel();
+			clientId = join.clientId();
+		}
+		else if (op instanceof SystemOp.Leave leave) {
+			channel = leave.channel();
+			clientId = leave.clientId();
+		}
+		else {
+			throw new IllegalArgumentException("Only join and leave are announced, not " + op);
+		}
+		List<Holder> recipients = new ArrayList<>();
+		this.channels.computeIfPresent(channel, (name, members) -> {
+			members.holdersExcept(clientId, recipients);
+			return members;
+		});
+		if (!recipients.isEmpty()) {
+			announce(op, recipients);
+		}
+	}
+
+	/**
+	 * The members of a channel on every node: those of this node without a replica, the
+	 * replica's otherwise.
+	 * @param channel the channel
+	 * @return the members
+	 */
+	public Mono<List<SystemOp.PresenceEntry>> list(String channel) {
+		return (this.replica != null) ? this.replica.members(channel) : Mono.fromSupplier(() -> members(channel));
 	}
 
 	/**

@@ -7,7 +7,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.core.Frame;
 import io.pushwire.core.ResumeToken;
+import io.pushwire.server.PushSession;
 
 /**
  * Where sessions live (PROTOCOL.md §7): a client id bound to the principal that created
@@ -123,6 +125,26 @@ public interface SessionRegistry {
 	 * @return a snapshot
 	 */
 	Collection<DefaultPushSession> sessions();
+
+	/**
+	 * Hand a transient frame to the node where a client is connected, when that is not
+	 * this node ({@code PushServer.sendTo} across nodes). A registry of one node has no
+	 * other node to hand it to.
+	 * @param clientId the client id
+	 * @param frame the frame
+	 * @return {@code true} when a node that holds the client's connection took the frame
+	 */
+	default Mono<Boolean> forward(String clientId, Frame frame) {
+		return Mono.just(false);
+	}
+
+	/**
+	 * The sessions with a connection on any node.
+	 * @return a snapshot; by default those of {@link #connected()}
+	 */
+	default Mono<List<PushSession>> connectedEverywhere() {
+		return Mono.fromSupplier(() -> List.copyOf(connected()));
+	}
 
 	/**
 	 * The result of attaching a connection.

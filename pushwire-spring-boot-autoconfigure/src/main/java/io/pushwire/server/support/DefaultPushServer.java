@@ -94,22 +94,28 @@ public final class DefaultPushServer implements PushServer {
 
 	@Override
 	public Mono<Boolean> sendTo(String clientId, String channel, @Nullable Object payload) {
-		return Mono.fromSupplier(() -> {
-			this.channels.resolve(channel);
+		return Mono.defer(() -> {
+			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
+			Frame frame = new Frame(channel, null, this.publisher.toPayload(payload), null);
 			DefaultPushSession session = this.sessions.local(clientId);
 			ClientConnection connection = (session != null) ? session.connection() : null;
 			if (connection == null) {
-				return false;
+				// Connected to another node, if any (a shared registry).
+				return this.sessions.forward(clientId, frame);
 			}
-			Frame frame = new Frame(channel, null, this.publisher.toPayload(payload), null);
-			return connection.sendTransient(PreparedMessage.of(this.codec, frame),
-					this.channels.resolve(channel).kind().priority());
+			return Mono
+				.just(connection.sendTransient(PreparedMessage.of(this.codec, frame), resolved.kind().priority()));
 		});
 	}
 
 	@Override
 	public Collection<PushSession> connectedClients() {
 		return new ArrayList<>(this.sessions.connected());
+	}
+
+	@Override
+	public Mono<java.util.List<PushSession>> connectedClientsOnEveryNode() {
+		return this.sessions.connectedEverywhere();
 	}
 
 	@Override
@@ -134,7 +140,7 @@ public final class DefaultPushServer implements PushServer {
 
 	@Override
 	public Mono<java.util.List<PresenceMember>> presence(String channel) {
-		return Mono.fromCallable(() -> {
+		return Mono.defer(() -> {
 			ChannelRegistry.ResolvedChannel resolved = this.channels.resolve(channel);
 			if (!resolved.kind().presence()) {
 				throw new io.pushwire.core.ProtocolException(io.pushwire.core.ErrorCode.BAD_MESSAGE,
@@ -143,10 +149,10 @@ public final class DefaultPushServer implements PushServer {
 								+ ".presence=true to list who is subscribed to " + channel,
 						channel);
 			}
-			return this.presence.members(channel)
-				.stream()
-				.map((entry) -> new PresenceMember(entry.clientId(), entry.user()))
-				.toList();
+			return this.presence.list(channel)
+				.map((entries) -> entries.stream()
+					.map((entry) -> new PresenceMember(entry.clientId(), entry.user()))
+					.toList());
 		});
 	}
 

@@ -8,6 +8,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pushwire.server.PushTestApplication;
 
@@ -85,6 +86,21 @@ public final class RedisNodes implements AutoCloseable {
 		if (context != null) {
 			this.contexts[node] = null;
 			context.close();
+		}
+	}
+
+	/**
+	 * Stop a node as a crash would, as far as Redis sees it: its Redis connections are
+	 * closed first, so that nothing it does while its context closes (detaching sessions,
+	 * leaving presence, leaving the set of nodes) reaches Redis, and the other nodes must
+	 * clean up after it once its lease runs out.
+	 * @param node the node's index
+	 */
+	public void kill(int node) {
+		ConfigurableApplicationContext context = this.contexts[node];
+		if (context != null) {
+			context.getBean(LettuceConnectionFactory.class).stop();
+			stop(node);
 		}
 	}
 

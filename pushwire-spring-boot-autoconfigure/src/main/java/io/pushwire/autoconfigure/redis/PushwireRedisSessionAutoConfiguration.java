@@ -43,7 +43,7 @@ import io.pushwire.server.redis.RedisSessionRegistry;
 @EnableConfigurationProperties(PushwireServerProperties.class)
 public final class PushwireRedisSessionAutoConfiguration {
 
-	@Bean(initMethod = "start", destroyMethod = "stop")
+	@Bean
 	@ConditionalOnMissingBean
 	RedisNodeDirectory pushwireRedisNodeDirectory(ReactiveRedisConnectionFactory connectionFactory,
 			PushwireServerProperties properties) {

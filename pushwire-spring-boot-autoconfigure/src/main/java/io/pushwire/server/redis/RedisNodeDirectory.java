@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -45,7 +46,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * @since 0.1.0
  */
-public final class RedisNodeDirectory {
+public final class RedisNodeDirectory implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisNodeDirectory.class);
 
@@ -220,6 +221,7 @@ public final class RedisNodeDirectory {
 	/**
 	 * Subscribe to this node's messages, then renew the lease every heartbeat.
 	 */
+	@Override
 	public synchronized void start() {
 		if (this.started) {
 			return;
@@ -270,6 +272,22 @@ public final class RedisNodeDirectory {
 			logger.warn("Node " + this.nodeId + " could not remove its entries from Redis on shutdown; the other"
 					+ " nodes remove them once its lease (pushwire.server.redis.node-ttl) ran out", ex);
 		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.started;
+	}
+
+	/**
+	 * Started after the Redis connection factory (phase 0) and stopped before it, and
+	 * stopped after the web server (whose connections end first, detaching their sessions
+	 * and leaving their channels).
+	 * @return the phase
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	/**

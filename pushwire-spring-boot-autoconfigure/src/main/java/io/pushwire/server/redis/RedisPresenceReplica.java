@@ -49,15 +49,24 @@ public final class RedisPresenceReplica implements PresenceReplica {
 			return 1
 			""", Long.class);
 
-	private static final RedisScript<String> REMOVE = RedisScript.of("""
+	/**
+	 * Removes a membership if the node holds it and, for a kind with join-leave,
+	 * publishes the leave in the same script: a node that stops right after cannot remove
+	 * a member without announcing it.
+	 */
+	private static final RedisScript<Long> REMOVE = RedisScript.of("""
 			local value = redis.call('HGET', KEYS[1], ARGV[1])
 			local prefix = ARGV[2] .. '\\t'
 			if value and string.sub(value, 1, #prefix) == prefix then
 			  redis.call('HDEL', KEYS[1], ARGV[1])
-			  return '1' .. string.sub(value, #prefix + 1)
+			  if ARGV[3] == '1' then
+			    redis.call('PUBLISH', ARGV[4], 'leave\\n' .. ARGV[5] .. '\\n' .. ARGV[1] .. '\\n'
+			        .. string.sub(value, #prefix + 1))
+			  end
+			  return 1
 			end
-			return '0'
-			""", String.class);
+			return 0
+			""", Long.class);
 
 	private final RedisNodeDirectory directory;
 
@@ -146,16 +155,11 @@ public final class RedisPresenceReplica implements PresenceReplica {
 	}
 
 	private Mono<Void> remove(String node, String channel, String clientId, boolean announce) {
-		return this.redis.execute(REMOVE, List.of(presenceKey(channel)), List.of(clientId, node))
-			.next()
-			.flatMap((reply) -> {
-				Mono<Long> untracked = this.redis.opsForSet()
-					.remove(nodePresenceKey(node), membership(channel, clientId));
-				if (!reply.startsWith("1") || !announce) {
-					return untracked.then();
-				}
-				return untracked.then(this.directory.broadcast(LEAVE, channel, clientId, reply.substring(1)));
-			})
+		return this.redis
+			.execute(REMOVE, List.of(presenceKey(channel)),
+					List.of(clientId, node, announce ? "1" : "0", RedisNodeDirectory.BROADCAST, channel))
+			.then(this.redis.opsForSet().remove(nodePresenceKey(node), membership(channel, clientId)))
+			.then()
 			.timeout(this.timeout);
 	}
 

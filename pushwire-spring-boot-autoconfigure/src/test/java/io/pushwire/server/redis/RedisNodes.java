@@ -90,18 +90,15 @@ public final class RedisNodes implements AutoCloseable {
 	}
 
 	/**
-	 * Stop a node as a crash would, as far as Redis sees it: its Redis connections are
-	 * closed first, so that nothing it does while its context closes (detaching sessions,
-	 * leaving presence, leaving the set of nodes) reaches Redis, and the other nodes must
-	 * clean up after it once its lease runs out.
+	 * Cut a node off from Redis as a crash would, as far as the other nodes see it: its
+	 * Redis connection factory is stopped, so it renews no lease and cleans nothing up,
+	 * and the other nodes must clean up after it once its lease runs out. The node's
+	 * context stays open (its WebSocket connections too) until {@link #stop} or
+	 * {@link #close}.
 	 * @param node the node's index
 	 */
-	public void kill(int node) {
-		ConfigurableApplicationContext context = this.contexts[node];
-		if (context != null) {
-			context.getBean(LettuceConnectionFactory.class).stop();
-			stop(node);
-		}
+	public void cutOffFromRedis(int node) {
+		context(node).getBean(LettuceConnectionFactory.class).stop();
 	}
 
 	/**

@@ -46,6 +46,8 @@ class ArchitectureTests {
 			.definedBy("io.pushwire.server.stream")
 			.layer("connection")
 			.definedBy("io.pushwire.server.connection")
+			.layer("rtc")
+			.definedBy("io.pushwire.server.rtc")
 			.layer("transports")
 			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
@@ -69,10 +71,12 @@ class ArchitectureTests {
 			.mayOnlyAccessLayers("core", "channel")
 			.whereLayer("connection")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
+			.whereLayer("rtc")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "stream", "connection")
 			.whereLayer("transports")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
 			.whereLayer("support")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "rtc")
 			.whereLayer("client")
 			.mayOnlyAccessLayers("core")
 			.check(CLASSES);

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,12 +39,14 @@ import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.FrameDispatcher;
 import io.pushwire.server.connection.HeartbeatMonitor;
 import io.pushwire.server.connection.InMemorySessionRegistry;
+import io.pushwire.server.connection.PeerExchange;
 import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.handler.ChannelHandlerRegistry;
 import io.pushwire.server.handler.PushHandlerMethodDetector;
+import io.pushwire.server.rtc.RtcExchange;
 import io.pushwire.server.stream.ChannelHub;
 import io.pushwire.server.stream.ChannelStore;
 import io.pushwire.server.stream.ChannelStreamStore;
@@ -140,10 +143,17 @@ public final class PushwireServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushServerSettings pushwireServerSettings(PushwireServerProperties properties, ChannelRegistry channels) {
+	PushServerSettings pushwireServerSettings(PushwireServerProperties properties, ChannelRegistry channels,
+			Environment environment) {
 		List<String> features = new ArrayList<>(PushServerSettings.BASE_FEATURES);
 		if (channels.kinds().stream().anyMatch(ChannelKind::presence)) {
 			features.add("presence");
+		}
+		// PROTOCOL.md §10.1: with the rtc kind declared, signaling and relays are routed.
+		if (channels.isDeclared(PeerExchange.ROOM_KIND)
+				&& environment.getProperty("pushwire.server.rtc.enabled", Boolean.class, true)) {
+			features.add("rtc");
+			features.add("relay");
 		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
@@ -303,16 +313,20 @@ public final class PushwireServerAutoConfiguration {
 	ConnectionFactory pushwireConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
 			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams, SessionRegistry sessions,
 			PresenceRegistry presence, HeartbeatMonitor heartbeats, ConnectionAdmission admission,
-			ClientAuthenticator authenticator, Acknowledgements acknowledgements, FrameDispatcher frames) {
+			ClientAuthenticator authenticator, Acknowledgements acknowledgements, FrameDispatcher frames,
+			ChannelRegistry kinds, ObjectProvider<PeerExchange> peers) {
 		return new ConnectionFactory(settings, limits, codec, channels, authorizer, streams, sessions, presence,
-				heartbeats, admission, authenticator, acknowledgements, frames);
+				heartbeats, admission, authenticator, acknowledgements, frames,
+				kinds.isDeclared(PeerExchange.ROOM_KIND) ? peers.getIfAvailable() : null);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(PushServer.class)
 	DefaultPushServer pushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
-			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
-		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+			ObjectProvider<RtcExchange> peers) {
+		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings,
+				channels.isDeclared(PeerExchange.ROOM_KIND) ? peers.getIfAvailable() : null);
 	}
 
 	@Bean

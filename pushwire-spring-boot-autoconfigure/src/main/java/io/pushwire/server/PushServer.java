@@ -141,4 +141,20 @@ public interface PushServer {
 	 */
 	Mono<java.util.List<PresenceMember>> presence(String channel);
 
+	/**
+	 * Switch the route between two peers of a WebRTC room (PROTOCOL.md §10.4), reason
+	 * {@code operator_override}: both clients get {@code mode_switch} with the next
+	 * generation. A switch to the current mode is no switch.
+	 * @param channel the room, {@code rtc:<room>}, both are subscribed to
+	 * @param clientId one client
+	 * @param peerId the other
+	 * @param mode the mode to switch to
+	 * @return {@code true} when the route switched, {@code false} when it already was in
+	 * that mode; fails with a {@link io.pushwire.core.ProtocolException} of code
+	 * {@code not_connected} when the two are not peers of that room, {@code no_handler}
+	 * when the server routes no peers
+	 * @since 0.1.0
+	 */
+	Mono<Boolean> switchPeerRoute(String channel, String clientId, String peerId, PeerRouteMode mode);
+
 }

@@ -44,6 +44,9 @@ class PublicApiTests {
 			"server.channel.Priority",
 			// The application's API to the server.
 			"server.PresenceMember", "server.PublishResult", "server.PushServer", "server.PushSession",
+			// WebRTC rooms: the route modes and who may signal whom.
+			"server.PeerRouteMode", "server.rtc.PeerPolicy",
+			"autoconfigure.rtc.PushwireRtcAutoConfiguration", "autoconfigure.rtc.PushwireRtcProperties",
 			// @PushHandler methods and the handler SPI.
 			"server.handler.ChannelHandler", "server.handler.ChannelHandlerRegistry", "server.handler.ChannelParam",
 			"server.handler.ClientId", "server.handler.Payload", "server.handler.PushHandler",
@@ -99,6 +102,9 @@ class PublicApiTests {
 			"server.connection.HeartbeatMonitor", "server.connection.LoopExecutor", "server.connection.OutboundQueue",
 			"server.connection.PresenceRegistry", "server.connection.PushServerSettings",
 			"server.connection.ServerLimits",
+			"server.connection.PeerExchange", "server.connection.TokenBucket",
+			// WebRTC rooms: the exchange bean and its settings and counts.
+			"server.rtc.RelayStatistics", "server.rtc.RtcExchange", "server.rtc.RtcSettings",
 			"server.handler.HandlerInvocation",
 			// The transports, as beans of the WebFlux auto-configuration.
 			"server.http.AckEndpoint", "server.http.BrowserClientEndpoint", "server.http.HttpErrors",

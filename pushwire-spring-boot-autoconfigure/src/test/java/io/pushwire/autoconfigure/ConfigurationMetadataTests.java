@@ -24,6 +24,8 @@ import org.springframework.core.convert.TypeDescriptor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pushwire.autoconfigure.rtc.PushwireRtcProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,6 +36,8 @@ class ConfigurationMetadataTests {
 
 	private static final String PREFIX = "pushwire.server.";
 
+	private static final String RTC_PREFIX = PREFIX + "rtc.";
+
 	private static JsonNode metadata;
 
 	private static Map<String, JsonNode> properties;
@@ -43,8 +47,11 @@ class ConfigurationMetadataTests {
 		metadata = readOwnMetadata();
 		properties = new LinkedHashMap<>();
 		for (JsonNode property : metadata.get("properties")) {
-			// pushwire.client.* is checked by PushwireClientConfigurationMetadataTests.
-			if (property.get("name").asString().startsWith(PREFIX)) {
+			// pushwire.client.* is checked by PushwireClientConfigurationMetadataTests,
+			// pushwire.server.rtc.* (PushwireRtcProperties) by
+			// rtcPropertiesAreDescribed...
+			if (property.get("name").asString().startsWith(PREFIX)
+					&& !property.get("name").asString().startsWith(RTC_PREFIX)) {
 				properties.put(property.get("name").asString(), property);
 			}
 		}
@@ -77,6 +84,44 @@ class ConfigurationMetadataTests {
 		}
 		assertThat(expected).contains(PREFIX + "sse.retry");
 		assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
+	@Test
+	void rtcPropertiesAreDescribedWithTheirDefaults() {
+		List<String> expected = new ArrayList<>();
+		for (PropertyDescriptor descriptor : writableProperties(PushwireRtcProperties.class)) {
+			expected.add(RTC_PREFIX + kebab(descriptor.getName()));
+		}
+		for (String group : List.of("relay", "turn")) {
+			Class<?> type = "relay".equals(group) ? PushwireRtcProperties.Relay.class
+					: PushwireRtcProperties.Turn.class;
+			for (PropertyDescriptor descriptor : writableProperties(type)) {
+				expected.add(RTC_PREFIX + group + "." + kebab(descriptor.getName()));
+			}
+		}
+		List<JsonNode> rtc = new ArrayList<>();
+		metadata.get("properties").forEach((property) -> {
+			if (property.get("name").asString().startsWith(RTC_PREFIX)) {
+				rtc.add(property);
+			}
+		});
+		assertThat(rtc.stream().map((property) -> property.get("name").asString()))
+			.containsExactlyInAnyOrderElementsOf(expected);
+		BeanWrapper defaults = PropertyAccessorFactory.forBeanPropertyAccess(new PushwireRtcProperties());
+		assertThat(rtc).allSatisfy((property) -> {
+			String name = property.get("name").asString();
+			assertThat(property.path("description").asString("")).as(name).isNotBlank().endsWith(".");
+			String beanProperty = camel(name.substring(RTC_PREFIX.length()));
+			Object value = defaults.getPropertyValue(beanProperty);
+			if (value == null || value instanceof Collection<?>) {
+				assertThat(property.has("defaultValue")).as(name).isFalse();
+				return;
+			}
+			Object shown = ApplicationConversionService.getSharedInstance()
+				.convert(property.get("defaultValue").asString(), TypeDescriptor.valueOf(String.class),
+						defaults.getPropertyTypeDescriptor(beanProperty));
+			assertThat(shown).as(name).isEqualTo(value);
+		});
 	}
 
 	@Test

@@ -271,10 +271,11 @@ final class ChannelSubscriber {
 	}
 
 	/**
-	 * Become a member of the channels just granted whose kind has presence or join-leave
-	 * (before the client is told, so that a presence asked once it was told lists it).
-	 * Added to the registry before being recorded, and undone when the connection ended
-	 * meanwhile, so that {@link ClientConnection#terminated()} never misses a membership.
+	 * Become a member of the channels just granted whose kind has presence or join-leave,
+	 * or is the {@code rtc} kind of peer rooms (before the client is told, so that a
+	 * presence asked once it was told lists it). Added to the registry before being
+	 * recorded, and undone when the connection ended meanwhile, so that
+	 * {@link ClientConnection#terminated()} never misses a membership.
 	 * @param connection the client's connection
 	 * @param channels the channels just granted
 	 * @return the channels to announce the client's join on
@@ -288,7 +289,10 @@ final class ChannelSubscriber {
 		}
 		for (String channel : channels) {
 			ChannelKind kind = this.channels.resolveKnown(channel).kind();
-			if ((kind.presence() || kind.joinLeave()) && !connection.isEnded()) {
+			// The members of an rtc room are its peers (PROTOCOL.md §10.1), listed and
+			// signaled whether or not the kind offers presence.
+			if ((kind.presence() || kind.joinLeave() || PeerExchange.ROOM_KIND.equals(kind.name()))
+					&& !connection.isEnded()) {
 				boolean added = this.presence.add(channel, current.clientId(), owner.getName(), connection);
 				connection.subscriptions().addMembership(channel, kind.joinLeave());
 				if (connection.isEnded()) {

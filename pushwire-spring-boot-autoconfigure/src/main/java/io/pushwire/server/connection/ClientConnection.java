@@ -226,6 +226,34 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	}
 
 	/**
+	 * Whether this connection is subscribed to a channel now (its subscription granted
+	 * and not cancelled).
+	 * @param channel the channel
+	 * @return {@code true} when subscribed
+	 */
+	public boolean isSubscribed(String channel) {
+		return !this.ended && this.subscriptions.get(channel) != null;
+	}
+
+	/**
+	 * Whether this connection is subscribed to a channel of a kind now.
+	 * @param kind the channel kind
+	 * @return {@code true} when subscribed to one
+	 */
+	public boolean isSubscribedToKind(String kind) {
+		if (this.ended) {
+			return false;
+		}
+		for (ChannelSubscription subscription : this.subscriptions.snapshot()) {
+			String channel = subscription.channel();
+			if (channel.equals(kind) || (channel.startsWith(kind) && channel.charAt(kind.length()) == ':')) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Whether the transport ended ({@link #terminated()} was called).
 	 * @return {@code true} once the transport ended
 	 */

@@ -1,9 +1,12 @@
 package io.pushwire.server.connection;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.stream.ChannelStreamStore;
 
@@ -60,6 +63,34 @@ public final class ConnectionFactory {
 			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams, SessionRegistry sessions,
 			PresenceRegistry presence, HeartbeatMonitor heartbeats, ConnectionAdmission admission,
 			ClientAuthenticator authenticator, Acknowledgements acknowledgements, FrameDispatcher frames) {
+		this(settings, limits, codec, channels, authorizer, streams, sessions, presence, heartbeats, admission,
+				authenticator, acknowledgements, frames, null);
+	}
+
+	/**
+	 * Create the factory of a node's connections whose clients may exchange with their
+	 * peers (PROTOCOL.md §10).
+	 * @param settings limits and timings
+	 * @param limits limits against abuse
+	 * @param codec the protocol codec
+	 * @param channels resolves the channels clients name
+	 * @param authorizer authorizes channels
+	 * @param streams the channel streams
+	 * @param sessions the sessions
+	 * @param presence the presence memberships
+	 * @param heartbeats the heartbeat timer of every connection
+	 * @param admission admits new connections and counts them per principal
+	 * @param authenticator authenticates clients
+	 * @param acknowledgements records acks
+	 * @param frames takes client frames to their handlers
+	 * @param peers takes signaling and relays, or {@code null} when the server routes
+	 * none
+	 */
+	public ConnectionFactory(PushServerSettings settings, ServerLimits limits, ProtocolCodec codec,
+			ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams, SessionRegistry sessions,
+			PresenceRegistry presence, HeartbeatMonitor heartbeats, ConnectionAdmission admission,
+			ClientAuthenticator authenticator, Acknowledgements acknowledgements, FrameDispatcher frames,
+			@Nullable PeerExchange peers) {
 		this.settings = settings;
 		this.codec = codec;
 		this.sessions = sessions;
@@ -67,12 +98,17 @@ public final class ConnectionFactory {
 		this.admission = admission;
 		this.authenticator = authenticator;
 		this.subscriber = new ChannelSubscriber(channels, authorizer, streams, presence, settings.maxSubscriptions());
-		this.ops = OpDispatcher
-			.protocol(frames, this.subscriber, acknowledgements,
-					new PresenceQuery(channels, authorizer, presence, settings.maxQueuedBytes()),
-					new CredentialRefresh(authenticator, channels, authorizer, this.subscriber),
-					java.util.Set.copyOf(settings.features()))
-			.build();
+		OpDispatcher.Builder ops = OpDispatcher.protocol(frames, this.subscriber, acknowledgements,
+				new PresenceQuery(channels, authorizer, presence, settings.maxQueuedBytes()),
+				new CredentialRefresh(authenticator, channels, authorizer, this.subscriber),
+				java.util.Set.copyOf(settings.features()));
+		if (peers != null) {
+			ops.on(Frame.class,
+					(connection, frame) -> PeerExchange.isRoom(frame.channel()) ? peers.signal(connection, frame)
+							: frames.dispatch(frame, connection.requirePrincipal(), connection.requireSession()))
+				.on(SystemOp.Relay.class, peers::relay);
+		}
+		this.ops = ops.build();
 		this.inbound = new InboundLimiter(limits);
 		this.handshake = new ConnectionHandshake(authenticator, admission, sessions, this.subscriber, settings);
 	}

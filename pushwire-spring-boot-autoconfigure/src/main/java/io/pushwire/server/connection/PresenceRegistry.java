@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -38,6 +39,8 @@ public final class PresenceRegistry {
 	private final Map<String, Members> channels = new ConcurrentHashMap<>();
 
 	private final @Nullable PresenceReplica replica;
+
+	private final List<LeaveListener> leaveListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create an empty registry of one node.
@@ -187,6 +190,11 @@ public final class PresenceRegistry {
 		else if (left[0] != null && !recipients.isEmpty()) {
 			announce(new SystemOp.Leave(channel, clientId, left[0]), recipients);
 		}
+		if (left[0] != null) {
+			for (LeaveListener listener : this.leaveListeners) {
+				listener.left(channel, clientId);
+			}
+		}
 		return left[0] != null;
 	}
 
@@ -269,6 +277,16 @@ public final class PresenceRegistry {
 		return this.channels.size();
 	}
 
+	/**
+	 * Be told whenever a client leaves a channel (its last holder removed), announced or
+	 * not: the state kept per member elsewhere (the peer routes of rtc rooms) is dropped
+	 * with it.
+	 * @param listener called outside any lock of this registry
+	 */
+	public void addLeaveListener(LeaveListener listener) {
+		this.leaveListeners.add(listener);
+	}
+
 	private void announce(SystemOp op, List<Holder> recipients) {
 		// Encoded once per wire format for all recipients.
 		PreparedMessage prepared = PreparedMessage.of(this.codec, op);
@@ -288,6 +306,21 @@ public final class PresenceRegistry {
 		 * @param op the op, encoded once per wire format and shared
 		 */
 		void announce(PreparedMessage op);
+
+	}
+
+	/**
+	 * Told when a client left a channel.
+	 */
+	@FunctionalInterface
+	public interface LeaveListener {
+
+		/**
+		 * A client left a channel: its last connection unsubscribed or ended.
+		 * @param channel the channel
+		 * @param clientId the client
+		 */
+		void left(String channel, String clientId);
 
 	}
 

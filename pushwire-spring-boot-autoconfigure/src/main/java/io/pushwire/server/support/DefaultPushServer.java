@@ -10,12 +10,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.core.ErrorCode;
 import io.pushwire.core.Frame;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.server.PeerRouteMode;
 import io.pushwire.server.PresenceMember;
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
@@ -27,6 +30,7 @@ import io.pushwire.server.connection.DefaultPushSession;
 import io.pushwire.server.connection.PresenceRegistry;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.SessionRegistry;
+import io.pushwire.server.rtc.RtcExchange;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.ResumePlan;
@@ -56,6 +60,8 @@ public final class DefaultPushServer implements PushServer {
 
 	private final int subscriberBuffer;
 
+	private final @Nullable RtcExchange peers;
+
 	/**
 	 * Create the server API of a node.
 	 * @param publisher publishes to channels
@@ -68,6 +74,24 @@ public final class DefaultPushServer implements PushServer {
 	 */
 	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
 			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+		this(publisher, channels, streams, sessions, presence, codec, settings, null);
+	}
+
+	/**
+	 * Create the server API of a node whose clients may be peers of WebRTC rooms.
+	 * @param publisher publishes to channels
+	 * @param channels the declared channel kinds
+	 * @param streams the channel streams (server-side subscribers attach to them)
+	 * @param sessions the sessions
+	 * @param presence the presence memberships
+	 * @param codec the protocol codec (encodes frames sent to one client)
+	 * @param settings the settings (the buffer of server-side subscribers)
+	 * @param peers the peers of rooms, or {@code null} when the server routes none
+	 */
+	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+			@Nullable RtcExchange peers) {
+		this.peers = peers;
 		this.publisher = publisher;
 		this.channels = channels;
 		this.streams = streams;
@@ -175,6 +199,17 @@ public final class DefaultPushServer implements PushServer {
 			.onErrorMap(reactor.core.Exceptions::isOverflow,
 					(ex) -> new IllegalStateException("Server-side subscriber to " + channel + " fell " + buffer
 							+ " frames behind; consume faster or raise pushwire.server.subscriber-buffer", ex));
+	}
+
+	@Override
+	public Mono<Boolean> switchPeerRoute(String channel, String clientId, String peerId, PeerRouteMode mode) {
+		return Mono.fromSupplier(() -> {
+			if (this.peers == null) {
+				throw new ProtocolException(ErrorCode.NO_HANDLER,
+						"This server routes no WebRTC peers (declare the rtc channel kind)", channel);
+			}
+			return this.peers.switchRoute(channel, clientId, peerId, mode);
+		});
 	}
 
 	/**

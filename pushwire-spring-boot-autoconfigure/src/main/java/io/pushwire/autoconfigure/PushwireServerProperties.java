@@ -185,6 +185,11 @@ public class PushwireServerProperties {
 	private final BrowserClient browserClient = new BrowserClient();
 
 	/**
+	 * The Redis store (store=redis), reached through spring.data.redis.*.
+	 */
+	private final Redis redis = new Redis();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
 	 * takes priority (high, normal or low; default normal), wire-id (id in binary frame
 	 * headers, 0 to 255 but not 5; assigned when unset), history-size (frames kept for
@@ -397,6 +402,10 @@ public class PushwireServerProperties {
 		return this.websocket;
 	}
 
+	public Redis getRedis() {
+		return this.redis;
+	}
+
 	public BrowserClient getBrowserClient() {
 		return this.browserClient;
 	}
@@ -530,6 +539,74 @@ public class PushwireServerProperties {
 
 		public void setAllowQueryToken(boolean allowQueryToken) {
 			this.allowQueryToken = allowQueryToken;
+		}
+
+	}
+
+	/**
+	 * The Redis store's settings (store=redis).
+	 */
+	public static class Redis {
+
+		/**
+		 * What every Redis key and pub/sub channel of the server starts with, so that
+		 * several applications can share one Redis. Must not contain '{' or '}' (each
+		 * channel's keys use the channel as hash tag).
+		 */
+		private String keyPrefix = "pushwire:";
+
+		/**
+		 * How long a Redis command of the publishing and subscribing path may take before
+		 * the publish or subscribe answers "unavailable" (HTTP 503), instead of Lettuce's
+		 * own command timeout (spring.data.redis.timeout, 60 s by default).
+		 */
+		private Duration commandTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * How often a node compares the head of each channel it has subscribers for with
+		 * what it delivered, and reads a frame whose pub/sub message it missed (Redis or
+		 * the connection was down) from the channel's stream. One HMGET per channel with
+		 * local subscribers per interval.
+		 */
+		private Duration catchUpInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a channel's stream and meta stay in Redis after its last publish (at
+		 * least the kind's history-ttl). A channel whose keys expired starts again with a
+		 * new epoch, so its resuming clients get resume_required.
+		 */
+		private Duration streamExpiry = Duration.ofDays(1);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public Duration getCatchUpInterval() {
+			return this.catchUpInterval;
+		}
+
+		public void setCatchUpInterval(Duration catchUpInterval) {
+			this.catchUpInterval = catchUpInterval;
+		}
+
+		public Duration getStreamExpiry() {
+			return this.streamExpiry;
+		}
+
+		public void setStreamExpiry(Duration streamExpiry) {
+			this.streamExpiry = streamExpiry;
 		}
 
 	}

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@code server.channel} (kinds and access), {@code server} (the application's API),
  * {@code server.handler} and {@code server.stream}, then {@code server.connection}, the
  * transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
- * binds connections to Netty channels), the server API's implementation
- * ({@code server.support}) and the auto-configuration. The client depends on the core
- * alone. {@code docs/architecture.md} describes each layer.
+ * binds connections to Netty channels) beside the Redis store ({@code server.redis}), the
+ * server API's implementation ({@code server.support}) and the auto-configuration. The
+ * client depends on the core alone. {@code docs/architecture.md} describes each layer.
  */
 class ArchitectureTests {
 
@@ -49,6 +49,8 @@ class ArchitectureTests {
 			.layer("transports")
 			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
+			.layer("redis")
+			.definedBy("io.pushwire.server.redis")
 			.layer("support")
 			.definedBy("io.pushwire.server.support")
 			.layer("client")
@@ -70,6 +72,8 @@ class ArchitectureTests {
 			.whereLayer("connection")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
 			.whereLayer("transports")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.whereLayer("redis")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
 			.whereLayer("support")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")

@@ -75,7 +75,8 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireActuatorAutoConfiguration", "autoconfigure.actuate.PushwireEndpoint",
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
-			"autoconfigure.security.PushwireWebSecurityAutoConfiguration");
+			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
+			"autoconfigure.redis.PushwireRedisAutoConfiguration");
 	// @formatter:on
 
 	/**
@@ -103,7 +104,10 @@ class PublicApiTests {
 			"server.websocket.PushWebSocketEndpoint", "server.websocket.PushWebSocketHandler",
 			// The server API's implementation and lifecycle.
 			"server.support.DefaultPushServer", "server.support.PushServerLifecycle",
-			"server.support.PushServerStatistics");
+			"server.support.PushServerStatistics",
+			// The Redis store (pushwire.server.store=redis), as a bean of its
+			// auto-configuration.
+			"server.redis.RedisChannelStore", "server.redis.RedisStoreSettings");
 	// @formatter:on
 
 	private static final Path SOURCES = Path.of("src/main/java");

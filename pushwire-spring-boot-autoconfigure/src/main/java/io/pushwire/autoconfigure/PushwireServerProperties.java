@@ -185,7 +185,7 @@ public class PushwireServerProperties {
 	private final BrowserClient browserClient = new BrowserClient();
 
 	/**
-	 * Redis, with store=redis.
+	 * The Redis store (store=redis), reached through spring.data.redis.*.
 	 */
 	private final Redis redis = new Redis();
 
@@ -402,12 +402,12 @@ public class PushwireServerProperties {
 		return this.websocket;
 	}
 
-	public BrowserClient getBrowserClient() {
-		return this.browserClient;
-	}
-
 	public Redis getRedis() {
 		return this.redis;
+	}
+
+	public BrowserClient getBrowserClient() {
+		return this.browserClient;
 	}
 
 	public Map<String, Channel> getChannels() {
@@ -544,6 +544,108 @@ public class PushwireServerProperties {
 	}
 
 	/**
+	 * The Redis store's settings (store=redis).
+	 */
+	public static class Redis {
+
+		/**
+		 * What every Redis key and pub/sub channel of the server starts with, so that
+		 * several applications can share one Redis. Must not contain '{' or '}' (each
+		 * channel's keys use the channel as hash tag).
+		 */
+		private String keyPrefix = "pushwire:";
+
+		/**
+		 * How long a Redis command of the publishing and subscribing path may take before
+		 * the publish or subscribe answers "unavailable" (HTTP 503), instead of Lettuce's
+		 * own command timeout (spring.data.redis.timeout, 60 s by default).
+		 */
+		private Duration commandTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * How often a node compares the head of each channel it has subscribers for with
+		 * what it delivered, and reads a frame whose pub/sub message it missed (Redis or
+		 * the connection was down) from the channel's stream. One HMGET per channel with
+		 * local subscribers per interval.
+		 */
+		private Duration catchUpInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a channel's stream and meta stay in Redis after its last publish (at
+		 * least the kind's history-ttl). A channel whose keys expired starts again with a
+		 * new epoch, so its resuming clients get resume_required.
+		 */
+		private Duration streamExpiry = Duration.ofDays(1);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public Duration getCatchUpInterval() {
+			return this.catchUpInterval;
+		}
+
+		public void setCatchUpInterval(Duration catchUpInterval) {
+			this.catchUpInterval = catchUpInterval;
+		}
+
+		public Duration getStreamExpiry() {
+			return this.streamExpiry;
+		}
+
+		public void setStreamExpiry(Duration streamExpiry) {
+			this.streamExpiry = streamExpiry;
+		}
+
+		// Sessions and presence across nodes
+
+		/**
+		 * How often each node renews its lease in Redis and looks for nodes whose lease
+		 * ran out (they died without cleaning up: their sessions are detached and their
+		 * presence memberships removed, with leave announcements).
+		 */
+		private Duration nodeHeartbeat = Duration.ofSeconds(1);
+
+		/**
+		 * How long a node's lease lasts; at least twice node-heartbeat. A node that dies
+		 * is cleaned up within node-ttl + node-heartbeat. Also the bound of one Redis
+		 * operation of the sessions and presence.
+		 */
+		private Duration nodeTtl = Duration.ofSeconds(5);
+
+		public Duration getNodeHeartbeat() {
+			return this.nodeHeartbeat;
+		}
+
+		public void setNodeHeartbeat(Duration nodeHeartbeat) {
+			this.nodeHeartbeat = nodeHeartbeat;
+		}
+
+		public Duration getNodeTtl() {
+			return this.nodeTtl;
+		}
+
+		public void setNodeTtl(Duration nodeTtl) {
+			this.nodeTtl = nodeTtl;
+		}
+
+		// End of sessions and presence across nodes
+
+	}
+
+	/**
 	 * A channel kind's configuration.
 	 */
 	public static class Channel {
@@ -657,48 +759,6 @@ public class PushwireServerProperties {
 		public void setPublish(String publish) {
 			this.publish = publish;
 		}
-
-	}
-
-	/**
-	 * Redis settings, used with {@code pushwire.server.store=redis} (the connection
-	 * itself is Spring Boot's {@code spring.data.redis.*}).
-	 */
-	public static class Redis {
-
-		// Sessions and presence across nodes
-
-		/**
-		 * How often each node renews its lease in Redis and looks for nodes whose lease
-		 * ran out (they died without cleaning up: their sessions are detached and their
-		 * presence memberships removed, with leave announcements).
-		 */
-		private Duration nodeHeartbeat = Duration.ofSeconds(1);
-
-		/**
-		 * How long a node's lease lasts; at least twice node-heartbeat. A node that dies
-		 * is cleaned up within node-ttl + node-heartbeat. Also the bound of one Redis
-		 * operation of the sessions and presence.
-		 */
-		private Duration nodeTtl = Duration.ofSeconds(5);
-
-		public Duration getNodeHeartbeat() {
-			return this.nodeHeartbeat;
-		}
-
-		public void setNodeHeartbeat(Duration nodeHeartbeat) {
-			this.nodeHeartbeat = nodeHeartbeat;
-		}
-
-		public Duration getNodeTtl() {
-			return this.nodeTtl;
-		}
-
-		public void setNodeTtl(Duration nodeTtl) {
-			this.nodeTtl = nodeTtl;
-		}
-
-		// End of sessions and presence across nodes
 
 	}
 

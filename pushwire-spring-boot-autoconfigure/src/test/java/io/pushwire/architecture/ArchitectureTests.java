@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@code server.channel} (kinds and access), {@code server} (the application's API),
  * {@code server.handler} and {@code server.stream}, then {@code server.connection}, the
  * transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
- * binds connections to Netty channels), the server API's implementation
- * ({@code server.support}) and the auto-configuration. The client depends on the core
- * alone. {@code docs/architecture.md} describes each layer.
+ * binds connections to Netty channels) beside the Redis store ({@code server.redis}), the
+ * server API's implementation ({@code server.support}) and the auto-configuration. The
+ * client depends on the core alone. {@code docs/architecture.md} describes each layer.
  */
 class ArchitectureTests {
 

@@ -81,7 +81,8 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
 			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
-			// Sessions and presence on Redis.
+			// What several nodes share through Redis.
+			"autoconfigure.redis.PushwireRedisAutoConfiguration",
 			"autoconfigure.redis.PushwireRedisSessionAutoConfiguration");
 	// @formatter:on
 
@@ -114,9 +115,10 @@ class PublicApiTests {
 			// The server API's implementation and lifecycle.
 			"server.support.DefaultPushServer", "server.support.PushServerLifecycle",
 			"server.support.PushServerStatistics",
-			// Sessions and presence shared by several nodes on Redis.
-			"server.redis.RedisNodeDirectory", "server.redis.RedisPresenceReplica",
-			"server.redis.RedisSessionRegistry");
+			// What several nodes share through Redis (pushwire.server.store=redis), as
+			// beans of its auto-configuration.
+			"server.redis.RedisChannelStore", "server.redis.RedisStoreSettings", "server.redis.RedisNodeDirectory",
+			"server.redis.RedisPresenceReplica", "server.redis.RedisSessionRegistry");
 	// @formatter:on
 
 	private static final Path SOURCES = Path.of("src/main/java");

@@ -46,11 +46,24 @@ final class CuttingProxy implements AutoCloseable {
 	 * @param seed the seed of the cut points
 	 */
 	CuttingProxy(int targetPort, long minBytes, long maxBytes, long seed) {
+		this(new int[] { targetPort }, minBytes, maxBytes, seed);
+	}
+
+	/**
+	 * Start a proxy in front of several servers (nodes of one cluster): each new
+	 * connection goes to the next of them in turn, so a client that reconnects moves to
+	 * another node.
+	 * @param targetPorts the servers' ports on localhost
+	 * @param minBytes the fewest server-to-client bytes before a cut, 0 for never
+	 * @param maxBytes the most
+	 * @param seed the seed of the cut points
+	 */
+	CuttingProxy(int[] targetPorts, long minBytes, long maxBytes, long seed) {
 		this.random = new Random(seed);
 		this.minBytes = minBytes;
 		this.maxBytes = maxBytes;
 		this.server = TcpServer.create().host("127.0.0.1").port(0).handle((in, out) -> {
-			this.connections.incrementAndGet();
+			int targetPort = targetPorts[(this.connections.getAndIncrement()) % targetPorts.length];
 			Connection[] pair = new Connection[2];
 			in.withConnection((connection) -> pair[0] = connection);
 			long limit = nextLimit();

@@ -48,10 +48,33 @@ public final class RedisTestServer implements AutoCloseable {
 
 	private Process process;
 
+	/** More arguments of redis-server (persistence), empty by default. */
+	private final List<String> options = new ArrayList<>();
+
 	private RedisTestServer(String host, int port, String executable) {
 		this.host = host;
 		this.port = port;
 		this.executable = executable;
+	}
+
+	/**
+	 * Start a server of the caller's own that writes every command to an append-only file
+	 * before answering it ({@code appendfsync always}), so that a crash ({@link #stop()})
+	 * and {@link #start()} keep every acknowledged write, as a Redis run with persistence
+	 * does.
+	 * @param directory where the append-only file is written
+	 * @return the started server
+	 */
+	public static RedisTestServer startDedicatedPersistent(java.nio.file.Path directory) {
+		String executable = executable();
+		RedisTestServer server = new RedisTestServer("127.0.0.1", freePort(), executable);
+		// Redis writes the append-only file before it answers; without fsync the write
+		// is in the kernel's cache, which a crash of the process (not of the machine)
+		// keeps, and a loaded test machine does not stall on the disk.
+		server.options.addAll(
+				List.of("--appendonly", "yes", "--appendfsync", "no", "--dir", directory.toAbsolutePath().toString()));
+		server.start();
+		return server;
 	}
 
 	/**
@@ -122,7 +145,8 @@ public final class RedisTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Start the server (again) on its port, empty, and wait until it accepts connections.
+	 * Start the server (again) on its port, empty (unless it was started persistent), and
+	 * wait until it accepts connections.
 	 */
 	public synchronized void start() {
 		if (this.executable == null) {
@@ -135,6 +159,8 @@ public final class RedisTestServer implements AutoCloseable {
 		List<String> command = new ArrayList<>(
 				List.of(this.executable, "--port", Integer.toString(this.port), "--bind", this.host, "--save", "",
 						"--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "notice"));
+		// Later arguments win: a persistent server's options replace --appendonly no.
+		command.addAll(this.options);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		try {
 			this.process = builder.start();

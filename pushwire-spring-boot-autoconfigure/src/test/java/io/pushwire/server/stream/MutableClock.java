@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
  * A {@link Clock} that tests move forward by hand, so that ages in a stream's window are
  * exact.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	private volatile Instant now;
 
@@ -18,11 +18,11 @@ final class MutableClock extends Clock {
 		this.now = now;
 	}
 
-	MutableClock() {
+	public MutableClock() {
 		this(Instant.parse("2026-01-01T00:00:00Z"));
 	}
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 

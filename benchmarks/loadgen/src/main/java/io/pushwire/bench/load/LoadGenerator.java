@@ -20,8 +20,8 @@ import reactor.netty.resources.LoopResources;
  * Runs one scenario against one server and prints (and writes) its figures.
  * <p>
  * {@code java -jar loadgen.jar --target pushwire|stomp|raw|sse --scenario A..F --pid <server pid>
- * [--port P] [--connections N] [--messages M] [--rate R] [--duration S] [--out file]};
- * defaults are the sizes of issue #5. {@code java -jar loadgen.jar summary
+ * [--port P] [--subscriber-ports P1,P2] [--connections N] [--messages M] [--rate R] [--duration S]
+ * [--out file]}; defaults are the sizes of issue #5. {@code java -jar loadgen.jar summary
  *
 <dir>
  * } prints medians and ratios of the result files in a directory.
@@ -82,9 +82,13 @@ public final class LoadGenerator {
 		HttpClient slowHttp = (o.slowReceiveBuffer() > 0) ? http.option(ChannelOption.SO_RCVBUF, o.slowReceiveBuffer())
 				: http;
 		int slowEvery = slowEvery();
+		String[] subscriberPorts = (o.subscriberPorts() != null) ? o.subscriberPorts().split(",")
+				: new String[] { Integer.toString(o.port()) };
 		for (int i = 0; i < o.connections(); i++) {
 			boolean slow = slowEvery > 0 && i % slowEvery == 0;
-			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, uri, this.metrics);
+			String nodeUri = (subscriberPorts.length == 1 && o.subscriberPorts() == null) ? uri
+					: scheme + "://127.0.0.1:" + subscriberPorts[i % subscriberPorts.length].trim() + o.target().path();
+			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, nodeUri, this.metrics);
 			subscriber.slow = slow;
 			this.subscribers.add(subscriber);
 		}

@@ -24,10 +24,13 @@ import java.util.Map;
  * @param loops event-loop threads of the load generator
  * @param out where to write the results ({@code key=value} lines), or {@code null}
  * @param round the round number, recorded with the results
+ * @param subscriberPorts the ports subscribers connect to in turn (several nodes on one
+ * Redis, {@code --subscriber-ports 8081,8082}), or {@code null} for {@code port}; the
+ * publishes and the server probe stay on {@code port}
  */
 record Options(Target target, String scenario, int port, long pid, int connections, int messages, double rate,
 		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer,
-		int behind, int loops, String out, int round) {
+		int behind, int loops, String out, int round, String subscriberPorts) {
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new HashMap<>();
@@ -53,7 +56,7 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				Integer.parseInt(values.getOrDefault("slow-rcvbuf", "0")),
 				Integer.parseInt(values.getOrDefault("behind", "0")),
 				Integer.parseInt(values.getOrDefault("loops", "" + Runtime.getRuntime().availableProcessors())),
-				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")));
+				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")), values.get("subscriber-ports"));
 	}
 
 	/** The sizes the issue names for each scenario. */

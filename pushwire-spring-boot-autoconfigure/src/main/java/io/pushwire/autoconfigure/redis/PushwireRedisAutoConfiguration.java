@@ -1,0 +1,98 @@
+package io.pushwire.autoconfigure.redis;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
+import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.redis.RedisChannelStore;
+import io.pushwire.server.redis.RedisStoreSettings;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ChannelStreamStore;
+
+/**
+ * The Redis store ({@code pushwire.server.store=redis}): channel streams and their live
+ * fan-out in the Redis that Spring Boot connects to ({@code spring.data.redis.*}), so
+ * that several nodes share their channels (PROTOCOL.md §13). Runs before
+ * {@link PushwireServerAutoConfiguration}, whose in-memory store then steps aside, and
+ * after Spring Boot's reactive Redis auto-configuration, whose
+ * {@link ReactiveRedisConnectionFactory} it uses. With {@code store=redis} and no Spring
+ * Data Redis on the classpath the application fails to start, naming the property and the
+ * dependency to add.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = PushwireServerAutoConfiguration.class,
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnBooleanProperty(name = "pushwire.server.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "pushwire.server.store", havingValue = "redis")
+@EnableConfigurationProperties(PushwireServerProperties.class)
+public final class PushwireRedisAutoConfiguration {
+
+	/**
+	 * The store's beans, with Spring Data Redis on the classpath.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+	static class RedisStoreConfiguration {
+
+		@Bean(destroyMethod = "dispose")
+		@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
+		RedisChannelStore pushwireRedisChannelStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+				ObjectProvider<ChannelHub> hub, ObjectProvider<ProtocolCodec> codec,
+				PushwireServerProperties properties) {
+			ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
+			if (factory == null) {
+				throw new InvalidPushwirePropertyException("pushwire.server.store", "redis",
+						"needs a ReactiveRedisConnectionFactory bean: keep Spring Boot's Redis auto-configuration "
+								+ "(spring.data.redis.*) or declare one");
+			}
+			PushwireServerProperties.Redis redis = properties.getRedis();
+			RedisStoreSettings settings;
+			try {
+				settings = new RedisStoreSettings(redis.getKeyPrefix(), redis.getCommandTimeout(),
+						redis.getCatchUpInterval(), redis.getStreamExpiry());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+			return new RedisChannelStore(factory, hub.getObject(), codec.getIfAvailable(ProtocolCodec::new),
+					Clock.systemUTC(), settings);
+		}
+
+	}
+
+	/**
+	 * Without Spring Data Redis: a startup failure that says what to add.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.data.redis.connection.ReactiveRedisConnectionFactory")
+	static class MissingRedisConfiguration {
+
+		@Bean
+		Object pushwireRedisStoreMissing() {
+			throw new InvalidPushwirePropertyException("pushwire.server.store", "redis",
+					"needs Spring Data Redis and Lettuce on the classpath: add the dependency "
+							+ "org.springframework.boot:spring-boot-starter-data-redis-reactive");
+		}
+
+	}
+
+}

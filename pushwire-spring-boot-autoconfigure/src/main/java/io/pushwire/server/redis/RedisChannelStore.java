@@ -1,0 +1,606 @@
+package io.pushwire.server.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import io.pushwire.core.ChannelName;
+import io.pushwire.core.Cursors;
+import io.pushwire.core.ErrorCode;
+import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
+import io.pushwire.core.ResumeToken;
+import io.pushwire.server.channel.ChannelKind;
+import io.pushwire.server.stream.ChannelHub;
+import io.pushwire.server.stream.ChannelStore;
+import io.pushwire.server.stream.ResumePlan;
+import io.pushwire.server.stream.StoreHealth;
+import io.pushwire.server.stream.StoredFrame;
+import io.pushwire.server.stream.StreamPosition;
+import io.pushwire.server.stream.StreamReplay;
+
+/**
+ * Channel streams in Redis, shared by every node that uses the same Redis (PROTOCOL.md
+ * §13). Per channel a meta hash ({@code epoch}, {@code head}) and a Redis Stream whose
+ * entry ids are the cursors ({@code <cursor>-0}), trimmed to the kind's
+ * {@code history-size} and {@code history-ttl}; both keys carry the channel as hash tag,
+ * so that they share a slot on Redis Cluster. An append is one Lua script: it makes a new
+ * epoch when the meta is gone, increments the head, adds the entry, trims and publishes
+ * the frame on the channel's pub/sub channel, so concurrent publishers on any node never
+ * leave a hole or get one cursor twice, and every node receives one order.
+ * <p>
+ * Live fan-out: a node subscribes (classic pub/sub, one connection per node) to a channel
+ * while this node's hub has listeners for it, and unsubscribes when the last leaves. It
+ * hands the hub the frames in cursor order: a frame after a jump in cursors (a message
+ * missed while the connection was down) waits until the missing ones are read from the
+ * stream, and every {@code catch-up-interval} the head of each followed channel is
+ * compared with what was delivered, so that a lost last message is delivered too.
+ * <p>
+ * Every command is bounded by {@code command-timeout}: while Redis cannot be reached, an
+ * append or a read fails with {@code unavailable} within that time, and the health hook
+ * reports the store unreachable.
+ *
+ * @since 0.1.0
+ */
+public final class RedisChannelStore implements ChannelStore, StoreHealth {
+
+	private static final Log logger = LogFactory.getLog(RedisChannelStore.class);
+
+	private static final String UNAVAILABLE_MESSAGE = "The channel store (Redis) cannot be reached; try again later";
+
+	private static final int CATCH_UP_CONCURRENCY = 64;
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> APPEND = script("append.lua");
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> READ = script("read.lua");
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> RANGE = script("range.lua");
+
+	private final ReactiveRedisConnectionFactory connectionFactory;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final ChannelHub hub;
+
+	private final ProtocolCodec codec;
+
+	private final Clock clock;
+
+	private final RedisStoreSettings settings;
+
+	private final String nodeId = UUID.randomUUID().toString();
+
+	private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+
+	private final Object subscriptionLock = new Object();
+
+	/** The node's pub/sub subscription, made on first follow; guarded by its lock. */
+	private @Nullable Mono<ReactiveSubscription> subscription;
+
+	private final Disposable catchUp;
+
+	private volatile boolean disposed;
+
+	/**
+	 * Create a store.
+	 * @param connectionFactory the connections to Redis (Spring Boot's, from
+	 * {@code spring.data.redis.*})
+	 * @param hub this node's fan-out, which the store feeds
+	 * @param codec the protocol codec (payloads and transient frames)
+	 * @param clock the clock frames are timed by (their age for {@code history-ttl})
+	 * @param settings the settings
+	 */
+	public RedisChannelStore(ReactiveRedisConnectionFactory connectionFactory, ChannelHub hub, ProtocolCodec codec,
+			Clock clock, RedisStoreSettings settings) {
+		this.connectionFactory = connectionFactory;
+		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.hub = hub;
+		this.codec = codec;
+		this.clock = clock;
+		this.settings = settings;
+		this.catchUp = Flux.interval(settings.catchUpInterval(), settings.catchUpInterval())
+			.onBackpressureDrop()
+			.concatMap((tick) -> catchUp(), 1)
+			.subscribe();
+	}
+
+	@SuppressWarnings("rawtypes")
+	private static RedisScript<List> script(String name) {
+		return RedisScript.of(new ClassPathResource("io/pushwire/server/redis/" + name), List.class);
+	}
+
+	@Override
+	public Mono<StoredFrame> append(ChannelName channel, ChannelKind kind, JsonNode payload,
+			@Nullable String clientId) {
+		return Mono.defer(() -> {
+			String name = channel.value();
+			String json = this.codec.mapper().writeValueAsString(payload);
+			long now = this.clock.millis();
+			long cutoff = now - kind.historyTtl().toMillis();
+			List<String> args = List.of(Cursors.newEpoch(), Long.toString(now),
+					Integer.toString(Math.max(0, kind.historySize())), Long.toString(Math.max(0, cutoff)),
+					Long.toString(keyExpiryMillis(kind)), liveChannel(name), (clientId != null) ? clientId : "", json);
+			return command(run(APPEND, name, args)).map((reply) -> new StoredFrame(name, Long.parseLong(reply.get(1)),
+					reply.get(0), payload, clientId, now));
+		});
+	}
+
+	@Override
+	public Mono<StreamReplay> read(ChannelName channel, ChannelKind kind, ResumeToken.@Nullable Position from) {
+		return Mono.defer(() -> {
+			String name = channel.value();
+			List<String> args = List.of(Cursors.newEpoch(), Long.toString(keyExpiryMillis(kind)),
+					(from != null) ? "from" : "live", (from != null) ? Long.toString(from.cursor()) : "0",
+					(from != null && from.epoch() != null) ? from.epoch() : "");
+			return command(run(READ, name, args)).map((reply) -> replay(name, kind, from, reply));
+		});
+	}
+
+	private StreamReplay replay(String channel, ChannelKind kind, ResumeToken.@Nullable Position from,
+			List<String> reply) {
+		String epoch = reply.get(0);
+		long head = Long.parseLong(reply.get(1));
+		if (from == null) {
+			return new StreamReplay(new ResumePlan(channel, epoch, head, head, false), List.of());
+		}
+		long cutoff = this.clock.millis() - kind.historyTtl().toMillis();
+		List<StoredFrame> frames = new ArrayList<>();
+		for (StoredFrame frame : frames(channel, epoch, reply, 2)) {
+			if (frame.storedAtMillis() >= cutoff) {
+				frames.add(frame);
+			}
+		}
+		int excess = frames.size() - Math.max(0, kind.historySize());
+		if (excess > 0) {
+			frames = new ArrayList<>(frames.subList(excess, frames.size()));
+		}
+		long cursor = from.cursor();
+		boolean sameEpoch = from.epoch() == null || epoch.equals(from.epoch());
+		long oldest = frames.isEmpty() ? head + 1 : frames.get(0).cursor();
+		if (sameEpoch && cursor <= head && (cursor >= head || oldest == cursor + 1)) {
+			return new StreamReplay(new ResumePlan(channel, epoch, head, cursor, false), frames);
+		}
+		// The script read the whole window when the position was not in this epoch
+		// or beyond the head; otherwise from the position on, which is the whole window
+		// when part of it is gone.
+		return new StreamReplay(new ResumePlan(channel, epoch, head, oldest - 1, true), frames);
+	}
+
+	@Override
+	public Mono<StreamPosition> position(String channel) {
+		return command(this.redis.<String, String>opsForHash().multiGet(metaKey(channel), List.of("epoch", "head")))
+			.flatMap((values) -> (values.get(0) != null && values.get(1) != null)
+					? Mono.just(new StreamPosition(values.get(0), Long.parseLong(values.get(1)))) : Mono.empty());
+	}
+
+	@Override
+	public Mono<Void> publishTransient(ChannelName channel, PreparedMessage frame) {
+		return Mono.defer(() -> {
+			String json = new String(frame.encoded(this.codec), StandardCharsets.UTF_8);
+			return command(this.redis.convertAndSend(liveChannel(channel.value()), "T" + this.nodeId + "\n" + json))
+				.then();
+		});
+	}
+
+	@Override
+	public Mono<Void> follow(ChannelName channel) {
+		return Mono.defer(() -> {
+			String name = channel.value();
+			Follow follow = this.follows.computeIfAbsent(name, Follow::new);
+			return follow.ready;
+		});
+	}
+
+	@Override
+	public void unfollow(String channel) {
+		Follow follow = this.follows.remove(channel);
+		if (follow == null) {
+			return;
+		}
+		follow.closed = true;
+		Mono<ReactiveSubscription> current;
+		synchronized (this.subscriptionLock) {
+			current = this.subscription;
+		}
+		if (current != null) {
+			current.flatMap((live) -> live.unsubscribe(bytes(liveChannel(channel))))
+				.timeout(this.settings.commandTimeout())
+				.subscribe(null, (ex) -> logger.debug("Could not unsubscribe from " + channel, ex));
+		}
+	}
+
+	@Override
+	public int size() {
+		return this.follows.size();
+	}
+
+	@Override
+	public Mono<Check> checkHealth() {
+		return command(this.redis.execute((connection) -> connection.ping()).next()).map((pong) -> Check.ok())
+			.onErrorResume((ex) -> Mono.just(Check.failed("Redis cannot be reached: " + ex.getMessage())));
+	}
+
+	/**
+	 * Stop following channels and release the node's subscription.
+	 */
+	public void dispose() {
+		this.disposed = true;
+		this.catchUp.dispose();
+		Mono<ReactiveSubscription> current;
+		synchronized (this.subscriptionLock) {
+			current = this.subscription;
+			this.subscription = null;
+		}
+		this.follows.clear();
+		if (current != null) {
+			current.flatMap(ReactiveSubscription::cancel)
+				.timeout(this.settings.commandTimeout())
+				.subscribe(null, (ex) -> logger.debug("Could not cancel the Redis subscription", ex));
+		}
+	}
+
+	/**
+	 * The meta hash key of a channel.
+	 * @param channel the channel
+	 * @return the key
+	 */
+	public String metaKey(String channel) {
+		return this.settings.keyPrefix() + "{" + channel + "}:meta";
+	}
+
+	/**
+	 * The stream key of a channel.
+	 * @param channel the channel
+	 * @return the key
+	 */
+	public String streamKey(String channel) {
+		return this.settings.keyPrefix() + "{" + channel + "}:stream";
+	}
+
+	/**
+	 * The pub/sub channel of a channel's live frames.
+	 * @param channel the channel
+	 * @return the pub/sub channel
+	 */
+	public String liveChannel(String channel) {
+		return this.settings.keyPrefix() + "{" + channel + "}:live";
+	}
+
+	private @Nullable String channelOf(String liveChannel) {
+		String prefix = this.settings.keyPrefix() + "{";
+		String suffix = "}:live";
+		if (!liveChannel.startsWith(prefix) || !liveChannel.endsWith(suffix)
+				|| liveChannel.length() < prefix.length() + suffix.length()) {
+			return null;
+		}
+		return liveChannel.substring(prefix.length(), liveChannel.length() - suffix.length());
+	}
+
+	private long keyExpiryMillis(ChannelKind kind) {
+		return Math.max(this.settings.streamExpiry().toMillis(), kind.historyTtl().toMillis());
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private Mono<List<String>> run(RedisScript<List> script, String channel, List<String> args) {
+		return this.redis.execute(script, List.of(metaKey(channel), streamKey(channel)), args)
+			.collectList()
+			.map((replies) -> {
+				List<Object> flat = (replies.size() == 1 && replies.get(0) instanceof List<?> inner)
+						? (List<Object>) inner : (List<Object>) (List) replies;
+				List<String> strings = new ArrayList<>(flat.size());
+				for (Object value : flat) {
+					strings.add(string(value));
+				}
+				return strings;
+			});
+	}
+
+	private static String string(@Nullable Object value) {
+		if (value == null) {
+			return "";
+		}
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		if (value instanceof ByteBuffer buffer) {
+			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+		}
+		return value.toString();
+	}
+
+	// Bounds a command by the command timeout and turns its failures into 'unavailable'.
+	private <T> Mono<T> command(Mono<T> command) {
+		return command.timeout(this.settings.commandTimeout())
+			.onErrorMap((ex) -> !(ex instanceof ProtocolException), (ex) -> new ProtocolException(ErrorCode.UNAVAILABLE,
+					UNAVAILABLE_MESSAGE + ((ex instanceof TimeoutException) ? " (timed out)" : "")));
+	}
+
+	private List<StoredFrame> frames(String channel, String epoch, List<String> reply, int from) {
+		List<StoredFrame> frames = new ArrayList<>((reply.size() - from) / 4);
+		for (int i = from; i + 3 < reply.size(); i += 4) {
+			String id = reply.get(i);
+			long cursor = Long.parseLong(id.substring(0, id.indexOf('-')));
+			String clientId = reply.get(i + 2);
+			frames.add(new StoredFrame(channel, cursor, epoch, this.codec.mapper().readTree(reply.get(i + 3)),
+					clientId.isEmpty() ? null : clientId, Long.parseLong(reply.get(i + 1))));
+		}
+		return frames;
+	}
+
+	private Mono<ReactiveSubscription> subscription() {
+		synchronized (this.subscriptionLock) {
+			Mono<ReactiveSubscription> current = this.subscription;
+			if (current == null) {
+				current = this.connectionFactory.getReactiveConnection()
+					.pubSubCommands()
+					.createSubscription()
+					.doOnNext(this::receive)
+					.cache((live) -> Duration.ofMillis(Long.MAX_VALUE), (ex) -> Duration.ZERO, () -> Duration.ZERO);
+				this.subscription = current;
+			}
+			return current;
+		}
+	}
+
+	private void receive(ReactiveSubscription live) {
+		live.receive().subscribe(this::onMessage, (ex) -> lost(live, ex), () -> lost(live, null));
+	}
+
+	// The subscription ended (the connection was closed for good): the next catch-up
+	// makes a new one and subscribes to every followed channel again.
+	private void lost(ReactiveSubscription live, @Nullable Throwable ex) {
+		if (this.disposed) {
+			return;
+		}
+		logger.warn("The Redis subscription of this node ended; subscribing again", ex);
+		synchronized (this.subscriptionLock) {
+			this.subscription = null;
+		}
+		for (Follow follow : this.follows.values()) {
+			follow.subscribed = false;
+		}
+	}
+
+	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
+		String channel = channelOf(string(message.getChannel()));
+		if (channel == null) {
+			return;
+		}
+		Follow follow = this.follows.get(channel);
+		if (follow == null) {
+			return;
+		}
+		String body = string(message.getMessage());
+		try {
+			if (body.startsWith("F")) {
+				follow.onLiveFrame(body);
+			}
+			else if (body.startsWith("T")) {
+				int end = body.indexOf('\n');
+				if (end > 0 && !body.substring(1, end).equals(this.nodeId)) {
+					String json = body.substring(end + 1);
+					PushMessage frame = this.codec.decodeFromServer(json);
+					this.hub.publishTransient(channel,
+							PreparedMessage.ofJson(frame, json.getBytes(StandardCharsets.UTF_8)));
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Dropped a message on " + channel + " that this node cannot read", ex);
+		}
+	}
+
+	// Subscribes again where the subscription was lost, and fills the holes of every
+	// followed channel from its stream.
+	private Mono<Void> catchUp() {
+		if (this.disposed || this.follows.isEmpty()) {
+			return Mono.empty();
+		}
+		return Flux.fromIterable(this.follows.values())
+			.flatMap((follow) -> follow.catchUp().onErrorResume((ex) -> Mono.empty()), CATCH_UP_CONCURRENCY)
+			.then();
+	}
+
+	private static ByteBuffer bytes(String value) {
+		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * What this node follows of one channel: its subscription and the cursor delivered
+	 * last to the hub. Frames are handed to the hub under this object's monitor, so one
+	 * at a time and in cursor order.
+	 */
+	private final class Follow {
+
+		private final String channel;
+
+		private final Mono<Void> ready;
+
+		private volatile boolean closed;
+
+		private volatile boolean subscribed;
+
+		private @Nullable String epoch;
+
+		/** The cursor delivered last; -1 until the head was read after subscribing. */
+		private long last = -1;
+
+		/**
+		 * The highest cursor seen on pub/sub, read from the stream when it was missed.
+		 */
+		private long target;
+
+		private boolean filling;
+
+		Follow(String channel) {
+			this.channel = channel;
+			this.ready = subscribeAndStart().cache((done) -> Duration.ofMillis(Long.MAX_VALUE), (ex) -> Duration.ZERO,
+					() -> Duration.ofMillis(Long.MAX_VALUE));
+		}
+
+		private Mono<Void> subscribeAndStart() {
+			// No stream yet: its first frames, in whatever epoch it gets, are delivered
+			// from cursor 1.
+			return subscribe().then(position(this.channel))
+				.defaultIfEmpty(new StreamPosition("", 0))
+				.doOnNext(this::start)
+				.then();
+		}
+
+		private Mono<Void> subscribe() {
+			return command(subscription().flatMap((live) -> live.subscribe(bytes(liveChannel(this.channel)))))
+				.doOnSuccess((done) -> this.subscribed = true);
+		}
+
+		// The head when the subscription was confirmed: delivery continues after it.
+		private void start(StreamPosition position) {
+			synchronized (this) {
+				if (this.last < 0) {
+					this.epoch = position.epoch().isEmpty() ? null : position.epoch();
+					this.last = position.head();
+				}
+			}
+			fillIfBehind();
+		}
+
+		void onLiveFrame(String body) {
+			int first = body.indexOf('\n');
+			int second = body.indexOf('\n', first + 1);
+			String frameEpoch = body.substring(1, first);
+			long cursor = Long.parseLong(body.substring(first + 1, second));
+			synchronized (this) {
+				if (this.last < 0 || this.filling) {
+					// Not started, or a read of missed frames is under way: read after
+					// it.
+					this.target = Math.max(this.target, cursor);
+					return;
+				}
+				if (!frameEpoch.equals(this.epoch)) {
+					// The stream was lost and made again: its cursors start from 1.
+					this.epoch = frameEpoch;
+					this.last = 0;
+					this.target = 0;
+				}
+				if (cursor <= this.last) {
+					return;
+				}
+				if (cursor == this.last + 1) {
+					this.last = cursor;
+					RedisChannelStore.this.hub.publish(parse(body, second, frameEpoch, cursor));
+					return;
+				}
+				this.target = Math.max(this.target, cursor);
+			}
+			fillIfBehind();
+		}
+
+		private StoredFrame parse(String body, int second, String frameEpoch, long cursor) {
+			int third = body.indexOf('\n', second + 1);
+			int fourth = body.indexOf('\n', third + 1);
+			String clientId = body.substring(third + 1, fourth);
+			return new StoredFrame(this.channel, cursor, frameEpoch,
+					RedisChannelStore.this.codec.mapper().readTree(body.substring(fourth + 1)),
+					clientId.isEmpty() ? null : clientId, Long.parseLong(body.substring(second + 1, third)));
+		}
+
+		/**
+		 * Read what was missed, unless a read is under way; then go on with what came.
+		 */
+		private void fillIfBehind() {
+			long from;
+			long to;
+			synchronized (this) {
+				if (this.closed || this.filling || this.last < 0 || this.target <= this.last) {
+					return;
+				}
+				this.filling = true;
+				from = this.last + 1;
+				to = this.target;
+			}
+			command(run(RANGE, this.channel, List.of(Long.toString(from), Long.toString(to))))
+				.subscribe((reply) -> filled(reply, to), (ex) -> {
+					synchronized (this) {
+						this.filling = false;
+					}
+					logger.debug("Could not read the missed frames of " + this.channel + "; the catch-up retries", ex);
+				});
+		}
+
+		private void filled(List<String> reply, long to) {
+			String streamEpoch = reply.get(0);
+			synchronized (this) {
+				this.filling = false;
+				if (streamEpoch.isEmpty() || !streamEpoch.equals(this.epoch)) {
+					// Lost, or made again meanwhile: the next catch-up goes on from its
+					// head.
+					this.target = 0;
+					if (!streamEpoch.isEmpty()) {
+						this.epoch = streamEpoch;
+						this.last = 0;
+					}
+				}
+				else {
+					for (StoredFrame frame : frames(this.channel, streamEpoch, reply, 1)) {
+						if (frame.cursor() > this.last) {
+							this.last = frame.cursor();
+							RedisChannelStore.this.hub.publish(frame);
+						}
+					}
+					// Every frame up to 'to' was in the stream before it was published;
+					// what
+					// the stream no longer holds (trimmed meanwhile) cannot be given.
+					this.last = Math.max(this.last, to);
+				}
+			}
+			fillIfBehind();
+		}
+
+		Mono<Void> catchUp() {
+			if (this.closed) {
+				return Mono.empty();
+			}
+			Mono<Void> resubscribe = this.subscribed ? Mono.empty() : subscribe();
+			return resubscribe.then(position(this.channel)).doOnNext((position) -> {
+				synchronized (this) {
+					if (this.last < 0) {
+						this.last = position.head();
+						this.epoch = position.epoch();
+					}
+					else if (!position.epoch().equals(this.epoch)) {
+						this.epoch = position.epoch();
+						this.last = 0;
+					}
+					this.target = Math.max(this.target, position.head());
+				}
+				fillIfBehind();
+			}).then();
+		}
+
+	}
+
+}

@@ -7,7 +7,14 @@
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
 # PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
-# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB").
+# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB"),
+# PUBLISH=server|http (who publishes: the server itself, POST /bench/publish, or the load generator
+# over HTTP: POST /publish to raw and pushwire, a STOMP SEND frame, POST /demo/publish with a bearer
+# token to the sample; default http when TARGETS names "sample", else server).
+#
+# The target "sample" is the sample application (sample-app/target/pushwire-sample-app.jar) on port
+# 8081: subscribers authenticated with a JWT from /demo/token (alice), on chat:bench, e.g.
+#   TARGETS="sample stomp raw" benchmarks/run.sh A 3
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -20,6 +27,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="$ROOT/benchmarks"
 if [[ "$SCENARIO" == "F" ]]; then DEFAULT_TARGETS="sse"; else DEFAULT_TARGETS="pushwire stomp raw"; fi
 read -r -a TARGETS <<< "${TARGETS:-$DEFAULT_TARGETS}"
+if [[ " ${TARGETS[*]} " == *" sample "* ]]; then DEFAULT_PUBLISH=http; else DEFAULT_PUBLISH=server; fi
+PUBLISH=${PUBLISH:-$DEFAULT_PUBLISH}
+# The sample application as a user runs it, with the limits that keep one user (alice, whose token every
+# subscriber presents) from opening thousands of connections raised for the benchmark.
+SAMPLE_ARGS=(--server.port=8081 --server.address=127.0.0.1 --pushwire.server.max-connections-per-principal=100000
+  --pushwire.server.max-sessions-per-principal=100000 --pushwire.server.max-connections-per-second=100000
+  --logging.level.root=warn)
 OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO"
 mkdir -p "$OUT"
 
@@ -37,7 +51,7 @@ fi
 ulimit -n 20000 || ulimit -n "$(ulimit -Hn)"
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package -pl benchmarks/loadgen,benchmarks/pushwire-server,benchmarks/stomp-server,benchmarks/raw-server -am)
+  (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package -pl benchmarks/loadgen,benchmarks/pushwire-server,benchmarks/stomp-server,benchmarks/raw-server,sample-app -am)
 fi
 
 {
@@ -46,7 +60,9 @@ fi
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "server jvm: ${SERVER_JVM[*]}"
-  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
+  echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!benchmarks/results' || echo ' (with uncommitted changes)')"
+  echo "publish: $PUBLISH"
+  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }PUBLISH=$PUBLISH TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
 } | tee "$OUT/machine.txt"
 
 server_jar() {
@@ -54,12 +70,13 @@ server_jar() {
     pushwire|sse) echo "$BENCH/pushwire-server/target/pushwire-bench-server.jar" ;;
     stomp) echo "$BENCH/stomp-server/target/stomp-bench-server.jar" ;;
     raw) echo "$BENCH/raw-server/target/raw-bench-server.jar" ;;
+    sample) echo "$ROOT/sample-app/target/pushwire-sample-app.jar" ;;
   esac
 }
 
 server_port() {
   case "$1" in
-    pushwire|sse) echo 8081 ;;
+    pushwire|sse|sample) echo 8081 ;;
     stomp) echo 8082 ;;
     raw) echo 8083 ;;
   esac
@@ -92,16 +109,21 @@ for round in $(seq 1 "$ROUNDS"); do
       fi
       jfr=(-XX:StartFlightRecording=settings="$OUT/bench.jfc",filename="$OUT/$target-round$round.jfr",dumponexit=true)
     fi
-    java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" $( [[ $target == raw ]] && echo "$port" ) ${SERVER_ARGS:-} \
+    args=()
+    [[ $target == raw ]] && args=("$port")
+    [[ $target == sample ]] && args=("${SAMPLE_ARGS[@]}")
+    java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" "${args[@]}" ${SERVER_ARGS:-} \
       > "$OUT/$target-round$round-server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do
-      curl -sf "http://127.0.0.1:$port/bench/stats" > /dev/null 2>&1 && break
+    ready_path=/bench/stats
+    [[ $target == sample ]] && ready_path=/actuator/health
+    for _ in $(seq 1 150); do
+      curl -sf "http://127.0.0.1:$port$ready_path" > /dev/null 2>&1 && break
       sleep 0.2
     done
     echo "== round $round: $target (pid $SERVER_PID)"
     timeout 600 java "${LOADGEN_JVM[@]}" -jar "$BENCH/loadgen/target/loadgen.jar" \
-      --target "$target" --scenario "$SCENARIO" --port "$port" --pid "$SERVER_PID" --round "$round" \
+      --target "$target" --scenario "$SCENARIO" --port "$port" --pid "$SERVER_PID" --round "$round" --publish "$PUBLISH" \
       --out "$OUT/$target-round$round.properties" "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
       || echo "load generator failed for $target round $round (exit $?)" | tee -a "$OUT/failures.txt"
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then

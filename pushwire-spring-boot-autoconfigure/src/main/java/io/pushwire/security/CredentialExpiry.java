@@ -20,6 +20,9 @@ final class CredentialExpiry {
 	}
 
 	static @Nullable Instant of(Principal principal) {
+		if (ConnectionPrincipals.isCompact(principal)) {
+			return ConnectionPrincipals.expiresAt(principal);
+		}
 		return OAUTH2_TOKENS_PRESENT ? OAuth2Tokens.expiresAt(principal) : null;
 	}
 

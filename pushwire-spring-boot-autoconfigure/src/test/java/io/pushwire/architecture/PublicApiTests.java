@@ -39,6 +39,8 @@ class PublicApiTests {
 			"security.AccessRule", "security.AnonymousPrincipal", "security.AuthRequest", "security.AuthValidator",
 			"security.PushwireCors", "security.PushwireSecurityCustomizer", "security.RequestPrincipalAuthValidator",
 			"security.SpringSecurityAuthValidator",
+			// What a connection keeps of its principal.
+			"security.CompactAuthentication", "security.ConnectionPrincipals",
 			// Channel kinds, and who may subscribe and publish.
 			"server.channel.ChannelAuthorizer", "server.channel.ChannelKind", "server.channel.ChannelRegistry",
 			"server.channel.Priority",

@@ -14,6 +14,7 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.security.AnonymousPrincipal;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.security.AuthValidator;
+import io.pushwire.security.ConnectionPrincipals;
 
 /**
  * Authenticates push clients with the application's {@link AuthValidator}: at the
@@ -71,7 +72,7 @@ public final class ClientAuthenticator {
 				return Mono.error(new ProtocolException(ErrorCode.UNAUTHORIZED,
 						"The credentials were accepted but name no principal"));
 			}
-			return Mono.just(principal);
+			return Mono.just(compact(principal));
 		});
 	}
 
@@ -86,7 +87,25 @@ public final class ClientAuthenticator {
 		if (principal instanceof AnonymousPrincipal) {
 			return null;
 		}
+		if (ConnectionPrincipals.isCompact(principal)) {
+			return ConnectionPrincipals.expiresAt(principal);
+		}
 		return this.authValidator.expiresAt(principal);
+	}
+
+	/**
+	 * What a connection keeps of a principal for its life: a Spring Security
+	 * authentication becomes a {@link io.pushwire.security.CompactAuthentication} with
+	 * the expiry the validator reads from the full one, so that no connection holds a
+	 * {@code Jwt} or user details.
+	 * @param principal the validator's principal
+	 * @return the principal to keep
+	 */
+	private Principal compact(Principal principal) {
+		if (principal instanceof AnonymousPrincipal) {
+			return principal;
+		}
+		return ConnectionPrincipals.compact(principal, this.authValidator.expiresAt(principal));
 	}
 
 	/**
@@ -111,7 +130,7 @@ public final class ClientAuthenticator {
 					throw new ProtocolException(ErrorCode.FORBIDDEN, "The refresh token belongs to another principal; "
 							+ "the current credentials stay in force until they expire");
 				}
-				return principal;
+				return compact(principal);
 			});
 	}
 

@@ -1,6 +1,7 @@
 package io.pushwire.server.websocket;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.util.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pushwire.core.ErrorCode;
@@ -91,7 +93,25 @@ public final class PushWebSocketEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.FORBIDDEN,
 					"Origin " + origin + " is not allowed; add it to pushwire.server.allowed-origins");
 		}
-		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler);
+		// The request's principal is read here, where the filter chain's Reactor context
+		// still holds the security context, and handed to the handshake as a value.
+		return exchange.getPrincipal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((principal) -> {
+			exchange.getAttributes().put(LeanHandshakeUpgradeStrategy.PRINCIPAL, principal);
+			return upgrade(exchange);
+		});
+	}
+
+	private Mono<Void> upgrade(ServerWebExchange exchange) {
+		// Reactor Netty runs the WebSocket handler under the Reactor context of the
+		// upgrade: kept
+		// for the connection's life, it would hold the filter chain's security context
+		// (and through
+		// it the exchange, its session and the Authentication) and the observation of the
+		// upgrade
+		// request. The handler needs none of them, so the upgrade runs with an empty
+		// context.
+		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler)
+			.contextWrite((context) -> Context.empty());
 		EventLoop eventLoop = eventLoop(exchange);
 		if (eventLoop == null || eventLoop.inEventLoop()) {
 			return upgrade;

@@ -39,6 +39,12 @@ public final class LoadGenerator {
 
 	private final ServerProbe server;
 
+	/** Publishes the messages: the server itself, or over HTTP or STOMP from here. */
+	private Publisher publisher;
+
+	/** The JWT of the sample application's subscribers and publisher, or {@code null}. */
+	private String token;
+
 	private final List<Subscriber> subscribers = new ArrayList<>();
 
 	private final Results results = new Results();
@@ -47,7 +53,7 @@ public final class LoadGenerator {
 
 	private LoadGenerator(Options options) {
 		this.options = options;
-		this.server = new ServerProbe(options.port(), options.pid());
+		this.server = new ServerProbe(options.port(), options.pid(), options.target() == Target.SAMPLE);
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -72,6 +78,11 @@ public final class LoadGenerator {
 			.put("target", o.target().name().toLowerCase())
 			.put("round", o.round())
 			.put("connections", o.connections());
+		if (o.target() == Target.SAMPLE) {
+			this.token = HttpPublisher.sampleToken(o.port(), "alice", "alice-pass");
+		}
+		this.publisher = publisher(o);
+		this.results.put("publish_via", o.publish());
 		LoopResources loops = LoopResources.create("loadgen", o.loops(), true);
 		HttpClient http = HttpClient.newConnection().runOn(loops).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 		String scheme = (o.target() == Target.SSE) ? "http" : "ws";
@@ -88,7 +99,8 @@ public final class LoadGenerator {
 			boolean slow = slowEvery > 0 && i % slowEvery == 0;
 			String nodeUri = (subscriberPorts.length == 1 && o.subscriberPorts() == null) ? uri
 					: scheme + "://127.0.0.1:" + subscriberPorts[i % subscriberPorts.length].trim() + o.target().path();
-			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, nodeUri, this.metrics);
+			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, nodeUri, this.metrics,
+					this.token);
 			subscriber.slow = slow;
 			this.subscribers.add(subscriber);
 		}
@@ -108,6 +120,29 @@ public final class LoadGenerator {
 			.put("server_rss_mb_end", this.server.rssBytes() / 1048576.0);
 		this.subscribers.forEach(Subscriber::stop);
 		this.results.write(o.out());
+	}
+
+	/**
+	 * How the messages are published: {@code server} asks the server to publish them
+	 * ({@code POST /bench/publish}); {@code http} publishes each from here, as another
+	 * service would: {@code POST /demo/publish} with a bearer token to the sample
+	 * application, {@code POST /publish} to the raw and benchmark servers, and a STOMP
+	 * {@code SEND} frame to the STOMP server.
+	 * @param o the options
+	 * @return the publisher
+	 */
+	private Publisher publisher(Options o) {
+		if (o.target() == Target.SAMPLE && !o.publish().equals("http")) {
+			throw new IllegalArgumentException("The sample application publishes over HTTP only: use --publish http");
+		}
+		if (!o.publish().equals("http")) {
+			return this.server;
+		}
+		return switch (o.target()) {
+			case STOMP -> new StompPublisher(o.port());
+			case SAMPLE, RAW, PUSHWIRE -> new HttpPublisher(o.port(), o.target(), this.token, o.publishConcurrency());
+			case SSE -> throw new IllegalArgumentException("Scenario F publishes with --publish server");
+		};
 	}
 
 	/** A and F: N subscribers, M messages as fast as the server takes them. */
@@ -196,7 +231,7 @@ public final class LoadGenerator {
 		// the planned time
 		// and expect what was published.
 		CompletableFuture<String> publishing = CompletableFuture
-			.supplyAsync(() -> this.server.publish(MEASURED, planned, o.rate(), o.durationSeconds() * 3.0));
+			.supplyAsync(() -> this.publisher.publish(MEASURED, planned, o.rate(), o.durationSeconds() * 3.0));
 		int slowEvery = slowEvery();
 		if (slowEvery > 0) {
 			Thread.sleep(2000);
@@ -247,7 +282,7 @@ public final class LoadGenerator {
 		warmUp(20, 0);
 		this.subscribers.forEach(Subscriber::drop);
 		Thread.sleep(1500);
-		this.server.publish(MEASURED, o.behind(), 0);
+		this.publisher.publish(MEASURED, o.behind(), 0);
 		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
 		this.metrics.recording = true;
 		long cpu0 = this.server.cpuMillis();
@@ -301,7 +336,7 @@ public final class LoadGenerator {
 		long deadline = start + Duration.ofSeconds(60).toNanos();
 		long ready = 0;
 		while (System.nanoTime() < deadline) {
-			this.server.publish(this.probeSeq.getAndIncrement(), 1, 0);
+			this.publisher.publish(this.probeSeq.getAndIncrement(), 1, 0);
 			sleep(200);
 			ready = this.subscribers.stream().filter((s) -> s.anyReceived).count();
 			if (ready == this.subscribers.size()) {
@@ -318,7 +353,7 @@ public final class LoadGenerator {
 	 * @param rate the messages per second to publish at, or 0 for a burst
 	 */
 	private void warmUp(int count, double rate) {
-		this.server.publish(WARMUP + this.probeSeq.getAndAdd(count), count, rate);
+		this.publisher.publish(WARMUP + this.probeSeq.getAndAdd(count), count, rate);
 		long quietNanos = Duration.ofMillis(1000).toNanos();
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (System.nanoTime() < deadline) {
@@ -344,7 +379,7 @@ public final class LoadGenerator {
 		long machine0 = ServerProbe.machineBusyMillis();
 		long t0 = System.nanoTime();
 		CompletableFuture<String> publishing = CompletableFuture
-			.supplyAsync(() -> this.server.publish(MEASURED, count, rate));
+			.supplyAsync(() -> this.publisher.publish(MEASURED, count, rate));
 		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
 		long ownCpu1 = ownCpuMillis();
@@ -453,6 +488,14 @@ public final class LoadGenerator {
 	private static final class HeapSampler {
 
 		private final ServerProbe server;
+
+		/** Publishes the messages: the server itself, or over HTTP or STOMP from here. */
+		private Publisher publisher;
+
+		/**
+		 * The JWT of the sample application's subscribers and publisher, or {@code null}.
+		 */
+		private String token;
 
 		private volatile boolean running = true;
 

@@ -24,13 +24,16 @@ import java.util.Map;
  * @param loops event-loop threads of the load generator
  * @param out where to write the results ({@code key=value} lines), or {@code null}
  * @param round the round number, recorded with the results
+ * @param publish {@code server} (the server publishes, {@code POST /bench/publish}) or
+ * {@code http} (the load generator publishes over HTTP, or STOMP {@code SEND})
+ * @param publishConcurrency HTTP publish requests in flight at most
  * @param subscriberPorts the ports subscribers connect to in turn (several nodes on one
  * Redis, {@code --subscriber-ports 8081,8082}), or {@code null} for {@code port}; the
  * publishes and the server probe stay on {@code port}
  */
 record Options(Target target, String scenario, int port, long pid, int connections, int messages, double rate,
 		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer,
-		int behind, int loops, String out, int round, String subscriberPorts) {
+		int behind, int loops, String out, int round, String publish, int publishConcurrency, String subscriberPorts) {
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new HashMap<>();
@@ -56,7 +59,9 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				Integer.parseInt(values.getOrDefault("slow-rcvbuf", "0")),
 				Integer.parseInt(values.getOrDefault("behind", "0")),
 				Integer.parseInt(values.getOrDefault("loops", "" + Runtime.getRuntime().availableProcessors())),
-				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")), values.get("subscriber-ports"));
+				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")),
+				values.getOrDefault("publish", (target == Target.SAMPLE) ? "http" : "server"),
+				Integer.parseInt(values.getOrDefault("publish-concurrency", "4")), values.get("subscriber-ports"));
 	}
 
 	/** The sizes the issue names for each scenario. */

@@ -11,7 +11,7 @@ import reactor.netty.http.client.HttpClient;
  * The server as the load generator sees it from outside: its publish trigger and heap
  * figures over HTTP, its CPU time and resident memory from {@code /proc}.
  */
-final class ServerProbe {
+final class ServerProbe implements Publisher {
 
 	private static final long CLOCK_TICKS_PER_SECOND = 100;
 
@@ -19,9 +19,85 @@ final class ServerProbe {
 
 	private final long pid;
 
+	/**
+	 * Whether the server has no {@code /bench/stats} (the sample application), so that
+	 * its heap and collector figures come from {@code jcmd}.
+	 */
+	private final boolean jcmd;
+
 	ServerProbe(int port, long pid) {
+		this(port, pid, false);
+	}
+
+	ServerProbe(int port, long pid, boolean jcmd) {
 		this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(400));
 		this.pid = pid;
+		this.jcmd = jcmd;
+	}
+
+	/**
+	 * The figures of {@code /bench/stats} read with {@code jcmd}: {@code GC.run} three
+	 * times (System.gc, as the benchmark servers do), {@code GC.heap_info} for the heap,
+	 * {@code PerfCounter.print} for the collectors.
+	 * @param fullGc whether to run full collections first
+	 * @return the figures
+	 */
+	private Stats jcmdStats(boolean fullGc) {
+		if (fullGc) {
+			for (int i = 0; i < 3; i++) {
+				jcmd("GC.run");
+			}
+		}
+		String heap = jcmd("GC.heap_info");
+		long committed = kilobytesAfter(heap, "total ") * 1024;
+		long used = kilobytesAfter(heap, "used ") * 1024;
+		String counters = jcmd("PerfCounter.print");
+		double ticks = Bytes.longAfter(counters, "sun.os.hrt.frequency=");
+		long youngCount = Bytes.longAfter(counters, "sun.gc.collector.0.invocations=");
+		long youngTicks = Bytes.longAfter(counters, "sun.gc.collector.0.time=");
+		long fullCount = Bytes.longAfter(counters, "sun.gc.collector.1.invocations=");
+		long fullTicks = Bytes.longAfter(counters, "sun.gc.collector.1.time=");
+		return new Stats(used, committed, youngCount, fullCount, (long) (fullTicks * 1000 / ticks),
+				(long) (youngTicks * 1000 / ticks));
+	}
+
+	private static long kilobytesAfter(String text, String key) {
+		int i = text.indexOf(key);
+		long value = (i < 0) ? -1 : Bytes.longAfter(text.substring(i), key);
+		if (value < 0) {
+			throw new IllegalStateException("No '" + key + "' in " + text);
+		}
+		return value;
+	}
+
+	private String jcmd(String command) {
+		// A busy server's attach listener may refuse the first attempts.
+		String output = "";
+		for (int attempt = 0; attempt < 5; attempt++) {
+			output = jcmdOnce(command);
+			if (!output.contains("Exception")) {
+				return output;
+			}
+		}
+		return output;
+	}
+
+	private String jcmdOnce(String command) {
+		try {
+			Process process = new ProcessBuilder("jcmd", Long.toString(this.pid), command).redirectErrorStream(true)
+				.start();
+			String output = new String(process.getInputStream().readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8);
+			process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+			return output;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("jcmd " + command + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -31,7 +107,8 @@ final class ServerProbe {
 	 * @param rate the messages per second to publish at, or 0 for a burst
 	 * @return the server's summary of the publishing
 	 */
-	String publish(long from, int count, double rate) {
+	@Override
+	public String publish(long from, int count, double rate) {
 		return publish(from, count, rate, 0);
 	}
 
@@ -43,7 +120,8 @@ final class ServerProbe {
 	 * @param maxSeconds the longest the server may publish, or 0 for no limit
 	 * @return the server's summary of the publishing
 	 */
-	String publish(long from, int count, double rate, double maxSeconds) {
+	@Override
+	public String publish(long from, int count, double rate, double maxSeconds) {
 		return this.http.post()
 			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds)
 			.responseSingle((response, body) -> body.asString())
@@ -56,6 +134,9 @@ final class ServerProbe {
 	 * @return the server's heap and collector figures
 	 */
 	Stats stats(boolean fullGc) {
+		if (this.jcmd) {
+			return jcmdStats(fullGc);
+		}
 		String json = this.http.get()
 			.uri("/bench/stats?gc=" + fullGc)
 			.responseSingle((response, body) -> body.asString())

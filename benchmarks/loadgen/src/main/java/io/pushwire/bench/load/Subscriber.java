@@ -76,12 +76,20 @@ final class Subscriber {
 
 	private volatile boolean stopped;
 
-	Subscriber(int index, Target target, HttpClient http, String uri, Metrics metrics) {
+	/** The token sent in {@code auth} (the sample application), or {@code null}. */
+	private final String token;
+
+	/** {@code "<channel>":}, the key of this subscriber's channel in auth_ok's maps. */
+	private final String channelKey;
+
+	Subscriber(int index, Target target, HttpClient http, String uri, Metrics metrics, String token) {
 		this.index = index;
 		this.target = target;
 		this.http = http;
 		this.uri = uri;
 		this.metrics = metrics;
+		this.token = token;
+		this.channelKey = "\"" + target.channel() + "\":";
 	}
 
 	int index() {
@@ -198,7 +206,7 @@ final class Subscriber {
 
 	private void open(Sinks.Many<String> out) {
 		switch (this.target) {
-			case PUSHWIRE -> out.tryEmitNext(authMessage());
+			case PUSHWIRE, SAMPLE -> out.tryEmitNext(authMessage());
 			case STOMP -> out.tryEmitNext("CONNECT\naccept-version:1.2\nhost:127.0.0.1\nheart-beat:0,0\n\n\u0000");
 			default -> {
 			}
@@ -208,7 +216,12 @@ final class Subscriber {
 	private String authMessage() {
 		StringBuilder auth = new StringBuilder(200).append("{\"type\":\"auth\",\"client_id\":\"")
 			.append(this.clientId)
-			.append("\",\"capabilities\":[\"bench\"]");
+			.append("\",\"capabilities\":[\"")
+			.append(this.target.channel())
+			.append("\"]");
+		if (this.token != null) {
+			auth.append(",\"token\":\"").append(this.token).append('"');
+		}
 		String secret = this.sessionSecret;
 		if (secret != null) {
 			auth.append(",\"session_secret\":\"").append(secret).append('"');
@@ -216,9 +229,12 @@ final class Subscriber {
 		long cursor = this.lastCursor;
 		String epoch = this.epoch;
 		if (cursor >= 0 && epoch != null) {
-			auth.append(",\"resume_cursors\":{\"bench\":")
+			auth.append(",\"resume_cursors\":{")
+				.append(this.channelKey)
 				.append(cursor)
-				.append("},\"resume_epochs\":{\"bench\":\"")
+				.append("},\"resume_epochs\":{")
+				.append(this.channelKey)
+				.append("\"")
 				.append(epoch)
 				.append("\"}");
 		}
@@ -231,7 +247,7 @@ final class Subscriber {
 		}
 		ByteBuf buf = frame.content();
 		switch (this.target) {
-			case PUSHWIRE -> {
+			case PUSHWIRE, SAMPLE -> {
 				if (Bytes.startsWith(buf, OP)) {
 					onPushwireOp(buf.toString(StandardCharsets.UTF_8), out, ready);
 				}
@@ -274,10 +290,10 @@ final class Subscriber {
 				this.sessionSecret = secret;
 			}
 			int epochs = op.indexOf("\"epochs\"");
-			this.epoch = (epochs < 0) ? null : Bytes.stringAfter(op.substring(epochs), "\"bench\":");
+			this.epoch = (epochs < 0) ? null : Bytes.stringAfter(op.substring(epochs), this.channelKey);
 			int cursors = op.indexOf("\"resume_cursors\"");
 			if (cursors >= 0) {
-				this.lastCursor = Bytes.longAfter(op.substring(cursors), "\"bench\":");
+				this.lastCursor = Bytes.longAfter(op.substring(cursors), this.channelKey);
 			}
 			ready.tryEmitEmpty();
 		}

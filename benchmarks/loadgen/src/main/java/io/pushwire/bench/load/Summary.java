@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  */
 final class Summary {
 
-	private static final List<String> ORDER = List.of("pushwire", "stomp", "raw", "sse");
+	private static final List<String> ORDER = List.of("sample", "pushwire", "stomp", "raw", "sse");
 
 	private Summary() {
 	}
@@ -52,11 +52,13 @@ final class Summary {
 			header.append(' ').append(target).append(" (").append(byTarget.get(target).size()).append(") |");
 			rule.append("---|");
 		}
-		boolean ratios = targets.contains("pushwire") && targets.size() > 1;
+		// The sample app, where it ran, is the one the others are compared with.
+		String ours = targets.contains("sample") ? "sample" : "pushwire";
+		boolean ratios = targets.contains(ours) && targets.size() > 1;
 		if (ratios) {
 			for (String target : targets) {
-				if (!target.equals("pushwire")) {
-					header.append(" pushwire/").append(target).append(" |");
+				if (!target.equals(ours)) {
+					header.append(' ').append(ours).append('/').append(target).append(" |");
 					rule.append("---|");
 				}
 			}
@@ -102,11 +104,11 @@ final class Summary {
 			}
 			if (ratios) {
 				for (String target : targets) {
-					if (!target.equals("pushwire")) {
-						Double ours = medians.get("pushwire");
+					if (!target.equals(ours)) {
+						Double mine = medians.get(ours);
 						Double theirs = medians.get(target);
 						row.append(' ')
-							.append((ours != null && theirs != null && theirs != 0) ? format(ours / theirs) : "")
+							.append((mine != null && theirs != null && theirs != 0) ? format(mine / theirs) : "")
 							.append(" |");
 					}
 				}

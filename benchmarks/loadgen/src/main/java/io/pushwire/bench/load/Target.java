@@ -15,7 +15,14 @@ enum Target {
 	RAW("/ws", 8083),
 
 	/** pushwire over Server-Sent Events. */
-	SSE("/rps/sse", 8081);
+	SSE("/rps/sse", 8081),
+
+	/**
+	 * The sample application: subscribers authenticated with a JWT from
+	 * {@code /demo/token}, on the channel {@code chat:bench}, publishing with
+	 * {@code POST /demo/publish} and a bearer token.
+	 */
+	SAMPLE("/rps", 8081);
 
 	private final String path;
 
@@ -39,7 +46,23 @@ enum Target {
 	 * @return {@code true} for the protocols that resume from a cursor
 	 */
 	boolean resumes() {
-		return this == PUSHWIRE || this == SSE;
+		return this == PUSHWIRE || this == SSE || this == SAMPLE;
+	}
+
+	/**
+	 * Whether the subscribers speak the pushwire protocol over WebSocket.
+	 * @return {@code true} for the benchmark server and the sample application
+	 */
+	boolean pushwire() {
+		return this == PUSHWIRE || this == SAMPLE;
+	}
+
+	/**
+	 * The channel the subscribers subscribe to and the messages are published on.
+	 * @return the pushwire channel name
+	 */
+	String channel() {
+		return (this == SAMPLE) ? "chat:bench" : "bench";
 	}
 
 }

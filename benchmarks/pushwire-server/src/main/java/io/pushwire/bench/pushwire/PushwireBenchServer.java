@@ -9,6 +9,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.bench.common.BenchPayload;
 import io.pushwire.bench.common.BenchPublisher;
 import io.pushwire.bench.common.HeapProbe;
 import io.pushwire.server.PushServer;
@@ -19,8 +20,9 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * The benchmarked application: WebFlux with the pushwire starter and one channel kind,
  * {@code bench} (see {@code application.yml}).
  * {@code POST /bench/publish?from=&count=&rate=} publishes numbered payloads to the
- * channel {@code bench} through {@link PushServer#publish}; {@code GET /bench/stats}
- * reports heap and collector figures.
+ * channel {@code bench} through {@link PushServer#publish}; {@code POST /publish}
+ * publishes its body, one message per request; {@code GET /bench/stats} reports heap and
+ * collector figures.
  */
 @SpringBootApplication
 public class PushwireBenchServer {
@@ -39,8 +41,16 @@ public class PushwireBenchServer {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> benchRoutes(BenchPublisher publisher) {
+	RouterFunction<ServerResponse> benchRoutes(BenchPublisher publisher, PushServer pushServer) {
 		return route().POST("/bench/publish", (request) -> publish(request, publisher))
+			// HTTP publishing, one message per request, as the sample's /demo/publish but
+			// without security.
+			.POST("/publish",
+					(request) -> request.bodyToMono(BenchPayload.class)
+						.flatMap((payload) -> pushServer.publish(CHANNEL, payload))
+						.flatMap((result) -> ServerResponse.ok()
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue("{\"cursor\":" + result.cursor() + "}")))
 			.GET("/bench/stats", (request) -> stats(request))
 			.build();
 	}

@@ -25,6 +25,9 @@ import io.pushwire.bench.common.HeapProbe;
  * Reactor buffer of {@value #BUFFER} payloads in front of its socket and drops the oldest
  * past that (no shedding, no resume).
  * <p>
+ * {@code POST /publish} broadcasts its body (one message per request); {@code POST
+ * /bench/publish} publishes numbered payloads from a thread of the server.
+ * <p>
  * {@code java -jar raw-bench-server.jar [port]}, default 8083.
  */
 public final class RawBenchServer {
@@ -41,6 +44,7 @@ public final class RawBenchServer {
 	public static void main(String[] args) {
 		int port = (args.length > 0) ? Integer.parseInt(args[0]) : 8083;
 		Sinks.Many<byte[]> broadcast = Sinks.many().multicast().directBestEffort();
+		Object emitting = new Object();
 		BenchPublisher publisher = new BenchPublisher((payload) -> broadcast
 			.emitNext(payload.toJson().getBytes(StandardCharsets.UTF_8), Sinks.EmitFailureHandler.FAIL_FAST));
 		DisposableServer server = HttpServer.create()
@@ -54,6 +58,16 @@ public final class RawBenchServer {
 								.map((json) -> new TextWebSocketFrame(Unpooled.wrappedBuffer(json))))
 							.then()
 							.and(in.receive().then()))
+				// HTTP publishing, one message per request: the body is the payload, sent
+				// as it is.
+				// Requests arrive on every event loop; the sink takes one emission at a
+				// time.
+				.post("/publish", (request, response) -> request.receive().aggregate().asByteArray().flatMap((json) -> {
+					synchronized (emitting) {
+						broadcast.emitNext(json, Sinks.EmitFailureHandler.FAIL_FAST);
+					}
+					return response.status(204).send();
+				}))
 				.post("/bench/publish", (request, response) -> {
 					long from = longParam(request, "from", 0);
 					int count = (int) longParam(request, "count", 1);

@@ -1,0 +1,35 @@
+package io.pushwire.autoconfigure.client;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.pushwire.client.PushClient;
+
+/**
+ * Auto-configuration of the {@link PushClient}'s meters
+ * ({@link MicrometerPushClientMetrics}) when the application has a {@link MeterRegistry}
+ * bean.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = PushwireClientAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass({ MeterRegistry.class, PushClient.class })
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "pushwire.client.enabled", matchIfMissing = true)
+public final class PushwireClientMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MicrometerPushClientMetrics pushwireClientMetrics(MeterRegistry registry) {
+		return new MicrometerPushClientMetrics(registry);
+	}
+
+}

@@ -7,13 +7,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 import io.pushwire.client.PushClient;
 
 /**
  * Auto-configuration of the {@link PushClient}'s meters
  * ({@link MicrometerPushClientMetrics}) when the application has a {@link MeterRegistry}
- * bean.
+ * bean and a client is configured ({@code pushwire.client.base-url}): a server-only
+ * application shows no client meters.
  *
  * @since 0.1.0
  */
@@ -24,6 +26,7 @@ import io.pushwire.client.PushClient;
 @ConditionalOnClass({ MeterRegistry.class, PushClient.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "pushwire.client.enabled", matchIfMissing = true)
+@Conditional(PushwireClientAutoConfiguration.OnBaseUrlCondition.class)
 public final class PushwireClientMetricsAutoConfiguration {
 
 	@Bean

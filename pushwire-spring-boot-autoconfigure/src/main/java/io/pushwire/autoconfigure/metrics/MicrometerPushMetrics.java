@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 import io.pushwire.core.CloseReason;
 import io.pushwire.server.observation.PushMetrics;
@@ -174,53 +175,80 @@ public final class MicrometerPushMetrics implements PushMetrics {
 		return counter;
 	}
 
-	/** The counters of one kind and transport, registered together. */
+	/**
+	 * The counters of one kind and transport, each registered on first use (the
+	 * application's own publications, tagged {@code server}, are never delivered or
+	 * received).
+	 */
 	private static final class MicrometerChannelMeters implements ChannelMeters {
 
-		private final Counter published;
+		private final MeterRegistry registry;
 
-		private final Counter delivered;
+		private final String kind;
 
-		private final Counter received;
+		private final String transport;
 
-		private final Counter replayed;
+		private volatile @Nullable Counter published;
+
+		private volatile @Nullable Counter delivered;
+
+		private volatile @Nullable Counter received;
+
+		private volatile @Nullable Counter replayed;
 
 		MicrometerChannelMeters(MeterRegistry registry, String kind, String transport) {
-			this.published = counter(registry, "pushwire.messages.published", "Messages published", kind, transport);
-			this.delivered = counter(registry, "pushwire.messages.delivered", "Live messages queued for clients", kind,
-					transport);
-			this.received = counter(registry, "pushwire.messages.received", "Frames clients sent", kind, transport);
-			this.replayed = counter(registry, "pushwire.replay.frames", "Frames replayed to clients resuming", kind,
-					transport);
+			this.registry = registry;
+			this.kind = kind;
+			this.transport = transport;
 		}
 
-		private static Counter counter(MeterRegistry registry, String name, String description, String kind,
-				String transport) {
+		private Counter counter(String name, String description) {
+			// Registering twice in a race returns the same counter.
 			return Counter.builder(name)
 				.description(description)
-				.tag("kind", kind)
-				.tag("transport", transport)
-				.register(registry);
+				.tag("kind", this.kind)
+				.tag("transport", this.transport)
+				.register(this.registry);
 		}
 
 		@Override
 		public void published(int count) {
-			this.published.increment(count);
+			Counter counter = this.published;
+			if (counter == null) {
+				counter = counter("pushwire.messages.published", "Messages published");
+				this.published = counter;
+			}
+			counter.increment(count);
 		}
 
 		@Override
 		public void delivered(int count) {
-			this.delivered.increment(count);
+			Counter counter = this.delivered;
+			if (counter == null) {
+				counter = counter("pushwire.messages.delivered", "Live messages queued for clients");
+				this.delivered = counter;
+			}
+			counter.increment(count);
 		}
 
 		@Override
 		public void received() {
-			this.received.increment();
+			Counter counter = this.received;
+			if (counter == null) {
+				counter = counter("pushwire.messages.received", "Frames clients sent");
+				this.received = counter;
+			}
+			counter.increment();
 		}
 
 		@Override
 		public void replayed(int count) {
-			this.replayed.increment(count);
+			Counter counter = this.replayed;
+			if (counter == null) {
+				counter = counter("pushwire.replay.frames", "Frames replayed to clients resuming");
+				this.replayed = counter;
+			}
+			counter.increment(count);
 		}
 
 	}

@@ -65,7 +65,7 @@ class PushwireMetricsAutoConfigurationTests {
 	void bindsMicrometerMetricsToTheServerWhenThereIsAMeterRegistry() {
 		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			assertThat(context).hasSingleBean(MicrometerPushMetrics.class)
-				.hasSingleBean(MicrometerPushClientMetrics.class);
+				.doesNotHaveBean(MicrometerPushClientMetrics.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("pushwire.streams.active").gauge().value()).isZero();
 			handshake(context.getBean(ConnectionFactory.class));
@@ -74,6 +74,16 @@ class PushwireMetricsAutoConfigurationTests {
 			assertThat(registry.get("pushwire.connections.active").tag("transport", "websocket").gauge().value())
 				.isZero();
 		});
+	}
+
+	@Test
+	void addsTheClientMetersToAConfiguredClient() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("pushwire.client.base-url=ws://localhost:1/rps", "pushwire.client.auto-connect=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MicrometerPushClientMetrics.class);
+				assertThat(context.getBean(MeterRegistry.class).get("pushwire.client.state").gauges()).hasSize(3);
+			});
 	}
 
 	@Test

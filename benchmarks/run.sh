@@ -7,7 +7,9 @@
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
 # PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
-# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB").
+# SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB"),
+# PUSHWIRE_METERS=on (the pushwire server with a Prometheus MeterRegistry, so that pushwire records its
+# meters; the other servers ignore it).
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -46,7 +48,7 @@ fi
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "server jvm: ${SERVER_JVM[*]}"
-  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
+  echo "command: ${PUSHWIRE_METERS:+PUSHWIRE_METERS=$PUSHWIRE_METERS }${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
 } | tee "$OUT/machine.txt"
 
 server_jar() {

@@ -86,7 +86,8 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireActuatorAutoConfiguration", "autoconfigure.actuate.PushwireEndpoint",
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
-			"autoconfigure.security.PushwireWebSecurityAutoConfiguration");
+			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
+			"autoconfigure.security.PushRouteAccessWarning");
 	// @formatter:on
 
 	/**

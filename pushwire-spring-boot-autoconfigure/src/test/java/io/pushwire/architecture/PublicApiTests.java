@@ -86,8 +86,7 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireActuatorAutoConfiguration", "autoconfigure.actuate.PushwireEndpoint",
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
-			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
-			"autoconfigure.security.PushRouteAccessWarning");
+			"autoconfigure.security.PushwireWebSecurityAutoConfiguration");
 	// @formatter:on
 
 	/**

@@ -42,11 +42,4 @@ public final class PushwireWebSecurityAutoConfiguration {
 				properties.getBrowserClient().resolvePath(path));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	PushRouteAccessWarning pushwireRouteAccessWarning(PushwireSecurityCustomizer customizer,
-			PushwireServerProperties properties) {
-		return new PushRouteAccessWarning(customizer, InvalidPushwirePropertyException.checkPath(properties.getPath()));
-	}
-
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,9 +38,6 @@ class HttpBasicIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@Autowired
-	PushRouteAccessWarning warning;
 
 	@Test
 	void basicCredentialsOnTheUpgradeAuthenticateTheWebSocket() {
@@ -88,13 +84,6 @@ class HttpBasicIntegrationTests {
 		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x",
 				(headers) -> headers.set(HttpHeaders.AUTHORIZATION, basic("alice", "wrong"))))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
-	}
-
-	@Test
-	void anonymousRefusalByPushwireItselfIsNotReportedAsABlockingChain() {
-		assertThat(SecurityTestSupport.sseStatus(this.port, "channels=chat:x", SecurityTestSupport.none()))
-			.isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(this.warning.hasWarned()).isFalse();
 	}
 
 	@Test

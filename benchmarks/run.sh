@@ -15,6 +15,8 @@
 # The target "sample" is the sample application (sample-app/target/pushwire-sample-app.jar) on port
 # 8081: subscribers authenticated with a JWT from /demo/token (alice), on chat:bench, e.g.
 #   TARGETS="sample stomp raw" benchmarks/run.sh A 3
+# PUSHWIRE_METERS=on (the pushwire server with a Prometheus MeterRegistry, so that pushwire records its
+# meters; the other servers ignore it).
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -62,7 +64,7 @@ fi
   echo "server jvm: ${SERVER_JVM[*]}"
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!benchmarks/results' || echo ' (with uncommitted changes)')"
   echo "publish: $PUBLISH"
-  echo "command: ${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }PUBLISH=$PUBLISH TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
+  echo "command: ${PUSHWIRE_METERS:+PUSHWIRE_METERS=$PUSHWIRE_METERS }${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }PUBLISH=$PUBLISH TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
 } | tee "$OUT/machine.txt"
 
 server_jar() {

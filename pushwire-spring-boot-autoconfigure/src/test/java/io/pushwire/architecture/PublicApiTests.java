@@ -72,6 +72,17 @@ class PublicApiTests {
 			"client.PushClientStatus", "client.PushConnectionException", "client.PushCredentials", "client.PushFrame",
 			"client.PushOperationException", "client.RetryStrategy", "client.SendOptions", "client.SendOverflow",
 			"client.StatusExtension", "client.TransportPreference",
+			// Instrumentation: what the server records, its observations and their conventions.
+			"server.observation.DefaultHandshakeObservationConvention",
+			"server.observation.DefaultPushHandlerObservationConvention",
+			"server.observation.HandshakeObservationContext", "server.observation.HandshakeObservationConvention",
+			"server.observation.PushHandlerObservationContext",
+			"server.observation.PushHandlerObservationConvention", "server.observation.PushMetrics",
+			"server.observation.PushwireObservationDocumentation",
+			"autoconfigure.metrics.MicrometerPushMetrics", "autoconfigure.metrics.PushwireMetricsAutoConfiguration",
+			"autoconfigure.observation.PushwireObservationAutoConfiguration",
+			"autoconfigure.client.MicrometerPushClientMetrics",
+			"autoconfigure.client.PushwireClientMetricsAutoConfiguration",
 			// Auto-configuration and properties.
 			"autoconfigure.InvalidPushwirePropertyException",
 			"autoconfigure.PushwireServerAutoConfiguration", "autoconfigure.PushwireServerProperties",

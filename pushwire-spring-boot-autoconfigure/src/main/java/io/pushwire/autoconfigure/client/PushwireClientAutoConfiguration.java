@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.pushwire.client.CursorStore;
 import io.pushwire.client.FileCursorStore;
 import io.pushwire.client.PushClient;
+import io.pushwire.client.PushClientExtension;
 import io.pushwire.client.PushCredentials;
 import io.pushwire.client.RetryStrategy;
 import io.pushwire.core.ProtocolCodec;
@@ -64,8 +65,11 @@ public final class PushwireClientAutoConfiguration {
 	PushClient.Builder pushClientBuilder(PushwireClientProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ProtocolCodec> codec, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<PushCredentials> credentials,
-			ObjectProvider<CursorStore> cursorStore, ObjectProvider<RetryStrategy> retryStrategy) {
+			ObjectProvider<CursorStore> cursorStore, ObjectProvider<RetryStrategy> retryStrategy,
+			ObjectProvider<PushClientExtension> extensions) {
 		PushClient.Builder builder = PushClient.builder();
+		// The application's extensions (and the client's meters), in their order.
+		extensions.orderedStream().forEach(builder::extension);
 		if (StringUtils.hasText(properties.getBaseUrl())) {
 			builder.baseUrl(properties.getBaseUrl());
 		}

@@ -79,6 +79,7 @@ final class ChannelSubscriber {
 				heads.put(plan.channel(), plan.after());
 				epochs.put(plan.channel(), plan.epoch());
 				if (plan.resumeRequired()) {
+					connection.metrics().resumeRequired();
 					connection.send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
 				}
 			}
@@ -385,6 +386,7 @@ final class ChannelSubscriber {
 			for (ChannelSubscription subscription : this.granted) {
 				ResumePlan plan = subscription.plan();
 				if (plan.resumeRequired()) {
+					connection.metrics().resumeRequired();
 					connection.send(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
 				}
 			}

@@ -10,6 +10,7 @@ import reactor.core.Disposable;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.Priority;
+import io.pushwire.server.observation.PushMetrics;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
@@ -33,6 +34,9 @@ final class ChannelSubscription implements StreamListener {
 	private final Priority priority;
 
 	private final int maxHeld;
+
+	/** Resolved once: counted per batch without a lookup. */
+	private final PushMetrics.ChannelMeters meters;
 
 	/**
 	 * The connection's event loop, fixed for the subscription's life (the stream groups
@@ -69,6 +73,7 @@ final class ChannelSubscription implements StreamListener {
 		this.priority = kind.priority();
 		this.maxHeld = Math.max(MIN_HELD, kind.historySize());
 		this.executor = connection.queue().drainExecutor();
+		this.meters = connection.metrics().channel(kind.name(), connection.transport());
 	}
 
 	@Override
@@ -103,7 +108,9 @@ final class ChannelSubscription implements StreamListener {
 				else {
 					this.lastCursor = last;
 				}
-				this.connection.queue().offerBatch(fresh, this.priority);
+				if (this.connection.queue().offerBatch(fresh, this.priority)) {
+					this.meters.delivered(fresh.size());
+				}
 				return;
 			}
 		}
@@ -193,6 +200,7 @@ final class ChannelSubscription implements StreamListener {
 			}
 			this.connection.queue().offerReplay(frames, this.priority);
 			if (!frames.isEmpty()) {
+				this.meters.replayed(frames.size());
 				this.lastCursor = frames.get(frames.size() - 1).cursor();
 			}
 			this.replay = null;
@@ -242,7 +250,9 @@ final class ChannelSubscription implements StreamListener {
 				}
 				return;
 			}
-			this.connection.queue().offerTransient(frame, this.priority);
+			if (this.connection.queue().offerTransient(frame, this.priority)) {
+				this.meters.delivered(1);
+			}
 		}
 	}
 
@@ -252,10 +262,12 @@ final class ChannelSubscription implements StreamListener {
 				return;
 			}
 			this.lastCursor = frame.cursor();
-			this.connection.queue().offerFrame(frame, this.priority);
+			if (this.connection.queue().offerFrame(frame, this.priority)) {
+				this.meters.delivered(1);
+			}
 		}
-		else {
-			this.connection.queue().offerTransient((PreparedMessage) item, this.priority);
+		else if (this.connection.queue().offerTransient((PreparedMessage) item, this.priority)) {
+			this.meters.delivered(1);
 		}
 	}
 

@@ -23,6 +23,7 @@ import io.pushwire.core.SystemOp;
 import io.pushwire.core.WireFormat;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.channel.Priority;
+import io.pushwire.server.observation.PushMetrics;
 
 /**
  * One client's connection, whatever carries it: its state (session and principal,
@@ -77,6 +78,11 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 
 	private volatile boolean ended;
 
+	/** Guarded by {@code this}: the end was recorded in the metrics. */
+	private boolean endRecorded;
+
+	private final long openedNanos = System.nanoTime();
+
 	private volatile boolean holdsSlot;
 
 	/** {@code auth_ok} is queued: frames for this client alone may follow. */
@@ -88,6 +94,23 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		WireFormat format = transport.format();
 		this.queue = new OutboundQueue(node.settings().maxQueuedBytes(), (format != null) ? format : node.codec(),
 				this);
+		node.metrics().connectionOpened(transport.name());
+	}
+
+	PushMetrics metrics() {
+		return this.node.metrics();
+	}
+
+	/**
+	 * Observe a handshake (the {@code pushwire.handshake} observation) and count its
+	 * refusals: a transport that authenticates and {@link #start starts} a connection
+	 * itself (SSE) wraps that in this.
+	 * @param <T> the handshake's result
+	 * @param handshake the authentication and start
+	 * @return the handshake, observed
+	 */
+	public <T> Mono<T> observeHandshake(Mono<T> handshake) {
+		return this.node.handshake().observed(this, handshake);
 	}
 
 	/**
@@ -99,6 +122,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 		synchronized (this) {
 			long next = this.node.inbound().admit(this.inboundState);
 			if (next == InboundLimiter.REFUSED) {
+				this.node.metrics().rateLimited(InboundLimiter.LIMIT);
 				return false;
 			}
 			this.inboundState = next;
@@ -124,6 +148,7 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 			}
 			persistent = limiter.persistent(++this.refusedInARow);
 		}
+		this.node.metrics().rateLimited(InboundLimiter.LIMIT);
 		if (persistent) {
 			close(CloseReason.POLICY);
 		}
@@ -502,6 +527,9 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 			}
 			this.closeReason = reason;
 		}
+		if (reason == CloseReason.SLOW_CONSUMER) {
+			this.node.metrics().shed(transport());
+		}
 		this.node.heartbeats().unregister(this);
 		// Armed before the goodbye is queued: the transport may end at once, and a timer
 		// armed after
@@ -521,10 +549,18 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 	 */
 	public void terminated() {
 		this.ended = true;
+		CloseReason ending;
+		boolean record;
 		synchronized (this) {
 			if (this.closeReason == null) {
 				this.closeReason = CloseReason.NORMAL;
 			}
+			ending = this.closeReason;
+			record = !this.endRecorded;
+			this.endRecorded = true;
+		}
+		if (record) {
+			this.node.metrics().connectionClosed(transport(), ending, System.nanoTime() - this.openedNanos);
 		}
 		this.node.heartbeats().unregister(this);
 		ExpiryTimer expiryTimer;
@@ -557,7 +593,13 @@ public final class ClientConnection implements OutboundQueue.Pressure, PresenceR
 
 	@Override
 	public void slow(long freeBytes) {
+		this.node.metrics().slow(transport());
 		send(new SystemOp.Slow(freeBytes));
+	}
+
+	@Override
+	public void draining(long queuedBytes) {
+		this.node.metrics().queueBytes(queuedBytes);
 	}
 
 	@Override

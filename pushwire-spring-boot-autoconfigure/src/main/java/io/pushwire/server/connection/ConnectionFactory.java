@@ -1,5 +1,6 @@
 package io.pushwire.server.connection;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -8,6 +9,8 @@ import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.observation.HandshakeObservationConvention;
+import io.pushwire.server.observation.PushMetrics;
 import io.pushwire.server.stream.ChannelStreamStore;
 
 /**
@@ -42,6 +45,8 @@ public final class ConnectionFactory {
 	private final ConnectionHandshake handshake;
 
 	private volatile Scheduler timers = Schedulers.parallel();
+
+	private volatile PushMetrics metrics = PushMetrics.NONE;
 
 	/**
 	 * Create the factory of a node's connections.
@@ -131,6 +136,29 @@ public final class ConnectionFactory {
 	 */
 	public void setTimers(Scheduler timers) {
 		this.timers = timers;
+	}
+
+	/**
+	 * Record into these metrics from now on (connections opened before keep recording
+	 * into the old ones where they resolved them: a subscription's channel meters).
+	 * @param metrics the metrics, {@link PushMetrics#NONE} unless replaced
+	 */
+	public void setMetrics(PushMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Observe handshakes ({@code pushwire.handshake}) in this registry.
+	 * @param registry the registry, {@link ObservationRegistry#NOOP} unless replaced
+	 * @param convention the application's convention, or {@code null} for the default
+	 */
+	public void setObservationRegistry(ObservationRegistry registry,
+			@Nullable HandshakeObservationConvention convention) {
+		this.handshake.observeIn(registry, convention);
+	}
+
+	PushMetrics metrics() {
+		return this.metrics;
 	}
 
 	Scheduler timers() {

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import io.pushwire.core.CloseReason;
@@ -17,6 +20,11 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.security.AuthRequest;
+import io.pushwire.server.observation.DefaultHandshakeObservationConvention;
+import io.pushwire.server.observation.HandshakeObservationContext;
+import io.pushwire.server.observation.HandshakeObservationConvention;
+import io.pushwire.server.observation.PushMetrics;
+import io.pushwire.server.observation.PushwireObservationDocumentation;
 import io.pushwire.server.stream.ResumePlan;
 
 /**
@@ -27,6 +35,22 @@ import io.pushwire.server.stream.ResumePlan;
 final class ConnectionHandshake {
 
 	private static final Log logger = LogFactory.getLog(ConnectionHandshake.class);
+
+	/**
+	 * Where Micrometer's context propagation keeps the current observation in a Reactor
+	 * context ({@code ObservationThreadLocalAccessor.KEY}, whose class needs the
+	 * context-propagation library).
+	 */
+	private static final String OBSERVATION_KEY = "micrometer.observation";
+
+	private static final HandshakeObservationConvention DEFAULT_CONVENTION = new DefaultHandshakeObservationConvention();
+
+	/** The reason of an auth failure for a client id that is not valid. */
+	static final String INVALID_CLIENT_ID = "invalid_client_id";
+
+	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	private volatile @Nullable HandshakeObservationConvention convention;
 
 	private final ClientAuthenticator authenticator;
 
@@ -47,6 +71,57 @@ final class ConnectionHandshake {
 		this.settings = settings;
 	}
 
+	void observeIn(ObservationRegistry registry, @Nullable HandshakeObservationConvention convention) {
+		this.observations = registry;
+		this.convention = convention;
+	}
+
+	/**
+	 * Observe a handshake and count its refusals.
+	 * @param <T> the handshake's result
+	 * @param connection the connection
+	 * @param handshake the authentication and start: a value once {@code auth_ok} is
+	 * queued, empty when the transport ended first
+	 * @return the handshake, observed
+	 * @see ClientConnection#observeHandshake
+	 */
+	<T> Mono<T> observed(ClientConnection connection, Mono<T> handshake) {
+		ObservationRegistry registry = this.observations;
+		PushMetrics metrics = connection.metrics();
+		if (registry.isNoop()) {
+			return (metrics == PushMetrics.NONE) ? handshake
+					: handshake.doOnError((ex) -> countRefusal(metrics, outcome(ex)));
+		}
+		return Mono.deferContextual((reactorContext) -> {
+			HandshakeObservationContext context = new HandshakeObservationContext(connection.transport());
+			Observation observation = PushwireObservationDocumentation.HANDSHAKE.observation(this.convention,
+					DEFAULT_CONVENTION, () -> context, registry);
+			Observation parent = reactorContext.getOrDefault(OBSERVATION_KEY, null);
+			observation.parentObservation(parent).start();
+			return handshake.doOnNext((result) -> context.setOutcome(HandshakeObservationContext.SUCCESS))
+				.doOnError((ex) -> {
+					String outcome = outcome(ex);
+					context.setOutcome(outcome);
+					countRefusal(metrics, outcome);
+					if (!(ex instanceof ProtocolException)) {
+						observation.error(ex);
+					}
+				})
+				.doFinally((signal) -> observation.stop())
+				.contextWrite((propagated) -> propagated.put(OBSERVATION_KEY, observation));
+		});
+	}
+
+	private static String outcome(Throwable ex) {
+		return (ex instanceof ProtocolException protocol) ? protocol.code().wireName() : ErrorCode.INTERNAL.wireName();
+	}
+
+	private static void countRefusal(PushMetrics metrics, String outcome) {
+		if (outcome.equals(ErrorCode.UNAUTHORIZED.wireName()) || outcome.equals(ErrorCode.FORBIDDEN.wireName())) {
+			metrics.authFailure(outcome);
+		}
+	}
+
 	/**
 	 * Authenticate, then {@link #start start}; a failure closes the connection with the
 	 * matching code (PROTOCOL.md §4 step 1–3), and any other failure (an authorizer's or
@@ -61,14 +136,13 @@ final class ConnectionHandshake {
 	Mono<Void> handshake(ClientConnection connection, SystemOp.Auth auth, AuthRequest request) {
 		String clientId = auth.clientId();
 		if (clientId != null && !ClientIds.isValid(clientId)) {
+			connection.metrics().authFailure(INVALID_CLIENT_ID);
 			connection.close(CloseReason.POLICY);
 			return Mono.empty();
 		}
 		String id = (clientId != null) ? clientId : ClientIds.newId();
-		return this.authenticator.authenticate(request, id)
-			.flatMap((principal) -> start(connection, id, auth, principal))
-			.then()
-			.onErrorResume((failure) -> {
+		return observed(connection, this.authenticator.authenticate(request, id)
+			.flatMap((principal) -> start(connection, id, auth, principal))).then().onErrorResume((failure) -> {
 				if (!(failure instanceof ProtocolException ex)) {
 					// An authorizer or store failed: the client is not at fault and may
 					// try again later.
@@ -112,6 +186,7 @@ final class ConnectionHandshake {
 			// Only now, after authentication: refused clients must not use up the
 			// legitimate ones' budget.
 			if (!this.admission.admitNewConnection()) {
+				connection.metrics().rateLimited("connection_rate");
 				throw new ProtocolException(ErrorCode.RATE_LIMITED,
 						"Too many new connections on this server; retry with backoff");
 			}
@@ -119,7 +194,13 @@ final class ConnectionHandshake {
 			DefaultPushSession existing = this.sessions.local(clientId);
 			boolean replacing = existing != null && existing.isConnected()
 					&& existing.principal().getName().equals(principal.getName());
-			this.admission.acquireConnectionSlot(principal, replacing);
+			try {
+				this.admission.acquireConnectionSlot(principal, replacing);
+			}
+			catch (ProtocolException ex) {
+				connection.metrics().rateLimited("principal_connections");
+				throw ex;
+			}
 			Mono<SessionRegistry.Attached> attaching;
 			try {
 				attaching = this.sessions.attach(clientId, principal, connection, auth.sessionSecret());
@@ -128,7 +209,12 @@ final class ConnectionHandshake {
 				this.admission.releaseConnectionSlot(principal);
 				throw ex;
 			}
-			return attaching.doOnError((ex) -> this.admission.releaseConnectionSlot(principal)).flatMap((attached) -> {
+			return attaching.doOnError((ex) -> {
+				this.admission.releaseConnectionSlot(principal);
+				if (ex instanceof ProtocolException refused && refused.code() == ErrorCode.RATE_LIMITED) {
+					connection.metrics().rateLimited("principal_sessions");
+				}
+			}).flatMap((attached) -> {
 				if (!connection.attached(principal, attached.session())) {
 					// The transport ended (a cancel) while this ran: terminated() may
 					// have missed the session

@@ -23,6 +23,9 @@ final class InboundLimiter {
 	/** What {@link #admit} answers for a refused message. */
 	static final long REFUSED = Long.MIN_VALUE;
 
+	/** The {@code limit} tag of a refusal of this limiter. */
+	static final String LIMIT = "inbound_rate";
+
 	private final long intervalNanos;
 
 	private final long spanNanos;

@@ -75,7 +75,7 @@ final class OpDispatcher {
 		return builder()
 			.on(Frame.class,
 					(connection, frame) -> frames.dispatch(frame, connection.requirePrincipal(),
-							connection.requireSession()))
+							connection.requireSession(), connection.transport()))
 			.on(SystemOp.Subscribe.class, subscriber::subscribe)
 			.on(SystemOp.Unsubscribe.class, (connection, unsubscribe) -> {
 				subscriber.unsubscribe(connection, unsubscribe.channels());

@@ -489,6 +489,8 @@ public final class OutboundQueue {
 	 */
 	private void writeQueued(Writer target) {
 		boolean written = false;
+		// Sampled once per drain, not per message: what a client falls behind by.
+		this.pressure.draining(queuedBytes());
 		while (target.ready()) {
 			Delivery next;
 			try {
@@ -600,6 +602,13 @@ public final class OutboundQueue {
 		 * An offer would have passed the bound; the connection must be shed.
 		 */
 		void full();
+
+		/**
+		 * A drain starts with this many bytes queued (sampled for a meter).
+		 * @param queuedBytes the bytes queued
+		 */
+		default void draining(long queuedBytes) {
+		}
 
 	}
 

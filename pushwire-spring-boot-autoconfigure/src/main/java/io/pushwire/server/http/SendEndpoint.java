@@ -75,7 +75,7 @@ public final class SendEndpoint implements WebHandler {
 			return HttpRequests.authenticate(this.authenticator, this.settings, exchange, clientId)
 				.flatMap((principal) -> this.sessions.require(clientId, principal, secret)
 					.flatMap((session) -> this.dispatcher.dispatch(frame, principal,
-							HttpRequests.admit(this.limits, session))));
+							HttpRequests.admit(this.limits, session), "http")));
 		}).then(Mono.defer(() -> {
 			exchange.getResponse().setStatusCode(HttpStatus.ACCEPTED);
 			return exchange.getResponse().setComplete();

@@ -122,12 +122,13 @@ public final class SseEndpoint implements WebHandler {
 		SseTransport transport = new SseTransport(exchange, this.mapper, this.settings);
 		ClientConnection connection = this.connections.create(transport);
 		transport.bind(connection, this.socketSendBuffer);
-		return exchange.getPrincipal()
-			.map(java.util.Optional::of)
-			.defaultIfEmpty(java.util.Optional.empty())
-			.flatMap((principal) -> this.authenticator.authenticate(new AuthRequest(auth.token(),
-					principal.orElse(null), request.getHeaders(), request.getRemoteAddress()), clientId))
-			.flatMap((principal) -> connection.start(clientId, auth, principal))
+		return connection
+			.observeHandshake(exchange.getPrincipal()
+				.map(java.util.Optional::of)
+				.defaultIfEmpty(java.util.Optional.empty())
+				.flatMap((principal) -> this.authenticator.authenticate(new AuthRequest(auth.token(),
+						principal.orElse(null), request.getHeaders(), request.getRemoteAddress()), clientId))
+				.flatMap((principal) -> connection.start(clientId, auth, principal)))
 			.flatMap((ok) -> transport.stream(connection, ok))
 			// Whatever ends the exchange before the stream does (a refusal, a failing
 			// authorizer or

@@ -1,8 +1,13 @@
 package io.pushwire.bench.pushwire;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -22,7 +27,10 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * {@code POST /bench/publish?from=&count=&rate=} publishes numbered payloads to the
  * channel {@code bench} through {@link PushServer#publish}; {@code POST /publish}
  * publishes its body, one message per request; {@code GET /bench/stats} reports heap and
- * collector figures.
+ * collector figures. With {@code PUSHWIRE_METERS=on} (an environment variable or a system
+ * property) the application has a Prometheus {@code MeterRegistry}, so pushwire records
+ * its meters as an application with Actuator would, and {@code GET /bench/prometheus}
+ * scrapes it; otherwise there is no registry and pushwire records nothing.
  */
 @SpringBootApplication
 public class PushwireBenchServer {
@@ -41,7 +49,8 @@ public class PushwireBenchServer {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> benchRoutes(BenchPublisher publisher, PushServer pushServer) {
+	RouterFunction<ServerResponse> benchRoutes(BenchPublisher publisher, PushServer pushServer,
+			ObjectProvider<PrometheusMeterRegistry> meters) {
 		return route().POST("/bench/publish", (request) -> publish(request, publisher))
 			// HTTP publishing, one message per request, as the sample's /demo/publish but
 			// without security.
@@ -52,7 +61,17 @@ public class PushwireBenchServer {
 							.contentType(MediaType.APPLICATION_JSON)
 							.bodyValue("{\"cursor\":" + result.cursor() + "}")))
 			.GET("/bench/stats", (request) -> stats(request))
+			.GET("/bench/prometheus", (request) -> scrape(meters.getIfAvailable()))
 			.build();
+	}
+
+	private static Mono<ServerResponse> scrape(PrometheusMeterRegistry registry) {
+		if (registry == null) {
+			return ServerResponse.notFound().build();
+		}
+		return Mono.fromCallable(registry::scrape)
+			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+			.flatMap((text) -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(text));
 	}
 
 	private static Mono<ServerResponse> publish(ServerRequest request, BenchPublisher publisher) {
@@ -69,6 +88,18 @@ public class PushwireBenchServer {
 		return Mono.fromCallable(() -> HeapProbe.stats(gc))
 			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
 			.flatMap((json) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+	}
+
+	/** Meters on: a Prometheus registry that pushwire's auto-configuration binds to. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "PUSHWIRE_METERS", havingValue = "on")
+	static class MetersConfiguration {
+
+		@Bean
+		PrometheusMeterRegistry prometheusMeterRegistry() {
+			return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		}
+
 	}
 
 }

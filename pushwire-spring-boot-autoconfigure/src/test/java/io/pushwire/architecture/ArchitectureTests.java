@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
  * The library's packages depend on each other in one direction, lowest first:
  * {@code core} (wire model and codecs), {@code security} (authentication),
  * {@code server.channel} (kinds and access), {@code server} (the application's API),
- * {@code server.handler} and {@code server.stream}, then {@code server.connection}, the
- * transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
- * binds connections to Netty channels), the server API's implementation
- * ({@code server.support}) and the auto-configuration. The client depends on the core
- * alone. {@code docs/architecture.md} describes each layer.
+ * {@code server.handler} and {@code server.stream}, then {@code server.connection},
+ * {@code server.asset} (assets and their store), the transports ({@code websocket},
+ * {@code sse}, {@code http}, and {@code netty}, which binds connections to Netty
+ * channels), the server API's implementation ({@code server.support}) and the
+ * auto-configuration. The client depends on the core alone. {@code docs/architecture.md}
+ * describes each layer.
  */
 class ArchitectureTests {
 
@@ -46,6 +47,8 @@ class ArchitectureTests {
 			.definedBy("io.pushwire.server.stream")
 			.layer("connection")
 			.definedBy("io.pushwire.server.connection")
+			.layer("asset")
+			.definedBy("io.pushwire.server.asset")
 			.layer("transports")
 			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
@@ -69,10 +72,12 @@ class ArchitectureTests {
 			.mayOnlyAccessLayers("core", "channel")
 			.whereLayer("connection")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream")
+			.whereLayer("asset")
+			.mayOnlyAccessLayers("core", "channel", "api", "stream", "connection")
 			.whereLayer("transports")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset")
 			.whereLayer("support")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset")
 			.whereLayer("client")
 			.mayOnlyAccessLayers("core")
 			.check(CLASSES);

@@ -32,7 +32,7 @@ class PublicApiTests {
 	private static final Set<String> API = Set.of(
 	// @formatter:off
 			// The wire model and its encodings, shared by the server and the client.
-			"core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
+			"core.Asset", "core.AssetIntegrityException", "core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
 			"core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
 			"core.PushMessage", "core.ResumeToken", "core.SystemOp", "core.WireFormat",
 			// Authentication and the channels' access rules.
@@ -44,6 +44,10 @@ class PublicApiTests {
 			"server.channel.Priority",
 			// The application's API to the server.
 			"server.PresenceMember", "server.PublishResult", "server.PushServer", "server.PushSession",
+			"server.AssetPublishResult",
+			// Assets: the store SPI, its records and its two stores.
+			"server.asset.AssetReference", "server.asset.AssetStore", "server.asset.DirectoryAssetStore",
+			"server.asset.InMemoryAssetStore", "server.asset.StoredAsset",
 			// @PushHandler methods and the handler SPI.
 			"server.handler.ChannelHandler", "server.handler.ChannelHandlerRegistry", "server.handler.ChannelParam",
 			"server.handler.ClientId", "server.handler.Payload", "server.handler.PushHandler",
@@ -96,8 +100,10 @@ class PublicApiTests {
 			"server.connection.PresenceRegistry", "server.connection.PushServerSettings",
 			"server.connection.ServerLimits",
 			"server.handler.HandlerInvocation",
+			// Publishing assets, a bean of the server's auto-configuration.
+			"server.asset.AssetPublisher", "server.asset.AssetSettings",
 			// The transports, as beans of the WebFlux auto-configuration.
-			"server.http.AckEndpoint", "server.http.BrowserClientEndpoint", "server.http.HttpErrors",
+			"server.http.AckEndpoint", "server.http.AssetEndpoint", "server.http.BrowserClientEndpoint", "server.http.HttpErrors",
 			"server.http.HttpSettings", "server.http.SendEndpoint", "server.netty.NettyConnections",
 			"server.sse.SseEndpoint", "server.websocket.LeanHandshakeUpgradeStrategy",
 			"server.websocket.PushWebSocketEndpoint", "server.websocket.PushWebSocketHandler",

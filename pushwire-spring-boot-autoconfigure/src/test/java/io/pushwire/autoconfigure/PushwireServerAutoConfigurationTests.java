@@ -723,8 +723,9 @@ class PushwireServerAutoConfigurationTests {
 
 		@Bean
 		PushServer userPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
-				SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
-			return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
+				SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+				io.pushwire.server.asset.AssetPublisher assets) {
+			return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings, assets);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.Resource;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -16,10 +17,12 @@ import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.server.AssetPublishResult;
 import io.pushwire.server.PresenceMember;
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushSession;
+import io.pushwire.server.asset.AssetPublisher;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ClientConnection;
@@ -56,6 +59,8 @@ public final class DefaultPushServer implements PushServer {
 
 	private final int subscriberBuffer;
 
+	private final AssetPublisher assets;
+
 	/**
 	 * Create the server API of a node.
 	 * @param publisher publishes to channels
@@ -65,9 +70,11 @@ public final class DefaultPushServer implements PushServer {
 	 * @param presence the presence memberships
 	 * @param codec the protocol codec (encodes frames sent to one client)
 	 * @param settings the settings (the buffer of server-side subscribers)
+	 * @param assets publishes assets
 	 */
 	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
-			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+			AssetPublisher assets) {
 		this.publisher = publisher;
 		this.channels = channels;
 		this.streams = streams;
@@ -75,6 +82,18 @@ public final class DefaultPushServer implements PushServer {
 		this.presence = presence;
 		this.codec = codec;
 		this.subscriberBuffer = settings.subscriberBuffer();
+		this.assets = assets;
+	}
+
+	@Override
+	public Mono<AssetPublishResult> publishAsset(String channel, byte[] bytes, String mime, @Nullable String name) {
+		return this.assets.publish(channel, bytes, mime, name);
+	}
+
+	@Override
+	public Mono<AssetPublishResult> publishAsset(String channel, Resource resource, String mime,
+			@Nullable String name) {
+		return this.assets.publish(channel, resource, mime, name);
 	}
 
 	@Override

@@ -146,6 +146,20 @@ public interface PushServer {
 	Mono<AssetPublishResult> publishAsset(String channel, byte[] bytes, String mime, @Nullable String name);
 
 	/**
+	 * Check what {@link #publishAsset} would refuse before the bytes are at hand (an
+	 * upload still being received, say), in the same order: the channel, the MIME type,
+	 * then the size when it is known.
+	 * @param channel the channel
+	 * @param mime the MIME type
+	 * @param size the number of bytes, or a negative number when not known yet
+	 * @throws io.pushwire.core.ProtocolException {@code bad_message} or
+	 * {@code unknown_channel} for the channel, {@code unsupported_media_type},
+	 * {@code too_large}
+	 * @since 0.1.0
+	 */
+	void checkAsset(String channel, @Nullable String mime, long size);
+
+	/**
 	 * Publish a binary asset read from a resource, as
 	 * {@link #publishAsset(String, byte[], String, String)}; the resource is read off the
 	 * event loops, at most {@code max-size} + 1 bytes of it.

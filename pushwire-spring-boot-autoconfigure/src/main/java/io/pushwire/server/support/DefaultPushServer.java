@@ -91,6 +91,14 @@ public final class DefaultPushServer implements PushServer {
 	}
 
 	@Override
+	public void checkAsset(String channel, @Nullable String mime, long size) {
+		this.assets.check(channel, mime);
+		if (size >= 0) {
+			this.assets.checkSize(size);
+		}
+	}
+
+	@Override
 	public Mono<AssetPublishResult> publishAsset(String channel, Resource resource, String mime,
 			@Nullable String name) {
 		return this.assets.publish(channel, resource, mime, name);

@@ -644,21 +644,6 @@ public class PushwireServerProperties {
 			this.publish = publish;
 		}
 
-		/**
-		 * Delta encoding offered on this kind's channels: "fossil" to send clients that
-		 * ask for it fossil deltas against the previous payload (PROTOCOL.md section
-		 * 8.3), or none.
-		 */
-		private String delta = "none";
-
-		public String getDelta() {
-			return this.delta;
-		}
-
-		public void setDelta(String delta) {
-			this.delta = delta;
-		}
-
 	}
 
 	/**

@@ -33,7 +33,7 @@ class PublicApiTests {
 	// @formatter:off
 			// The wire model and its encodings, shared by the server and the client.
 			"core.Asset", "core.AssetIntegrityException", "core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
-			"core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
+			"core.FossilDelta", "core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
 			"core.PushMessage", "core.ResumeToken", "core.SystemOp", "core.WireFormat",
 			// Authentication and the channels' access rules.
 			"security.AccessRule", "security.AnonymousPrincipal", "security.AuthRequest", "security.AuthValidator",

@@ -1,7 +1,11 @@
 package io.pushwire.autoconfigure;
 
+import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +30,11 @@ import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.RequestPrincipalAuthValidator;
 import io.pushwire.server.PushServer;
+import io.pushwire.server.asset.AssetPublisher;
+import io.pushwire.server.asset.AssetSettings;
+import io.pushwire.server.asset.AssetStore;
+import io.pushwire.server.asset.DirectoryAssetStore;
+import io.pushwire.server.asset.InMemoryAssetStore;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
@@ -324,8 +333,8 @@ public final class PushwireServerAutoConfiguration {
 	@ConditionalOnMissingBean(PushServer.class)
 	DefaultPushServer pushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
 			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
-			ObjectProvider<RtcExchange> peers) {
-		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings,
+			ObjectProvider<RtcExchange> peers, AssetPublisher assets) {
+		return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings, assets,
 				channels.isDeclared(PeerExchange.ROOM_KIND) ? peers.getIfAvailable() : null);
 	}
 
@@ -334,6 +343,60 @@ public final class PushwireServerAutoConfiguration {
 	PushServerLifecycle pushwireServerLifecycle(SessionRegistry sessions, ConnectionAdmission admission,
 			PushwireServerProperties properties) {
 		return new PushServerLifecycle(sessions, admission, properties.getShutdownDrain());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AssetSettings pushwireAssetSettings(PushwireServerProperties properties) {
+		PushwireServerProperties.Assets assets = properties.getAssets();
+		long inlineLimit = assets.getInlineLimit().toBytes();
+		long maxSize = assets.getMaxSize().toBytes();
+		if (inlineLimit < 0) {
+			throw new InvalidPushwirePropertyException("pushwire.server.assets.inline-limit", assets.getInlineLimit(),
+					"must not be negative");
+		}
+		if (maxSize <= 0 || maxSize > Integer.MAX_VALUE - 8) {
+			throw new InvalidPushwirePropertyException("pushwire.server.assets.max-size", assets.getMaxSize(),
+					"must be from 1 byte to 2 GB");
+		}
+		if (assets.getMaxStoredBytes().toBytes() < maxSize) {
+			throw new InvalidPushwirePropertyException("pushwire.server.assets.max-stored-bytes",
+					assets.getMaxStoredBytes(), "must be at least pushwire.server.assets.max-size (" + maxSize
+							+ " bytes), or the largest asset could never be stored");
+		}
+		return new AssetSettings(InvalidPushwirePropertyException.checkPath(properties.getPath()), inlineLimit, maxSize,
+				new LinkedHashSet<>(assets.getAllowedTypes()));
+	}
+
+	/**
+	 * Where the bytes of pointer assets are kept: in a directory when
+	 * {@code pushwire.server.assets.directory} is set, in memory otherwise.
+	 * @param properties the server properties
+	 * @return the store
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AssetStore pushwireAssetStore(PushwireServerProperties properties) {
+		PushwireServerProperties.Assets assets = properties.getAssets();
+		long maxBytes = assets.getMaxStoredBytes().toBytes();
+		String directory = assets.getDirectory();
+		if (directory == null || directory.isBlank()) {
+			return new InMemoryAssetStore(maxBytes);
+		}
+		try {
+			return new DirectoryAssetStore(Path.of(directory), maxBytes);
+		}
+		catch (UncheckedIOException | InvalidPathException ex) {
+			throw new InvalidPushwirePropertyException("pushwire.server.assets.directory", directory,
+					"cannot be used: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AssetPublisher pushwireAssetPublisher(ChannelRegistry channels, ChannelPublisher publisher,
+			ChannelStreamStore streams, AssetStore store, AssetSettings settings) {
+		return new AssetPublisher(channels, publisher, streams, store, settings);
 	}
 
 }

@@ -190,6 +190,11 @@ public class PushwireServerProperties {
 	private final Redis redis = new Redis();
 
 	/**
+	 * Binary assets (PROTOCOL.md section 9).
+	 */
+	private final Assets assets = new Assets();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
 	 * takes priority (high, normal or low; default normal), wire-id (id in binary frame
 	 * headers, 0 to 255 but not 5; assigned when unset), history-size (frames kept for
@@ -408,6 +413,10 @@ public class PushwireServerProperties {
 
 	public BrowserClient getBrowserClient() {
 		return this.browserClient;
+	}
+
+	public Assets getAssets() {
+		return this.assets;
 	}
 
 	public Map<String, Channel> getChannels() {
@@ -758,6 +767,85 @@ public class PushwireServerProperties {
 
 		public void setPublish(String publish) {
 			this.publish = publish;
+		}
+
+	}
+
+	/**
+	 * Binary assets: how they travel and where their bytes are kept.
+	 */
+	public static class Assets {
+
+		/**
+		 * The largest asset sent inline (base64 in the frame); larger ones are stored and
+		 * sent by pointer.
+		 */
+		private DataSize inlineLimit = DataSize.ofKilobytes(256);
+
+		/**
+		 * The largest asset accepted; larger ones are refused with too_large.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(16);
+
+		/**
+		 * The MIME types accepted, compared without parameters and case-insensitively;
+		 * others are refused with unsupported_media_type.
+		 */
+		private List<String> allowedTypes = new ArrayList<>(
+				List.of("image/png", "image/jpeg", "image/webp", "image/gif"));
+
+		/**
+		 * The most bytes of pointer assets the node keeps (in memory or in the
+		 * directory). When full, assets that no frame in a replay window refers to are
+		 * deleted; when that is not enough, the publish fails with unavailable. At least
+		 * max-size.
+		 */
+		private DataSize maxStoredBytes = DataSize.ofMegabytes(256);
+
+		/**
+		 * A directory to keep the bytes of pointer assets in, off the heap; unset: in
+		 * memory. Asset files of an earlier run are deleted at start.
+		 */
+		private @Nullable String directory;
+
+		public DataSize getInlineLimit() {
+			return this.inlineLimit;
+		}
+
+		public void setInlineLimit(DataSize inlineLimit) {
+			this.inlineLimit = inlineLimit;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public List<String> getAllowedTypes() {
+			return this.allowedTypes;
+		}
+
+		public void setAllowedTypes(List<String> allowedTypes) {
+			this.allowedTypes = allowedTypes;
+		}
+
+		public DataSize getMaxStoredBytes() {
+			return this.maxStoredBytes;
+		}
+
+		public void setMaxStoredBytes(DataSize maxStoredBytes) {
+			this.maxStoredBytes = maxStoredBytes;
+		}
+
+		public @Nullable String getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable String directory) {
+			this.directory = directory;
 		}
 
 	}

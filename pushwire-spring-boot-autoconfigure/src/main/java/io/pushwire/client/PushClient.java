@@ -123,6 +123,9 @@ public final class PushClient {
 
 	volatile boolean storeDirty;
 
+	/** Set by the builder; {@code null} for a client built with its own transports. */
+	@Nullable AssetDownloader assetDownloader;
+
 	PushClient(ClientSettings settings, ProtocolCodec codec, JsonMapper payloadMapper, PushCredentials credentials,
 			CursorStore cursorStore, Scheduler scheduler, List<Transport> transports) {
 		this.settings = settings;
@@ -139,6 +142,31 @@ public final class PushClient {
 		for (String channel : settings.channels()) {
 			this.channels.add(ChannelName.parse(channel).toString());
 		}
+	}
+
+	/**
+	 * The bytes of an asset payload (PROTOCOL.md §9): an inline asset decoded, a pointer
+	 * downloaded from this client's server with its credentials. Either way the bytes are
+	 * checked against the asset's {@code size} and {@code sha256} first.
+	 * @param payload a frame's payload that is an asset object
+	 * @return the bytes; fails with {@link io.pushwire.core.AssetIntegrityException} when
+	 * they do not match, {@link io.pushwire.core.ProtocolException} when the payload is
+	 * not an asset, {@link PushOperationException} when the download is refused
+	 * @since 0.1.0
+	 */
+	public Mono<byte[]> asset(JsonNode payload) {
+		return Mono.defer(() -> {
+			io.pushwire.core.Asset asset = io.pushwire.core.Asset.fromPayload(payload);
+			AssetDownloader downloader = this.assetDownloader;
+			if (downloader == null) {
+				if (asset instanceof io.pushwire.core.Asset.Inline inline) {
+					return Mono.fromSupplier(() -> inline.verify(inline.decode()));
+				}
+				return Mono.error(new IllegalStateException(
+						"This client was built with its own transports and cannot download assets"));
+			}
+			return downloader.resolve(asset);
+		});
 	}
 
 	/**
@@ -1233,11 +1261,29 @@ public final class PushClient {
 					this.extensionErrorPolicy);
 			List<Transport> transports = (transportsOverride != null) ? transportsOverride
 					: transports(protocolCodec, timers);
-			return new PushClient(settings, protocolCodec, mapper, this.credentials, this.cursorStore, timers,
-					transports);
+			PushClient client = new PushClient(settings, protocolCodec, mapper, this.credentials, this.cursorStore,
+					timers, transports);
+			if (transportsOverride == null && !this.baseUrls.isEmpty()) {
+				client.assetDownloader = new AssetDownloader(webClient(httpClient()), this.baseUrls.get(0),
+						this.credentials, this.basicAuth, this.sseQueryToken);
+			}
+			return client;
 		}
 
 		private List<Transport> transports(ProtocolCodec protocolCodec, Scheduler timers) {
+			HttpClient client = httpClient();
+			WebClient webClient = webClient(client);
+			Transport ws = new WebSocketTransport(client, protocolCodec, this.maxMessageSize, this.basicAuth, timers);
+			Transport sse = new SseTransport(webClient, protocolCodec, this.sseQueryToken, this.basicAuth, timers);
+			return switch (this.transport) {
+				case WS_FIRST -> List.of(ws, sse);
+				case SSE_FIRST -> List.of(sse, ws);
+				case WS_ONLY -> List.of(ws);
+				case SSE_ONLY -> List.of(sse);
+			};
+		}
+
+		private HttpClient httpClient() {
 			HttpClient client = (this.httpClient != null) ? this.httpClient : HttpClient.create();
 			client = client.option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
@@ -1258,19 +1304,14 @@ public final class PushClient {
 			for (java.util.function.UnaryOperator<HttpClient> customizer : this.httpClientCustomizers) {
 				client = customizer.apply(client);
 			}
+			return client;
+		}
+
+		private WebClient webClient(HttpClient client) {
 			WebClient.Builder web = (this.webClientBuilder != null) ? this.webClientBuilder.clone()
 					: WebClient.builder();
-			WebClient webClient = web
-				.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(client))
+			return web.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(client))
 				.build();
-			Transport ws = new WebSocketTransport(client, protocolCodec, this.maxMessageSize, this.basicAuth, timers);
-			Transport sse = new SseTransport(webClient, protocolCodec, this.sseQueryToken, this.basicAuth, timers);
-			return switch (this.transport) {
-				case WS_FIRST -> List.of(ws, sse);
-				case SSE_FIRST -> List.of(sse, ws);
-				case WS_ONLY -> List.of(ws);
-				case SSE_ONLY -> List.of(sse);
-			};
 		}
 
 	}

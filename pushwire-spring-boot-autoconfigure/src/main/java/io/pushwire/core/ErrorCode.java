@@ -40,7 +40,19 @@ public enum ErrorCode {
 	UNAVAILABLE("unavailable", 503),
 
 	/** The server failed; the message says no more than is safe. */
-	INTERNAL("internal", 500);
+	INTERNAL("internal", 500),
+
+	/**
+	 * Over HTTP only: the requested thing (an asset) is not known (PROTOCOL.md §9).
+	 * @since 0.1.0
+	 */
+	NOT_FOUND("not_found", 404),
+
+	/**
+	 * Over HTTP only: an asset's MIME type is not allowed (PROTOCOL.md §9).
+	 * @since 0.1.0
+	 */
+	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415);
 
 	private final String wireName;
 

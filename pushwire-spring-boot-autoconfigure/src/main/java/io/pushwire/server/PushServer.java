@@ -157,4 +157,50 @@ public interface PushServer {
 	 */
 	Mono<Boolean> switchPeerRoute(String channel, String clientId, String peerId, PeerRouteMode mode);
 
+	/**
+	 * Publish a binary asset (PROTOCOL.md §9): one frame whose payload is the asset
+	 * object, inline up to {@code pushwire.server.assets.inline-limit} bytes, by pointer
+	 * to {@code <path>/assets/<sha256>} above it. Fails with a
+	 * {@link io.pushwire.core.ProtocolException} of code {@code unknown_channel},
+	 * {@code unsupported_media_type} (a type not in
+	 * {@code pushwire.server.assets.allowed-types}), {@code too_large} (above
+	 * {@code pushwire.server.assets.max-size}) or {@code unavailable} (the asset store is
+	 * full of assets still referred to), in that order, and then publishes nothing.
+	 * @param channel the channel
+	 * @param bytes the bytes
+	 * @param mime the MIME type
+	 * @param name a name for the asset (a file name), or {@code null}
+	 * @return where the frame was stored, and the asset
+	 * @since 0.1.0
+	 */
+	Mono<AssetPublishResult> publishAsset(String channel, byte[] bytes, String mime, @Nullable String name);
+
+	/**
+	 * Check what {@link #publishAsset} would refuse before the bytes are at hand (an
+	 * upload still being received, say), in the same order: the channel, the MIME type,
+	 * then the size when it is known.
+	 * @param channel the channel
+	 * @param mime the MIME type
+	 * @param size the number of bytes, or a negative number when not known yet
+	 * @throws io.pushwire.core.ProtocolException {@code bad_message} or
+	 * {@code unknown_channel} for the channel, {@code unsupported_media_type},
+	 * {@code too_large}
+	 * @since 0.1.0
+	 */
+	void checkAsset(String channel, @Nullable String mime, long size);
+
+	/**
+	 * Publish a binary asset read from a resource, as
+	 * {@link #publishAsset(String, byte[], String, String)}; the resource is read off the
+	 * event loops, at most {@code max-size} + 1 bytes of it.
+	 * @param channel the channel
+	 * @param resource the bytes
+	 * @param mime the MIME type
+	 * @param name a name for the asset, or {@code null}
+	 * @return where the frame was stored, and the asset
+	 * @since 0.1.0
+	 */
+	Mono<AssetPublishResult> publishAsset(String channel, org.springframework.core.io.Resource resource, String mime,
+			@Nullable String name);
+
 }

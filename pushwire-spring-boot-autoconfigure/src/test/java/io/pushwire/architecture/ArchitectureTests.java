@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
  * The library's packages depend on each other in one direction, lowest first:
  * {@code core} (wire model and codecs), {@code security} (authentication),
  * {@code server.channel} (kinds and access), {@code server} (the application's API),
- * {@code server.handler} and {@code server.stream}, then {@code server.connection}, the
- * transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
+ * {@code server.handler} and {@code server.stream}, then {@code server.connection},
+ * {@code server.asset} (assets and their store) and {@code server.rtc} (WebRTC rooms),
+ * the transports ({@code websocket}, {@code sse}, {@code http}, and {@code netty}, which
  * binds connections to Netty channels) beside the Redis store ({@code server.redis}), the
  * server API's implementation ({@code server.support}) and the auto-configuration. The
  * client depends on the core alone. {@code docs/architecture.md} describes each layer.
@@ -50,6 +51,8 @@ class ArchitectureTests {
 			.definedBy("io.pushwire.server.connection")
 			.layer("rtc")
 			.definedBy("io.pushwire.server.rtc")
+			.layer("asset")
+			.definedBy("io.pushwire.server.asset")
 			.layer("transports")
 			.definedBy("io.pushwire.server.websocket", "io.pushwire.server.sse", "io.pushwire.server.http",
 					"io.pushwire.server.netty")
@@ -77,14 +80,17 @@ class ArchitectureTests {
 			.mayOnlyAccessLayers("core", "channel")
 			.whereLayer("connection")
 			.mayOnlyAccessLayers("core", "security", "observation", "channel", "api", "handler", "stream")
+			.whereLayer("asset")
+			.mayOnlyAccessLayers("core", "channel", "api", "stream", "connection")
 			.whereLayer("rtc")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "stream", "connection")
 			.whereLayer("transports")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset")
 			.whereLayer("redis")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
 			.whereLayer("support")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "rtc")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset",
+					"rtc")
 			.whereLayer("client")
 			.mayOnlyAccessLayers("core")
 			.check(CLASSES);

@@ -32,8 +32,8 @@ class PublicApiTests {
 	private static final Set<String> API = Set.of(
 	// @formatter:off
 			// The wire model and its encodings, shared by the server and the client.
-			"core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
-			"core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
+			"core.Asset", "core.AssetIntegrityException", "core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
+			"core.FossilDelta", "core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
 			"core.PushMessage", "core.ResumeToken", "core.SystemOp", "core.WireFormat",
 			// Authentication and the channels' access rules.
 			"security.AccessRule", "security.AnonymousPrincipal", "security.AuthRequest", "security.AuthValidator",
@@ -49,6 +49,10 @@ class PublicApiTests {
 			// WebRTC rooms: the route modes and who may signal whom.
 			"server.PeerRouteMode", "server.rtc.PeerPolicy",
 			"autoconfigure.rtc.PushwireRtcAutoConfiguration", "autoconfigure.rtc.PushwireRtcProperties",
+			"server.AssetPublishResult",
+			// Assets: the store SPI, its records and its two stores.
+			"server.asset.AssetReference", "server.asset.AssetStore", "server.asset.DirectoryAssetStore",
+			"server.asset.InMemoryAssetStore", "server.asset.StoredAsset",
 			// @PushHandler methods and the handler SPI.
 			"server.handler.ChannelHandler", "server.handler.ChannelHandlerRegistry", "server.handler.ChannelParam",
 			"server.handler.ClientId", "server.handler.Payload", "server.handler.PushHandler",
@@ -120,8 +124,10 @@ class PublicApiTests {
 			// WebRTC rooms: the exchange bean and its settings and counts.
 			"server.rtc.RelayStatistics", "server.rtc.RtcExchange", "server.rtc.RtcSettings",
 			"server.handler.HandlerInvocation",
+			// Publishing assets, a bean of the server's auto-configuration.
+			"server.asset.AssetPublisher", "server.asset.AssetSettings",
 			// The transports, as beans of the WebFlux auto-configuration.
-			"server.http.AckEndpoint", "server.http.BrowserClientEndpoint", "server.http.HttpErrors",
+			"server.http.AckEndpoint", "server.http.AssetEndpoint", "server.http.BrowserClientEndpoint", "server.http.HttpErrors",
 			"server.http.HttpSettings", "server.http.SendEndpoint", "server.netty.NettyConnections",
 			"server.sse.SseEndpoint", "server.websocket.LeanHandshakeUpgradeStrategy",
 			"server.websocket.PushWebSocketEndpoint", "server.websocket.PushWebSocketHandler",

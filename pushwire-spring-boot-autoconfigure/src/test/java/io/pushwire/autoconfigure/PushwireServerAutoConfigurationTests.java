@@ -158,7 +158,7 @@ class PushwireServerAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("pushwire.server.path=/push/ws").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
 			assertThat(mapping.getUrlMap()).containsOnlyKeys("/push/ws", "/push/ws/sse", "/push/ws/ack",
-					"/push/ws/send", "/push/ws/client.js");
+					"/push/ws/assets/*", "/push/ws/send", "/push/ws/client.js");
 			assertThat(mapping.getUrlMap().get("/push/ws")).isInstanceOf(PushWebSocketEndpoint.class);
 			assertThat(mapping.getUrlMap().get("/push/ws/sse")).isInstanceOf(SseEndpoint.class);
 			assertThat(mapping.getUrlMap().get("/push/ws/ack")).isInstanceOf(AckEndpoint.class);
@@ -171,7 +171,7 @@ class PushwireServerAutoConfigurationTests {
 	void mapsOnlyTheWebSocketAndBrowserClientWhenSseIsDisabled() {
 		this.contextRunner.withPropertyValues("pushwire.server.sse.enabled=false").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
-			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/client.js");
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/assets/*", "/rps/client.js");
 		});
 	}
 
@@ -183,7 +183,8 @@ class PushwireServerAutoConfigurationTests {
 		});
 		this.contextRunner.withPropertyValues("pushwire.server.browser-client.enabled=false").run((context) -> {
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
-			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/sse", "/rps/ack", "/rps/send");
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/sse", "/rps/ack", "/rps/send",
+					"/rps/assets/*");
 		});
 	}
 
@@ -723,8 +724,9 @@ class PushwireServerAutoConfigurationTests {
 
 		@Bean
 		PushServer userPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
-				SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
-			return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings);
+				SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+				io.pushwire.server.asset.AssetPublisher assets) {
+			return new DefaultPushServer(publisher, channels, streams, sessions, presence, codec, settings, assets);
 		}
 
 	}

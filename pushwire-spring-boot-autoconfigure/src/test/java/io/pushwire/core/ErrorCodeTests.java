@@ -16,7 +16,8 @@ class ErrorCodeTests {
 	@CsvSource({ "BAD_MESSAGE, bad_message, 400", "UNKNOWN_CHANNEL, unknown_channel, 400",
 			"NO_HANDLER, no_handler, 400", "UNAUTHORIZED, unauthorized, 401", "FORBIDDEN, forbidden, 403",
 			"NOT_CONNECTED, not_connected, 404", "TOO_LARGE, too_large, 413", "RATE_LIMITED, rate_limited, 429",
-			"UNAVAILABLE, unavailable, 503", "INTERNAL, internal, 500" })
+			"UNAVAILABLE, unavailable, 503", "INTERNAL, internal, 500", "NOT_FOUND, not_found, 404",
+			"UNSUPPORTED_MEDIA_TYPE, unsupported_media_type, 415" })
 	void hasWireNameAndHttpStatusOfProtocol(ErrorCode code, String wireName, int httpStatus) {
 		assertThat(code.wireName()).isEqualTo(wireName);
 		assertThat(code.httpStatus()).isEqualTo(httpStatus);
@@ -26,7 +27,8 @@ class ErrorCodeTests {
 	void definesExactlyTheCodesOfProtocol() {
 		assertThat(ErrorCode.values()).extracting(ErrorCode::wireName)
 			.containsExactlyInAnyOrder("bad_message", "unknown_channel", "forbidden", "unauthorized", "too_large",
-					"rate_limited", "no_handler", "not_connected", "unavailable", "internal");
+					"rate_limited", "no_handler", "not_connected", "unavailable", "internal", "not_found",
+					"unsupported_media_type");
 	}
 
 	@ParameterizedTest

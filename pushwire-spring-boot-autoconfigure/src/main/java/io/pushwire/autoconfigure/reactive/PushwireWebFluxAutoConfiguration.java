@@ -29,6 +29,9 @@ import io.pushwire.autoconfigure.PushwireServerProperties;
 import io.pushwire.core.ProtocolCodec;
 import io.pushwire.security.PushwireCors;
 import io.pushwire.server.PushServer;
+import io.pushwire.server.asset.AssetStore;
+import io.pushwire.server.channel.ChannelAuthorizer;
+import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.Acknowledgements;
 import io.pushwire.server.connection.ClientAuthenticator;
 import io.pushwire.server.connection.ConnectionAdmission;
@@ -38,6 +41,7 @@ import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.connection.ServerLimits;
 import io.pushwire.server.connection.SessionRegistry;
 import io.pushwire.server.http.AckEndpoint;
+import io.pushwire.server.http.AssetEndpoint;
 import io.pushwire.server.http.BrowserClientEndpoint;
 import io.pushwire.server.http.HttpSettings;
 import io.pushwire.server.http.SendEndpoint;
@@ -97,7 +101,8 @@ public final class PushwireWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "pushwireHandlerMapping")
 	HandlerMapping pushwireHandlerMapping(PushWebSocketEndpoint endpoint, ObjectProvider<SseEndpoint> sseEndpoint,
 			ObjectProvider<AckEndpoint> ackEndpoint, ObjectProvider<SendEndpoint> sendEndpoint,
-			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, PushwireServerProperties properties) {
+			ObjectProvider<BrowserClientEndpoint> browserClientEndpoint, ObjectProvider<AssetEndpoint> assetEndpoint,
+			PushwireServerProperties properties) {
 		// Checked here, where the path is used, so that it is checked with an
 		// application's own settings too.
 		String path = InvalidPushwirePropertyException.checkPath(properties.getPath());
@@ -111,6 +116,10 @@ public final class PushwireWebFluxAutoConfiguration {
 			routes.put(path + "/sse", sseEndpoint.getObject());
 			routes.put(path + "/ack", ackEndpoint.getObject());
 			routes.put(path + "/send", sendEndpoint.getObject());
+		}
+		AssetEndpoint assets = assetEndpoint.getIfAvailable();
+		if (assets != null) {
+			routes.put(path + "/assets/*", assets);
 		}
 		String clientPath = properties.getBrowserClient().resolvePath(path);
 		if (clientPath != null) {
@@ -133,12 +142,34 @@ public final class PushwireWebFluxAutoConfiguration {
 			// same origin only.
 			CorsConfiguration cors = PushwireCors.forHttpEndpoints(properties.getAllowedOrigins());
 			Map<String, CorsConfiguration> corsConfigurations = new LinkedHashMap<>();
-			for (String route : List.of("/sse", "/ack", "/send")) {
+			for (String route : List.of("/sse", "/ack", "/send", "/assets/*")) {
 				corsConfigurations.put(path + route, cors);
 			}
 			mapping.setCorsConfigurations(corsConfigurations);
 		}
 		return mapping;
+	}
+
+	/**
+	 * {@code GET <path>/assets/{sha256}}: the bytes of assets sent by pointer. A
+	 * {@code token} query parameter authenticates where SSE allows one
+	 * ({@code pushwire.server.sse.allow-query-token}), so that an {@code <img>} can show
+	 * an asset.
+	 * @param authenticator authenticates the requests
+	 * @param channels the declared channel kinds
+	 * @param authorizer decides who may subscribe to the asset's channels
+	 * @param store the assets
+	 * @param codec the protocol codec
+	 * @param properties the server properties
+	 * @return the endpoint
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AssetEndpoint pushwireAssetEndpoint(ClientAuthenticator authenticator, ChannelRegistry channels,
+			ChannelAuthorizer authorizer, AssetStore store, ProtocolCodec codec, PushwireServerProperties properties) {
+		PushwireServerProperties.Sse sse = properties.getSse();
+		return new AssetEndpoint(authenticator, channels, authorizer, store, codec,
+				new HttpSettings(sse.getRetry(), sse.isAllowQueryToken()));
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.Resource;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -18,11 +19,13 @@ import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
+import io.pushwire.server.AssetPublishResult;
 import io.pushwire.server.PeerRouteMode;
 import io.pushwire.server.PresenceMember;
 import io.pushwire.server.PublishResult;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushSession;
+import io.pushwire.server.asset.AssetPublisher;
 import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ClientConnection;
@@ -62,6 +65,8 @@ public final class DefaultPushServer implements PushServer {
 
 	private final @Nullable RtcExchange peers;
 
+	private final AssetPublisher assets;
+
 	/**
 	 * Create the server API of a node.
 	 * @param publisher publishes to channels
@@ -71,10 +76,12 @@ public final class DefaultPushServer implements PushServer {
 	 * @param presence the presence memberships
 	 * @param codec the protocol codec (encodes frames sent to one client)
 	 * @param settings the settings (the buffer of server-side subscribers)
+	 * @param assets publishes assets
 	 */
 	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
-			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings) {
-		this(publisher, channels, streams, sessions, presence, codec, settings, null);
+			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
+			AssetPublisher assets) {
+		this(publisher, channels, streams, sessions, presence, codec, settings, assets, null);
 	}
 
 	/**
@@ -86,11 +93,12 @@ public final class DefaultPushServer implements PushServer {
 	 * @param presence the presence memberships
 	 * @param codec the protocol codec (encodes frames sent to one client)
 	 * @param settings the settings (the buffer of server-side subscribers)
+	 * @param assets publishes assets
 	 * @param peers the peers of rooms, or {@code null} when the server routes none
 	 */
 	public DefaultPushServer(ChannelPublisher publisher, ChannelRegistry channels, ChannelStreamStore streams,
 			SessionRegistry sessions, PresenceRegistry presence, ProtocolCodec codec, PushServerSettings settings,
-			@Nullable RtcExchange peers) {
+			AssetPublisher assets, @Nullable RtcExchange peers) {
 		this.peers = peers;
 		this.publisher = publisher;
 		this.channels = channels;
@@ -99,6 +107,26 @@ public final class DefaultPushServer implements PushServer {
 		this.presence = presence;
 		this.codec = codec;
 		this.subscriberBuffer = settings.subscriberBuffer();
+		this.assets = assets;
+	}
+
+	@Override
+	public Mono<AssetPublishResult> publishAsset(String channel, byte[] bytes, String mime, @Nullable String name) {
+		return this.assets.publish(channel, bytes, mime, name);
+	}
+
+	@Override
+	public void checkAsset(String channel, @Nullable String mime, long size) {
+		this.assets.check(channel, mime);
+		if (size >= 0) {
+			this.assets.checkSize(size);
+		}
+	}
+
+	@Override
+	public Mono<AssetPublishResult> publishAsset(String channel, Resource resource, String mime,
+			@Nullable String name) {
+		return this.assets.publish(channel, resource, mime, name);
 	}
 
 	@Override

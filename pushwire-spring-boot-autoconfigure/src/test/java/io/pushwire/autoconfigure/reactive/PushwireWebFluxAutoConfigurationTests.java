@@ -65,7 +65,8 @@ class PushwireWebFluxAutoConfigurationTests {
 			}
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
 			Map<String, Object> routes = new LinkedHashMap<>(mapping.getUrlMap());
-			assertThat(routes).containsOnlyKeys("/rps", "/rps/sse", "/rps/ack", "/rps/send", "/rps/client.js")
+			assertThat(routes)
+				.containsOnlyKeys("/rps", "/rps/sse", "/rps/ack", "/rps/send", "/rps/assets/*", "/rps/client.js")
 				.containsEntry("/rps", context.getBean(PushWebSocketEndpoint.class))
 				.containsEntry("/rps/sse", context.getBean(SseEndpoint.class))
 				.containsEntry("/rps/ack", context.getBean(AckEndpoint.class))
@@ -121,7 +122,7 @@ class PushwireWebFluxAutoConfigurationTests {
 				.hasSingleBean(PushWebSocketEndpoint.class)
 				.hasSingleBean(BrowserClientEndpoint.class);
 			SimpleUrlHandlerMapping mapping = context.getBean("pushwireHandlerMapping", SimpleUrlHandlerMapping.class);
-			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/client.js");
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/rps", "/rps/assets/*", "/rps/client.js");
 		});
 	}
 

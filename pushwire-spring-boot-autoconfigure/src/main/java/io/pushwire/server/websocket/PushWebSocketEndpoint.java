@@ -17,6 +17,7 @@ import reactor.netty.Connection;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.WireFormats;
 import io.pushwire.security.PushwireCors;
 import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.http.HttpErrors;
@@ -29,7 +30,9 @@ import io.pushwire.server.http.HttpErrors;
  * {@code allowed-origins} lists or matches. Mapped through a WebFlux handler mapping, so
  * the application's security, CORS and observation filters run first. While the server
  * drains for a shutdown ({@link ConnectionAdmission#isAccepting()} is {@code false}) an
- * upgrade is refused with HTTP 503 {@code unavailable} before it happens.
+ * upgrade is refused with HTTP 503 {@code unavailable} before it happens, and one that
+ * asks for a {@code ?format=} the handler does not speak with HTTP 400
+ * {@code bad_message} (PROTOCOL.md §8.1).
  *
  * @since 0.1.0
  */
@@ -44,6 +47,8 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	private final JsonMapper mapper;
 
 	private final @Nullable ConnectionAdmission admission;
+
+	private final @Nullable WireFormats formats;
 
 	/**
 	 * Create an endpoint.
@@ -73,6 +78,7 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
 			JsonMapper mapper, @Nullable ConnectionAdmission admission) {
 		this.admission = admission;
+		this.formats = (handler instanceof PushWebSocketHandler push) ? push.formats() : null;
 		this.service = service;
 		this.handler = handler;
 		this.origins = PushwireCors.forHttpEndpoints(allowedOrigins);
@@ -90,6 +96,12 @@ public final class PushWebSocketEndpoint implements WebHandler {
 		if (origin != null && !PushwireCors.isAllowed(this.origins, request, origin)) {
 			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.FORBIDDEN,
 					"Origin " + origin + " is not allowed; add it to pushwire.server.allowed-origins");
+		}
+		String format = request.getQueryParams().getFirst("format");
+		if (format != null && this.formats != null && this.formats.find(format) == null) {
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.BAD_MESSAGE,
+					"Unknown format '" + ((format.length() <= 32) ? format : format.substring(0, 32) + "...")
+							+ "'; use one of " + this.formats.names());
 		}
 		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler);
 		EventLoop eventLoop = eventLoop(exchange);

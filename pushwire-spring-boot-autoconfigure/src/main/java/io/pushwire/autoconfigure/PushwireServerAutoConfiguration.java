@@ -1,14 +1,18 @@
 package io.pushwire.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,12 +24,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pushwire.core.BinaryFormat;
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.WireFormats;
+import io.pushwire.core.WireIds;
+import io.pushwire.core.ZstdBodies;
 import io.pushwire.security.AccessRule;
 import io.pushwire.security.AuthValidator;
 import io.pushwire.security.RequestPrincipalAuthValidator;
@@ -150,10 +159,61 @@ public final class PushwireServerAutoConfiguration {
 		}
 	}
 
+	/**
+	 * The features of the binary formats (PROTOCOL.md §8.1, §8.2).
+	 * @param formats the formats on offer
+	 * @return {@code binary:<name>} for each, then {@code zstd}, its dictionary and
+	 * {@code fragments} when there is one
+	 */
+	static List<String> binaryFeatures(WireFormats formats) {
+		List<String> features = new ArrayList<>();
+		ZstdBodies zstd = null;
+		for (String name : formats.names()) {
+			if (formats.find(name) instanceof BinaryFormat binary) {
+				features.add("binary:" + name);
+				zstd = binary.zstd();
+			}
+		}
+		if (zstd != null) {
+			features.add("zstd");
+			String dictionary = zstd.dictionaryFeature();
+			if (dictionary != null) {
+				features.add(dictionary);
+			}
+			features.add("fragments");
+		}
+		return features;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WireFormats pushwireWireFormats(ProtocolCodec codec, ChannelRegistry channels,
+			PushwireServerProperties properties) {
+		Map<String, Integer> ids = new LinkedHashMap<>();
+		channels.kinds().forEach((kind) -> ids.put(kind.name(), kind.wireId()));
+		WireIds wireIds = new WireIds(ids, ChannelKind.SYSTEM_WIRE_ID);
+		ZstdBodies zstd = zstdBodies(properties.getZstd().getDictionary());
+		return new WireFormats(codec,
+				List.of(BinaryFormat.msgpack(codec, wireIds, zstd), BinaryFormat.cbor(codec, wireIds, zstd)));
+	}
+
+	private static ZstdBodies zstdBodies(@Nullable Resource dictionary) {
+		if (dictionary == null) {
+			return ZstdBodies.plain();
+		}
+		try (InputStream in = dictionary.getInputStream()) {
+			return ZstdBodies.withDictionary(in.readAllBytes());
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new InvalidPushwirePropertyException("pushwire.server.zstd.dictionary", dictionary,
+					"must be a readable zstd dictionary: " + ex.getMessage(), ex);
+		}
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	PushServerSettings pushwireServerSettings(PushwireServerProperties properties, ChannelRegistry channels,
-			Environment environment) {
+			WireFormats formats, Environment environment) {
 		List<String> features = new ArrayList<>(PushServerSettings.BASE_FEATURES);
 		if (channels.kinds().stream().anyMatch(ChannelKind::presence)) {
 			features.add("presence");
@@ -164,6 +224,7 @@ public final class PushwireServerAutoConfiguration {
 			features.add("rtc");
 			features.add("relay");
 		}
+		features.addAll(binaryFeatures(formats));
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),

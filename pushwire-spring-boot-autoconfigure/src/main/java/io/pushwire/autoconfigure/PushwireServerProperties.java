@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 import io.pushwire.server.channel.Priority;
@@ -193,6 +194,17 @@ public class PushwireServerProperties {
 	 * Binary assets (PROTOCOL.md section 9).
 	 */
 	private final Assets assets = new Assets();
+
+	/**
+	 * Largest binary message sent whole to a client that announced "fragments"; larger
+	 * ones are sent as fragments of at most this size (PROTOCOL.md §8.2). At least 1053B.
+	 */
+	private DataSize fragmentSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * zstd compression of binary bodies of 512 bytes or more.
+	 */
+	private final Zstd zstd = new Zstd();
 
 	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
@@ -417,6 +429,19 @@ public class PushwireServerProperties {
 
 	public Assets getAssets() {
 		return this.assets;
+
+	}
+
+	public DataSize getFragmentSize() {
+		return this.fragmentSize;
+	}
+
+	public void setFragmentSize(DataSize fragmentSize) {
+		this.fragmentSize = fragmentSize;
+	}
+
+	public Zstd getZstd() {
+		return this.zstd;
 	}
 
 	public Map<String, Channel> getChannels() {
@@ -651,6 +676,28 @@ public class PushwireServerProperties {
 		}
 
 		// End of sessions and presence across nodes
+
+	}
+
+	/**
+	 * zstd compression of binary bodies.
+	 */
+	public static class Zstd {
+
+		/**
+		 * A zstd dictionary trained on typical bodies ("zstd --train"), used to compress
+		 * and decompress bodies; its id is announced in auth_ok.features as
+		 * "zstd:dict:ID". None by default.
+		 */
+		private @Nullable Resource dictionary;
+
+		public @Nullable Resource getDictionary() {
+			return this.dictionary;
+		}
+
+		public void setDictionary(@Nullable Resource dictionary) {
+			this.dictionary = dictionary;
+		}
 
 	}
 

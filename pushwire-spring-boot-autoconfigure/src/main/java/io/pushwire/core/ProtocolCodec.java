@@ -166,12 +166,12 @@ public final class ProtocolCodec extends WireFormat {
 				return new SystemOp.Auth(optionalString(node, "client_id"), optionalString(node, "token"),
 						stringList(node, "capabilities"), cursorMap(node, "resume_cursors"),
 						stringMap(node, "resume_epochs"), optionalCursor(node, "resume_cursor"),
-						optionalString(node, "session_secret"));
+						optionalString(node, "session_secret"), stringList(node, "features"));
 			case "auth_ok":
 				return new SystemOp.AuthOk(requiredString(node, "client_id"), cursorMap(node, "resume_cursors"),
 						cursorMap(node, "heads"), stringMap(node, "epochs"), optionalLong(node, "heartbeat_ms", 0),
 						stringList(node, "features"), optionalCursor(node, "expires_at_ms"),
-						optionalString(node, "session_secret"));
+						optionalString(node, "session_secret"), cursorMap(node, "wire_ids"));
 			case "refresh":
 				return new SystemOp.Refresh(requiredString(node, "token"));
 			case "refreshed":
@@ -304,6 +304,9 @@ public final class ProtocolCodec extends WireFormat {
 				gen.writeNumberProperty("resume_cursor", auth.resumeCursor());
 			}
 			writeString(gen, "session_secret", auth.sessionSecret());
+			if (!auth.features().isEmpty()) {
+				writeList(gen, "features", auth.features());
+			}
 		}
 		else if (op instanceof SystemOp.AuthOk ok) {
 			gen.writeStringProperty("client_id", ok.clientId());
@@ -316,6 +319,9 @@ public final class ProtocolCodec extends WireFormat {
 				gen.writeNumberProperty("expires_at_ms", ok.expiresAtMs());
 			}
 			writeString(gen, "session_secret", ok.sessionSecret());
+			if (!ok.wireIds().isEmpty()) {
+				writeMap(gen, "wire_ids", ok.wireIds());
+			}
 		}
 		else if (op instanceof SystemOp.Refresh refresh) {
 			gen.writeStringProperty("token", refresh.token());

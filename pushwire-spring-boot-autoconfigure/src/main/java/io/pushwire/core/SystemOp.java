@@ -99,15 +99,34 @@ public sealed interface SystemOp extends PushMessage {
 	 * {@code resumeCursors}
 	 * @param sessionSecret the secret an anonymous session was given in its first
 	 * {@code auth_ok} (PROTOCOL.md §7), or {@code null}
+	 * @param features what the client accepts, such as {@code fragments} (PROTOCOL.md
+	 * §8.2)
 	 */
 	record Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
 			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
-			@Nullable String sessionSecret) implements SystemOp {
+			@Nullable String sessionSecret, List<String> features) implements SystemOp {
 
 		public Auth {
 			capabilities = List.copyOf(capabilities);
 			resumeCursors = Map.copyOf(resumeCursors);
 			resumeEpochs = Map.copyOf(resumeEpochs);
+			features = List.copyOf(features);
+		}
+
+		/**
+		 * An {@code auth} that announces no features.
+		 * @param clientId the client's id, or {@code null} to be given one
+		 * @param token a bearer token, or {@code null}
+		 * @param capabilities the channels to subscribe to
+		 * @param resumeCursors per channel, the last processed cursor
+		 * @param resumeEpochs per channel, the epoch of that cursor
+		 * @param resumeCursor the older single cursor
+		 * @param sessionSecret the anonymous session's secret, or {@code null}
+		 */
+		public Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
+				Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
+				@Nullable String sessionSecret) {
+			this(clientId, token, capabilities, resumeCursors, resumeEpochs, resumeCursor, sessionSecret, List.of());
 		}
 
 		/**
@@ -139,7 +158,7 @@ public sealed interface SystemOp extends PushMessage {
 			return "Auth[clientId=" + this.clientId + ", token=" + ((this.token != null) ? "<redacted>" : null)
 					+ ", capabilities=" + this.capabilities + ", resumeCursors=" + this.resumeCursors
 					+ ", resumeEpochs=" + this.resumeEpochs + ", resumeCursor=" + this.resumeCursor + ", sessionSecret="
-					+ ((this.sessionSecret != null) ? "<redacted>" : null) + "]";
+					+ ((this.sessionSecret != null) ? "<redacted>" : null) + ", features=" + this.features + "]";
 		}
 
 	}
@@ -158,16 +177,36 @@ public sealed interface SystemOp extends PushMessage {
 	 * @param sessionSecret for an anonymous session only: the secret a later
 	 * {@code auth}, SSE stream or HTTP call naming this client id must present
 	 * (PROTOCOL.md §7), or {@code null}
+	 * @param wireIds on a binary connection, the wire id of every kind and of
+	 * {@code system} (PROTOCOL.md §8.1); empty otherwise
 	 */
 	record AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads, Map<String, String> epochs,
-			long heartbeatMs, List<String> features, @Nullable Long expiresAtMs,
-			@Nullable String sessionSecret) implements SystemOp {
+			long heartbeatMs, List<String> features, @Nullable Long expiresAtMs, @Nullable String sessionSecret,
+			Map<String, Long> wireIds) implements SystemOp {
 
 		public AuthOk {
 			resumeCursors = Map.copyOf(resumeCursors);
 			heads = Map.copyOf(heads);
 			epochs = Map.copyOf(epochs);
 			features = List.copyOf(features);
+			wireIds = Map.copyOf(wireIds);
+		}
+
+		/**
+		 * An {@code auth_ok} for a JSON connection, without wire ids.
+		 * @param clientId the client's id
+		 * @param resumeCursors per granted channel, the cursor after which frames follow
+		 * @param heads per granted channel, the newest cursor
+		 * @param epochs per granted channel, the epoch
+		 * @param heartbeatMs the server's heartbeat interval
+		 * @param features what the server supports
+		 * @param expiresAtMs when the credentials expire, or {@code null}
+		 * @param sessionSecret the anonymous session's secret, or {@code null}
+		 */
+		public AuthOk(String clientId, Map<String, Long> resumeCursors, Map<String, Long> heads,
+				Map<String, String> epochs, long heartbeatMs, List<String> features, @Nullable Long expiresAtMs,
+				@Nullable String sessionSecret) {
+			this(clientId, resumeCursors, heads, epochs, heartbeatMs, features, expiresAtMs, sessionSecret, Map.of());
 		}
 
 		/**
@@ -189,7 +228,7 @@ public sealed interface SystemOp extends PushMessage {
 			return "AuthOk[clientId=" + this.clientId + ", resumeCursors=" + this.resumeCursors + ", heads="
 					+ this.heads + ", epochs=" + this.epochs + ", heartbeatMs=" + this.heartbeatMs + ", features="
 					+ this.features + ", expiresAtMs=" + this.expiresAtMs + ", sessionSecret="
-					+ ((this.sessionSecret != null) ? "<redacted>" : null) + "]";
+					+ ((this.sessionSecret != null) ? "<redacted>" : null) + ", wireIds=" + this.wireIds + "]";
 		}
 
 		@Override

@@ -35,6 +35,9 @@ class PublicApiTests {
 			"core.Asset", "core.AssetIntegrityException", "core.ChannelName", "core.CloseReason", "core.CursorTracker", "core.Cursors", "core.ErrorCode",
 			"core.FossilDelta", "core.Frame", "core.PreparedMessage", "core.ProtocolCodec", "core.ProtocolException",
 			"core.PushMessage", "core.ResumeToken", "core.SystemOp", "core.WireFormat",
+			// Binary frames (PROTOCOL.md §8.1, §8.2), shared by the server and the client.
+			"core.BinaryFormat", "core.FragmentAssembler", "core.Fragments", "core.WireFormats", "core.WireIds",
+			"core.ZstdBodies",
 			// Authentication and the channels' access rules.
 			"security.AccessRule", "security.AnonymousPrincipal", "security.AuthRequest", "security.AuthValidator",
 			"security.PushwireCors", "security.PushwireSecurityCustomizer", "security.RequestPrincipalAuthValidator",

@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -40,6 +43,9 @@ public final class TestWebSocketClient implements AutoCloseable {
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+	/** Binary messages, kept apart from text ones (binary formats, PROTOCOL.md §8.1). */
+	private final BlockingQueue<byte[]> receivedBinary = new LinkedBlockingQueue<>();
 
 	private final CompletableFuture<WebSocketCloseStatus> closeStatus = new CompletableFuture<>();
 
@@ -71,8 +77,12 @@ public final class TestWebSocketClient implements AutoCloseable {
 					if (frame instanceof PongWebSocketFrame) {
 						this.pongFrames.incrementAndGet();
 					}
+				}).map((frame) -> {
+					if (frame instanceof BinaryWebSocketFrame binary) {
+						this.receivedBinary.add(ByteBufUtil.getBytes(binary.content()));
+					}
+					return (frame instanceof TextWebSocketFrame text) ? text.text() : "";
 				})
-					.map((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : "")
 					// While paused, no demand: Reactor Netty stops reading and TCP pushes
 					// back on the server.
 					.delayUntil((text) -> this.paused ? this.gate.asMono() : Mono.empty())
@@ -116,6 +126,30 @@ public final class TestWebSocketClient implements AutoCloseable {
 
 	public void send(String text) {
 		this.outbound.emitNext(new TextWebSocketFrame(text), Sinks.EmitFailureHandler.busyLooping(TIMEOUT));
+	}
+
+	public void sendBinary(byte[] bytes) {
+		sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+	}
+
+	/**
+	 * The next binary message, or {@code null} when none arrives within the timeout.
+	 * @param timeout how long to wait
+	 * @return the message's bytes
+	 */
+	public byte[] pollBinary(Duration timeout) {
+		try {
+			return this.receivedBinary.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Whether a text message arrived (a binary connection must get none). */
+	public boolean hasText() {
+		return !this.received.isEmpty();
 	}
 
 	public void sendFrame(WebSocketFrame frame) {

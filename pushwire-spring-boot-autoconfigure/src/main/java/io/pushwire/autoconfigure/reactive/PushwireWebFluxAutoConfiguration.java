@@ -26,7 +26,9 @@ import reactor.netty.http.server.WebsocketServerSpec;
 import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.autoconfigure.PushwireServerProperties;
+import io.pushwire.core.Fragments;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.core.WireFormats;
 import io.pushwire.security.PushwireCors;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.asset.AssetStore;
@@ -71,8 +73,14 @@ public final class PushwireWebFluxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushWebSocketHandler pushwireWebSocketHandler(ConnectionFactory connections, PushServerSettings settings,
-			ProtocolCodec codec, PushwireServerProperties properties) {
-		return new PushWebSocketHandler(connections, settings, codec, properties.getWebsocket().isAllowQueryToken());
+			WireFormats formats, PushwireServerProperties properties) {
+		long fragmentSize = properties.getFragmentSize().toBytes();
+		if (fragmentSize < Fragments.MIN_FRAGMENT_SIZE || fragmentSize > Integer.MAX_VALUE) {
+			throw new InvalidPushwirePropertyException("pushwire.server.fragment-size", properties.getFragmentSize(),
+					"must be at least " + Fragments.MIN_FRAGMENT_SIZE + "B");
+		}
+		return new PushWebSocketHandler(connections, settings, formats, properties.getWebsocket().isAllowQueryToken(),
+				(int) fragmentSize);
 	}
 
 	@Bean

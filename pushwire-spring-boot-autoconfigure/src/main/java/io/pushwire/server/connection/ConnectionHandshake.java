@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.core.BinaryFormat;
 import io.pushwire.core.CloseReason;
 import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
@@ -251,9 +252,12 @@ final class ConnectionHandshake {
 						heads.put(plan.channel(), plan.head());
 						epochs.put(plan.channel(), plan.epoch());
 					}
+					// A binary connection learns the kinds' wire ids (PROTOCOL.md §8.1).
+					Map<String, Long> wireIds = (connection.format() instanceof BinaryFormat binary)
+							? binary.wireIds().asMap() : Map.of();
 					SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
 							this.settings.heartbeat().toMillis(), this.settings.features(), expiresAtMs,
-							attached.newSessionSecret());
+							attached.newSessionSecret(), wireIds);
 					// Armed before auth_ok is queued, so that a client that read it can
 					// count on the timer.
 					connection.expireAt(expiresAtMs);

@@ -22,7 +22,7 @@ import io.pushwire.server.connection.OutboundQueue;
  * {@link ReactorNettyAccess}, the one place that reaches under WebFlux into Reactor
  * Netty.
  */
-final class ChannelWriter extends ChannelInboundHandlerAdapter implements OutboundQueue.Writer {
+class ChannelWriter extends ChannelInboundHandlerAdapter implements OutboundQueue.Writer {
 
 	static final String HANDLER_NAME = "pushwire.writer";
 
@@ -47,6 +47,14 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	}
 
 	/**
+	 * The channel written to.
+	 * @return the channel
+	 */
+	final Channel channel() {
+		return this.channel;
+	}
+
+	/**
 	 * Completes once the queue wrote its last message or the channel closed.
 	 * @return the completion
 	 */
@@ -55,7 +63,7 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	}
 
 	@Override
-	public boolean ready() {
+	public final boolean ready() {
 		// False as well once the channel is closed (it has no outbound buffer then).
 		return this.channel.isWritable();
 	}
@@ -70,17 +78,17 @@ final class ChannelWriter extends ChannelInboundHandlerAdapter implements Outbou
 	}
 
 	@Override
-	public void flush() {
+	public final void flush() {
 		this.channel.flush();
 	}
 
 	@Override
-	public void complete() {
+	public final void complete() {
 		this.done.tryEmitEmpty();
 	}
 
 	@Override
-	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+	public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
 		if (ctx.channel().isWritable()) {
 			this.onWritable.run();
 		}

@@ -16,8 +16,9 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
  *
  * @param kind what it is
  * @param text the decoded text for a valid text message
+ * @param bytes the bytes of a binary message
  */
-record InboundMessage(Kind kind, @Nullable String text) {
+record InboundMessage(Kind kind, @Nullable String text, byte @Nullable [] bytes) {
 
 	enum Kind {
 
@@ -29,7 +30,7 @@ record InboundMessage(Kind kind, @Nullable String text) {
 	 * A message that needs no handling: a control frame, or anything once the connection
 	 * closes.
 	 */
-	static final InboundMessage IGNORED = new InboundMessage(Kind.CONTROL, null);
+	static final InboundMessage IGNORED = new InboundMessage(Kind.CONTROL, null, null);
 
 	static InboundMessage read(WebSocketMessage message, long maxSize) {
 		WebSocketMessage.Type type = message.getType();
@@ -38,23 +39,23 @@ record InboundMessage(Kind kind, @Nullable String text) {
 		}
 		DataBuffer payload = message.getPayload();
 		if (payload.readableByteCount() > maxSize) {
-			return new InboundMessage(Kind.TOO_LARGE, null);
-		}
-		if (type == WebSocketMessage.Type.BINARY) {
-			return new InboundMessage(Kind.BINARY, null);
+			return new InboundMessage(Kind.TOO_LARGE, null, null);
 		}
 		byte[] bytes = new byte[payload.readableByteCount()];
 		payload.read(bytes);
+		if (type == WebSocketMessage.Type.BINARY) {
+			return new InboundMessage(Kind.BINARY, null, bytes);
+		}
 		try {
 			String text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
 				.decode(ByteBuffer.wrap(bytes))
 				.toString();
-			return new InboundMessage(Kind.TEXT, text);
+			return new InboundMessage(Kind.TEXT, text, null);
 		}
 		catch (CharacterCodingException ex) {
-			return new InboundMessage(Kind.INVALID_UTF8, null);
+			return new InboundMessage(Kind.INVALID_UTF8, null, null);
 		}
 	}
 

@@ -19,6 +19,7 @@ import reactor.util.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.WireFormats;
 import io.pushwire.security.PushwireCors;
 import io.pushwire.server.connection.ConnectionAdmission;
 import io.pushwire.server.http.HttpErrors;
@@ -31,7 +32,9 @@ import io.pushwire.server.http.HttpErrors;
  * {@code allowed-origins} lists or matches. Mapped through a WebFlux handler mapping, so
  * the application's security, CORS and observation filters run first. While the server
  * drains for a shutdown ({@link ConnectionAdmission#isAccepting()} is {@code false}) an
- * upgrade is refused with HTTP 503 {@code unavailable} before it happens.
+ * upgrade is refused with HTTP 503 {@code unavailable} before it happens, and one that
+ * asks for a {@code ?format=} the handler does not speak with HTTP 400
+ * {@code bad_message} (PROTOCOL.md §8.1).
  *
  * @since 0.1.0
  */
@@ -46,6 +49,8 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	private final JsonMapper mapper;
 
 	private final @Nullable ConnectionAdmission admission;
+
+	private final @Nullable WireFormats formats;
 
 	/**
 	 * Create an endpoint.
@@ -75,6 +80,7 @@ public final class PushWebSocketEndpoint implements WebHandler {
 	public PushWebSocketEndpoint(WebSocketService service, WebSocketHandler handler, List<String> allowedOrigins,
 			JsonMapper mapper, @Nullable ConnectionAdmission admission) {
 		this.admission = admission;
+		this.formats = (handler instanceof PushWebSocketHandler push) ? push.formats() : null;
 		this.service = service;
 		this.handler = handler;
 		this.origins = PushwireCors.forHttpEndpoints(allowedOrigins);
@@ -93,6 +99,12 @@ public final class PushWebSocketEndpoint implements WebHandler {
 			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.FORBIDDEN,
 					"Origin " + origin + " is not allowed; add it to pushwire.server.allowed-origins");
 		}
+		String format = request.getQueryParams().getFirst("format");
+		if (format != null && this.formats != null && this.formats.find(format) == null) {
+			return HttpErrors.write(exchange.getResponse(), this.mapper, ErrorCode.BAD_MESSAGE,
+					"Unknown format '" + ((format.length() <= 32) ? format : format.substring(0, 32) + "...")
+							+ "'; use one of " + this.formats.names());
+		}
 		// The request's principal is read here, where the filter chain's Reactor context
 		// still holds the security context, and handed to the handshake as a value.
 		return exchange.getPrincipal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((principal) -> {
@@ -103,13 +115,10 @@ public final class PushWebSocketEndpoint implements WebHandler {
 
 	private Mono<Void> upgrade(ServerWebExchange exchange) {
 		// Reactor Netty runs the WebSocket handler under the Reactor context of the
-		// upgrade: kept
-		// for the connection's life, it would hold the filter chain's security context
-		// (and through
-		// it the exchange, its session and the Authentication) and the observation of the
-		// upgrade
-		// request. The handler needs none of them, so the upgrade runs with an empty
-		// context.
+		// upgrade: kept for the connection's life, it would hold the filter chain's
+		// security context (and through it the exchange, its session and the
+		// Authentication) and the observation of the upgrade request. The handler needs
+		// none of them, so the upgrade runs with an empty context.
 		Mono<Void> upgrade = this.service.handleRequest(exchange, this.handler)
 			.contextWrite((context) -> Context.empty());
 		EventLoop eventLoop = eventLoop(exchange);
@@ -117,12 +126,10 @@ public final class PushWebSocketEndpoint implements WebHandler {
 			return upgrade;
 		}
 		// Filters before us (Spring Security's among them) may have moved the exchange to
-		// another
-		// thread. Reactor Netty must switch the connection to WebSocket on its event
-		// loop: done
-		// elsewhere, a frame that the client sends right after the 101 response can reach
-		// the HTTP
-		// operations and be dropped, losing the client's auth message.
+		// another thread. Reactor Netty must switch the connection to WebSocket on its
+		// event loop: done elsewhere, a frame that the client sends right after the 101
+		// response can reach the HTTP operations and be dropped, losing the client's
+		// auth message.
 		return Mono.defer(() -> upgrade).subscribeOn(Schedulers.fromExecutor(eventLoop));
 	}
 

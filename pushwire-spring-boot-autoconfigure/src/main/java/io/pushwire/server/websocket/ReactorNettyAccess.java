@@ -109,7 +109,21 @@ final class ReactorNettyAccess {
 	 * @return completes once the queue wrote its last message or the channel closed
 	 */
 	static Mono<Void> writeDirect(Connection netty, ClientConnection connection) {
-		ChannelWriter writer = new ChannelWriter(netty.channel(), connection::resumeWriting);
+		return writeDirect(netty, connection, null);
+	}
+
+	/**
+	 * Write a connection's queue straight to the channel, splitting large messages into
+	 * fragments on a binary connection whose client accepts them.
+	 * @param netty the Netty connection
+	 * @param connection the push connection
+	 * @param binary the connection's binary side, or {@code null} for JSON
+	 * @return completes once the queue wrote its last message or the channel closed
+	 */
+	static Mono<Void> writeDirect(Connection netty, ClientConnection connection, @Nullable BinarySession binary) {
+		ChannelWriter writer = (binary != null)
+				? new BinaryChannelWriter(netty.channel(), connection::resumeWriting, binary)
+				: new ChannelWriter(netty.channel(), connection::resumeWriting);
 		netty.addHandlerLast(ChannelWriter.HANDLER_NAME, writer);
 		connection.writeTo(writer);
 		return writer.done();

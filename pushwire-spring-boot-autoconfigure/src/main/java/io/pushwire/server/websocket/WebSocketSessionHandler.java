@@ -3,6 +3,8 @@ package io.pushwire.server.websocket;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,6 +16,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -24,6 +27,7 @@ import io.pushwire.core.ErrorCode;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.SystemOp;
+import io.pushwire.core.WireFormat;
 import io.pushwire.security.AuthRequest;
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.connection.ConnectionTransport;
@@ -56,6 +60,9 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 
 	private final @Nullable Connection netty;
 
+	/** The binary side of a connection that negotiated a binary format; none for JSON. */
+	private final @Nullable BinarySession binary;
+
 	private volatile boolean authReceived;
 
 	/** Authenticated and {@code auth_ok} queued, or failed and closing. */
@@ -76,6 +83,8 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	WebSocketSessionHandler(PushWebSocketHandler handler, WebSocketSession session) {
 		this.handler = handler;
 		this.session = session;
+		// Before the connection, which asks for the format when it is created.
+		this.binary = BinarySession.of(handler, session.getHandshakeInfo().getUri());
 		this.connection = handler.connections().create(this);
 		this.netty = ReactorNettyAccess.connection(session);
 		if (this.netty != null) {
@@ -131,13 +140,17 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			// A client gone while a handshake is in flight ends it (the channel's close
 			// is already
 			// watched by the writer, so this costs an idle connection nothing).
-			written = ReactorNettyAccess.writeDirect(this.netty, this.connection)
+			written = ReactorNettyAccess.writeDirect(this.netty, this.connection, this.binary)
 				.doFinally((signal) -> abortHandshake());
 		}
 		else {
 			DataBufferFactory buffers = this.session.bufferFactory();
-			written = this.session.send(this.connection.deliveries().map((delivery) -> toMessage(buffers, delivery)))
-				.onErrorResume((ex) -> Mono.empty());
+			BinarySession binarySession = this.binary;
+			Flux<WebSocketMessage> messages = (binarySession != null)
+					? this.connection.deliveries()
+						.concatMapIterable((delivery) -> toMessages(buffers, delivery, binarySession))
+					: this.connection.deliveries().map((delivery) -> toMessage(buffers, delivery));
+			written = this.session.send(messages).onErrorResume((ex) -> Mono.empty());
 		}
 		Mono<Void> outbound = written.then(Mono.defer(() -> {
 			Connection nettyConnection = this.netty;
@@ -175,14 +188,22 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				this.connection.close(CloseReason.POLICY);
 				return Mono.empty();
 			case BINARY:
-				if (!this.connection.isAuthenticated()) {
-					this.connection.close(CloseReason.POLICY);
+				if (this.binary == null) {
+					if (!this.connection.isAuthenticated()) {
+						this.connection.close(CloseReason.POLICY);
+						return Mono.empty();
+					}
+					this.connection.send(SystemOp.Error.of(ErrorCode.BAD_MESSAGE,
+							"Binary messages need a binary format negotiated with ?format=msgpack or ?format=cbor",
+							null));
 					return Mono.empty();
 				}
-				this.connection.send(SystemOp.Error.of(ErrorCode.BAD_MESSAGE,
-						"Binary messages need a binary format negotiated with ?format=msgpack or ?format=cbor", null));
-				return Mono.empty();
+				return onBinary(this.binary, message.bytes());
 			default:
+				if (this.binary != null) {
+					return refuse(new ProtocolException(ErrorCode.BAD_MESSAGE, "This connection speaks "
+							+ this.binary.format().name() + ": every message must be a binary message"));
+				}
 				return onText(message.text());
 		}
 	}
@@ -193,20 +214,53 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 			decoded = this.handler.codec().decodeFromClient((text != null) ? text : "");
 		}
 		catch (ProtocolException ex) {
-			if (!this.authReceived) {
-				this.connection.close(CloseReason.POLICY);
-			}
-			else {
-				this.connection.send(ex.toOp());
-			}
-			return Mono.empty();
+			return refuse(ex);
 		}
+		return onDecoded(decoded);
+	}
+
+	private Mono<Void> onBinary(BinarySession binarySession, byte @Nullable [] bytes) {
+		PushMessage decoded;
+		try {
+			decoded = binarySession.decode((bytes != null) ? bytes : new byte[0]);
+		}
+		catch (ProtocolException ex) {
+			return refuse(ex);
+		}
+		// null: a fragment of a message still incomplete.
+		return (decoded != null) ? onDecoded(decoded) : Mono.empty();
+	}
+
+	/**
+	 * Answer bad input: before {@code auth} it ends the connection (1008); after it, a
+	 * message that is or inflates too large closes with 1009 and anything else gets an
+	 * {@code error} and the connection stays open.
+	 * @param ex what was wrong
+	 * @return nothing to wait for
+	 */
+	private Mono<Void> refuse(ProtocolException ex) {
+		if (!this.authReceived) {
+			this.connection.close(CloseReason.POLICY);
+		}
+		else if (ex.code() == ErrorCode.TOO_LARGE) {
+			this.connection.close(CloseReason.TOO_LARGE);
+		}
+		else {
+			this.connection.send(ex.toOp());
+		}
+		return Mono.empty();
+	}
+
+	private Mono<Void> onDecoded(PushMessage decoded) {
 		if (!this.authReceived) {
 			if (!(decoded instanceof SystemOp.Auth auth)) {
 				this.connection.close(CloseReason.POLICY);
 				return Mono.empty();
 			}
 			this.authReceived = true;
+			if (this.binary != null && auth.features().contains("fragments")) {
+				this.binary.peerAcceptsFragments();
+			}
 			return this.session.getHandshakeInfo()
 				.getPrincipal()
 				.map(java.util.Optional::of)
@@ -292,6 +346,26 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 				buffers.wrap(delivery.bytes()));
 	}
 
+	/**
+	 * A delivery on a binary connection as the messages for the plain
+	 * {@link WebSocketSession#send} path: its fragments when the client accepts them and
+	 * it is large, else itself.
+	 * @param buffers the session's buffer factory
+	 * @param delivery the delivery
+	 * @param binary the connection's binary side
+	 * @return the messages
+	 */
+	static List<WebSocketMessage> toMessages(DataBufferFactory buffers, Delivery delivery, BinarySession binary) {
+		if (!delivery.binary() || !binary.splits(delivery.bytes())) {
+			return List.of(toMessage(buffers, delivery));
+		}
+		List<WebSocketMessage> messages = new ArrayList<>();
+		for (byte[] fragment : binary.outgoing(delivery.bytes())) {
+			messages.add(new WebSocketMessage(WebSocketMessage.Type.BINARY, buffers.wrap(fragment)));
+		}
+		return messages;
+	}
+
 	private CloseStatus closeStatus() {
 		CloseStatus override = this.closeOverride;
 		if (override != null) {
@@ -307,6 +381,12 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 	@Override
 	public String name() {
 		return "websocket";
+	}
+
+	@Override
+	public @Nullable WireFormat format() {
+		BinarySession binarySession = this.binary;
+		return (binarySession != null) ? binarySession.format() : null;
 	}
 
 	@Override

@@ -198,11 +198,13 @@ final class ChannelSubscription implements StreamListener {
 			if (frames == null || pending == null || this.cancelled) {
 				return;
 			}
-			this.connection.queue().offerReplay(frames, this.priority);
 			if (!frames.isEmpty()) {
+				// Counted before the frames are queued: once queued, they may reach the
+				// client before this thread goes on.
 				this.meters.replayed(frames.size());
 				this.lastCursor = frames.get(frames.size() - 1).cursor();
 			}
+			this.connection.queue().offerReplay(frames, this.priority);
 			this.replay = null;
 			this.held = null;
 			this.plan = null;

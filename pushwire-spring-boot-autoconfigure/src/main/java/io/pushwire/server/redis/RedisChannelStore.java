@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,10 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.Cursors;
-import io.pushwire.core.ErrorCode;
 import io.pushwire.core.PreparedMessage;
 import io.pushwire.core.ProtocolCodec;
-import io.pushwire.core.ProtocolException;
 import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.server.channel.ChannelKind;
@@ -335,9 +332,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 
 	// Bounds a command by the command timeout and turns its failures into 'unavailable'.
 	private <T> Mono<T> command(Mono<T> command) {
-		return command.timeout(this.settings.commandTimeout())
-			.onErrorMap((ex) -> !(ex instanceof ProtocolException), (ex) -> new ProtocolException(ErrorCode.UNAVAILABLE,
-					UNAVAILABLE_MESSAGE + ((ex instanceof TimeoutException) ? " (timed out)" : "")));
+		return RedisFailures.bounded(command, this.settings.commandTimeout(), UNAVAILABLE_MESSAGE);
 	}
 
 	private List<StoredFrame> frames(String channel, String epoch, List<String> reply, int from) {

@@ -36,6 +36,8 @@ import io.pushwire.server.connection.PresenceReplica;
  */
 public final class RedisPresenceReplica implements PresenceReplica {
 
+	private static final String UNAVAILABLE_MESSAGE = "Presence (Redis) cannot be reached; try again later";
+
 	private static final Log logger = LogFactory.getLog(RedisPresenceReplica.class);
 
 	private static final String JOIN = "join";
@@ -160,7 +162,7 @@ public final class RedisPresenceReplica implements PresenceReplica {
 					List.of(clientId, node, announce ? "1" : "0", RedisNodeDirectory.BROADCAST, channel))
 			.then(this.redis.opsForSet().remove(nodePresenceKey(node), membership(channel, clientId)))
 			.then()
-			.timeout(this.timeout);
+			.transform((command) -> RedisFailures.bounded(command, this.timeout, UNAVAILABLE_MESSAGE));
 	}
 
 	@Override
@@ -174,7 +176,7 @@ public final class RedisPresenceReplica implements PresenceReplica {
 				}
 			}
 			return members;
-		}).timeout(this.timeout);
+		}).transform((command) -> RedisFailures.bounded(command, this.timeout, UNAVAILABLE_MESSAGE));
 	}
 
 	/**

@@ -308,7 +308,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 								Long.parseLong(serial), acks)));
 				});
 			})
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	private Mono<String> limit(String clientId, DefaultPushSession candidate) {
@@ -432,7 +432,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 						(id) -> new Local(DefaultPushSession.create(id, principal)));
 				return Mono.just(local.session);
 			})
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	@Override
@@ -458,7 +458,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 				});
 				return Mono.just(view);
 			})
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	private static Principal principalNamed(String clientId, String name) {
@@ -481,7 +481,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 			.execute(ACK, List.of(sessionKey(session.clientId())),
 					List.of("a:" + channel, Long.toString(cursor), epoch))
 			.then()
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	@Override
@@ -489,7 +489,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 		return this.redis.<String, String>opsForHash()
 			.get(sessionKey(session.clientId()), "a:" + channel)
 			.mapNotNull(RedisSessionRegistry::parsePosition)
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	@Override
@@ -500,13 +500,13 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 				.get(sessionKey(clientId), "p")
 				.map((owner) -> owner.equals(principalName) ? 1 : 0)
 				.defaultIfEmpty(0)
-				.timeout(this.timeout);
+				.transform(this::bounded);
 		}
 		return this.redis.execute(COUNT, List.of(principalKey(principalName)), List.of("", ttlMicros()))
 			.next()
 			.map(Long::intValue)
 			.defaultIfEmpty(0)
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	@Override
@@ -553,7 +553,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 					.execute(PRINCIPAL_DETACHED, List.of(principalKey(owner)), List.of(clientId, ttlMicros()))
 					.then());
 			})
-			.timeout(this.timeout);
+			.transform(this::bounded);
 	}
 
 	/**
@@ -682,6 +682,12 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
 		}
+	}
+
+	// Bounds a Redis command by the timeout and turns its failures into 'unavailable'.
+	private <T> Mono<T> bounded(Mono<T> command) {
+		return RedisFailures.bounded(command, this.timeout,
+				"The session store (Redis) cannot be reached; try again later");
 	}
 
 	/** This node's view of a session, with the attachment its connection has. */

@@ -1,5 +1,6 @@
 package io.pushwire.server.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +9,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import io.pushwire.server.PushTestApplication;
 
@@ -69,7 +73,8 @@ public final class RedisNodes implements AutoCloseable {
 		all.add("spring.data.redis.url=" + this.redis.url());
 		all.add("spring.reactor.netty.shutdown-quiet-period=0s");
 		all.addAll(this.properties);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(PushTestApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(PushTestApplication.class,
+				OwnNettyResources.class)
 			.web(WebApplicationType.REACTIVE)
 			.properties(all.toArray(String[]::new))
 			.run();
@@ -156,6 +161,24 @@ public final class RedisNodes implements AutoCloseable {
 		for (int node = 0; node < this.contexts.length; node++) {
 			stop(node);
 		}
+	}
+
+	/**
+	 * Netty loops and connection pools of the node's own: with Reactor Netty's global
+	 * ones (Boot's default), stopping one node would dispose of the loops that the other
+	 * nodes of this JVM serve their connections on.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnNettyResources {
+
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			factory.setShutdownQuietPeriod(Duration.ZERO);
+			return factory;
+		}
+
 	}
 
 }

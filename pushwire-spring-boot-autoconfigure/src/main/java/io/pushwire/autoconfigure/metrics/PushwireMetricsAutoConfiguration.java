@@ -1,5 +1,6 @@
 package io.pushwire.autoconfigure.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -16,14 +17,17 @@ import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.FrameDispatcher;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.observation.PushMetrics;
+import io.pushwire.server.rtc.RelayStatistics;
+import io.pushwire.server.rtc.RtcExchange;
 import io.pushwire.server.stream.ChannelStreamStore;
 
 /**
  * Auto-configuration of the pushwire server's meters: {@link MicrometerPushMetrics} when
  * the application has a {@link MeterRegistry} bean (Spring Boot's, with or without
  * Actuator, or its own), bound to the connections, the publisher and the frame dispatcher
- * before the server starts. Without a registry nothing is recorded; an application may
- * declare its own {@link PushMetrics} bean instead.
+ * before the server starts, and the WebRTC relay's counts as {@code pushwire.relay.*}
+ * meters when the server routes rooms. Without a registry nothing is recorded; an
+ * application may declare its own {@link PushMetrics} bean instead.
  *
  * @since 0.1.0
  */
@@ -55,6 +59,30 @@ public final class PushwireMetricsAutoConfiguration {
 		MicrometerPushMetrics pushwireMetrics(MeterRegistry registry, ChannelStreamStore streams,
 				PushServerSettings settings) {
 			return new MicrometerPushMetrics(registry, streams, settings.maxQueuedBytes());
+		}
+
+		@Bean
+		SmartInitializingSingleton pushwireRelayMetersBinder(MeterRegistry registry,
+				ObjectProvider<RtcExchange> rooms) {
+			return () -> rooms.ifUnique((exchange) -> bindRelayMeters(registry, exchange.statistics()));
+		}
+
+		// The relay counts lock-free itself; the meters read its counts when scraped.
+		private static void bindRelayMeters(MeterRegistry registry, RelayStatistics relay) {
+			FunctionCounter.builder("pushwire.relay.messages", relay, RelayStatistics::relayed)
+				.description("Relay messages forwarded between WebRTC peers")
+				.register(registry);
+			FunctionCounter.builder("pushwire.relay.bytes", relay, RelayStatistics::relayedBytes)
+				.description("Payload bytes relayed between WebRTC peers")
+				.baseUnit("bytes")
+				.register(registry);
+			FunctionCounter.builder("pushwire.relay.refused", relay, RelayStatistics::rateLimited)
+				.description("Relay messages refused by the sender's bandwidth limit (rate_limited)")
+				.register(registry);
+			FunctionCounter.builder("pushwire.relay.refused.bytes", relay, RelayStatistics::rateLimitedBytes)
+				.description("Payload bytes of relay messages refused by the sender's bandwidth limit")
+				.baseUnit("bytes")
+				.register(registry);
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,6 +57,9 @@ class RtcIntegrationTests {
 
 	@Autowired
 	PushServer pushServer;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private VirtualTimeScheduler clock;
 
@@ -381,6 +385,12 @@ class RtcIntegrationTests {
 			relay(alice, room, bobId, data);
 			assertThat(bob.expectFrame().path("payload").path("payload").asString()).isEqualTo(data);
 			assertThat(this.exchange.statistics().relayedBytes() - relayedBefore).isEqualTo(3000);
+			// The meters read the relay's counts.
+			assertThat(this.meters.get("pushwire.relay.bytes").functionCounter().count())
+				.isEqualTo(this.exchange.statistics().relayedBytes());
+			assertThat(this.meters.get("pushwire.relay.refused").functionCounter().count())
+				.isEqualTo(this.exchange.statistics().rateLimited())
+				.isPositive();
 			// Signaling costs nothing.
 			candidate(alice, room, bobId, "still-forwarded");
 			bob.expectFrame();

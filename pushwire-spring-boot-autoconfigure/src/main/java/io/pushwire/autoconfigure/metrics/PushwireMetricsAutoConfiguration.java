@@ -12,9 +12,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
+import io.pushwire.server.channel.ChannelRegistry;
 import io.pushwire.server.connection.ChannelPublisher;
 import io.pushwire.server.connection.ConnectionFactory;
 import io.pushwire.server.connection.FrameDispatcher;
+import io.pushwire.server.connection.PeerExchange;
 import io.pushwire.server.connection.PushServerSettings;
 import io.pushwire.server.observation.PushMetrics;
 import io.pushwire.server.rtc.RelayStatistics;
@@ -62,9 +64,14 @@ public final class PushwireMetricsAutoConfiguration {
 		}
 
 		@Bean
-		SmartInitializingSingleton pushwireRelayMetersBinder(MeterRegistry registry,
+		SmartInitializingSingleton pushwireRelayMetersBinder(MeterRegistry registry, ChannelRegistry channels,
 				ObjectProvider<RtcExchange> rooms) {
-			return () -> rooms.ifUnique((exchange) -> bindRelayMeters(registry, exchange.statistics()));
+			return () -> {
+				// Only a server that routes rooms (the rtc kind is declared) relays.
+				if (channels.isDeclared(PeerExchange.ROOM_KIND)) {
+					rooms.ifUnique((exchange) -> bindRelayMeters(registry, exchange.statistics()));
+				}
+			};
 		}
 
 		// The relay counts lock-free itself; the meters read its counts when scraped.

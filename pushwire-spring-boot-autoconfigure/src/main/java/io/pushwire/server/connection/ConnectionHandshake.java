@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -99,17 +100,28 @@ final class ConnectionHandshake {
 					DEFAULT_CONVENTION, () -> context, registry);
 			Observation parent = reactorContext.getOrDefault(OBSERVATION_KEY, null);
 			observation.parentObservation(parent).start();
-			return handshake.doOnNext((result) -> context.setOutcome(HandshakeObservationContext.SUCCESS))
-				.doOnError((ex) -> {
-					String outcome = outcome(ex);
-					context.setOutcome(outcome);
-					countRefusal(metrics, outcome);
-					if (!(ex instanceof ProtocolException)) {
-						observation.error(ex);
-					}
-				})
-				.doFinally((signal) -> observation.stop())
-				.contextWrite((propagated) -> propagated.put(OBSERVATION_KEY, observation));
+			// Stopped before the outcome goes on (auth_ok or the refusal follows it), so
+			// that the observation is complete when the client sees the outcome; once.
+			AtomicBoolean stopped = new AtomicBoolean();
+			Runnable stop = () -> {
+				if (stopped.compareAndSet(false, true)) {
+					observation.stop();
+				}
+			};
+			return handshake.doOnSuccess((result) -> {
+				if (result != null) {
+					context.setOutcome(HandshakeObservationContext.SUCCESS);
+				}
+				stop.run();
+			}).doOnError((ex) -> {
+				String outcome = outcome(ex);
+				context.setOutcome(outcome);
+				countRefusal(metrics, outcome);
+				if (!(ex instanceof ProtocolException)) {
+					observation.error(ex);
+				}
+				stop.run();
+			}).doOnCancel(stop).contextWrite((propagated) -> propagated.put(OBSERVATION_KEY, observation));
 		});
 	}
 

@@ -159,7 +159,11 @@ public final class FrameDispatcher {
 				if (code == ErrorCode.INTERNAL) {
 					observation.error(ex);
 				}
-			}).doFinally((signal) -> observation.stop());
+			})
+				// Stopped before the outcome reaches the client (an error op follows the
+				// error), so that the observation is complete when the client sees it.
+				.doOnTerminate(observation::stop)
+				.doOnCancel(observation::stop);
 		});
 	}
 

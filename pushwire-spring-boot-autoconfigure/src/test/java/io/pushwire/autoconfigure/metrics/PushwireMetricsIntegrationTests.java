@@ -108,6 +108,12 @@ class PushwireMetricsIntegrationTests {
 	}
 
 	@Test
+	void serverThatRoutesNoRoomsHasNoRelayMeters() {
+		// The rtc kind is not declared here; RtcIntegrationTests checks them where it is.
+		assertThat(this.meters.find("pushwire.relay.bytes").meters()).isEmpty();
+	}
+
+	@Test
 	void resumeFromAnotherEpochIsCountedAsResumeRequiredAndTheReplayAsReplayedFrames() {
 		String news = channel("news");
 		this.pushServer.publish(news, "one").block(WAIT);

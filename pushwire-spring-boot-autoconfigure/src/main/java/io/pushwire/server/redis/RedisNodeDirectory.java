@@ -81,6 +81,8 @@ public final class RedisNodeDirectory implements SmartLifecycle {
 
 	private volatile Set<String> live = Set.of();
 
+	private volatile Set<String> expired = Set.of();
+
 	private volatile boolean started;
 
 	private volatile Disposable running = Disposables.composite();
@@ -180,14 +182,15 @@ public final class RedisNodeDirectory implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether a node holds a lease, as of this node's last heartbeat (before the first
-	 * one, every node counts as alive).
+	 * Whether a node is alive: unless this node's last heartbeat saw its lease run out. A
+	 * node that started since that heartbeat is not known yet and counts as alive (its
+	 * clients' sessions and memberships are as real as any); a node whose lease ran out
+	 * is hidden until it is reaped, which removes its entries.
 	 * @param node the node's id
 	 * @return {@code true} when alive
 	 */
 	public boolean isAlive(String node) {
-		Set<String> current = this.live;
-		return current.isEmpty() || current.contains(node) || this.nodeId.equals(node);
+		return this.nodeId.equals(node) || !this.expired.contains(node);
 	}
 
 	/**
@@ -301,7 +304,9 @@ public final class RedisNodeDirectory implements SmartLifecycle {
 			.flatMap((reply) -> {
 				String[] parts = reply.split("\n", -1);
 				this.live = words(parts[0]);
-				return Flux.fromIterable(words((parts.length > 1) ? parts[1] : ""))
+				Set<String> expiredNodes = words((parts.length > 1) ? parts[1] : "");
+				this.expired = expiredNodes;
+				return Flux.fromIterable(expiredNodes)
 					.concatMap((dead) -> this.redis.opsForZSet()
 						.remove(NODES, dead)
 						.filter((removed) -> removed > 0)

@@ -3,6 +3,7 @@ package io.pushwire.server.redis;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,10 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -200,6 +203,19 @@ public final class RedisNodeDirectory implements SmartLifecycle {
 	public Set<String> liveNodes() {
 		Set<String> current = this.live;
 		return current.isEmpty() ? Set.of(this.nodeId) : current;
+	}
+
+	/**
+	 * The nodes that hold a lease now, read from Redis: unlike {@link #liveNodes()}, a
+	 * node started since this node's last heartbeat is among them.
+	 * @return the ids, this node's always among them
+	 */
+	public Mono<Set<String>> currentNodes() {
+		return this.redis.opsForZSet()
+			.range(NODES, Range.closed(0L, -1L))
+			.filter(this::isAlive)
+			.concatWithValues(this.nodeId)
+			.collect(Collectors.toCollection(LinkedHashSet::new));
 	}
 
 	/**

@@ -611,7 +611,7 @@ public final class RedisSessionRegistry implements SessionRegistry, Disposable {
 	@Override
 	public Mono<List<PushSession>> connectedEverywhere() {
 		String self = this.directory.nodeId();
-		return Flux.fromIterable(this.directory.liveNodes()).concatMap((node) -> {
+		return this.directory.currentNodes().flatMapMany(Flux::fromIterable).concatMap((node) -> {
 			if (node.equals(self)) {
 				return Flux.fromIterable(connected());
 			}

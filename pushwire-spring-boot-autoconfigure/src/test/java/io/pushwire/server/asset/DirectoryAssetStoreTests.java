@@ -32,13 +32,15 @@ class DirectoryAssetStoreTests {
 		DirectoryAssetStore store = new DirectoryAssetStore(this.directory, 10);
 		StepVerifier.create(store.save(A, "image/png", new byte[] { 1, 2, 3, 4, 5, 6 }))
 			.expectNext(true)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.directory.resolve(A + ".asset")).exists().hasBinaryContent(new byte[] { 1, 2, 3, 4, 5, 6 });
 		// Known already: no new room needed.
 		StepVerifier.create(store.save(A, "image/gif", new byte[] { 1, 2, 3, 4, 5, 6 }))
 			.expectNext(true)
-			.verifyComplete();
-		StepVerifier.create(store.save(B, "image/png", new byte[5])).expectNext(false).verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(store.save(B, "image/png", new byte[5])).expectNext(false).expectComplete().verify(TIMEOUT);
 		assertThat(store.storedBytes()).isEqualTo(6);
 		StepVerifier
 			.create(store.reference(A, new AssetReference("pics:x", "e1", 3))
@@ -58,7 +60,7 @@ class DirectoryAssetStoreTests {
 		StepVerifier.create(store.delete(A).then(store.find(A))).expectComplete().verify(TIMEOUT);
 		assertThat(this.directory.resolve(A + ".asset")).doesNotExist();
 		assertThat(store.storedBytes()).isZero();
-		StepVerifier.create(store.save(B, "image/png", new byte[5])).expectNext(true).verifyComplete();
+		StepVerifier.create(store.save(B, "image/png", new byte[5])).expectNext(true).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(store.assets().map(StoredAsset::sha256).collectList())
 			.expectNext(List.of(B))
 			.expectComplete()
@@ -78,11 +80,12 @@ class DirectoryAssetStoreTests {
 	@Test
 	void inMemoryStoreHasTheSameBound() {
 		InMemoryAssetStore store = new InMemoryAssetStore(10);
-		StepVerifier.create(store.save(A, "image/png", new byte[8])).expectNext(true).verifyComplete();
-		StepVerifier.create(store.save(B, "image/png", new byte[3])).expectNext(false).verifyComplete();
+		StepVerifier.create(store.save(A, "image/png", new byte[8])).expectNext(true).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(store.save(B, "image/png", new byte[3])).expectNext(false).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(store.delete(A).then(store.save(B, "image/png", new byte[3])))
 			.expectNext(true)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(store.storedBytes()).isEqualTo(3);
 	}
 

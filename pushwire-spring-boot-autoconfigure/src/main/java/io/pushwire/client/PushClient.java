@@ -649,10 +649,12 @@ public final class PushClient {
 		Duration delay = null;
 		boolean giveUp = false;
 		boolean restartNow = false;
+		boolean disconnecting;
 		synchronized (this) {
 			if (this.session != ended) {
 				return;
 			}
+			disconnecting = !this.running;
 			this.session = null;
 			ended.dispose();
 			if (!this.running) {
@@ -690,6 +692,11 @@ public final class PushClient {
 		this.sendQueue.dropVolatile();
 		if (ended.established) {
 			emit(new PushClientEvent.Disconnected(cause.code(), cause.reason()));
+		}
+		if (ended.established && !disconnecting) {
+			// disconnect() saves the cursors itself and completes after that save; one
+			// more
+			// here would write after disconnect() completed
 			saveCursors().subscribe(null, (ex) -> emit(new PushClientEvent.Error("client", ex.getMessage(), null)));
 		}
 		if (restartNow) {

@@ -150,6 +150,48 @@ class PushClientLifecycleTests {
 	}
 
 	@Test
+	void disconnectCompletesAfterTheLastCursorSaveAndNoneFollowsIt() {
+		FakeTransport transport = new FakeTransport()
+			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 2, "e1"),
+					FakeTransport.frame("chat:a", 1), FakeTransport.frame("chat:a", 2)), Mono.never()));
+		List<CursorStore.Snapshot> saved = new CopyOnWriteArrayList<>();
+		List<Sinks.Empty<Void>> writes = new CopyOnWriteArrayList<>();
+		CursorStore store = new CursorStore() {
+
+			@Override
+			public Mono<CursorStore.Snapshot> load() {
+				return Mono.empty();
+			}
+
+			@Override
+			public Mono<Void> save(CursorStore.Snapshot snapshot) {
+				// a write that completes only when the test says so, like a file write on
+				// another thread
+				Sinks.Empty<Void> write = Sinks.empty();
+				writes.add(write);
+				return write.asMono().doOnSuccess((done) -> saved.add(snapshot));
+			}
+
+		};
+		PushClient client = PushClient.builder()
+			.baseUrl("http://localhost/rps")
+			.channels("chat:a")
+			.cursorStore(store, Duration.ofHours(1))
+			.scheduler(this.time)
+			.build(List.of(transport));
+		client.connect().subscribe();
+		Mono<Void> disconnected = client.disconnect().cache();
+		disconnected.subscribe();
+		assertThat(writes).hasSize(1);
+		writes.get(0).tryEmitEmpty();
+		StepVerifier.create(disconnected).expectComplete().verify(WAIT);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(writes).hasSize(1);
+		assertThat(saved).singleElement()
+			.satisfies((snapshot) -> assertThat(snapshot.positions()).containsKey("chat:a"));
+	}
+
+	@Test
 	void reconnectClosesALiveConnectionAndResumesAtOnce() {
 		FakeTransport transport = new FakeTransport()
 			.then((handler) -> FakeTransport.play(handler, List.of(FakeTransport.authOk(ID, "chat:a", 0, 2, "e1"),

@@ -207,6 +207,12 @@ public class PushwireServerProperties {
 	private final Zstd zstd = new Zstd();
 
 	/**
+	 * The startup check of the application's SecurityWebFilterChain against the push
+	 * routes.
+	 */
+	private final SecurityCheck securityCheck = new SecurityCheck();
+
+	/**
 	 * Channel kinds, by name ([a-z][a-z0-9_-]{0,31}; "system" is reserved). Each kind
 	 * takes priority (high, normal or low; default normal), wire-id (id in binary frame
 	 * headers, 0 to 255 but not 5; assigned when unset), history-size (frames kept for
@@ -430,6 +436,10 @@ public class PushwireServerProperties {
 	public Assets getAssets() {
 		return this.assets;
 
+	}
+
+	public SecurityCheck getSecurityCheck() {
+		return this.securityCheck;
 	}
 
 	public DataSize getFragmentSize() {
@@ -893,6 +903,53 @@ public class PushwireServerProperties {
 
 		public void setDirectory(@Nullable String directory) {
 			this.directory = directory;
+		}
+
+	}
+
+	/**
+	 * The startup check of the application's SecurityWebFilterChain against the push
+	 * routes (docs/security.md).
+	 */
+	public static class SecurityCheck {
+
+		/**
+		 * What to do when the application's SecurityWebFilterChain refuses a request
+		 * without credentials to a push route (WebSocket, SSE, ack, send, assets, browser
+		 * client) before pushwire sees it: warn (one WARN at startup), fail (startup
+		 * fails with a report naming the routes), or off (no check, for a chain that
+		 * means to require HTTP authentication there).
+		 */
+		private Mode mode = Mode.WARN;
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		/**
+		 * What the check does with a refused route.
+		 */
+		public enum Mode {
+
+			/**
+			 * Log one WARN naming the routes and the fix.
+			 */
+			WARN,
+
+			/**
+			 * Fail startup with a report naming the routes and the fix.
+			 */
+			FAIL,
+
+			/**
+			 * Do not check.
+			 */
+			OFF
+
 		}
 
 	}

@@ -38,8 +38,9 @@ import reactor.core.publisher.Mono;
  * </pre>
  *
  * It does two things, both limited to {@code <path>}, {@code <path>/sse},
- * {@code <path>/ack} and {@code <path>/send} (and {@code GET}/{@code HEAD} of the browser
- * client script, {@code <path>/client.js} by default, a public file):
+ * {@code <path>/ack} and {@code <path>/send} (and {@code GET}/{@code HEAD} of
+ * {@code <path>/assets/*}, which authenticates like SSE, and of the browser client
+ * script, {@code <path>/client.js} by default, a public file):
  * <ul>
  * <li><b>permits them at the HTTP level.</b> Pushwire authenticates their clients itself
  * (PROTOCOL.md §7): from the credentials on the request, which the chain's own
@@ -104,8 +105,13 @@ public final class PushwireSecurityCustomizer implements Customizer<ServerHttpSe
 				() -> "Path must start with '/' and not end with '/', like /rps; was '" + path + "'");
 		this.path = path;
 		this.cors = PushwireCors.forHttpEndpoints(allowedOrigins);
-		ServerWebExchangeMatcher routes = ServerWebExchangeMatchers.pathMatchers(path, path + "/sse", path + "/ack",
-				path + "/send");
+		// Assets (GET <path>/assets/{sha256}) authenticate their requests themselves,
+		// like
+		// SSE.
+		ServerWebExchangeMatcher routes = new OrServerWebExchangeMatcher(
+				ServerWebExchangeMatchers.pathMatchers(path, path + "/sse", path + "/ack", path + "/send"),
+				ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, path + "/assets/*"),
+				ServerWebExchangeMatchers.pathMatchers(HttpMethod.HEAD, path + "/assets/*"));
 		this.pushwireExchanges = (browserClientPath != null) ? new OrServerWebExchangeMatcher(routes,
 				ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, browserClientPath),
 				ServerWebExchangeMatchers.pathMatchers(HttpMethod.HEAD, browserClientPath)) : routes;
@@ -130,7 +136,7 @@ public final class PushwireSecurityCustomizer implements Customizer<ServerHttpSe
 
 	/**
 	 * Pushwire's routes: the WebSocket, SSE, ack and send endpoints under the base path,
-	 * any method.
+	 * any method, and GET/HEAD of assets and the browser client.
 	 * @return the matcher
 	 */
 	public ServerWebExchangeMatcher pushwireExchanges() {

@@ -101,6 +101,8 @@ class PublicApiTests {
 			"autoconfigure.actuate.PushwireHealthIndicator",
 			"autoconfigure.security.PushwireSecurityAutoConfiguration",
 			"autoconfigure.security.PushwireWebSecurityAutoConfiguration",
+			// The startup check of the application's chain against the push routes.
+			"autoconfigure.security.PushRoutesBlockedException",
 			// What several nodes share through Redis.
 			"autoconfigure.redis.PushwireRedisAutoConfiguration",
 			"autoconfigure.redis.PushwireRedisSessionAutoConfiguration");

@@ -21,7 +21,7 @@ class FailureAnalyzersRegistrationTests {
 					}))
 			.extracting((analyzer) -> analyzer.getClass().getSimpleName())
 			.contains("InvalidPushwirePropertyFailureAnalyzer", "ReactiveWebApplicationRequiredFailureAnalyzer",
-					"UndeclaredChannelKindFailureAnalyzer");
+					"UndeclaredChannelKindFailureAnalyzer", "PushRoutesBlockedFailureAnalyzer");
 	}
 
 }

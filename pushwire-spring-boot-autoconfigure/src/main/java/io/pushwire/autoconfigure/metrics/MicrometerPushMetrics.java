@@ -62,7 +62,7 @@ public final class MicrometerPushMetrics implements PushMetrics {
 			.description("Subscriptions that could not resume from the cursor asked for")
 			.register(registry);
 		this.queueBytes = DistributionSummary.builder("pushwire.queue.bytes")
-			.description("Bytes waiting in a connection's outbound queue, sampled when a drain starts")
+			.description("Bytes waiting in a connection's outbound queue, sampled at one drain in 64")
 			.baseUnit("bytes")
 			.publishPercentileHistogram()
 			.minimumExpectedValue(1.0)

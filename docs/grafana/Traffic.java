@@ -39,9 +39,7 @@ public class Traffic {
 		int round = 0;
 		while (System.nanoTime() < end) {
 			for (WebSocket chatter : chatters) {
-				chatter.sendText("{\"channel\":\"chat:lobby\",\"payload\":{\"text\":\"hello " + round + "\"}}", true)
-					.exceptionally((ex) -> null)
-					.join();
+				send(chatter, "{\"channel\":\"chat:lobby\",\"payload\":{\"text\":\"hello " + round + "\"}}");
 			}
 			publish("{\"channel\":\"chat:lobby\",\"payload\":{\"text\":\"from HTTP " + round + "\"}}");
 			if (round % 10 == 0) {
@@ -78,6 +76,13 @@ public class Traffic {
 		System.out.println("traffic: " + round + " rounds");
 	}
 
+	/** One send at a time per socket (the main thread's frames and the listener's pongs). */
+	static void send(WebSocket socket, String text) {
+		synchronized (socket) {
+			socket.sendText(text, true).exceptionally((ex) -> null).join();
+		}
+	}
+
 	static void publish(String body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/demo/publish"))
 			.header("Authorization", BASIC)
@@ -105,6 +110,11 @@ public class Traffic {
 				@Override
 				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 					if (reads) {
+						// PROTOCOL.md: a client MUST answer ping, or it is closed with 4010
+						// once silent for heartbeat + 10 s (a heavy round can take that long).
+						if (data.toString().contains("\"type\":\"ping\"")) {
+							send(webSocket, "{\"type\":\"pong\"}");
+						}
 						webSocket.request(1);
 					}
 					return CompletableFuture.completedFuture(null);

@@ -120,7 +120,7 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void onlyHealthMetricsAndPushwireAreExposed() {
+	void endpointsOtherThanHealthMetricsPrometheusAndPushwireAreNotExposed() {
 		this.client.get()
 			.uri("/actuator/env")
 			.headers(basic("alice", "alice-pass"))

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import io.pushwire.core.DeltaDocuments;
 import io.pushwire.core.DeltaFrame;
 import io.pushwire.server.PushServer;
 import io.pushwire.server.PushTestApplication;
@@ -46,7 +47,7 @@ class DeltaUpdatesIntegrationTests {
 			publish(channel, 1);
 			JsonNode first = client.expectFrame();
 			assertThat(first.has("delta")).isFalse();
-			assertThat(first.path("payload")).isEqualTo(document(1));
+			assertThat(first.path("payload")).isEqualTo(DeltaDocuments.document(1));
 			byte[] previous = json(first.path("payload"));
 			for (int n = 2; n <= 4; n++) {
 				publish(channel, n);
@@ -56,7 +57,7 @@ class DeltaUpdatesIntegrationTests {
 				JsonNode delta = frame.path("delta");
 				assertThat(delta.path("base").asLong()).isEqualTo(n - 1);
 				byte[] result = apply(delta, previous);
-				assertThat(TestWebSocketClient.mapper().readTree(result)).isEqualTo(document(n));
+				assertThat(TestWebSocketClient.mapper().readTree(result)).isEqualTo(DeltaDocuments.document(n));
 				// A change of one field in a 2 KB document: a small fraction of the
 				// frame.
 				assertThat(frame.toString().length()).isLessThan(previous.length / 4);
@@ -76,13 +77,14 @@ class DeltaUpdatesIntegrationTests {
 			for (int n = 1; n <= 3; n++) {
 				JsonNode replayed = client.expectFrame();
 				assertThat(replayed.path("cursor").asLong()).isEqualTo(n);
-				assertThat(replayed.path("payload")).isEqualTo(document(n));
+				assertThat(replayed.path("payload")).isEqualTo(DeltaDocuments.document(n));
 			}
 			publish(channel, 4);
 			JsonNode live = client.expectFrame();
 			assertThat(live.path("delta").path("base").asLong()).isEqualTo(3);
-			assertThat(TestWebSocketClient.mapper().readTree(apply(live.path("delta"), json(document(3)))))
-				.isEqualTo(document(4));
+			assertThat(
+					TestWebSocketClient.mapper().readTree(apply(live.path("delta"), json(DeltaDocuments.document(3)))))
+				.isEqualTo(DeltaDocuments.document(4));
 		}
 	}
 
@@ -101,7 +103,7 @@ class DeltaUpdatesIntegrationTests {
 			publish(channel, 3);
 			JsonNode full = client.expectFrame();
 			assertThat(full.path("cursor").asLong()).isEqualTo(3);
-			assertThat(full.path("payload")).isEqualTo(document(3));
+			assertThat(full.path("payload")).isEqualTo(DeltaDocuments.document(3));
 			publish(channel, 4);
 			assertThat(client.expectFrame().path("delta").path("base").asLong()).isEqualTo(3);
 		}
@@ -124,7 +126,7 @@ class DeltaUpdatesIntegrationTests {
 			assertThat(subscribed.path("heads").path(channel).asLong()).isEqualTo(1);
 			JsonNode replayed = client.expectFrame();
 			assertThat(replayed.path("cursor").asLong()).isEqualTo(2);
-			assertThat(replayed.path("payload")).isEqualTo(document(2));
+			assertThat(replayed.path("payload")).isEqualTo(DeltaDocuments.document(2));
 			publish(channel, 3);
 			assertThat(client.expectFrame().path("delta").path("base").asLong()).isEqualTo(2);
 		}
@@ -142,7 +144,7 @@ class DeltaUpdatesIntegrationTests {
 				for (int i = 0; i < 2; i++) {
 					JsonNode frame = client.expectFrame();
 					assertThat(frame.has("delta")).as("%s", frame).isFalse();
-					assertThat(frame.path("payload")).isEqualTo(document(n));
+					assertThat(frame.path("payload")).isEqualTo(DeltaDocuments.document(n));
 				}
 			}
 		}
@@ -155,7 +157,7 @@ class DeltaUpdatesIntegrationTests {
 			client.auth(TOKEN, null, List.of(channel));
 			for (int n = 1; n <= 3; n++) {
 				publish(channel, n);
-				assertThat(client.expectFrame().path("payload")).isEqualTo(document(n));
+				assertThat(client.expectFrame().path("payload")).isEqualTo(DeltaDocuments.document(n));
 			}
 		}
 	}
@@ -181,7 +183,7 @@ class DeltaUpdatesIntegrationTests {
 			client.expect("auth_ok");
 			publish(channel, 1);
 			BinaryTestClient.Received first = client.expectFrame();
-			assertThat(first.json().path("payload")).isEqualTo(document(1));
+			assertThat(first.json().path("payload")).isEqualTo(DeltaDocuments.document(1));
 			publish(channel, 2);
 			BinaryTestClient.Received second = client.expectFrame();
 			assertThat(second.sequence()).isEqualTo(2);
@@ -189,7 +191,7 @@ class DeltaUpdatesIntegrationTests {
 			JsonNode delta = second.json().path("delta");
 			assertThat(delta.path("base").asLong()).isEqualTo(1);
 			assertThat(TestWebSocketClient.mapper().readTree(apply(delta, json(first.json().path("payload")))))
-				.isEqualTo(document(2));
+				.isEqualTo(DeltaDocuments.document(2));
 			// Smaller than the full frame even though the full one is zstd-compressed.
 			assertThat(second.whole().length).isLessThan(first.whole().length);
 		}
@@ -209,24 +211,7 @@ class DeltaUpdatesIntegrationTests {
 	}
 
 	private void publish(String channel, int n) {
-		this.pushServer.publish(channel, document(n)).block(Duration.ofSeconds(5));
-	}
-
-	/**
-	 * A 2 KB JSON document of which one field changes per version.
-	 * @param version the version
-	 * @return the document
-	 */
-	static JsonNode document(int version) {
-		Map<String, Object> document = new LinkedHashMap<>();
-		document.put("id", "order-4711");
-		document.put("version", version);
-		for (int i = 0; i < 24; i++) {
-			document.put("line" + i, Map.of("sku", "SKU-" + (1000 + i), "title", "A product with a long name " + i,
-					"quantity", i % 5 + 1));
-		}
-		document.put("status", (version % 2 == 0) ? "packing" : "paid");
-		return TestWebSocketClient.mapper().valueToTree(document);
+		this.pushServer.publish(channel, DeltaDocuments.document(n)).block(Duration.ofSeconds(5));
 	}
 
 	private static byte[] json(JsonNode payload) {

@@ -47,6 +47,7 @@ import io.pushwire.server.asset.InMemoryAssetStore;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry;
+import io.pushwire.server.channel.DeltaMode;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.connection.Acknowledgements;
 import io.pushwire.server.connection.ChannelPublisher;
@@ -143,10 +144,15 @@ public final class PushwireServerAutoConfiguration {
 			throw new InvalidPushwirePropertyException(prefix + ".priority", null,
 					"must be one of " + Arrays.toString(Priority.values()));
 		}
+		if (channel.getDelta() == null) {
+			throw new InvalidPushwirePropertyException(prefix + ".delta", null,
+					"must be one of " + Arrays.toString(DeltaMode.values()));
+		}
 		AccessRule subscribe = parseRule(prefix + ".subscribe", channel.getSubscribe());
 		AccessRule publish = parseRule(prefix + ".publish", channel.getPublish());
 		return new ChannelKind(name, channel.getPriority(), (wireId != null) ? wireId : -1, channel.getHistorySize(),
-				channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave());
+				channel.getHistoryTtl(), subscribe, publish, channel.isPresence(), channel.isJoinLeave(),
+				channel.getDelta());
 	}
 
 	private static AccessRule parseRule(String property, String value) {
@@ -225,6 +231,10 @@ public final class PushwireServerAutoConfiguration {
 			features.add("relay");
 		}
 		features.addAll(binaryFeatures(formats));
+		// PROTOCOL.md §8.3: offered once a kind offers it.
+		if (channels.kinds().stream().anyMatch((kind) -> kind.delta() != DeltaMode.NONE)) {
+			features.add("delta:fossil");
+		}
 		try {
 			return new PushServerSettings(properties.getHeartbeat(), properties.getHeartbeatGrace(),
 					properties.getHandshakeTimeout(), properties.getMaxMessageSize().toBytes(),

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
+import io.pushwire.server.channel.DeltaMode;
 import io.pushwire.server.channel.Priority;
 
 /**
@@ -221,7 +222,8 @@ public class PushwireServerProperties {
 	 * role:NAME; default authenticated), publish (who may send frames, which also needs a
 	 * PushHandler; same rules; default authenticated), presence (whether clients may ask
 	 * who is subscribed; default false) and join-leave (whether subscribers are sent join
-	 * and leave as others come and go; default false).
+	 * and leave as others come and go; default false). delta (none or fossil: frames
+	 * after the first as Fossil deltas to WebSocket clients that ask; default none).
 	 */
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 
@@ -761,6 +763,20 @@ public class PushwireServerProperties {
 		 * connection ends.
 		 */
 		private boolean joinLeave = false;
+
+		/**
+		 * Delta updates: none, or fossil to send WebSocket clients that ask for it each
+		 * frame after the first as a Fossil delta against the previous payload.
+		 */
+		private DeltaMode delta = DeltaMode.NONE;
+
+		public DeltaMode getDelta() {
+			return this.delta;
+		}
+
+		public void setDelta(DeltaMode delta) {
+			this.delta = delta;
+		}
 
 		public boolean isPresence() {
 			return this.presence;

@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.pushwire.core.ChannelName;
 import io.pushwire.core.CursorTracker;
+import io.pushwire.core.DeltaFrame;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
@@ -37,7 +38,11 @@ final class ClientSession implements Link.Handler, Disposable {
 	ClientSession(PushClient client) {
 		this.client = client;
 		this.silenceLimit = client.settings.handshakeTimeout();
+		this.deltas = new ClientDeltas(client.deltaSettings, client.codec);
 	}
+
+	/** This connection's delta updates (PROTOCOL.md §8.3). */
+	final ClientDeltas deltas;
 
 	final Disposable.Composite tasks = Disposables.composite();
 
@@ -103,7 +108,7 @@ final class ClientSession implements Link.Handler, Disposable {
 				}
 			}
 			return new SystemOp.Auth(this.client.clientId, this.token, capabilities, cursors, epochs, null,
-					this.client.sessionSecret);
+					this.client.sessionSecret, List.of(), this.deltas.request(capabilities));
 		}
 	}
 
@@ -136,10 +141,50 @@ final class ClientSession implements Link.Handler, Disposable {
 			return Mono.empty();
 		}
 		if (message instanceof Frame frame) {
-			return deliver(frame);
+			return this.deltas.onFrame(frame) ? deliver(frame) : Mono.empty();
+		}
+		if (message instanceof DeltaFrame delta) {
+			return onDelta(delta);
 		}
 		onOp((SystemOp) message);
 		return Mono.empty();
+	}
+
+	/**
+	 * A delta frame: delivered as the frame it stands for; when its base is missing or
+	 * its result does not have the announced hash, nothing is delivered and the channel
+	 * is subscribed again from the last cursor processed, which the server answers with a
+	 * full frame (PROTOCOL.md §8.3).
+	 * @param delta the delta frame
+	 * @return completes when handled
+	 */
+	private Mono<Void> onDelta(DeltaFrame delta) {
+		StringBuilder failure = new StringBuilder();
+		Frame frame = this.deltas.onDelta(delta, failure);
+		if (frame != null) {
+			return deliver(frame);
+		}
+		if (failure.isEmpty()) {
+			// Dropped while the channel is resubscribed: it is replayed after.
+			return Mono.empty();
+		}
+		String channel = delta.channel();
+		Link current = this.link;
+		synchronized (this.client) {
+			if (current == null || !this.client.channels.contains(channel)) {
+				return Mono.empty();
+			}
+		}
+		this.deltas.recovering(channel);
+		ResumeToken.Position position = this.client.tracker.position(channel);
+		Map<String, Long> cursors = (position != null) ? Map.of(channel, position.cursor()) : Map.of();
+		Map<String, String> epochs = (position != null && position.epoch() != null) ? Map.of(channel, position.epoch())
+				: Map.of();
+		this.client.emit(new PushClientEvent.Error("client", "A delta on " + channel + " at cursor " + delta.cursor()
+				+ " did not apply (" + failure + "); resuming the channel from its cursor", channel));
+		return current
+			.write(new SystemOp.Subscribe(List.of(channel), cursors, epochs, this.deltas.request(List.of(channel))))
+			.onErrorResume((ex) -> Mono.empty());
 	}
 
 	private void onOp(SystemOp op) {
@@ -167,6 +212,7 @@ final class ClientSession implements Link.Handler, Disposable {
 				if (head != null) {
 					this.client.tracker.reset(channel, head, subscribed.epochs().get(channel));
 				}
+				this.deltas.subscribed(channel);
 				confirm(channel, null);
 			}
 		}
@@ -368,6 +414,7 @@ final class ClientSession implements Link.Handler, Disposable {
 		if (channel == null) {
 			return;
 		}
+		this.deltas.refused(channel);
 		PushOperationException failure = new PushOperationException(error.code(), error.message(), channel);
 		List<Sinks.One<List<PresenceEntry>>> presence;
 		synchronized (this.client) {

@@ -126,6 +126,12 @@ public final class PushClient {
 	/** Set by the builder; {@code null} for a client built with its own transports. */
 	@Nullable AssetDownloader assetDownloader;
 
+	/**
+	 * The channels and kinds to ask delta updates for (PROTOCOL.md §8.3); set by the
+	 * builder.
+	 */
+	ClientDeltas.Settings deltaSettings = ClientDeltas.Settings.none();
+
 	PushClient(ClientSettings settings, ProtocolCodec codec, JsonMapper payloadMapper, PushCredentials credentials,
 			CursorStore cursorStore, Scheduler scheduler, List<Transport> transports) {
 		this.settings = settings;
@@ -380,7 +386,7 @@ public final class PushClient {
 					}
 				}
 			}
-			return current.link.write(new SystemOp.Subscribe(added, cursors, epochs))
+			return current.link.write(new SystemOp.Subscribe(added, cursors, epochs, current.deltas.request(added)))
 				.then(all.timeout(this.settings.requestTimeout(), this.scheduler));
 		});
 	}
@@ -403,6 +409,9 @@ public final class PushClient {
 				current = (this.status == PushClientStatus.CONNECTED) ? this.session : null;
 			}
 			removed.forEach(this.tracker::remove);
+			if (current != null) {
+				removed.forEach(current.deltas::remove);
+			}
 			if (removed.isEmpty() || current == null || current.link == null) {
 				return Mono.empty();
 			}
@@ -859,6 +868,8 @@ public final class PushClient {
 
 		private final List<PushClientExtension> extensions = new ArrayList<>();
 
+		private final Set<String> delta = new LinkedHashSet<>();
+
 		private PushClientExtension.ExtensionErrorPolicy extensionErrorPolicy = PushClientExtension.ExtensionErrorPolicy.SKIP_FRAME;
 
 		Builder() {
@@ -970,6 +981,25 @@ public final class PushClient {
 			if (!"json".equals(format)) {
 				throw new IllegalArgumentException("pushwire.client.format '" + format
 						+ "' is not supported yet: this server and client speak json only (binary frames are planned)");
+			}
+			return this;
+		}
+
+		/**
+		 * Ask for delta updates (PROTOCOL.md §8.3) on these channels, or on every channel
+		 * of these kinds: the server then sends each frame after the first as a Fossil
+		 * delta against the previous payload where the kind offers it, and the client
+		 * hands the application the full payload, checked against its SHA-256.
+		 * @param channelsOrKinds channel names ({@code doc:42}) or kinds ({@code doc})
+		 * @return this builder
+		 */
+		public Builder delta(String... channelsOrKinds) {
+			for (String key : channelsOrKinds) {
+				if (!ChannelName.isValidKind(key) && !ChannelName.isValid(key)) {
+					throw new IllegalArgumentException("pushwire.client.delta '" + key
+							+ "' is neither a channel kind nor a channel name (kind or kind:topic)");
+				}
+				this.delta.add(key);
 			}
 			return this;
 		}
@@ -1270,6 +1300,7 @@ public final class PushClient {
 					: transports(protocolCodec, timers);
 			PushClient client = new PushClient(settings, protocolCodec, mapper, this.credentials, this.cursorStore,
 					timers, transports);
+			client.deltaSettings = new ClientDeltas.Settings(this.delta, this.maxMessageSize);
 			if (transportsOverride == null && !this.baseUrls.isEmpty()) {
 				client.assetDownloader = new AssetDownloader(webClient(httpClient()), this.baseUrls.get(0),
 						this.credentials, this.basicAuth, this.sseQueryToken);

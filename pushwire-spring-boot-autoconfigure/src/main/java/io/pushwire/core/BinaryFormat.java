@@ -115,7 +115,8 @@ public final class BinaryFormat extends WireFormat {
 		bytes[2] = VERSION;
 		bytes[3] = (byte) flags;
 		bytes[4] = (byte) this.wireIds.of(message);
-		int sequence = (message instanceof Frame frame && frame.cursor() != null) ? (int) (long) frame.cursor() : 0;
+		int sequence = (message instanceof Frame frame && frame.cursor() != null) ? (int) (long) frame.cursor()
+				: (message instanceof DeltaFrame delta) ? (int) delta.cursor() : 0;
 		bytes[5] = (byte) (sequence >>> 24);
 		bytes[6] = (byte) (sequence >>> 16);
 		bytes[7] = (byte) (sequence >>> 8);

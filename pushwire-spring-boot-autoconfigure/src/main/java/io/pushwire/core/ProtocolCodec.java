@@ -156,7 +156,33 @@ public final class ProtocolCodec extends WireFormat {
 		if (cursor != null && cursor < 1) {
 			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "A frame's cursor starts at 1");
 		}
+		JsonNode delta = node.get("delta");
+		if (!absent(delta)) {
+			return decodeDeltaFrame(channel, cursor, payload, delta, optionalString(node, "client_id"));
+		}
 		return new Frame(channel, cursor, payload, optionalString(node, "client_id"));
+	}
+
+	private static DeltaFrame decodeDeltaFrame(String channel, @Nullable Long cursor, @Nullable JsonNode payload,
+			JsonNode delta, @Nullable String clientId) {
+		if (!absent(payload)) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "A frame has either a 'payload' or a 'delta', not both");
+		}
+		if (!delta.isObject()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"'delta' must be an object with 'base', 'fossil' and 'sha256'");
+		}
+		Long base = optionalCursor(delta, "base");
+		if (cursor == null || base == null || base != cursor - 1) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+					"A delta frame has a cursor and a 'delta.base' one below it (PROTOCOL.md §8.3)");
+		}
+		String sha256 = requiredString(delta, "sha256");
+		if (!sha256.matches("[0-9a-f]{64}")) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'delta.sha256' must be 64 lowercase hex digits");
+		}
+		return new DeltaFrame(channel, cursor, new DeltaFrame.Delta(base, requiredString(delta, "fossil"), sha256),
+				clientId);
 	}
 
 	private SystemOp decodeOp(JsonNode node) {
@@ -166,7 +192,7 @@ public final class ProtocolCodec extends WireFormat {
 				return new SystemOp.Auth(optionalString(node, "client_id"), optionalString(node, "token"),
 						stringList(node, "capabilities"), cursorMap(node, "resume_cursors"),
 						stringMap(node, "resume_epochs"), optionalCursor(node, "resume_cursor"),
-						optionalString(node, "session_secret"), stringList(node, "features"));
+						optionalString(node, "session_secret"), stringList(node, "features"), stringMap(node, "delta"));
 			case "auth_ok":
 				return new SystemOp.AuthOk(requiredString(node, "client_id"), cursorMap(node, "resume_cursors"),
 						cursorMap(node, "heads"), stringMap(node, "epochs"), optionalLong(node, "heartbeat_ms", 0),
@@ -188,7 +214,7 @@ public final class ProtocolCodec extends WireFormat {
 						stringOr(node, "user", ""));
 			case "subscribe":
 				return new SystemOp.Subscribe(requiredStringList(node, "channels"), cursorMap(node, "cursors"),
-						stringMap(node, "epochs"));
+						stringMap(node, "epochs"), stringMap(node, "delta"));
 			case "subscribed":
 				return new SystemOp.Subscribed(stringList(node, "channels"), cursorMap(node, "heads"),
 						stringMap(node, "epochs"));
@@ -273,6 +299,9 @@ public final class ProtocolCodec extends WireFormat {
 		if (message instanceof Frame frame) {
 			writeFrame(gen, frame);
 		}
+		else if (message instanceof DeltaFrame delta) {
+			writeDeltaFrame(gen, delta);
+		}
 		else {
 			writeOp(gen, (SystemOp) message);
 		}
@@ -285,6 +314,22 @@ public final class ProtocolCodec extends WireFormat {
 			gen.writeNumberProperty("cursor", frame.cursor());
 		}
 		writeTree(gen, "payload", frame.payload());
+		if (frame.clientId() != null) {
+			gen.writeStringProperty("client_id", frame.clientId());
+		}
+		gen.writeEndObject();
+	}
+
+	private static void writeDeltaFrame(JsonGenerator gen, DeltaFrame frame) {
+		gen.writeStartObject();
+		gen.writeStringProperty("channel", frame.channel());
+		gen.writeNumberProperty("cursor", frame.cursor());
+		gen.writeName("delta");
+		gen.writeStartObject();
+		gen.writeNumberProperty("base", frame.delta().base());
+		gen.writeStringProperty("fossil", frame.delta().fossil());
+		gen.writeStringProperty("sha256", frame.delta().sha256());
+		gen.writeEndObject();
 		if (frame.clientId() != null) {
 			gen.writeStringProperty("client_id", frame.clientId());
 		}
@@ -306,6 +351,9 @@ public final class ProtocolCodec extends WireFormat {
 			writeString(gen, "session_secret", auth.sessionSecret());
 			if (!auth.features().isEmpty()) {
 				writeList(gen, "features", auth.features());
+			}
+			if (!auth.delta().isEmpty()) {
+				writeMap(gen, "delta", auth.delta());
 			}
 		}
 		else if (op instanceof SystemOp.AuthOk ok) {
@@ -360,6 +408,9 @@ public final class ProtocolCodec extends WireFormat {
 			writeList(gen, "channels", subscribe.channels());
 			writeMap(gen, "cursors", subscribe.cursors());
 			writeMap(gen, "epochs", subscribe.epochs());
+			if (!subscribe.delta().isEmpty()) {
+				writeMap(gen, "delta", subscribe.delta());
+			}
 		}
 		else if (op instanceof SystemOp.Subscribed subscribed) {
 			writeList(gen, "channels", subscribed.channels());

@@ -101,16 +101,37 @@ public sealed interface SystemOp extends PushMessage {
 	 * {@code auth_ok} (PROTOCOL.md §7), or {@code null}
 	 * @param features what the client accepts, such as {@code fragments} (PROTOCOL.md
 	 * §8.2)
+	 * @param delta per channel (or channel kind), the delta encoding the client asks for,
+	 * {@code fossil} (PROTOCOL.md §8.3)
 	 */
 	record Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
 			Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
-			@Nullable String sessionSecret, List<String> features) implements SystemOp {
+			@Nullable String sessionSecret, List<String> features, Map<String, String> delta) implements SystemOp {
 
 		public Auth {
 			capabilities = List.copyOf(capabilities);
 			resumeCursors = Map.copyOf(resumeCursors);
 			resumeEpochs = Map.copyOf(resumeEpochs);
 			features = List.copyOf(features);
+			delta = Map.copyOf(delta);
+		}
+
+		/**
+		 * An {@code auth} that asks for no delta updates.
+		 * @param clientId the client's id, or {@code null} to be given one
+		 * @param token a bearer token, or {@code null}
+		 * @param capabilities the channels to subscribe to
+		 * @param resumeCursors per channel, the last processed cursor
+		 * @param resumeEpochs per channel, the epoch of that cursor
+		 * @param resumeCursor the older single cursor
+		 * @param sessionSecret the anonymous session's secret, or {@code null}
+		 * @param features what the client accepts
+		 */
+		public Auth(@Nullable String clientId, @Nullable String token, List<String> capabilities,
+				Map<String, Long> resumeCursors, Map<String, String> resumeEpochs, @Nullable Long resumeCursor,
+				@Nullable String sessionSecret, List<String> features) {
+			this(clientId, token, capabilities, resumeCursors, resumeEpochs, resumeCursor, sessionSecret, features,
+					Map.of());
 		}
 
 		/**
@@ -249,13 +270,27 @@ public sealed interface SystemOp extends PushMessage {
 	 * @param channels the channels
 	 * @param cursors per channel, the last processed cursor
 	 * @param epochs per channel, the epoch of that cursor
+	 * @param delta per channel (or channel kind), the delta encoding the client asks for,
+	 * {@code fossil} (PROTOCOL.md §8.3)
 	 */
-	record Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs) implements SystemOp {
+	record Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs,
+			Map<String, String> delta) implements SystemOp {
 
 		public Subscribe {
 			channels = List.copyOf(channels);
 			cursors = Map.copyOf(cursors);
 			epochs = Map.copyOf(epochs);
+			delta = Map.copyOf(delta);
+		}
+
+		/**
+		 * A {@code subscribe} that asks for no delta updates.
+		 * @param channels the channels
+		 * @param cursors per channel, the last processed cursor
+		 * @param epochs per channel, the epoch of that cursor
+		 */
+		public Subscribe(List<String> channels, Map<String, Long> cursors, Map<String, String> epochs) {
+			this(channels, cursors, epochs, Map.of());
 		}
 
 		@Override

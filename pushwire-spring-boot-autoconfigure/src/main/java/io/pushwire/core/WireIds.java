@@ -42,8 +42,9 @@ public record WireIds(Map<String, Integer> kinds, int system) {
 	 * @return its kind's id for a frame, the id of {@code system} for an op
 	 */
 	public int of(PushMessage message) {
-		if (message instanceof Frame frame) {
-			String channel = frame.channel();
+		String channel = (message instanceof Frame frame) ? frame.channel()
+				: (message instanceof DeltaFrame delta) ? delta.channel() : null;
+		if (channel != null) {
 			int colon = channel.indexOf(':');
 			Integer id = this.kinds.get((colon < 0) ? channel : channel.substring(0, colon));
 			return (id != null) ? id : this.system;

@@ -38,6 +38,8 @@ class PublicApiTests {
 			// Binary frames (PROTOCOL.md §8.1, §8.2), shared by the server and the client.
 			"core.BinaryFormat", "core.FragmentAssembler", "core.Fragments", "core.WireFormats", "core.WireIds",
 			"core.ZstdBodies",
+			// Delta updates (PROTOCOL.md §8.3): the delta frame and the kinds' switch.
+			"core.DeltaFrame", "server.channel.DeltaMode",
 			// Authentication and the channels' access rules.
 			"security.AccessRule", "security.AnonymousPrincipal", "security.AuthRequest", "security.AuthValidator",
 			"security.PushwireCors", "security.PushwireSecurityCustomizer", "security.RequestPrincipalAuthValidator",

@@ -95,7 +95,8 @@ public final class PushwireClientAutoConfiguration {
 			.requestTimeout(properties.getRequestTimeout())
 			.maxMessageSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxMessageSize().toBytes()))
 			.refreshRatio(properties.getRefreshRatio())
-			.sseQueryToken(properties.isSseQueryToken());
+			.sseQueryToken(properties.isSseQueryToken())
+			.delta(properties.getDelta().toArray(String[]::new));
 		PushwireClientProperties.SendQueue queue = properties.getSendQueue();
 		builder.sendQueue(queue.getCapacity(), queue.getMaxBytes().toBytes(), queue.getOverflow())
 			.sendTimeout(queue.getTimeout());

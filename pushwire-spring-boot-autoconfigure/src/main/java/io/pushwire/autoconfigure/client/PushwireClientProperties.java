@@ -76,6 +76,13 @@ public class PushwireClientProperties {
 	private String format = "json";
 
 	/**
+	 * Channels (kind:topic) or channel kinds to ask delta updates for: the server sends
+	 * each frame after the first as a Fossil delta where the kind offers it, and the
+	 * client delivers the full payload, checked against its SHA-256.
+	 */
+	private List<String> delta = new ArrayList<>();
+
+	/**
 	 * When frames are acknowledged: auto (once processed) or manual (PushFrame.ack()).
 	 */
 	private AckMode ack = AckMode.AUTO;
@@ -229,6 +236,14 @@ public class PushwireClientProperties {
 
 	public void setTransport(TransportPreference transport) {
 		this.transport = transport;
+	}
+
+	public List<String> getDelta() {
+		return this.delta;
+	}
+
+	public void setDelta(List<String> delta) {
+		this.delta = delta;
 	}
 
 	public String getFormat() {

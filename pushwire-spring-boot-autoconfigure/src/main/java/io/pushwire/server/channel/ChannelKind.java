@@ -24,10 +24,12 @@ import io.pushwire.security.AccessRule;
  * (PROTOCOL.md §12)
  * @param joinLeave whether subscribers of a channel of this kind are told of others'
  * {@code join} and {@code leave}
+ * @param delta whether clients may ask for frames as deltas against the previous payload
+ * (PROTOCOL.md §8.3)
  * @since 0.1.0
  */
 public record ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
-		AccessRule subscribe, AccessRule publish, boolean presence, boolean joinLeave) {
+		AccessRule subscribe, AccessRule publish, boolean presence, boolean joinLeave, DeltaMode delta) {
 
 	/** The default number of frames kept for replay per channel. */
 	public static final int DEFAULT_HISTORY_SIZE = 1024;
@@ -47,6 +49,7 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		Objects.requireNonNull(historyTtl, "historyTtl");
 		Objects.requireNonNull(subscribe, "subscribe");
 		Objects.requireNonNull(publish, "publish");
+		Objects.requireNonNull(delta, "delta");
 		if (!ChannelName.isValidKind(name)) {
 			throw new IllegalArgumentException("Invalid channel kind '" + name
 					+ "': a kind is 1 to 32 characters of [a-z0-9_-] starting with a lowercase letter");
@@ -62,6 +65,33 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		if (historyTtl.isNegative()) {
 			throw new IllegalArgumentException("History TTL of channel kind '" + name + "' must not be negative");
 		}
+	}
+
+	/**
+	 * Create a kind without delta updates.
+	 * @param name the kind
+	 * @param priority the delivery lane
+	 * @param wireId the wire id, or -1
+	 * @param historySize the most frames kept for replay
+	 * @param historyTtl the oldest a frame kept may be
+	 * @param subscribe who may subscribe
+	 * @param publish who may publish
+	 * @param presence whether clients may ask who is subscribed
+	 * @param joinLeave whether joins and leaves are announced
+	 */
+	public ChannelKind(String name, Priority priority, int wireId, int historySize, Duration historyTtl,
+			AccessRule subscribe, AccessRule publish, boolean presence, boolean joinLeave) {
+		this(name, priority, wireId, historySize, historyTtl, subscribe, publish, presence, joinLeave, DeltaMode.NONE);
+	}
+
+	/**
+	 * A copy of this kind with another wire id.
+	 * @param wireId the wire id
+	 * @return the copy
+	 */
+	public ChannelKind withWireId(int wireId) {
+		return new ChannelKind(this.name, this.priority, wireId, this.historySize, this.historyTtl, this.subscribe,
+				this.publish, this.presence, this.joinLeave, this.delta);
 	}
 
 	/**
@@ -112,6 +142,8 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		private boolean presence;
 
 		private boolean joinLeave;
+
+		private DeltaMode delta = DeltaMode.NONE;
 
 		private Builder(String name) {
 			this.name = name;
@@ -202,13 +234,23 @@ public record ChannelKind(String name, Priority priority, int wireId, int histor
 		}
 
 		/**
+		 * Offer delta updates to the clients that ask for them (PROTOCOL.md §8.3).
+		 * @param delta the delta mode
+		 * @return this builder
+		 */
+		public Builder delta(DeltaMode delta) {
+			this.delta = delta;
+			return this;
+		}
+
+		/**
 		 * Build the kind; a wire id left unset is {@code -1} until the registry assigns
 		 * one.
 		 * @return the kind
 		 */
 		public ChannelKind build() {
 			return new ChannelKind(this.name, this.priority, this.wireId, this.historySize, this.historyTtl,
-					this.subscribe, this.publish, this.presence, this.joinLeave);
+					this.subscribe, this.publish, this.presence, this.joinLeave, this.delta);
 		}
 
 	}

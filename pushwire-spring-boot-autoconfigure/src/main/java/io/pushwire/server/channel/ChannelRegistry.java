@@ -61,8 +61,7 @@ public final class ChannelRegistry {
 					throw new IllegalArgumentException("More than 255 channel kinds are declared");
 				}
 				used.set(wireId);
-				entry.setValue(new ChannelKind(kind.name(), kind.priority(), wireId, kind.historySize(),
-						kind.historyTtl(), kind.subscribe(), kind.publish(), kind.presence(), kind.joinLeave()));
+				entry.setValue(kind.withWireId(wireId));
 			}
 		}
 		this.kinds = Collections.unmodifiableMap(byName);

@@ -15,13 +15,16 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.pushwire.core.DeltaFrame;
 import io.pushwire.core.ErrorCode;
+import io.pushwire.core.ProtocolCodec;
 import io.pushwire.core.ProtocolException;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelAuthorizer;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.ChannelRegistry.ResolvedChannel;
+import io.pushwire.server.channel.DeltaMode;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ChannelStream;
@@ -47,8 +50,26 @@ final class ChannelSubscriber {
 
 	private final int maxSubscriptions;
 
+	private final @Nullable ProtocolCodec json;
+
 	ChannelSubscriber(ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
 			PresenceRegistry presence, int maxSubscriptions) {
+		this(channels, authorizer, streams, presence, maxSubscriptions, null);
+	}
+
+	/**
+	 * Create the subscriber.
+	 * @param channels resolves channel names
+	 * @param authorizer authorizes subscriptions
+	 * @param streams the channel streams
+	 * @param presence the presence memberships
+	 * @param maxSubscriptions most channels per connection
+	 * @param json the JSON codec that delta updates are made with (PROTOCOL.md §8.3), or
+	 * {@code null} to send full frames only
+	 */
+	ChannelSubscriber(ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
+			PresenceRegistry presence, int maxSubscriptions, @Nullable ProtocolCodec json) {
+		this.json = json;
 		this.channels = channels;
 		this.authorizer = authorizer;
 		this.streams = streams;
@@ -68,7 +89,7 @@ final class ChannelSubscriber {
 		subscribe.cursors()
 			.forEach((channel, cursor) -> resume.put(channel,
 					new ResumeToken.Position(cursor, subscribe.epochs().get(channel))));
-		return subscribeAll(connection, subscribe.channels(), resume).doOnNext((result) -> {
+		return subscribeAll(connection, subscribe.channels(), resume, subscribe.delta()).doOnNext((result) -> {
 			result.errors().forEach(connection::send);
 			List<String> channels = new ArrayList<>();
 			Map<String, Long> heads = new LinkedHashMap<>();
@@ -84,7 +105,18 @@ final class ChannelSubscriber {
 				}
 			}
 			List<String> joined = presenceAdd(connection, channels);
-			connection.send(new SystemOp.Subscribed(channels, heads, epochs));
+			SystemOp.Subscribed subscribed = new SystemOp.Subscribed(channels, heads, epochs);
+			Priority replaced = result.replaced();
+			if (replaced != null) {
+				// A channel subscribed again (a resume, a client recovering from a delta
+				// it could not apply): confirmed behind the frames of the subscription it
+				// replaces that are still queued, so that whatever follows the
+				// confirmation belongs to the new subscription.
+				connection.queue().offerOpBehind(connection.format().toBytes(subscribed), replaced);
+			}
+			else {
+				connection.send(subscribed);
+			}
 			result.releaseReplays();
 			presenceAnnounce(connection, joined);
 		}).then();
@@ -102,13 +134,28 @@ final class ChannelSubscriber {
 	 */
 	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
 			Map<String, ResumeToken.Position> resume) {
+		return subscribeAll(connection, requested, resume, Map.of());
+	}
+
+	/**
+	 * Subscribe to channels as {@link #subscribeAll(ClientConnection, List, Map)} does,
+	 * with delta updates where the client asked for them and the kind offers them.
+	 * @param connection the client's connection
+	 * @param requested the channels asked for
+	 * @param resume the positions to resume the channels from
+	 * @param delta per channel or kind, the delta encoding asked for (PROTOCOL.md §8.3)
+	 * @return the granted channels and the errors
+	 */
+	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
+			Map<String, ResumeToken.Position> resume, Map<String, String> delta) {
 		SubscribeResult result = new SubscribeResult();
 		return Flux.fromIterable(new LinkedHashSet<>(requested))
-			.concatMap((channel) -> Mono.defer(() -> subscribeOne(connection, channel, resume.get(channel), result))
-				.onErrorResume((ex) -> {
-					result.errors().add(subscribeFailed(channel, ex));
-					return Mono.empty();
-				}))
+			.concatMap(
+					(channel) -> Mono.defer(() -> subscribeOne(connection, channel, resume.get(channel), delta, result))
+						.onErrorResume((ex) -> {
+							result.errors().add(subscribeFailed(channel, ex));
+							return Mono.empty();
+						}))
 			.then(Mono.fromSupplier(() -> result));
 	}
 
@@ -122,7 +169,7 @@ final class ChannelSubscriber {
 	}
 
 	private Mono<Void> subscribeOne(ClientConnection connection, String channel,
-			ResumeToken.@Nullable Position requested, SubscribeResult result) {
+			ResumeToken.@Nullable Position requested, Map<String, String> delta, SubscribeResult result) {
 		ResolvedChannel resolved;
 		try {
 			resolved = this.channels.resolve(channel);
@@ -156,6 +203,7 @@ final class ChannelSubscriber {
 					// Cancelled before the new attachment, so that no frame reaches the
 					// client twice.
 					previous.cancel();
+					result.replaced(previous.priority());
 					if (from == null) {
 						from = new ResumeToken.Position(previous.lastCursor(), previous.epoch());
 					}
@@ -163,7 +211,8 @@ final class ChannelSubscriber {
 				if (from == null) {
 					from = session.acknowledged(channel);
 				}
-				ChannelSubscription subscription = new ChannelSubscription(connection, channel, resolved.kind());
+				ChannelSubscription subscription = new ChannelSubscription(connection, channel, resolved.kind(),
+						deltaBase(connection, resolved, delta));
 				ChannelStream stream = this.streams.stream(resolved.name(), resolved.kind());
 				return attach(stream, from, subscription).doOnNext((attachment) -> {
 					subscriptions.put(subscription);
@@ -174,6 +223,30 @@ final class ChannelSubscriber {
 					}
 				}).then();
 			});
+	}
+
+	/**
+	 * What a subscription needs for delta updates (PROTOCOL.md §8.3), when the client
+	 * asked for them on the channel or its kind and the kind offers them, on a WebSocket.
+	 * An encoding the server does not know, or a kind without deltas, is not an error:
+	 * the client gets full frames, which it always understands.
+	 * @param connection the client's connection
+	 * @param resolved the channel
+	 * @param delta per channel or kind, the encoding asked for
+	 * @return the delta base, or {@code null} for full frames
+	 */
+	private @Nullable DeltaBase deltaBase(ClientConnection connection, ResolvedChannel resolved,
+			Map<String, String> delta) {
+		ProtocolCodec codec = this.json;
+		if (codec == null || delta.isEmpty() || resolved.kind().delta() != DeltaMode.FOSSIL
+				|| !"websocket".equals(connection.transport())) {
+			return null;
+		}
+		String asked = delta.get(resolved.name().toString());
+		if (asked == null) {
+			asked = delta.get(resolved.kind().name());
+		}
+		return DeltaFrame.FOSSIL.equals(asked) ? new DeltaBase(codec, connection.format()) : null;
 	}
 
 	/**
@@ -370,12 +443,29 @@ final class ChannelSubscriber {
 
 		private final List<SystemOp.Error> errors = Collections.synchronizedList(new ArrayList<>());
 
+		private volatile @Nullable Priority replaced;
+
 		List<ChannelSubscription> granted() {
 			return this.granted;
 		}
 
 		List<SystemOp.Error> errors() {
 			return this.errors;
+		}
+
+		/**
+		 * The lowest lane of the subscriptions that granted ones replaced.
+		 * @return the priority, or {@code null} when none replaced another
+		 */
+		@Nullable Priority replaced() {
+			return this.replaced;
+		}
+
+		synchronized void replaced(Priority priority) {
+			Priority lowest = this.replaced;
+			if (lowest == null || priority.lane() > lowest.lane()) {
+				this.replaced = priority;
+			}
 		}
 
 		/**

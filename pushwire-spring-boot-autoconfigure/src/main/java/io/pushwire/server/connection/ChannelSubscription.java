@@ -67,7 +67,18 @@ final class ChannelSubscription implements StreamListener {
 
 	private boolean cancelled;
 
+	/**
+	 * For a client that asked for delta updates on the channel (PROTOCOL.md §8.3);
+	 * {@code null} otherwise, which costs the others nothing per frame.
+	 */
+	private final @Nullable DeltaBase delta;
+
 	ChannelSubscription(ClientConnection connection, String channel, ChannelKind kind) {
+		this(connection, channel, kind, null);
+	}
+
+	ChannelSubscription(ClientConnection connection, String channel, ChannelKind kind, @Nullable DeltaBase delta) {
+		this.delta = delta;
 		this.connection = connection;
 		this.channel = channel;
 		this.priority = kind.priority();
@@ -107,6 +118,9 @@ final class ChannelSubscription implements StreamListener {
 				}
 				else {
 					this.lastCursor = last;
+				}
+				if (this.delta != null) {
+					fresh = this.delta.next(fresh);
 				}
 				if (this.connection.queue().offerBatch(fresh, this.priority)) {
 					this.meters.delivered(fresh.size());
@@ -203,6 +217,10 @@ final class ChannelSubscription implements StreamListener {
 				// client before this thread goes on.
 				this.meters.replayed(frames.size());
 				this.lastCursor = frames.get(frames.size() - 1).cursor();
+				if (this.delta != null) {
+					// Replays go in full; live frames after them may be deltas.
+					this.delta.replayed(frames.get(frames.size() - 1));
+				}
 			}
 			this.connection.queue().offerReplay(frames, this.priority);
 			this.replay = null;
@@ -264,7 +282,11 @@ final class ChannelSubscription implements StreamListener {
 				return;
 			}
 			this.lastCursor = frame.cursor();
-			if (this.connection.queue().offerFrame(frame, this.priority)) {
+			Object next = (this.delta != null) ? this.delta.next(frame) : frame;
+			boolean queued = (next instanceof Delivery encoded)
+					? this.connection.queue().offerEncoded(encoded, this.priority)
+					: this.connection.queue().offerFrame(frame, this.priority);
+			if (queued) {
 				this.meters.delivered(1);
 			}
 		}

@@ -102,7 +102,8 @@ public final class ConnectionFactory {
 		this.heartbeats = heartbeats;
 		this.admission = admission;
 		this.authenticator = authenticator;
-		this.subscriber = new ChannelSubscriber(channels, authorizer, streams, presence, settings.maxSubscriptions());
+		this.subscriber = new ChannelSubscriber(channels, authorizer, streams, presence, settings.maxSubscriptions(),
+				codec);
 		OpDispatcher.Builder ops = OpDispatcher.protocol(frames, this.subscriber, acknowledgements,
 				new PresenceQuery(channels, authorizer, presence, settings.maxQueuedBytes()),
 				new CredentialRefresh(authenticator, channels, authorizer, this.subscriber),

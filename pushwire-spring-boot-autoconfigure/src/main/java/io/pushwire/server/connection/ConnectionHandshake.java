@@ -254,45 +254,49 @@ final class ConnectionHandshake {
 						resume.put(channel, new ResumeToken.Position(cursor, auth.resumeEpochs().get(channel)));
 					}
 				}
-				return this.subscriber.subscribeAll(connection, auth.capabilities(), resume).map((result) -> {
-					Map<String, Long> after = new LinkedHashMap<>();
-					Map<String, Long> heads = new LinkedHashMap<>();
-					Map<String, String> epochs = new LinkedHashMap<>();
-					for (ChannelSubscription subscription : result.granted()) {
-						ResumePlan plan = subscription.plan();
-						after.put(plan.channel(), plan.after());
-						heads.put(plan.channel(), plan.head());
-						epochs.put(plan.channel(), plan.epoch());
-					}
-					// A binary connection learns the kinds' wire ids (PROTOCOL.md §8.1).
-					Map<String, Long> wireIds = (connection.format() instanceof BinaryFormat binary)
-							? binary.wireIds().asMap() : Map.of();
-					SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
-							this.settings.heartbeat().toMillis(), this.settings.features(), expiresAtMs,
-							attached.newSessionSecret(), wireIds);
-					// Armed before auth_ok is queued, so that a client that read it can
-					// count on the timer.
-					connection.expireAt(expiresAtMs);
-					Set<String> granted = new LinkedHashSet<>();
-					result.granted().forEach((subscription) -> granted.add(subscription.channel()));
-					// Members before auth_ok (a presence asked by anyone once it arrived
-					// lists this client),
-					// announced after it.
-					List<String> joined = this.subscriber.presenceAdd(connection, granted);
-					connection.started(ok);
-					result.errors().forEach(connection::send);
-					result.release(connection);
-					connection.startHeartbeat();
-					for (String held : connection.subscriptions().memberships().keySet()) {
-						if (!granted.contains(held)) {
-							// Handed over by a replaced connection, not subscribed to
-							// again.
-							this.subscriber.presenceLeft(connection, held);
+				return this.subscriber.subscribeAll(connection, auth.capabilities(), resume, auth.delta())
+					.map((result) -> {
+						Map<String, Long> after = new LinkedHashMap<>();
+						Map<String, Long> heads = new LinkedHashMap<>();
+						Map<String, String> epochs = new LinkedHashMap<>();
+						for (ChannelSubscription subscription : result.granted()) {
+							ResumePlan plan = subscription.plan();
+							after.put(plan.channel(), plan.after());
+							heads.put(plan.channel(), plan.head());
+							epochs.put(plan.channel(), plan.epoch());
 						}
-					}
-					this.subscriber.presenceAnnounce(connection, joined);
-					return ok;
-				});
+						// A binary connection learns the kinds' wire ids (PROTOCOL.md
+						// §8.1).
+						Map<String, Long> wireIds = (connection.format() instanceof BinaryFormat binary)
+								? binary.wireIds().asMap() : Map.of();
+						SystemOp.AuthOk ok = new SystemOp.AuthOk(clientId, after, heads, epochs,
+								this.settings.heartbeat().toMillis(), this.settings.features(), expiresAtMs,
+								attached.newSessionSecret(), wireIds);
+						// Armed before auth_ok is queued, so that a client that read it
+						// can
+						// count on the timer.
+						connection.expireAt(expiresAtMs);
+						Set<String> granted = new LinkedHashSet<>();
+						result.granted().forEach((subscription) -> granted.add(subscription.channel()));
+						// Members before auth_ok (a presence asked by anyone once it
+						// arrived
+						// lists this client),
+						// announced after it.
+						List<String> joined = this.subscriber.presenceAdd(connection, granted);
+						connection.started(ok);
+						result.errors().forEach(connection::send);
+						result.release(connection);
+						connection.startHeartbeat();
+						for (String held : connection.subscriptions().memberships().keySet()) {
+							if (!granted.contains(held)) {
+								// Handed over by a replaced connection, not subscribed to
+								// again.
+								this.subscriber.presenceLeft(connection, held);
+							}
+						}
+						this.subscriber.presenceAnnounce(connection, joined);
+						return ok;
+					});
 			});
 		});
 	}

@@ -218,6 +218,17 @@ public final class OutboundQueue {
 	}
 
 	/**
+	 * Queue a stored frame encoded for this connection alone (a delta, PROTOCOL.md §8.3)
+	 * in its kind's lane.
+	 * @param delivery the frame's encoding in the queue's format
+	 * @param priority the kind's priority
+	 * @return {@code false} when refused because the queue is full or finished
+	 */
+	public boolean offerEncoded(Delivery delivery, Priority priority) {
+		return offer(lane(priority), delivery, delivery.bytes().length);
+	}
+
+	/**
 	 * Queue a transient frame in its kind's lane.
 	 * @param frame the frame, encoded in the queue's format on first use and shared
 	 * @param priority the kind's priority
@@ -325,7 +336,8 @@ public final class OutboundQueue {
 	/**
 	 * Queue frames and transient frames of one kind in its lane, in order, with one lock
 	 * and one drain.
-	 * @param items {@link StoredFrame}s and {@link StreamListener.Transient}s
+	 * @param items {@link StoredFrame}s, {@link StreamListener.Transient}s and, for a
+	 * frame encoded for this connection alone, {@link Delivery}s
 	 * @param priority the kind's priority
 	 * @return {@code false} when (some) refused because the queue is full or finished
 	 */
@@ -340,14 +352,23 @@ public final class OutboundQueue {
 				return false;
 			}
 			for (Object item : items) {
-				StoredFrame frame = (item instanceof StoredFrame stored) ? stored : null;
-				byte[] bytes = (frame != null) ? frame.encoded(format)
-						: ((StreamListener.Transient) item).frame().encoded(format);
+				Delivery delivery;
+				if (item instanceof StoredFrame frame) {
+					delivery = new Delivery(frame.encoded(format), frame, false, binary);
+				}
+				else if (item instanceof Delivery encoded) {
+					delivery = encoded;
+				}
+				else {
+					delivery = new Delivery(((StreamListener.Transient) item).frame().encoded(format), null, false,
+							binary);
+				}
+				byte[] bytes = delivery.bytes();
 				if (this.bytes + bytes.length > this.maxBytes) {
 					full = true;
 					break;
 				}
-				slow |= addCounted(lane, new Delivery(bytes, frame, false, binary), bytes.length);
+				slow |= addCounted(lane, delivery, bytes.length);
 			}
 		}
 		return signalled(slow, full);

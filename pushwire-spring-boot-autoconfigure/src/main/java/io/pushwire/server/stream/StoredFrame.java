@@ -64,6 +64,13 @@ public final class StoredFrame {
 	private volatile @Nullable Retention retention;
 
 	/**
+	 * This frame as a delta against the one before it (PROTOCOL.md §8.3), {@code null}
+	 * until a connection that asked for deltas gets it; its encodings are guarded by this
+	 * frame's monitor.
+	 */
+	private volatile @Nullable FrameDelta delta;
+
+	/**
 	 * Create a stored frame.
 	 * @param channel the channel
 	 * @param cursor the cursor
@@ -295,6 +302,59 @@ public final class StoredFrame {
 	}
 
 	/**
+	 * The frame as a delta against the frame before it in its stream (PROTOCOL.md §8.3),
+	 * in a format: made once per frame on first use, encoded once per format, and shared
+	 * by every connection whose previous frame on the channel is {@code previous}.
+	 * Encodings are counted while the frame is retained, as {@link #encoded} counts them.
+	 * @param previous the frame the connection got before this one on the channel
+	 * @param format the connection's format
+	 * @param json the JSON codec whose mapper writes the payloads the delta is made on
+	 * @return the bytes, or {@code null} when the frame goes in full: {@code previous} is
+	 * not the frame before this one in the same epoch, the delta would be no smaller than
+	 * the full frame, or {@code max-retained-bytes} leaves no room for it
+	 */
+	public byte @Nullable [] deltaEncoded(StoredFrame previous, WireFormat format, ProtocolCodec json) {
+		if (previous.cursor != this.cursor - 1 || !previous.epoch.equals(this.epoch)) {
+			return null;
+		}
+		int index = format.index();
+		FrameDelta made = this.delta;
+		byte[] bytes = (made != null) ? made.encoded(index) : null;
+		if (bytes != null) {
+			return FrameDelta.isFull(bytes) ? null : bytes;
+		}
+		// Made outside the monitor, as encodeOther does: two first uses at once both make
+		// it, and the second takes the first's.
+		if (made == null) {
+			made = FrameDelta.between(previous, this, json);
+		}
+		bytes = format.toBytes(made.message());
+		if (bytes.length >= encoded(format).length) {
+			bytes = FrameDelta.full();
+		}
+		synchronized (this) {
+			FrameDelta first = this.delta;
+			if (first == null) {
+				this.delta = made;
+			}
+			else {
+				made = first;
+			}
+			byte[] encoded = made.encoded(index);
+			if (encoded == null) {
+				Retention counting = this.retention;
+				if (counting != null && !counting.tryGrow(bytes.length)) {
+					// No room within max-retained-bytes: full frames in this format.
+					bytes = FrameDelta.full();
+				}
+				made.put(index, bytes);
+				encoded = bytes;
+			}
+			return FrameDelta.isFull(encoded) ? null : encoded;
+		}
+	}
+
+	/**
 	 * A window retains this frame: encodings in other formats made from now on are
 	 * counted by the retention, until {@link #unretain()}. Called before the frame is
 	 * delivered, under the stream's monitor.
@@ -335,6 +395,10 @@ public final class StoredFrame {
 			for (byte[] bytes : table) {
 				size += (bytes != null) ? bytes.length : 0;
 			}
+		}
+		FrameDelta made = this.delta;
+		if (made != null) {
+			size += made.size();
 		}
 		counting.release(size);
 		return size;

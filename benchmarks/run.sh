@@ -15,6 +15,8 @@
 # The target "sample" is the sample application (sample-app/target/pushwire-sample-app.jar) on port
 # 8081: subscribers authenticated with a JWT from /demo/token (alice), on chat:bench, e.g.
 #   TARGETS="sample stomp raw" benchmarks/run.sh A 3
+# HEAP_DUMP=1 (scenario C: a heap dump of the server with its idle connections, next to the class
+# histogram; a few hundred MB at 10,000 connections).
 # PUSHWIRE_METERS=on (the pushwire server with a Prometheus MeterRegistry, so that pushwire records its
 # meters; the other servers ignore it).
 set -euo pipefail

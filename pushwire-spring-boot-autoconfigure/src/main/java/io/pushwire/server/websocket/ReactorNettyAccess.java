@@ -1,6 +1,7 @@
 package io.pushwire.server.websocket;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -162,14 +163,20 @@ final class ReactorNettyAccess {
 	 * @param netty the Netty connection
 	 */
 	static void releaseHandshake(Connection netty) {
-		netty.channel().eventLoop().execute(() -> {
-			if (netty instanceof HttpServerRequest request) {
-				request.requestHeaders().clear();
-			}
-			if (netty instanceof HttpServerResponse response) {
-				response.responseHeaders().clear();
-			}
-		});
+		try {
+			netty.channel().eventLoop().execute(() -> {
+				if (netty instanceof HttpServerRequest request) {
+					request.requestHeaders().clear();
+				}
+				if (netty instanceof HttpServerResponse response) {
+					response.responseHeaders().clear();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is shut down (the server stopped): the channel is gone with
+			// its headers.
+		}
 	}
 
 	/**

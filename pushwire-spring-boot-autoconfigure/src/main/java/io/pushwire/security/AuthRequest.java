@@ -15,7 +15,9 @@ import org.springframework.http.HttpHeaders;
  * @param requestPrincipal the principal that the application's security already
  * authenticated on the HTTP request (session cookie, HTTP Basic, bearer header), or
  * {@code null}
- * @param headers the HTTP request's headers
+ * @param headers the HTTP request's headers; a WebSocket upgrade's are cleared once the
+ * handshake ends (a connection does not keep them for its life), so a validator copies
+ * what it keeps of them
  * @param remoteAddress the client's address, or {@code null} when unknown
  * @since 0.1.0
  */

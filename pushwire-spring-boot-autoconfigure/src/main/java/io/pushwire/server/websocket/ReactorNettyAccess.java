@@ -1,6 +1,7 @@
 package io.pushwire.server.websocket;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -11,6 +12,8 @@ import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 import io.pushwire.server.connection.ClientConnection;
 import io.pushwire.server.netty.NettyConnections;
@@ -20,8 +23,9 @@ import io.pushwire.server.netty.NettyConnections;
  * into Reactor Netty, in one place: finding the Netty connection under a session through
  * WebFlux's protected {@code AbstractWebSocketSession#getDelegate()}, writing a
  * connection's queue straight to the Netty channel ({@link ChannelWriter}), holding the
- * close back for the client's close frame ({@link ClosingHandshake}), dropping the TCP
- * connection, and telling Netty's frame-size failures from others.
+ * close back for the client's close frame ({@link ClosingHandshake}), releasing the
+ * upgrade's headers after the handshake, dropping the TCP connection, and telling Netty's
+ * frame-size failures from others.
  * <p>
  * When the hook is missing (a WebFlux version without it, a session that is not Reactor
  * Netty's), the handler falls back on the plain {@link WebSocketSession#send} path, which
@@ -146,6 +150,33 @@ final class ReactorNettyAccess {
 	 */
 	static void awaitClientCloseFrame(Connection netty) {
 		netty.addHandlerLast(ClosingHandshake.HANDLER_NAME, new ClosingHandshake());
+	}
+
+	/**
+	 * Let go of the upgrade's headers once the client is authenticated: Reactor Netty's
+	 * WebSocket operations keep the HTTP request and response they replaced, with every
+	 * header of both (the request's are also the {@code HandshakeInfo}'s, which the
+	 * {@code AuthRequest} handed to the validator), for the connection's life; a dozen
+	 * headers with their names and values are 1 to 2 KB per connection, and nothing reads
+	 * them after the handshake. Cleared on the channel's event loop, where Reactor Netty
+	 * reads them.
+	 * @param netty the Netty connection
+	 */
+	static void releaseHandshake(Connection netty) {
+		try {
+			netty.channel().eventLoop().execute(() -> {
+				if (netty instanceof HttpServerRequest request) {
+					request.requestHeaders().clear();
+				}
+				if (netty instanceof HttpServerResponse response) {
+					response.responseHeaders().clear();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is shut down (the server stopped): the channel is gone with
+			// its headers.
+		}
 	}
 
 	/**

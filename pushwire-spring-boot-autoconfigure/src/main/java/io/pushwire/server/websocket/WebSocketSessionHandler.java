@@ -274,6 +274,7 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 					this.handshakeDone = true;
 					this.handshakeAbort = null;
 					disposeHandshakeTimer();
+					releaseHandshake();
 				})
 				// The inbound's concatMap keeps its last inner subscription until the
 				// next message: an
@@ -310,6 +311,17 @@ final class WebSocketSessionHandler implements ConnectionTransport {
 		Sinks.Empty<Void> abort = this.handshakeAbort;
 		if (abort != null) {
 			abort.tryEmitEmpty();
+		}
+	}
+
+	/**
+	 * The upgrade's headers are not read after the handshake: on Reactor Netty, where
+	 * they are kept for the connection's life, they are cleared.
+	 */
+	private void releaseHandshake() {
+		Connection nettyConnection = this.netty;
+		if (nettyConnection != null) {
+			ReactorNettyAccess.releaseHandshake(nettyConnection);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.pushwire.autoconfigure.security;
 
 import java.lang.ref.WeakReference;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An authenticated WebSocket connection keeps only what it needs of its handshake: once
  * the client is authenticated, neither the upgrade's exchange (with the filter chain's
- * security context and the request's observation) nor the decoded {@link Jwt} is
- * reachable from the open connection, and its principal is a
- * {@link CompactAuthentication} with the name, authorities and expiry.
+ * security context and the request's observation), nor the decoded {@link Jwt}, nor the
+ * upgrade's request and response headers (which Reactor Netty's WebSocket operations
+ * keep) nor the request's full URI is reachable from the open connection, and its
+ * principal is a {@link CompactAuthentication} with the name, authorities and expiry.
  */
 @SpringBootTest(classes = HandshakeRetentionIntegrationTests.RetentionApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -68,12 +70,16 @@ class HandshakeRetentionIntegrationTests {
 	void forget() {
 		this.handshakes.jwts.clear();
 		this.handshakes.exchanges.clear();
+		this.handshakes.requestHeaderValues.clear();
+		this.handshakes.responseHeaderValues.clear();
+		this.handshakes.uris.clear();
 	}
 
 	@Test
 	void connectionAuthenticatedByItsAuthMessageKeepsNeitherTheJwtNorTheUpgradeExchange() {
 		String clientId = UUID.randomUUID().toString();
-		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port)) {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps",
+				(headers) -> headers.set(Handshakes.REQUEST_HEADER, UUID.randomUUID().toString()))) {
 			client.auth(JwtResourceServerIntegrationTests.token("alice"), clientId, List.of("chat:retention"));
 			assertReleasedWhileConnected(client, clientId, "chat:retention");
 		}
@@ -82,8 +88,10 @@ class HandshakeRetentionIntegrationTests {
 	@Test
 	void connectionAuthenticatedByTheBearerHeaderOfItsUpgradeKeepsNeitherTheJwtNorTheUpgradeExchange() {
 		String clientId = UUID.randomUUID().toString();
-		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps", (headers) -> headers
-			.set(HttpHeaders.AUTHORIZATION, "Bearer " + JwtResourceServerIntegrationTests.token("alice")))) {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(this.port, "/rps", (headers) -> {
+			headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + JwtResourceServerIntegrationTests.token("alice"));
+			headers.set(Handshakes.REQUEST_HEADER, UUID.randomUUID().toString());
+		})) {
 			client.auth(null, clientId, List.of("chat:retention-header"));
 			assertReleasedWhileConnected(client, clientId, "chat:retention-header");
 		}
@@ -92,6 +100,8 @@ class HandshakeRetentionIntegrationTests {
 	private void assertReleasedWhileConnected(TestWebSocketClient client, String clientId, String channel) {
 		assertThat(this.handshakes.jwts).as("JWTs decoded").isNotEmpty();
 		assertThat(this.handshakes.exchanges).as("upgrade exchanges").hasSize(1);
+		assertThat(this.handshakes.requestHeaderValues).as("request header values seen").hasSize(1);
+		assertThat(this.handshakes.responseHeaderValues).as("response header values set").hasSize(1);
 		PushSession session = this.pushServer.session(clientId).orElseThrow();
 		assertThat(session.principal()).isInstanceOfSatisfying(CompactAuthentication.class, (principal) -> {
 			assertThat(principal.getName()).isEqualTo("alice");
@@ -102,6 +112,9 @@ class HandshakeRetentionIntegrationTests {
 		});
 		awaitCollected(this.handshakes.jwts, "the decoded Jwt");
 		awaitCollected(this.handshakes.exchanges, "the upgrade's exchange");
+		awaitCollected(this.handshakes.requestHeaderValues, "a request header's value (Reactor Netty's request)");
+		awaitCollected(this.handshakes.responseHeaderValues, "a response header's value (Reactor Netty's response)");
+		awaitCollected(this.handshakes.uris, "the request's full URI");
 		// Still connected and subscribed.
 		this.pushServer.publish(channel, Map.of("text", "still here")).block(WAIT);
 		JsonNode frame = client.expectFrame();
@@ -120,9 +133,19 @@ class HandshakeRetentionIntegrationTests {
 	/** Weak references to what each handshake made. */
 	static class Handshakes {
 
+		static final String REQUEST_HEADER = "X-Retention";
+
+		static final String RESPONSE_HEADER = "X-Retention-Response";
+
 		final List<WeakReference<Jwt>> jwts = new CopyOnWriteArrayList<>();
 
 		final List<WeakReference<ServerWebExchange>> exchanges = new CopyOnWriteArrayList<>();
+
+		final List<WeakReference<String>> requestHeaderValues = new CopyOnWriteArrayList<>();
+
+		final List<WeakReference<String>> responseHeaderValues = new CopyOnWriteArrayList<>();
+
+		final List<WeakReference<URI>> uris = new CopyOnWriteArrayList<>();
 
 	}
 
@@ -165,6 +188,16 @@ class HandshakeRetentionIntegrationTests {
 			return (exchange, chain) -> {
 				if (exchange.getRequest().getPath().value().equals("/rps")) {
 					handshakes.exchanges.add(new WeakReference<>(exchange));
+					handshakes.uris.add(new WeakReference<>(exchange.getRequest().getURI()));
+					// The value as Reactor Netty's request holds it (a String the decoder
+					// made), and one that the response's headers hold until the 101.
+					String value = exchange.getRequest().getHeaders().getFirst(Handshakes.REQUEST_HEADER);
+					if (value != null) {
+						handshakes.requestHeaderValues.add(new WeakReference<>(value));
+					}
+					String responseValue = UUID.randomUUID().toString();
+					exchange.getResponse().getHeaders().set(Handshakes.RESPONSE_HEADER, responseValue);
+					handshakes.responseHeaderValues.add(new WeakReference<>(responseValue));
 				}
 				return chain.filter(exchange);
 			};

@@ -185,7 +185,8 @@ public final class LoadGenerator {
 
 	/**
 	 * What the idle connections hold: {@code jcmd GC.class_histogram}, next to the
-	 * results.
+	 * results, and with {@code HEAP_DUMP=1} in the environment a heap dump of the live
+	 * objects ({@code <target>-round<n>.hprof}).
 	 */
 	private void classHistogram() {
 		if (this.options.out() == null || this.options.pid() < 0) {
@@ -198,6 +199,18 @@ public final class LoadGenerator {
 						java.nio.file.Path.of(this.options.out().replace(".properties", "-histogram.txt")).toFile())
 				.start();
 			jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+			if ("1".equals(System.getenv("HEAP_DUMP"))) {
+				// Live objects only, for a look at who keeps what
+				// (benchmarks/RESULTS.md).
+				String dump = java.nio.file.Path.of(this.options.out().replace(".properties", ".hprof"))
+					.toAbsolutePath()
+					.toString();
+				new ProcessBuilder("jcmd", Long.toString(this.options.pid()), "GC.heap_dump", dump)
+					.redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start()
+					.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+			}
 		}
 		catch (java.io.IOException ex) {
 			System.out.println("  (no class histogram: " + ex.getMessage() + ")");

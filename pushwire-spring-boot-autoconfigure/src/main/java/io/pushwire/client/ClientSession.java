@@ -22,6 +22,7 @@ import io.pushwire.core.ChannelName;
 import io.pushwire.core.CursorTracker;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 
@@ -127,7 +128,7 @@ final class ClientSession implements Link.Handler, Disposable {
 			this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message that is not JSON", null));
 			return Mono.empty();
 		}
-		Object message;
+		PushMessage message;
 		try {
 			message = this.client.codec.decode(node);
 		}
@@ -135,11 +136,21 @@ final class ClientSession implements Link.Handler, Disposable {
 			onUnknown(node, ex);
 			return Mono.empty();
 		}
+		return onMessage(message);
+	}
+
+	@Override
+	public Mono<Void> onMessage(PushMessage message) {
 		if (message instanceof Frame frame) {
 			return deliver(frame);
 		}
 		onOp((SystemOp) message);
 		return Mono.empty();
+	}
+
+	@Override
+	public void onBadMessage(String reason) {
+		this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message: " + reason, null));
 	}
 
 	private void onOp(SystemOp op) {

@@ -19,6 +19,10 @@
 # histogram; a few hundred MB at 10,000 connections).
 # PUSHWIRE_METERS=on (the pushwire server with a Prometheus MeterRegistry, so that pushwire records its
 # meters; the other servers ignore it).
+# FORMAT=msgpack|cbor: pushwire's (and the sample's) subscribers ask for binary frames (?format=); the
+# other targets stay text, e.g. FORMAT=msgpack benchmarks/run.sh A 3. PAYLOAD_BYTES=2048: every
+# published payload is about that many bytes of JSON (binary bodies of 512 bytes or more are
+# zstd-compressed). Every run records bytes_per_delivery (WebSocket payload bytes per delivery).
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -128,9 +132,12 @@ for round in $(seq 1 "$ROUNDS"); do
       sleep 0.2
     done
     echo "== round $round: $target (pid $SERVER_PID)"
+    wire=()
+    [[ -n "${FORMAT:-}" && ( $target == pushwire || $target == sample ) ]] && wire=(--format "$FORMAT")
+    [[ -n "${PAYLOAD_BYTES:-}" ]] && wire+=(--payload-bytes "$PAYLOAD_BYTES")
     timeout 600 java "${LOADGEN_JVM[@]}" -jar "$BENCH/loadgen/target/loadgen.jar" \
       --target "$target" --scenario "$SCENARIO" --port "$port" --pid "$SERVER_PID" --round "$round" --publish "$PUBLISH" \
-      --out "$OUT/$target-round$round.properties" "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
+      --out "$OUT/$target-round$round.properties" ${wire[@]+"${wire[@]}"} "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
       || echo "load generator failed for $target round $round (exit $?)" | tee -a "$OUT/failures.txt"
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "server $target died during round $round" | tee -a "$OUT/failures.txt"

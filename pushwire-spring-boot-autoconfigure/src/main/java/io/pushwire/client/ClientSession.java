@@ -23,6 +23,7 @@ import io.pushwire.core.CursorTracker;
 import io.pushwire.core.DeltaFrame;
 import io.pushwire.core.Frame;
 import io.pushwire.core.ProtocolException;
+import io.pushwire.core.PushMessage;
 import io.pushwire.core.ResumeToken;
 import io.pushwire.core.SystemOp;
 
@@ -132,7 +133,7 @@ final class ClientSession implements Link.Handler, Disposable {
 			this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message that is not JSON", null));
 			return Mono.empty();
 		}
-		Object message;
+		PushMessage message;
 		try {
 			message = this.client.codec.decode(node);
 		}
@@ -140,6 +141,11 @@ final class ClientSession implements Link.Handler, Disposable {
 			onUnknown(node, ex);
 			return Mono.empty();
 		}
+		return onMessage(message);
+	}
+
+	@Override
+	public Mono<Void> onMessage(PushMessage message) {
 		if (message instanceof Frame frame) {
 			return this.deltas.onFrame(frame) ? deliver(frame) : Mono.empty();
 		}
@@ -185,6 +191,11 @@ final class ClientSession implements Link.Handler, Disposable {
 		return current
 			.write(new SystemOp.Subscribe(List.of(channel), cursors, epochs, this.deltas.request(List.of(channel))))
 			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	@Override
+	public void onBadMessage(String reason) {
+		this.client.emit(new PushClientEvent.Error("bad_message", "Ignored a message: " + reason, null));
 	}
 
 	private void onOp(SystemOp op) {

@@ -70,6 +70,21 @@ interface Link {
 		Mono<Void> onMessage(String text);
 
 		/**
+		 * A message a binary transport decoded; the next is read when the returned
+		 * {@code Mono} completes.
+		 * @param message the frame or op
+		 * @return completes when handled
+		 */
+		Mono<Void> onMessage(PushMessage message);
+
+		/**
+		 * A message from the server that could not be read and was dropped (the
+		 * connection stays open).
+		 * @param reason what was wrong
+		 */
+		void onBadMessage(String reason);
+
+		/**
 		 * The silence after which the connection counts as dead: the handshake timeout
 		 * before {@code auth_ok}, {@code heartbeat_ms} + grace after it.
 		 * @return the duration

@@ -848,6 +848,10 @@ public final class PushClient {
 
 		private int maxMessageSize = 1024 * 1024;
 
+		private String format = ClientFormats.JSON;
+
+		private int fragmentSize = ClientFormats.DEFAULT_FRAGMENT_SIZE;
+
 		private boolean sseQueryToken;
 
 		private boolean insecureTrustAll;
@@ -973,15 +977,26 @@ public final class PushClient {
 		}
 
 		/**
-		 * The wire format; only {@code json} until the server offers binary frames.
+		 * The wire format on WebSocket: {@code json} (the default), or {@code msgpack} or
+		 * {@code cbor} for binary messages both ways (PROTOCOL.md §8.1). SSE always uses
+		 * JSON.
 		 * @param format the format
 		 * @return this builder
 		 */
 		public Builder format(String format) {
-			if (!"json".equals(format)) {
-				throw new IllegalArgumentException("pushwire.client.format '" + format
-						+ "' is not supported yet: this server and client speak json only (binary frames are planned)");
-			}
+			this.format = ClientFormats.check(format);
+			return this;
+		}
+
+		/**
+		 * The largest binary WebSocket message sent whole on a binary connection; larger
+		 * ones are sent as fragments of at most this size (PROTOCOL.md §8.2).
+		 * @param bytes the size, at least
+		 * {@value io.pushwire.core.Fragments#MIN_FRAGMENT_SIZE}
+		 * @return this builder
+		 */
+		public Builder fragmentSize(int bytes) {
+			this.fragmentSize = ClientFormats.checkFragmentSize(bytes);
 			return this;
 		}
 
@@ -1311,7 +1326,8 @@ public final class PushClient {
 		private List<Transport> transports(ProtocolCodec protocolCodec, Scheduler timers) {
 			HttpClient client = httpClient();
 			WebClient webClient = webClient(client);
-			Transport ws = new WebSocketTransport(client, protocolCodec, this.maxMessageSize, this.basicAuth, timers);
+			Transport ws = new WebSocketTransport(client, protocolCodec, this.maxMessageSize, this.basicAuth, timers,
+					ClientFormats.binary(this.format, protocolCodec), this.fragmentSize);
 			Transport sse = new SseTransport(webClient, protocolCodec, this.sseQueryToken, this.basicAuth, timers);
 			return switch (this.transport) {
 				case WS_FIRST -> List.of(ws, sse);

@@ -94,6 +94,7 @@ public final class PushwireClientAutoConfiguration {
 			.shutdownTimeout(properties.getShutdownTimeout())
 			.requestTimeout(properties.getRequestTimeout())
 			.maxMessageSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxMessageSize().toBytes()))
+			.fragmentSize((int) Math.min(Integer.MAX_VALUE, properties.getFragmentSize().toBytes()))
 			.refreshRatio(properties.getRefreshRatio())
 			.sseQueryToken(properties.isSseQueryToken())
 			.delta(properties.getDelta().toArray(String[]::new));

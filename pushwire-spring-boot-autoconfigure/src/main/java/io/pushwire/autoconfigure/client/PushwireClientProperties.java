@@ -71,7 +71,8 @@ public class PushwireClientProperties {
 	private TransportPreference transport = TransportPreference.WS_FIRST;
 
 	/**
-	 * Wire format; only json until the server offers binary frames.
+	 * Wire format on WebSocket: json, msgpack or cbor (binary messages both ways, zstd
+	 * and fragments included). SSE always uses json.
 	 */
 	private String format = "json";
 
@@ -81,6 +82,12 @@ public class PushwireClientProperties {
 	 * client delivers the full payload, checked against its SHA-256.
 	 */
 	private List<String> delta = new ArrayList<>();
+
+	/**
+	 * Largest binary WebSocket message sent whole on a msgpack or cbor connection; larger
+	 * ones are sent as fragments of at most this size. At least 1053B.
+	 */
+	private DataSize fragmentSize = DataSize.ofKilobytes(64);
 
 	/**
 	 * When frames are acknowledged: auto (once processed) or manual (PushFrame.ack()).
@@ -348,6 +355,14 @@ public class PushwireClientProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public DataSize getFragmentSize() {
+		return this.fragmentSize;
+	}
+
+	public void setFragmentSize(DataSize fragmentSize) {
+		this.fragmentSize = fragmentSize;
 	}
 
 	public DataSize getMaxMessageSize() {

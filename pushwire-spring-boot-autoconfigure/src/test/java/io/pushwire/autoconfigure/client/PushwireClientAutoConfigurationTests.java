@@ -96,11 +96,45 @@ class PushwireClientAutoConfigurationTests {
 	}
 
 	@Test
-	void refusesABinaryFormatWithAClearMessage() {
+	void bindsTheBinaryFormatAndTheFragmentSize() {
 		this.runner
-			.withPropertyValues("pushwire.client.format=msgpack", "pushwire.client.base-url=http://x/rps",
+			.withPropertyValues("pushwire.client.format=cbor", "pushwire.client.fragment-size=2KB",
+					"pushwire.client.base-url=http://x/rps", "pushwire.client.auto-connect=false")
+			.run((context) -> {
+				PushClient.Builder builder = context.getBean(PushClient.Builder.class);
+				assertThat(builder).extracting("format").isEqualTo("cbor");
+				assertThat(builder).extracting("fragmentSize").isEqualTo(2048);
+				assertThat(context).hasSingleBean(PushClient.class);
+			});
+	}
+
+	@Test
+	void usesJsonAndFragmentsOf64KibByDefault() {
+		this.runner.run((context) -> {
+			PushClient.Builder builder = context.getBean(PushClient.Builder.class);
+			assertThat(builder).extracting("format").isEqualTo("json");
+			assertThat(builder).extracting("fragmentSize").isEqualTo(64 * 1024);
+		});
+	}
+
+	@Test
+	void refusesAnUnknownFormatNamingTheProperty() {
+		this.runner
+			.withPropertyValues("pushwire.client.format=MsgPack", "pushwire.client.base-url=http://x/rps",
 					"pushwire.client.auto-connect=false")
-			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("json only"));
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pushwire.client.format must be json, msgpack or cbor"));
+	}
+
+	@Test
+	void refusesAFragmentSizeBelowTheHeadersAndOnePiece() {
+		this.runner
+			.withPropertyValues("pushwire.client.format=msgpack", "pushwire.client.fragment-size=1KB",
+					"pushwire.client.base-url=http://x/rps", "pushwire.client.auto-connect=false")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pushwire.client.fragment-size must be at least 1053 bytes"));
 	}
 
 	@Test

@@ -60,7 +60,7 @@ class PushwireClientConfigurationMetadataTests {
 	@Test
 	void hintsTheTransportsAndTheFormat() {
 		assertThat(hintValues("transport")).containsExactly("ws-first", "sse-first", "ws-only", "sse-only");
-		assertThat(hintValues("format")).containsExactly("json");
+		assertThat(hintValues("format")).containsExactly("json", "msgpack", "cbor");
 	}
 
 	@Test

@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
 
+import io.pushwire.bench.common.BenchPayload;
+
 /**
  * Runs one scenario against one server and prints (and writes) its figures.
  * <p>
@@ -86,7 +88,15 @@ public final class LoadGenerator {
 		LoopResources loops = LoopResources.create("loadgen", o.loops(), true);
 		HttpClient http = HttpClient.newConnection().runOn(loops).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 		String scheme = (o.target() == Target.SSE) ? "http" : "ws";
-		String uri = scheme + "://127.0.0.1:" + o.port() + o.target().path();
+		BinaryWire binary = BinaryWire.of(o.format());
+		if (binary != null && o.target() != Target.PUSHWIRE && o.target() != Target.SAMPLE) {
+			throw new IllegalArgumentException("--format " + o.format() + " is for the pushwire and sample targets");
+		}
+		BenchPayload.usePayloadBytes(o.payloadBytes());
+		this.server.payloadBytes = o.payloadBytes();
+		this.results.put("format", o.format()).put("payload_bytes", o.payloadBytes());
+		String query = (binary != null) ? "?format=" + binary.name() : "";
+		String uri = scheme + "://127.0.0.1:" + o.port() + o.target().path() + query;
 		// Slow subscribers may get a small socket buffer, so that the server's queue (not
 		// the kernel's
 		// buffers) absorbs what they do not read.
@@ -97,10 +107,10 @@ public final class LoadGenerator {
 				: new String[] { Integer.toString(o.port()) };
 		for (int i = 0; i < o.connections(); i++) {
 			boolean slow = slowEvery > 0 && i % slowEvery == 0;
-			String nodeUri = (subscriberPorts.length == 1 && o.subscriberPorts() == null) ? uri
-					: scheme + "://127.0.0.1:" + subscriberPorts[i % subscriberPorts.length].trim() + o.target().path();
+			String nodeUri = (subscriberPorts.length == 1 && o.subscriberPorts() == null) ? uri : scheme
+					+ "://127.0.0.1:" + subscriberPorts[i % subscriberPorts.length].trim() + o.target().path() + query;
 			Subscriber subscriber = new Subscriber(i, o.target(), slow ? slowHttp : http, nodeUri, this.metrics,
-					this.token);
+					this.token, binary);
 			subscriber.slow = slow;
 			this.subscribers.add(subscriber);
 		}
@@ -269,6 +279,7 @@ public final class LoadGenerator {
 			.put("publish_rate", count / ((published - t0) / 1e9))
 			.put("publish_s", (published - t0) / 1e9)
 			.put("deliveries", delivered)
+			.put("bytes_per_delivery", (double) receivedBytes() / Math.max(1, delivered))
 			.put("expected", expected)
 			.put("loss", expected - delivered)
 			.put("clients_complete", complete(count))
@@ -405,6 +416,7 @@ public final class LoadGenerator {
 			.put("rate", rate)
 			.put("publish", publishSummary.replace(',', ';'))
 			.put("deliveries", delivered)
+			.put("bytes_per_delivery", (double) receivedBytes() / Math.max(1, delivered))
 			.put("expected", expected)
 			.put("loss", expected - delivered)
 			.put("duplicates", duplicates())
@@ -461,6 +473,19 @@ public final class LoadGenerator {
 			}
 		}
 		return this.subscribers.stream().mapToLong((s) -> s.lastReceiptNanos).max().orElse(start);
+	}
+
+	/**
+	 * The WebSocket payload bytes of the measured messages received (SSE: the events'
+	 * data), the headers of binary messages and the protocol's JSON keys included.
+	 * @return the bytes summed over subscribers
+	 */
+	private long receivedBytes() {
+		long sum = 0;
+		for (Subscriber s : this.subscribers) {
+			sum += s.receivedBytes;
+		}
+		return sum;
 	}
 
 	private long delivered() {

@@ -30,10 +30,16 @@ import java.util.Map;
  * @param subscriberPorts the ports subscribers connect to in turn (several nodes on one
  * Redis, {@code --subscriber-ports 8081,8082}), or {@code null} for {@code port}; the
  * publishes and the server probe stay on {@code port}
+ * @param format the pushwire subscribers' wire format: {@code json} (the default),
+ * {@code msgpack} or {@code cbor} ({@code ?format=}, binary frames)
+ * @param payloadBytes the size of each published payload's JSON, 0 for the standard
+ * payload of about 100 bytes (bodies of 512 bytes or more are zstd-compressed in binary
+ * formats)
  */
 record Options(Target target, String scenario, int port, long pid, int connections, int messages, double rate,
 		int durationSeconds, int connectConcurrency, double slowFraction, long slowPauseMillis, int slowReceiveBuffer,
-		int behind, int loops, String out, int round, String publish, int publishConcurrency, String subscriberPorts) {
+		int behind, int loops, String out, int round, String publish, int publishConcurrency, String subscriberPorts,
+		String format, int payloadBytes) {
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new HashMap<>();
@@ -61,7 +67,8 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				Integer.parseInt(values.getOrDefault("loops", "" + Runtime.getRuntime().availableProcessors())),
 				values.get("out"), Integer.parseInt(values.getOrDefault("round", "1")),
 				values.getOrDefault("publish", (target == Target.SAMPLE) ? "http" : "server"),
-				Integer.parseInt(values.getOrDefault("publish-concurrency", "4")), values.get("subscriber-ports"));
+				Integer.parseInt(values.getOrDefault("publish-concurrency", "4")), values.get("subscriber-ports"),
+				values.getOrDefault("format", "json"), Integer.parseInt(values.getOrDefault("payload-bytes", "0")));
 	}
 
 	/** The sizes the issue names for each scenario. */

@@ -25,6 +25,11 @@ final class ServerProbe implements Publisher {
 	 */
 	private final boolean jcmd;
 
+	/**
+	 * The payload size the server publishes ({@code --payload-bytes}), 0 for standard.
+	 */
+	volatile int payloadBytes;
+
 	ServerProbe(int port, long pid) {
 		this(port, pid, false);
 	}
@@ -123,7 +128,8 @@ final class ServerProbe implements Publisher {
 	@Override
 	public String publish(long from, int count, double rate, double maxSeconds) {
 		return this.http.post()
-			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds)
+			.uri("/bench/publish?from=" + from + "&count=" + count + "&rate=" + rate + "&max-seconds=" + maxSeconds
+					+ "&payload-bytes=" + this.payloadBytes)
 			.responseSingle((response, body) -> body.asString())
 			.block(Duration.ofSeconds(420));
 	}

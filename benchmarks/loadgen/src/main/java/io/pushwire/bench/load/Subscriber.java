@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import reactor.core.publisher.Mono;
@@ -58,6 +60,9 @@ final class Subscriber {
 
 	volatile long received;
 
+	/** The WebSocket payload bytes of the measured messages received. */
+	volatile long receivedBytes;
+
 	volatile long duplicates;
 
 	volatile long lastReceiptNanos;
@@ -82,7 +87,16 @@ final class Subscriber {
 	/** {@code "<channel>":}, the key of this subscriber's channel in auth_ok's maps. */
 	private final String channelKey;
 
+	/** The binary side of a pushwire subscriber with {@code --format msgpack/cbor}. */
+	private final BinaryWire binary;
+
 	Subscriber(int index, Target target, HttpClient http, String uri, Metrics metrics, String token) {
+		this(index, target, http, uri, metrics, token, null);
+	}
+
+	Subscriber(int index, Target target, HttpClient http, String uri, Metrics metrics, String token,
+			BinaryWire binary) {
+		this.binary = binary;
 		this.index = index;
 		this.target = target;
 		this.http = http;
@@ -118,7 +132,11 @@ final class Subscriber {
 					.receiveFrames()
 					.doOnNext((frame) -> onFrame(frame, out, ready))
 					.then();
-				Mono<Void> send = outbound.sendString(out.asFlux()).then();
+				BinaryWire wire = this.binary;
+				Mono<Void> send = (wire != null) ? outbound
+					.sendObject(
+							out.asFlux().map((op) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(wire.encode(op)))))
+					.then() : outbound.sendString(out.asFlux()).then();
 				return Mono.when(receive.doFinally((s) -> out.tryEmitComplete()), send)
 					.onErrorResume((ex) -> Mono.empty())
 					.doFinally((signal) -> onClosed(closeCode[0]));
@@ -201,7 +219,7 @@ final class Subscriber {
 			return;
 		}
 		this.lastCursor = cursor;
-		onPayload(message);
+		onPayload(message, data.length());
 	}
 
 	private void open(Sinks.Many<String> out) {
@@ -242,10 +260,15 @@ final class Subscriber {
 	}
 
 	private void onFrame(WebSocketFrame frame, Sinks.Many<String> out, Sinks.One<Void> ready) {
+		if (frame instanceof BinaryWebSocketFrame && this.binary != null) {
+			onBinary(frame.content(), out, ready);
+			return;
+		}
 		if (!(frame instanceof TextWebSocketFrame)) {
 			return;
 		}
 		ByteBuf buf = frame.content();
+		int size = buf.readableBytes();
 		switch (this.target) {
 			case PUSHWIRE, SAMPLE -> {
 				if (Bytes.startsWith(buf, OP)) {
@@ -259,13 +282,13 @@ final class Subscriber {
 						return;
 					}
 					this.lastCursor = cursor;
-					onPayload(message);
+					onPayload(message, size);
 				}
 			}
 			case STOMP -> {
 				byte first = buf.getByte(buf.readerIndex());
 				if (first == 'M') {
-					onPayload(Bytes.Reader.of(buf));
+					onPayload(Bytes.Reader.of(buf), size);
 				}
 				else if (first == 'C') {
 					out.tryEmitNext("SUBSCRIBE\nid:sub-0\ndestination:/topic/bench\n\n\u0000");
@@ -275,8 +298,30 @@ final class Subscriber {
 					this.metrics.errors.increment();
 				}
 			}
-			default -> onPayload(Bytes.Reader.of(buf));
+			default -> onPayload(Bytes.Reader.of(buf), size);
 		}
+	}
+
+	private void onBinary(ByteBuf buf, Sinks.Many<String> out, Sinks.One<Void> ready) {
+		int size = buf.readableBytes();
+		BinaryWire.Received message;
+		try {
+			message = this.binary.decode(buf);
+		}
+		catch (RuntimeException ex) {
+			this.metrics.errors.increment();
+			return;
+		}
+		if (message.op() != null) {
+			onPushwireOp(message.op(), out, ready);
+			return;
+		}
+		if (message.cursor() <= this.lastCursor) {
+			this.duplicates++;
+			return;
+		}
+		this.lastCursor = message.cursor();
+		onPayload(message.seq(), message.t(), size);
 	}
 
 	private void onPushwireOp(String op, Sinks.Many<String> out, Sinks.One<Void> ready) {
@@ -311,9 +356,20 @@ final class Subscriber {
 		}
 	}
 
-	private void onPayload(Bytes.Reader message) {
+	private void onPayload(Bytes.Reader message, int wireBytes) {
 		long seq = message.next(Bytes.SEQ);
 		long sent = message.next(Bytes.T);
+		onPayload(seq, sent, wireBytes);
+	}
+
+	/**
+	 * A payload arrived.
+	 * @param seq its sequence number
+	 * @param sent when it was sent, epoch microseconds
+	 * @param wireBytes the WebSocket payload bytes (or SSE data bytes) of the message
+	 * that carried it
+	 */
+	private void onPayload(long seq, long sent, int wireBytes) {
 		long now = BenchPayload.epochMicros();
 		this.anyReceived = true;
 		this.lastReceiptNanos = System.nanoTime();
@@ -329,6 +385,7 @@ final class Subscriber {
 			}
 			this.seen.set(slot);
 			this.received++;
+			this.receivedBytes += wireBytes;
 		}
 		this.metrics.recordLatency(now - sent);
 	}

@@ -33,7 +33,7 @@ final class Summary {
 					Map<String, String> run = read(file);
 					keys.addAll(run.keySet());
 					runs.computeIfAbsent(run.get("scenario"), (s) -> new TreeMap<>())
-						.computeIfAbsent(run.get("target"), (t) -> new ArrayList<>())
+						.computeIfAbsent(column(run), (t) -> new ArrayList<>())
 						.add(run);
 				}
 			}
@@ -41,8 +41,26 @@ final class Summary {
 		runs.forEach((scenario, byTarget) -> print(scenario, byTarget, keys));
 	}
 
+	/**
+	 * The column of a run: its target, and its wire format when not JSON
+	 * ({@code pushwire+msgpack}), so that runs in different formats are told apart.
+	 * @param run the run's figures
+	 * @return the column's name
+	 */
+	private static String column(Map<String, String> run) {
+		String format = run.get("format");
+		return (format == null || format.equals("json")) ? run.get("target") : run.get("target") + "+" + format;
+	}
+
 	private static void print(String scenario, Map<String, List<Map<String, String>>> byTarget, Set<String> keys) {
-		List<String> targets = ORDER.stream().filter(byTarget::containsKey).toList();
+		List<String> targets = new ArrayList<>();
+		for (String target : ORDER) {
+			byTarget.keySet()
+				.stream()
+				.filter((column) -> column.equals(target) || column.startsWith(target + "+"))
+				.sorted()
+				.forEach(targets::add);
+		}
 		System.out.println();
 		System.out.println("### Scenario " + scenario + " (medians; rounds in brackets)");
 		System.out.println();

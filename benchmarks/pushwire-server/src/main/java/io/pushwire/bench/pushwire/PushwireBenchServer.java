@@ -79,6 +79,7 @@ public class PushwireBenchServer {
 		int count = Integer.parseInt(request.queryParam("count").orElse("1"));
 		double rate = Double.parseDouble(request.queryParam("rate").orElse("0"));
 		double maxSeconds = Double.parseDouble(request.queryParam("max-seconds").orElse("0"));
+		BenchPayload.usePayloadBytes(Integer.parseInt(request.queryParam("payload-bytes").orElse("0")));
 		return Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds))
 			.flatMap((summary) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(summary));
 	}

@@ -73,6 +73,7 @@ public final class RawBenchServer {
 					int count = (int) longParam(request, "count", 1);
 					double rate = Double.parseDouble(param(request, "rate", "0"));
 					double maxSeconds = Double.parseDouble(param(request, "max-seconds", "0"));
+					BenchPayload.usePayloadBytes((int) longParam(request, "payload-bytes", 0));
 					return response.header("Content-Type", "application/json")
 						.sendString(Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds)));
 				})

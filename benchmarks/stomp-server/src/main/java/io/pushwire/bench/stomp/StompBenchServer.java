@@ -18,6 +18,7 @@ import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBr
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
+import io.pushwire.bench.common.BenchPayload;
 import io.pushwire.bench.common.BenchPublisher;
 import io.pushwire.bench.common.HeapProbe;
 
@@ -71,7 +72,9 @@ public class StompBenchServer {
 		@PostMapping(path = "/bench/publish", produces = MediaType.APPLICATION_JSON_VALUE)
 		CompletableFuture<String> publish(@RequestParam(defaultValue = "0") long from,
 				@RequestParam(defaultValue = "1") int count, @RequestParam(defaultValue = "0") double rate,
-				@RequestParam(name = "max-seconds", defaultValue = "0") double maxSeconds) {
+				@RequestParam(name = "max-seconds", defaultValue = "0") double maxSeconds,
+				@RequestParam(name = "payload-bytes", defaultValue = "0") int payloadBytes) {
+			BenchPayload.usePayloadBytes(payloadBytes);
 			return this.publisher.publish(from, count, rate, maxSeconds);
 		}
 

@@ -98,10 +98,10 @@ final class ChannelSubscription implements StreamListener {
 				long last = this.lastCursor;
 				boolean seen = false;
 				boolean other = false;
-				for (int i = 0; i < items.size() && !seen && !other; i++) {
+				for (int i = 0; i < items.size() && !other; i++) {
 					Object item = items.get(i);
 					if (item instanceof StoredFrame frame) {
-						seen = frame.cursor() <= last;
+						seen |= frame.cursor() <= last;
 						other = !sameEpoch(frame.epoch());
 						last = frame.cursor();
 					}

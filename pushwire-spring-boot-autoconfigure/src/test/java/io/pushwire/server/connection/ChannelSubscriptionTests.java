@@ -210,6 +210,17 @@ class ChannelSubscriptionTests {
 	}
 
 	@Test
+	void epochChangeAfterAFrameAlreadyQueuedInOneBatchIsStillTold() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0, frame(1), frame(2)));
+		subscription.release();
+		subscription.onBatch(List.of(frame(2), frame(3), new StreamListener.EpochChange("chat:a", "N3wEpoch", 1),
+				frame(1, "N3wEpoch")));
+		assertThat(this.written).hasSize(5).startsWith("#1", "#2", "#3").endsWith("#1");
+		assertThat(this.written.get(3)).contains("resume_required").contains("N3wEpoch");
+	}
+
+	@Test
 	void framesOfAnotherEpochNotAnnouncedAreDroppedAsStale() {
 		ChannelSubscription subscription = subscription();
 		subscription.attached(attachment(0));

@@ -23,6 +23,15 @@
 # other targets stay text, e.g. FORMAT=msgpack benchmarks/run.sh A 3. PAYLOAD_BYTES=2048: every
 # published payload is about that many bytes of JSON (binary bodies of 512 bytes or more are
 # zstd-compressed). Every run records bytes_per_delivery (WebSocket payload bytes per delivery).
+#
+# REDIS_NODES=2 (several nodes on one Redis, issue #16): each pushwire round runs as that many
+# bench-server nodes with --pushwire.server.store=redis on one redis-server that this script starts
+# (on a free port, empty, flushed before each round); subscribers are split over the nodes
+# (--subscriber-ports), publishing goes through the first node. NODE_PORTS (default "8081 8082")
+# names the nodes' ports. Only with TARGETS=pushwire, e.g.
+#   REDIS_NODES=2 TARGETS=pushwire benchmarks/run.sh A 3
+#   REDIS_NODES=2 TARGETS=pushwire benchmarks/run.sh B 3
+# (benchmarks/redis-publish-rate.sh measures the publishes per second one node sustains on Redis.)
 set -euo pipefail
 
 SCENARIO=${1:?scenario A..F}
@@ -60,6 +69,49 @@ fi
 
 ulimit -n 20000 || ulimit -n "$(ulimit -Hn)"
 
+# --- Several nodes on one Redis (REDIS_NODES) ---
+REDIS_PID=""
+OTHER_PIDS=()
+NODE_LOADGEN_ARGS=()
+if [[ -n "${REDIS_NODES:-}" ]]; then
+  [[ "${TARGETS[*]}" == "pushwire" ]] || { echo "REDIS_NODES runs with TARGETS=pushwire only" >&2; exit 2; }
+  read -r -a NODE_PORTS <<< "${NODE_PORTS:-8081 8082}"
+  (( ${#NODE_PORTS[@]} >= REDIS_NODES )) || { echo "NODE_PORTS needs $REDIS_NODES ports" >&2; exit 2; }
+  NODE_PORTS=("${NODE_PORTS[@]:0:$REDIS_NODES}")
+  # shellcheck source=redis-common.sh
+  source "$BENCH/redis-common.sh"
+  start_redis "$OUT/redis.log"
+  REDIS_ARGS=(--pushwire.server.store=redis "--spring.data.redis.url=redis://127.0.0.1:$REDIS_PORT")
+  NODE_LOADGEN_ARGS=(--subscriber-ports "$(IFS=,; echo "${NODE_PORTS[*]}")")
+fi
+
+# The nodes after the first (REDIS_NODES), same jar and arguments, each on its port.
+start_other_nodes() {
+  local round=$1
+  OTHER_PIDS=()
+  for node_port in "${NODE_PORTS[@]:1}"; do
+    java "${SERVER_JVM[@]}" -jar "$(server_jar pushwire)" "${REDIS_ARGS[@]}" --server.port="$node_port" ${SERVER_ARGS:-} \
+      > "$OUT/pushwire-round$round-node$node_port-server.log" 2>&1 &
+    OTHER_PIDS+=($!)
+    for _ in $(seq 1 150); do
+      curl -sf "http://127.0.0.1:$node_port/bench/stats" > /dev/null 2>&1 && break
+      sleep 0.2
+    done
+  done
+}
+
+stop_other_nodes() {
+  for pid in "${OTHER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${OTHER_PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  OTHER_PIDS=()
+}
+# --- end of several nodes ---
+
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   (cd "$ROOT" && ./mvnw -B -q -o -DskipTests package -pl benchmarks/loadgen,benchmarks/pushwire-server,benchmarks/stomp-server,benchmarks/raw-server,sample-app -am)
 fi
@@ -72,7 +124,8 @@ fi
   echo "server jvm: ${SERVER_JVM[*]}"
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!benchmarks/results' || echo ' (with uncommitted changes)')"
   echo "publish: $PUBLISH"
-  echo "command: ${PUSHWIRE_METERS:+PUSHWIRE_METERS=$PUSHWIRE_METERS }${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }PUBLISH=$PUBLISH TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
+  [[ -n "${REDIS_NODES:-}" ]] && echo "redis: $REDIS_NODES nodes on ports ${NODE_PORTS[*]}, $(redis-server --version | cut -d' ' -f3)"
+  echo "command: ${REDIS_NODES:+REDIS_NODES=$REDIS_NODES }${PUSHWIRE_METERS:+PUSHWIRE_METERS=$PUSHWIRE_METERS }${PROFILE:+PROFILE=$PROFILE }${SERVER_ARGS:+SERVER_ARGS=\"$SERVER_ARGS\" }PUBLISH=$PUBLISH TARGETS=\"${TARGETS[*]}\" benchmarks/run.sh $SCENARIO $ROUNDS ${EXTRA[*]:+-- ${EXTRA[*]}}"
 } | tee "$OUT/machine.txt"
 
 server_jar() {
@@ -101,7 +154,7 @@ stop_server() {
   fi
   SERVER_PID=""
 }
-trap stop_server EXIT
+trap 'stop_server; stop_other_nodes; [[ -n "$REDIS_PID" ]] && stop_redis' EXIT
 
 for round in $(seq 1 "$ROUNDS"); do
   # Rotate the order each round so that no server always runs first (or last) on a warm machine.
@@ -122,6 +175,11 @@ for round in $(seq 1 "$ROUNDS"); do
     args=()
     [[ $target == raw ]] && args=("$port")
     [[ $target == sample ]] && args=("${SAMPLE_ARGS[@]}")
+    if [[ -n "${REDIS_NODES:-}" ]]; then
+      redis_flush
+      port=${NODE_PORTS[0]}
+      args=("${REDIS_ARGS[@]}" --server.port="$port")
+    fi
     java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$(server_jar "$target")" "${args[@]}" ${SERVER_ARGS:-} \
       > "$OUT/$target-round$round-server.log" 2>&1 &
     SERVER_PID=$!
@@ -131,18 +189,20 @@ for round in $(seq 1 "$ROUNDS"); do
       curl -sf "http://127.0.0.1:$port$ready_path" > /dev/null 2>&1 && break
       sleep 0.2
     done
+    [[ -n "${REDIS_NODES:-}" ]] && start_other_nodes "$round"
     echo "== round $round: $target (pid $SERVER_PID)"
     wire=()
     [[ -n "${FORMAT:-}" && ( $target == pushwire || $target == sample ) ]] && wire=(--format "$FORMAT")
     [[ -n "${PAYLOAD_BYTES:-}" ]] && wire+=(--payload-bytes "$PAYLOAD_BYTES")
     timeout 600 java "${LOADGEN_JVM[@]}" -jar "$BENCH/loadgen/target/loadgen.jar" \
       --target "$target" --scenario "$SCENARIO" --port "$port" --pid "$SERVER_PID" --round "$round" --publish "$PUBLISH" \
-      --out "$OUT/$target-round$round.properties" ${wire[@]+"${wire[@]}"} "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
+      --out "$OUT/$target-round$round.properties" ${wire[@]+"${wire[@]}"} "${NODE_LOADGEN_ARGS[@]}" "${EXTRA[@]}" | tee "$OUT/$target-round$round.txt" \
       || echo "load generator failed for $target round $round (exit $?)" | tee -a "$OUT/failures.txt"
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "server $target died during round $round" | tee -a "$OUT/failures.txt"
     fi
     stop_server
+    stop_other_nodes
     sleep 1
   done
 done

@@ -87,7 +87,7 @@ class ArchitectureTests {
 			.whereLayer("transports")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset")
 			.whereLayer("redis")
-			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection")
+			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset")
 			.whereLayer("support")
 			.mayOnlyAccessLayers("core", "security", "channel", "api", "handler", "stream", "connection", "asset",
 					"rtc")

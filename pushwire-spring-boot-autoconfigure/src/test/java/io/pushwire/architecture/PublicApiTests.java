@@ -144,7 +144,8 @@ class PublicApiTests {
 			// What several nodes share through Redis (pushwire.server.store=redis), as
 			// beans of its auto-configuration.
 			"server.redis.RedisChannelStore", "server.redis.RedisStoreSettings", "server.redis.RedisNodeDirectory",
-			"server.redis.RedisPresenceReplica", "server.redis.RedisSessionRegistry");
+			"server.redis.RedisPresenceReplica", "server.redis.RedisSessionRegistry",
+			"server.redis.RedisAssetStore");
 	// @formatter:on
 
 	private static final Path SOURCES = Path.of("src/main/java");

@@ -19,6 +19,8 @@ import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.autoconfigure.PushwireServerProperties;
 import io.pushwire.core.ProtocolCodec;
+import io.pushwire.server.asset.AssetStore;
+import io.pushwire.server.redis.RedisAssetStore;
 import io.pushwire.server.redis.RedisChannelStore;
 import io.pushwire.server.redis.RedisStoreSettings;
 import io.pushwire.server.stream.ChannelHub;
@@ -53,6 +55,13 @@ public final class PushwireRedisAutoConfiguration {
 	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
 	static class RedisStoreConfiguration {
 
+		/**
+		 * An asset is kept this many command timeouts after it was saved or referenced:
+		 * longer than a publish on another node takes (save, publish, reference, each
+		 * bounded by the timeout).
+		 */
+		private static final int ASSET_PROTECTION_TIMEOUTS = 4;
+
 		@Bean(destroyMethod = "dispose")
 		@ConditionalOnMissingBean({ ChannelStore.class, ChannelStreamStore.class })
 		RedisChannelStore pushwireRedisChannelStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
@@ -64,17 +73,49 @@ public final class PushwireRedisAutoConfiguration {
 						"needs a ReactiveRedisConnectionFactory bean: keep Spring Boot's Redis auto-configuration "
 								+ "(spring.data.redis.*) or declare one");
 			}
+			return new RedisChannelStore(factory, hub.getObject(), codec.getIfAvailable(ProtocolCodec::new),
+					Clock.systemUTC(), settings(properties));
+		}
+
+		/**
+		 * Assets by pointer in Redis, so that every node serves every asset. An
+		 * application's own {@link AssetStore} bean wins.
+		 * @param connectionFactory the connections to Redis
+		 * @param properties the server properties
+		 * @return the store
+		 */
+		@Bean
+		@ConditionalOnMissingBean(AssetStore.class)
+		RedisAssetStore pushwireRedisAssetStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+				PushwireServerProperties properties) {
+			PushwireServerProperties.Assets assets = properties.getAssets();
+			String directory = assets.getDirectory();
+			if (directory != null && !directory.isBlank()) {
+				throw new InvalidPushwirePropertyException("pushwire.server.assets.directory", directory,
+						"cannot be used with pushwire.server.store=redis: a directory is one node's, and the other "
+								+ "nodes could not serve its assets; remove it (assets are then kept in Redis) or "
+								+ "declare an AssetStore bean that every node shares");
+			}
+			ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
+			if (factory == null) {
+				throw new InvalidPushwirePropertyException("pushwire.server.store", "redis",
+						"needs a ReactiveRedisConnectionFactory bean: keep Spring Boot's Redis auto-configuration "
+								+ "(spring.data.redis.*) or declare one");
+			}
+			RedisStoreSettings settings = settings(properties);
+			return new RedisAssetStore(factory, settings, assets.getMaxStoredBytes().toBytes(),
+					settings.commandTimeout().multipliedBy(ASSET_PROTECTION_TIMEOUTS));
+		}
+
+		private static RedisStoreSettings settings(PushwireServerProperties properties) {
 			PushwireServerProperties.Redis redis = properties.getRedis();
-			RedisStoreSettings settings;
 			try {
-				settings = new RedisStoreSettings(redis.getKeyPrefix(), redis.getCommandTimeout(),
+				return new RedisStoreSettings(redis.getKeyPrefix(), redis.getCommandTimeout(),
 						redis.getCatchUpInterval(), redis.getStreamExpiry());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException(ex.getMessage(), ex);
 			}
-			return new RedisChannelStore(factory, hub.getObject(), codec.getIfAvailable(ProtocolCodec::new),
-					Clock.systemUTC(), settings);
 		}
 
 	}

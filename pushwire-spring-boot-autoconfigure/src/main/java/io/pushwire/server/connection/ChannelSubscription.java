@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 import io.pushwire.core.PreparedMessage;
+import io.pushwire.core.SystemOp;
 import io.pushwire.server.channel.ChannelKind;
 import io.pushwire.server.channel.Priority;
 import io.pushwire.server.observation.PushMetrics;
@@ -15,6 +16,8 @@ import io.pushwire.server.stream.Attachment;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
+import io.pushwire.server.stream.StreamListener.EpochChange;
+import io.pushwire.server.stream.StreamListener.Transient;
 
 /**
  * One connection's subscription to one channel. It starts <em>held</em>: frames that
@@ -105,11 +108,25 @@ final class ChannelSubscription implements StreamListener {
 			if (this.held == null) {
 				long last = this.lastCursor;
 				boolean seen = false;
-				for (int i = 0; i < items.size() && !seen; i++) {
-					if (items.get(i) instanceof StoredFrame frame) {
-						seen = frame.cursor() <= last;
+				boolean other = false;
+				for (int i = 0; i < items.size() && !other; i++) {
+					Object item = items.get(i);
+					if (item instanceof StoredFrame frame) {
+						seen |= frame.cursor() <= last;
+						other = !sameEpoch(frame.epoch());
 						last = frame.cursor();
 					}
+					else {
+						other = item instanceof EpochChange;
+					}
+				}
+				if (other) {
+					// A new epoch of the stream (a shared store lost it): rare, so one at
+					// a time.
+					for (Object item : items) {
+						deliver(item);
+					}
+					return;
 				}
 				List<Object> fresh = items;
 				if (seen) {
@@ -276,9 +293,27 @@ final class ChannelSubscription implements StreamListener {
 		}
 	}
 
+	@Override
+	public void onEpochChange(EpochChange change) {
+		synchronized (this) {
+			if (this.cancelled) {
+				return;
+			}
+			List<Object> pending = this.held;
+			if (pending != null) {
+				pending.add(change);
+			}
+			else {
+				deliver(change);
+			}
+		}
+	}
+
 	private void deliver(Object item) {
 		if (item instanceof StoredFrame frame) {
-			if (frame.cursor() <= this.lastCursor) {
+			// A frame of another epoch than this subscription's, not announced by an
+			// epoch change, is one the store sent before it noticed the change: stale.
+			if (frame.cursor() <= this.lastCursor || !sameEpoch(frame.epoch())) {
 				return;
 			}
 			this.lastCursor = frame.cursor();
@@ -290,9 +325,45 @@ final class ChannelSubscription implements StreamListener {
 				this.meters.delivered(1);
 			}
 		}
-		else if (this.connection.queue().offerTransient((PreparedMessage) item, this.priority)) {
-			this.meters.delivered(1);
+		else if (item instanceof EpochChange change) {
+			changeEpoch(change);
 		}
+		else {
+			PreparedMessage frame = (item instanceof Transient transientFrame) ? transientFrame.frame()
+					: (PreparedMessage) item;
+			if (this.connection.queue().offerTransient(frame, this.priority)) {
+				this.meters.delivered(1);
+			}
+		}
+	}
+
+	/**
+	 * The stream started again under a new epoch: the client is told with
+	 * {@code resume_required} (queued behind the frames of the old epoch, so that it
+	 * resets its cursor after them), and the new epoch's frames follow from its first
+	 * cursor. Nothing happens when this subscription attached in the new epoch already.
+	 * @param change the new epoch
+	 */
+	private void changeEpoch(EpochChange change) {
+		if (sameEpoch(change.epoch())) {
+			return;
+		}
+		this.epoch = change.epoch();
+		this.lastCursor = change.fromCursor() - 1;
+		DefaultPushSession session = this.connection.session();
+		if (session != null) {
+			session.channelAdded(this.channel, change.epoch());
+		}
+		this.connection.metrics().resumeRequired();
+		OutboundQueue queue = this.connection.queue();
+		queue.offerOpBehind(
+				queue.format().toBytes(new SystemOp.ResumeRequired(this.channel, change.fromCursor(), change.epoch())),
+				this.priority);
+	}
+
+	private boolean sameEpoch(String other) {
+		String current = this.epoch;
+		return current == null || current.equals(other);
 	}
 
 	void cancel() {

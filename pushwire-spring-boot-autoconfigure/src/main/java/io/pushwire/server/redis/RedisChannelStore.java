@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -497,9 +498,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				}
 				if (!frameEpoch.equals(this.epoch)) {
 					// The stream was lost and made again: its cursors start from 1.
-					this.epoch = frameEpoch;
-					this.last = 0;
-					this.target = 0;
+					newEpoch(frameEpoch);
 				}
 				if (cursor <= this.last) {
 					return;
@@ -529,6 +528,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		private void fillIfBehind() {
 			long from;
 			long to;
+			String expected;
 			synchronized (this) {
 				if (this.closed || this.filling || this.last < 0 || this.target <= this.last) {
 					return;
@@ -536,9 +536,10 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				this.filling = true;
 				from = this.last + 1;
 				to = this.target;
+				expected = this.epoch;
 			}
 			command(run(RANGE, this.channel, List.of(Long.toString(from), Long.toString(to))))
-				.subscribe((reply) -> filled(reply, to), (ex) -> {
+				.subscribe((reply) -> filled(reply, to, expected), (ex) -> {
 					synchronized (this) {
 						this.filling = false;
 					}
@@ -546,20 +547,22 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				});
 		}
 
-		private void filled(List<String> reply, long to) {
+		private void filled(List<String> reply, long to, @Nullable String expected) {
 			String streamEpoch = reply.get(0);
 			synchronized (this) {
 				this.filling = false;
-				if (streamEpoch.isEmpty() || !streamEpoch.equals(this.epoch)) {
+				// A new epoch found while reading: the range read was the old one's, and
+				// is dropped.
+				boolean current = Objects.equals(expected, this.epoch);
+				if (current && (streamEpoch.isEmpty() || !streamEpoch.equals(this.epoch))) {
 					// Lost, or made again meanwhile: the next catch-up goes on from its
 					// head.
 					this.target = 0;
 					if (!streamEpoch.isEmpty()) {
-						this.epoch = streamEpoch;
-						this.last = 0;
+						newEpoch(streamEpoch);
 					}
 				}
-				else {
+				else if (current) {
 					for (StoredFrame frame : frames(this.channel, streamEpoch, reply, 1)) {
 						if (frame.cursor() > this.last) {
 							this.last = frame.cursor();
@@ -567,12 +570,41 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 						}
 					}
 					// Every frame up to 'to' was in the stream before it was published;
-					// what
-					// the stream no longer holds (trimmed meanwhile) cannot be given.
+					// what the stream no longer holds (trimmed meanwhile) cannot be
+					// given.
 					this.last = Math.max(this.last, to);
 				}
 			}
 			fillIfBehind();
+		}
+
+		/**
+		 * The stream was lost and started again (a Redis restarted empty, its keys
+		 * expired): delivery goes on from the new epoch's first cursor, and this node's
+		 * listeners are told first, so that their clients get {@code resume_required}
+		 * rather than have the new cursors dropped as ones they already have. Called
+		 * under this object's monitor, as frames are handed to the hub.
+		 * @param epoch the new epoch
+		 */
+		private void newEpoch(String epoch) {
+			this.epoch = epoch;
+			this.last = 0;
+			// What was seen of the old epoch says nothing of the new one.
+			this.target = 0;
+			RedisChannelStore.this.hub.publishEpochChange(this.channel, epoch, 1);
+		}
+
+		/**
+		 * The channel's epoch and head; a stream that is gone is made again (a new
+		 * epoch), so that its loss is told to the subscribers at once, not at the next
+		 * publish.
+		 * @return the position
+		 */
+		private Mono<StreamPosition> head() {
+			List<String> args = List.of(Cursors.newEpoch(),
+					Long.toString(RedisChannelStore.this.settings.streamExpiry().toMillis()), "live", "0", "");
+			return command(run(READ, this.channel, args))
+				.map((reply) -> new StreamPosition(reply.get(0), Long.parseLong(reply.get(1))));
 		}
 
 		Mono<Void> catchUp() {
@@ -580,15 +612,14 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				return Mono.empty();
 			}
 			Mono<Void> resubscribe = this.subscribed ? Mono.empty() : subscribe();
-			return resubscribe.then(position(this.channel)).doOnNext((position) -> {
+			return resubscribe.then(head()).doOnNext((position) -> {
 				synchronized (this) {
 					if (this.last < 0) {
 						this.last = position.head();
 						this.epoch = position.epoch();
 					}
 					else if (!position.epoch().equals(this.epoch)) {
-						this.epoch = position.epoch();
-						this.last = 0;
+						newEpoch(position.epoch());
 					}
 					this.target = Math.max(this.target, position.head());
 				}

@@ -110,6 +110,25 @@ public final class ChannelHub {
 	}
 
 	/**
+	 * Tell the listeners of a channel on this node that its stream was lost and started
+	 * again under a new epoch, in order with its frames: a store calls it before the
+	 * first frame of the new epoch, as it calls {@link #publish}.
+	 * @param channel the channel
+	 * @param epoch the new epoch
+	 * @param fromCursor the first cursor of the new epoch that follows
+	 */
+	public void publishEpochChange(String channel, String epoch, long fromCursor) {
+		StreamListeners listeners = this.channels.get(channel);
+		if (listeners == null) {
+			return;
+		}
+		synchronized (listeners) {
+			listeners.publishEpochChange(new StreamListener.EpochChange(channel, epoch, fromCursor));
+		}
+		listeners.deliver();
+	}
+
+	/**
 	 * Deliver a transient frame (not stored, no cursor) to the listeners of a channel on
 	 * this node.
 	 * @param channel the channel

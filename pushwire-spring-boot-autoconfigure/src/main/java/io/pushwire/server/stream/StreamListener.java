@@ -48,6 +48,9 @@ public interface StreamListener {
 			else if (item instanceof Transient transientFrame) {
 				onTransient(transientFrame.channel(), transientFrame.frame());
 			}
+			else if (item instanceof EpochChange change) {
+				onEpochChange(change);
+			}
 		}
 	}
 
@@ -63,6 +66,27 @@ public interface StreamListener {
 	 * @param frame the frame, encoded once per wire format and shared by every listener
 	 */
 	void onTransient(String channel, PreparedMessage frame);
+
+	/**
+	 * The channel's stream was lost in a shared store (a Redis restarted empty) and
+	 * started again under a new epoch: the frames that follow are the new epoch's, from
+	 * {@link EpochChange#fromCursor()} on. A listener of another epoch tells its client
+	 * ({@code resume_required}) and takes the new epoch's cursors from there; one that
+	 * attached in the new epoch already ignores it. By default nothing happens.
+	 * @param change the new epoch
+	 */
+	default void onEpochChange(EpochChange change) {
+	}
+
+	/**
+	 * A new epoch of a channel's stream, in a batch: frames after it are of that epoch.
+	 *
+	 * @param channel the channel
+	 * @param epoch the new epoch
+	 * @param fromCursor the first cursor of the new epoch that follows
+	 */
+	record EpochChange(String channel, String epoch, long fromCursor) {
+	}
 
 	/**
 	 * A transient frame in a batch.

@@ -126,6 +126,15 @@ final class StreamListeners {
 	}
 
 	/**
+	 * Hand a new epoch of the stream off to every listener, in order with the frames;
+	 * {@link #deliver()} must follow once the stream's lock is released.
+	 * @param change the new epoch
+	 */
+	void publishEpochChange(StreamListener.EpochChange change) {
+		handOff(change);
+	}
+
+	/**
 	 * Deliver what is due on the calling thread: the items for listeners without an
 	 * executor, and the backlog of groups whose event loop fell {@value #MAX_PENDING}
 	 * items behind. Called without the stream's lock, so a listener may publish from its
@@ -144,7 +153,7 @@ final class StreamListeners {
 
 	/**
 	 * Hand an item to every group with members.
-	 * @param item the frame or transient message to hand off
+	 * @param item the frame, transient message or epoch change to hand off
 	 * @return the number of listeners given the item plus one, negated when
 	 * {@link #deliver()} is due
 	 */

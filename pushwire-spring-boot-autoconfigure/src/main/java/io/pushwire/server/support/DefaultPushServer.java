@@ -39,6 +39,7 @@ import io.pushwire.server.stream.ChannelStreamStore;
 import io.pushwire.server.stream.ResumePlan;
 import io.pushwire.server.stream.StoredFrame;
 import io.pushwire.server.stream.StreamListener;
+import io.pushwire.server.stream.StreamListener.EpochChange;
 
 /**
  * The {@link PushServer} of this node: publishes through the {@link ChannelPublisher},
@@ -250,9 +251,11 @@ public final class DefaultPushServer implements PushServer {
 
 		private final boolean reportResume;
 
-		private java.util.@Nullable List<StoredFrame> held = new ArrayList<>();
+		private java.util.@Nullable List<Object> held = new ArrayList<>();
 
 		private long last;
+
+		private @Nullable String epoch;
 
 		SinkListener(FluxSink<PushMessage> sink, boolean reportResume) {
 			this.sink = sink;
@@ -262,13 +265,14 @@ public final class DefaultPushServer implements PushServer {
 		synchronized void start(Attachment attachment) {
 			ResumePlan plan = attachment.plan();
 			this.last = plan.after();
+			this.epoch = plan.epoch();
 			if (this.reportResume && plan.resumeRequired()) {
 				this.sink.next(new SystemOp.ResumeRequired(plan.channel(), plan.fromCursor(), plan.epoch()));
 			}
 			for (StoredFrame frame : attachment.replay()) {
 				emit(frame);
 			}
-			java.util.@Nullable List<StoredFrame> pending = this.held;
+			java.util.@Nullable List<Object> pending = this.held;
 			this.held = null;
 			if (pending != null) {
 				pending.forEach(this::emit);
@@ -285,10 +289,31 @@ public final class DefaultPushServer implements PushServer {
 			}
 		}
 
-		private void emit(StoredFrame frame) {
-			if (frame.cursor() > this.last) {
-				this.last = frame.cursor();
-				this.sink.next(frame.toFrame());
+		@Override
+		public synchronized void onEpochChange(EpochChange change) {
+			if (this.held != null) {
+				this.held.add(change);
+			}
+			else {
+				emit(change);
+			}
+		}
+
+		// A frame of another epoch than the one followed, not announced by an epoch
+		// change, is stale; a new epoch is followed from its first cursor.
+		private void emit(Object item) {
+			if (item instanceof StoredFrame frame) {
+				if (frame.cursor() > this.last && frame.epoch().equals(this.epoch)) {
+					this.last = frame.cursor();
+					this.sink.next(frame.toFrame());
+				}
+			}
+			else if (item instanceof EpochChange change && !change.epoch().equals(this.epoch)) {
+				this.epoch = change.epoch();
+				this.last = change.fromCursor() - 1;
+				if (this.reportResume) {
+					this.sink.next(new SystemOp.ResumeRequired(change.channel(), change.fromCursor(), change.epoch()));
+				}
 			}
 		}
 

@@ -190,6 +190,58 @@ class ChannelSubscriptionTests {
 		assertThat(this.written).isEmpty();
 	}
 
+	@Test
+	void newEpochIsToldWithResumeRequiredBehindTheOldFramesThenItsCursorsFollowFromOne() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0));
+		subscription.release();
+		subscription.onBatch(List.of(frame(1), frame(2)));
+		subscription.onBatch(List.of(frame(3), new StreamListener.EpochChange("chat:a", "N3wEpoch", 1),
+				frame(1, "N3wEpoch"), frame(2, "N3wEpoch")));
+		subscription.onFrame(frame(3, "N3wEpoch"));
+		assertThat(this.written).containsExactly("#1", "#2", "#3",
+				"{\"type\":\"resume_required\",\"channel\":\"chat:a\",\"from_cursor\":1,\"epoch\":\"N3wEpoch\"}", "#1",
+				"#2", "#3");
+		assertThat(subscription.epoch()).isEqualTo("N3wEpoch");
+		// Told again (by another path of the store): nothing more.
+		subscription.onEpochChange(new StreamListener.EpochChange("chat:a", "N3wEpoch", 1));
+		subscription.onBatch(List.of(frame(4, "N3wEpoch")));
+		assertThat(this.written).hasSize(8).endsWith("#4");
+	}
+
+	@Test
+	void epochChangeAfterAFrameAlreadyQueuedInOneBatchIsStillTold() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0, frame(1), frame(2)));
+		subscription.release();
+		subscription.onBatch(List.of(frame(2), frame(3), new StreamListener.EpochChange("chat:a", "N3wEpoch", 1),
+				frame(1, "N3wEpoch")));
+		assertThat(this.written).hasSize(5).startsWith("#1", "#2", "#3").endsWith("#1");
+		assertThat(this.written.get(3)).contains("resume_required").contains("N3wEpoch");
+	}
+
+	@Test
+	void framesOfAnotherEpochNotAnnouncedAreDroppedAsStale() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0));
+		subscription.release();
+		subscription.onBatch(List.of(frame(1), frame(7, "0ldEpoch"), frame(2)));
+		subscription.onFrame(frame(8, "0ldEpoch"));
+		subscription.onFrame(frame(3));
+		assertThat(this.written).containsExactly("#1", "#2", "#3");
+	}
+
+	@Test
+	void epochChangeWhileHeldIsToldAfterTheReplay() {
+		ChannelSubscription subscription = subscription();
+		subscription.attached(attachment(0, frame(1)));
+		subscription.onEpochChange(new StreamListener.EpochChange("chat:a", "N3wEpoch", 1));
+		subscription.onFrame(frame(1, "N3wEpoch"));
+		subscription.release();
+		assertThat(this.written).hasSize(3).startsWith("#1").endsWith("#1");
+		assertThat(this.written.get(1)).contains("resume_required").contains("N3wEpoch");
+	}
+
 	private ChannelSubscription subscription() {
 		return new ChannelSubscription(this.connection, "chat:a", this.chat);
 	}
@@ -200,7 +252,11 @@ class ChannelSubscriptionTests {
 	}
 
 	private static StoredFrame frame(long cursor) {
-		return new StoredFrame("chat:a", cursor, EPOCH, IntNode.valueOf((int) cursor), null, 0);
+		return frame(cursor, EPOCH);
+	}
+
+	private static StoredFrame frame(long cursor, String epoch) {
+		return new StoredFrame("chat:a", cursor, epoch, IntNode.valueOf((int) cursor), null, 0);
 	}
 
 }

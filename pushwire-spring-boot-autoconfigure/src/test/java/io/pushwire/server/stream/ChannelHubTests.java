@@ -35,6 +35,17 @@ class ChannelHubTests {
 	}
 
 	@Test
+	void epochChangeReachesTheListenersInOrderWithTheFrames() {
+		Recording room = new Recording();
+		this.hub.add("chat:a", room);
+		this.hub.publish(frame("chat:a", 7));
+		this.hub.publishEpochChange("chat:a", "N3wEpoch", 1);
+		this.hub.publish(frame("chat:a", 1));
+		this.hub.publishEpochChange("chat:b", "Other", 1);
+		assertThat(room.cursors).containsExactly(7L, -1L, 1L);
+	}
+
+	@Test
 	void frameOfAChannelWithoutListenersIsDropped() {
 		this.hub.publish(frame("chat:a", 1));
 		assertThat(this.hub.publishTransient("chat:a", PreparedMessages.ofJson(new byte[] { '{', '}' }))).isZero();
@@ -120,6 +131,12 @@ class ChannelHubTests {
 		@Override
 		public void onTransient(String channel, PreparedMessage frame) {
 			this.transients.incrementAndGet();
+		}
+
+		/** Recorded as cursor -1 between the frames. */
+		@Override
+		public synchronized void onEpochChange(EpochChange change) {
+			this.cursors.add(-1L);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.pushwire.bench.pushwire;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.pushwire.bench.common.BenchPayload;
@@ -24,8 +27,9 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 /**
  * The benchmarked application: WebFlux with the pushwire starter and one channel kind,
  * {@code bench} (see {@code application.yml}).
- * {@code POST /bench/publish?from=&count=&rate=} publishes numbered payloads to the
- * channel {@code bench} through {@link PushServer#publish}; {@code POST /publish}
+ * {@code POST /bench/publish-rate?count=&concurrency=} measures acknowledged publishes
+ * per second; {@code POST /bench/publish?from=&count=&rate=} publishes numbered payloads
+ * to the channel {@code bench} through {@link PushServer#publish}; {@code POST /publish}
  * publishes its body, one message per request; {@code GET /bench/stats} reports heap and
  * collector figures. With {@code PUSHWIRE_METERS=on} (an environment variable or a system
  * property) the application has a Prometheus {@code MeterRegistry}, so pushwire records
@@ -60,6 +64,7 @@ public class PushwireBenchServer {
 						.flatMap((result) -> ServerResponse.ok()
 							.contentType(MediaType.APPLICATION_JSON)
 							.bodyValue("{\"cursor\":" + result.cursor() + "}")))
+			.POST("/bench/publish-rate", (request) -> publishRate(request, pushServer))
 			.GET("/bench/stats", (request) -> stats(request))
 			.GET("/bench/prometheus", (request) -> scrape(meters.getIfAvailable()))
 			.build();
@@ -82,6 +87,37 @@ public class PushwireBenchServer {
 		BenchPayload.usePayloadBytes(Integer.parseInt(request.queryParam("payload-bytes").orElse("0")));
 		return Mono.fromFuture(() -> publisher.publish(from, count, rate, maxSeconds))
 			.flatMap((summary) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(summary));
+	}
+
+	/**
+	 * How many publishes per second this node sustains: {@code count} publishes through
+	 * {@link PushServer#publish}, {@code concurrency} of them in flight at once, each
+	 * counted when the store acknowledged it (with Redis, once the script ran).
+	 * @param request {@code count} (default 100,000) and {@code concurrency} (default
+	 * 256)
+	 * @param pushServer the server
+	 * @return {@code published}, {@code failed}, {@code elapsed_us} and
+	 * {@code per_second}
+	 */
+	private static Mono<ServerResponse> publishRate(ServerRequest request, PushServer pushServer) {
+		int count = Integer.parseInt(request.queryParam("count").orElse("100000"));
+		int concurrency = Integer.parseInt(request.queryParam("concurrency").orElse("256"));
+		AtomicLong failed = new AtomicLong();
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return Flux.range(0, count)
+				.flatMap((i) -> pushServer.publish(CHANNEL, BenchPayload.now(i)).onErrorResume((ex) -> {
+					failed.incrementAndGet();
+					return Mono.empty();
+				}), concurrency)
+				.count()
+				.map((published) -> {
+					long micros = Math.max(1, (System.nanoTime() - start) / 1_000);
+					return "{\"published\":" + published + ",\"failed\":" + failed.get() + ",\"concurrency\":"
+							+ concurrency + ",\"elapsed_us\":" + micros + ",\"per_second\":"
+							+ Math.round(published * 1e6 / micros) + "}";
+				});
+		}).flatMap((json) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
 	}
 
 	private static Mono<ServerResponse> stats(ServerRequest request) {

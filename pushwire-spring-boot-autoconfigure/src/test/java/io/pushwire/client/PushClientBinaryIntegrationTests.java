@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -212,15 +213,28 @@ class PushClientBinaryIntegrationTests {
 		Mono<List<PushFrame<JsonNode>>> received = client.frames().take(total).collectList().cache();
 		received.subscribe();
 		StepVerifier.create(client.connect()).expectComplete().verify(WAIT);
-		// A cut every 400 frames the client received, wherever the server is in its
-		// publishing.
-		client.frames()
-			.index()
-			.filter((indexed) -> indexed.getT1() % 400 == 399)
-			.subscribe((indexed) -> proxy.cutAll());
-		Flux.range(0, total)
-			.concatMap((i) -> this.pushServer.publish(names.get(i % channels), Map.of("n", i / channels)), 1)
-			.subscribe();
+		AtomicInteger count = new AtomicInteger();
+		client.frames().subscribe((frame) -> count.incrementAndGet());
+		// Ten phases of 400 frames: each cut lands halfway through a phase, while the
+		// server is still publishing it, and the next phase starts once the client is
+		// back, so that every cut finds a live connection.
+		int phase = total / 10;
+		for (int k = 0; k < 10; k++) {
+			int first = k * phase;
+			Mono<Void> published = Flux.range(first, phase)
+				.concatMap((i) -> this.pushServer.publish(names.get(i % channels), Map.of("n", i / channels)), 1)
+				.then()
+				.cache();
+			published.subscribe();
+			await().atMost(WAIT).until(() -> count.get() >= first + phase / 2);
+			proxy.cutAll();
+			int reconnects = k + 1;
+			StepVerifier.create(published).expectComplete().verify(WAIT);
+			await().atMost(WAIT).until(() -> count.get() >= first + phase);
+			await().atMost(WAIT)
+				.until(() -> client.state().reconnectCount() >= reconnects
+						&& client.state().status() == PushClientStatus.CONNECTED);
+		}
 		StepVerifier.create(received).assertNext((frames) -> {
 			Map<String, List<Long>> cursors = new LinkedHashMap<>();
 			for (PushFrame<JsonNode> frame : frames) {
@@ -233,10 +247,8 @@ class PushClientBinaryIntegrationTests {
 					.isEqualTo(LongStream.rangeClosed(1, total / channels).boxed().toList()));
 		}).expectComplete().verify(Duration.ofSeconds(60));
 		assertThat(errors).isEmpty();
-		assertThat(proxy.cuts()).as("connections cut by the proxy").isGreaterThanOrEqualTo(3);
-		// The last cuts may come after the last frame: their reconnects follow on their
-		// own.
-		await().atMost(WAIT).untilAsserted(() -> assertThat(client.state().reconnectCount()).isGreaterThanOrEqualTo(3));
+		assertThat(proxy.cuts()).as("connections cut by the proxy").isGreaterThanOrEqualTo(10);
+		assertThat(client.state().reconnectCount()).isGreaterThanOrEqualTo(10);
 	}
 
 	@ParameterizedTest

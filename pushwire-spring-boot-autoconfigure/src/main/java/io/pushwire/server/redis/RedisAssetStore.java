@@ -1,13 +1,11 @@
 package io.pushwire.server.redis;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
@@ -175,7 +173,7 @@ public final class RedisAssetStore implements AssetStore {
 					: (List<Object>) (List) replies;
 			List<String> strings = new ArrayList<>(flat.size());
 			for (Object value : flat) {
-				strings.add(string(value));
+				strings.add(RedisValues.string(value));
 			}
 			return strings;
 		}));
@@ -203,19 +201,6 @@ public final class RedisAssetStore implements AssetStore {
 
 	private static byte[] utf8(String value) {
 		return value.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(@Nullable Object value) {
-		if (value == null) {
-			return "";
-		}
-		if (value instanceof byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-		if (value instanceof ByteBuffer buffer) {
-			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
-		}
-		return value.toString();
 	}
 
 }

@@ -312,23 +312,10 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 						? (List<Object>) inner : (List<Object>) (List) replies;
 				List<String> strings = new ArrayList<>(flat.size());
 				for (Object value : flat) {
-					strings.add(string(value));
+					strings.add(RedisValues.string(value));
 				}
 				return strings;
 			});
-	}
-
-	private static String string(@Nullable Object value) {
-		if (value == null) {
-			return "";
-		}
-		if (value instanceof byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-		if (value instanceof ByteBuffer buffer) {
-			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
-		}
-		return value.toString();
 	}
 
 	// Bounds a command by the command timeout and turns its failures into 'unavailable'.
@@ -383,7 +370,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 	}
 
 	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
-		String channel = channelOf(string(message.getChannel()));
+		String channel = channelOf(RedisValues.string(message.getChannel()));
 		if (channel == null) {
 			return;
 		}
@@ -391,7 +378,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		if (follow == null) {
 			return;
 		}
-		String body = string(message.getMessage());
+		String body = RedisValues.string(message.getMessage());
 		try {
 			if (body.startsWith("F")) {
 				follow.onLiveFrame(body);

@@ -52,11 +52,6 @@ final class ChannelSubscriber {
 
 	private final @Nullable ProtocolCodec json;
 
-	ChannelSubscriber(ClientChannels channels, ChannelAuthorizer authorizer, ChannelStreamStore streams,
-			PresenceRegistry presence, int maxSubscriptions) {
-		this(channels, authorizer, streams, presence, maxSubscriptions, null);
-	}
-
 	/**
 	 * Create the subscriber.
 	 * @param channels resolves channel names
@@ -126,20 +121,8 @@ final class ChannelSubscriber {
 	 * Subscribe to channels: refusals and failures become errors, granted channels are
 	 * attached held. A channel that fails (an authorizer or a store that errors) fails
 	 * alone: the others are still granted, confirmed and released, rather than left held
-	 * and never confirmed.
-	 * @param connection the client's connection
-	 * @param requested the channels asked for
-	 * @param resume the positions to resume the channels from
-	 * @return the granted channels and the errors
-	 */
-	Mono<SubscribeResult> subscribeAll(ClientConnection connection, List<String> requested,
-			Map<String, ResumeToken.Position> resume) {
-		return subscribeAll(connection, requested, resume, Map.of());
-	}
-
-	/**
-	 * Subscribe to channels as {@link #subscribeAll(ClientConnection, List, Map)} does,
-	 * with delta updates where the client asked for them and the kind offers them.
+	 * and never confirmed. Delta updates are given where the client asked for them and
+	 * the kind offers them.
 	 * @param connection the client's connection
 	 * @param requested the channels asked for
 	 * @param resume the positions to resume the channels from

@@ -1,7 +1,6 @@
 package io.pushwire.server.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,10 +47,8 @@ class RedisAssetsIntegrationTests {
 	@BeforeAll
 	static void startNodes() {
 		redis = RedisTestServer.startDedicated();
-		List<String> properties = new ArrayList<>(List.of(RedisNodesIntegrationTests.PROPERTIES));
-		properties.add("pushwire.server.channels.pics.priority=normal");
-		properties.add("pushwire.server.redis.command-timeout=1s");
-		nodes = RedisNodes.start(redis, 2, properties.toArray(String[]::new));
+		nodes = RedisNodes.start(redis, 2, RedisNodesIntegrationTests
+			.properties("pushwire.server.channels.pics.priority=normal", "pushwire.server.redis.command-timeout=1s"));
 	}
 
 	@AfterAll

@@ -33,6 +33,17 @@ class RedisNodesIntegrationTests {
 			"pushwire.server.channels.chat.history-size=8192", "pushwire.server.heartbeat=30s",
 			"pushwire.server.heartbeat-grace=30s" };
 
+	/**
+	 * The nodes' common properties and some more.
+	 * @param more the test's own properties
+	 * @return all of them
+	 */
+	static String[] properties(String... more) {
+		List<String> all = new ArrayList<>(List.of(PROPERTIES));
+		all.addAll(List.of(more));
+		return all.toArray(String[]::new);
+	}
+
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static RedisNodes nodes;

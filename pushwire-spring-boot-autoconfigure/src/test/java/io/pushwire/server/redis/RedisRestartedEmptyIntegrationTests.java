@@ -38,9 +38,8 @@ class RedisRestartedEmptyIntegrationTests {
 	@BeforeAll
 	static void startNodes() {
 		redis = RedisTestServer.startDedicated();
-		List<String> properties = new ArrayList<>(List.of(RedisNodesIntegrationTests.PROPERTIES));
-		properties.add("pushwire.server.redis.catch-up-interval=200ms");
-		nodes = RedisNodes.start(redis, 2, properties.toArray(String[]::new));
+		nodes = RedisNodes.start(redis, 2,
+				RedisNodesIntegrationTests.properties("pushwire.server.redis.catch-up-interval=200ms"));
 	}
 
 	@AfterAll

@@ -7,6 +7,10 @@
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
 # PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
+# PROFILE=async (async-profiler's CPU samples, every 1 ms, of the measured phase only, as collapsed stacks
+# per thread in <target>-round<N>.collapsed; the library comes from Maven Central's
+# tools.profiler:async-profiler; summarise with: java -jar benchmarks/loadgen/target/loadgen.jar
+# collapsed FILE [REGEX] [ROWS]),
 # SERVER_ARGS (application arguments for the server, e.g. "--pushwire.server.max-queued-bytes=64KB"),
 # PUBLISH=server|http (who publishes: the server itself, POST /bench/publish, or the load generator
 # over HTTP: POST /publish to raw and pushwire, a STOMP SEND frame, POST /demo/publish with a bearer
@@ -144,6 +148,13 @@ server_port() {
     raw) echo 8083 ;;
   esac
 }
+
+if [[ "${PROFILE:-0}" == "async" ]]; then
+  AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar"
+  [[ -f "$AP_JAR" ]] || "$ROOT/mvnw" -q -B dependency:get -Dartifact=tools.profiler:async-profiler:4.1 -Dtransitive=false
+  unzip -o -q "$AP_JAR" 'linux-x64/libasyncProfiler.so' -d "$OUT/async-profiler"
+  export PUSHWIRE_BENCH_ASPROF="$OUT/async-profiler/linux-x64/libasyncProfiler.so"
+fi
 
 SERVER_PID=""
 stop_server() {

@@ -96,7 +96,7 @@ final class JfrSummary {
 		print("inclusive, " + focus.pattern(), focusInclusive, total, top);
 	}
 
-	private static String group(String thread) {
+	static String group(String thread) {
 		return thread.replaceAll("-?\\d+$", "-N");
 	}
 
@@ -104,7 +104,7 @@ final class JfrSummary {
 		return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
 	}
 
-	private static void print(String title, Map<String, Integer> counts, int total, int top) {
+	static void print(String title, Map<String, Integer> counts, int total, int top) {
 		System.out.println();
 		System.out.println("| " + title + " | samples | share |");
 		System.out.println("|---|---|---|");

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +36,24 @@ public final class LoadGenerator {
 
 	private static final long WARMUP = 1_000_000L;
 
+	/**
+	 * Warm-up passes end when the server's JIT compilers were busy for less than this
+	 * many cores over a pass, so that the measured phase serves compiled code (a Spring
+	 * application has far more code to compile than the raw server).
+	 */
+	private static final double MAX_COMPILING_CORES = 0.05;
+
+	/** At most this many warm-up passes. */
+	private static final int MAX_WARMUP_PASSES = 4;
+
+	/**
+	 * Messages published before any subscriber connects. The publish path runs once per
+	 * message, not per delivery, so a burst of deliveries hardly warms it: behind HTTP
+	 * and Spring Security (the sample) it is still being compiled thousands of publishes
+	 * later.
+	 */
+	private static final int PUBLISH_WARMUP = 10_000;
+
 	private final Options options;
 
 	private final Metrics metrics = new Metrics();
@@ -61,6 +80,10 @@ public final class LoadGenerator {
 	public static void main(String[] args) throws Exception {
 		if (args.length > 0 && args[0].equals("jfr")) {
 			JfrSummary.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		if (args.length > 0 && args[0].equals("collapsed")) {
+			CollapsedSummary.main(Arrays.copyOfRange(args, 1, args.length));
 			return;
 		}
 		if (args.length > 0 && args[0].equals("summary")) {
@@ -157,16 +180,19 @@ public final class LoadGenerator {
 
 	/** A and F: N subscribers, M messages as fast as the server takes them. */
 	private void burst() {
+		warmUpPublishing();
 		connectAll(this.subscribers, "connect");
 		awaitReady();
-		warmUp(Math.min(this.options.messages(), 500), 0);
+		warmUpUntilCompiled(Math.min(this.options.messages(), 500));
 		measure(this.options.messages(), 0, Duration.ofSeconds(5));
 	}
 
 	/** B: N subscribers, R messages per second for S seconds. */
 	private void steady() {
+		warmUpPublishing();
 		connectAll(this.subscribers, "connect");
 		awaitReady();
+		warmUpUntilCompiled(500);
 		warmUp((int) (this.options.rate() * 2), this.options.rate());
 		measure((int) (this.options.rate() * this.options.durationSeconds()), this.options.rate(),
 				Duration.ofSeconds(5));
@@ -371,6 +397,43 @@ public final class LoadGenerator {
 	}
 
 	/**
+	 * Warm up in bursts of {@code count} messages until the server's JIT compilers are
+	 * nearly idle over a burst (or {@value #MAX_WARMUP_PASSES} bursts), the same rule for
+	 * every server.
+	 * @param count the number of messages of each burst
+	 */
+	/**
+	 * Warm the publish path with {@value #PUBLISH_WARMUP} messages before any subscriber
+	 * connects, the same for every server.
+	 */
+	private void warmUpPublishing() {
+		long t0 = System.nanoTime();
+		long jit0 = this.server.compilerCpuMillis();
+		this.publisher.publish(WARMUP + this.probeSeq.getAndAdd(PUBLISH_WARMUP), PUBLISH_WARMUP, 0);
+		double millis = (System.nanoTime() - t0) / 1e6;
+		System.out.printf(Locale.ROOT,
+				"  publish warm-up: %d messages to no subscriber in %.1f s, JIT compilers busy %.2f cores%n",
+				PUBLISH_WARMUP, millis / 1000, (this.server.compilerCpuMillis() - jit0) / millis);
+	}
+
+	private void warmUpUntilCompiled(int count) {
+		int passes = 0;
+		double compiling;
+		do {
+			long jit0 = this.server.compilerCpuMillis();
+			long t0 = System.nanoTime();
+			warmUp(count, 0);
+			passes++;
+			double millis = (System.nanoTime() - t0) / 1e6;
+			compiling = (this.server.compilerCpuMillis() - jit0) / millis;
+			System.out.printf(Locale.ROOT, "  warm-up pass %d: %d messages in %.1f s, JIT compilers busy %.2f cores%n",
+					passes, count, millis / 1000, compiling);
+		}
+		while (compiling > MAX_COMPILING_CORES && passes < MAX_WARMUP_PASSES);
+		this.results.put("warmup_passes", passes).put("warmup_last_jit_cores", compiling);
+	}
+
+	/**
 	 * Let every JIT see the delivery path before measuring; wait until receiving went
 	 * quiet.
 	 * @param count the number of warm-up messages to publish
@@ -398,7 +461,9 @@ public final class LoadGenerator {
 	private void measure(int count, double rate, Duration idle) {
 		this.subscribers.forEach((s) -> s.measureFrom = MEASURED);
 		this.metrics.recording = true;
+		boolean profiling = this.options.out() != null && this.server.profilerStart();
 		long cpu0 = this.server.cpuMillis();
+		long jit0 = this.server.compilerCpuMillis();
 		long ownCpu0 = ownCpuMillis();
 		long machine0 = ServerProbe.machineBusyMillis();
 		long t0 = System.nanoTime();
@@ -406,8 +471,12 @@ public final class LoadGenerator {
 			.supplyAsync(() -> this.publisher.publish(MEASURED, count, rate));
 		long end = Math.max(waitDelivered(count, idle, Duration.ofSeconds(180)), t0 + 1);
 		long cpu1 = this.server.cpuMillis();
+		long jit1 = this.server.compilerCpuMillis();
 		long ownCpu1 = ownCpuMillis();
 		long machine1 = ServerProbe.machineBusyMillis();
+		if (profiling) {
+			this.server.profilerStop(this.options.out().replace(".properties", ".collapsed"));
+		}
 		String publishSummary = publishing.join();
 		long delivered = delivered();
 		long expected = (long) count * this.options.connections();
@@ -425,6 +494,7 @@ public final class LoadGenerator {
 			.put("server_cpu_ms", cpu1 - cpu0)
 			.put("server_cpu_us_per_delivery", (cpu1 - cpu0) * 1000.0 / Math.max(1, delivered))
 			.put("server_cpu_cores", (cpu1 - cpu0) / 1000.0 / seconds)
+			.put("server_jit_cpu_ms", jit1 - jit0)
 			.put("loadgen_cpu_ms", ownCpu1 - ownCpu0)
 			// Everything else that ran meanwhile: other processes, kernel work not
 			// charged to either.

@@ -75,6 +75,36 @@ final class ServerProbe implements Publisher {
 		return value;
 	}
 
+	/**
+	 * Start async-profiler in the server (CPU samples every {@code interval}), when the
+	 * environment variable {@code PUSHWIRE_BENCH_ASPROF} names its library
+	 * ({@code libasyncProfiler.so}, from Maven Central's
+	 * {@code tools.profiler:async-profiler}); loaded with {@code jcmd JVMTI.agent_load}
+	 * so that only the measured phase is profiled, not start-up and connecting (the
+	 * options are quoted: jcmd would split them at the commas).
+	 * @return whether the profiler was started
+	 */
+	boolean profilerStart() {
+		String library = System.getenv("PUSHWIRE_BENCH_ASPROF");
+		if (library == null || library.isEmpty() || this.pid < 0) {
+			return false;
+		}
+		System.out
+			.println("  " + jcmd("JVMTI.agent_load " + library + " \"start,event=cpu,interval=1ms,threads\"").trim());
+		return true;
+	}
+
+	/**
+	 * Stop the profiler started by {@link #profilerStart()} and write its samples in
+	 * collapsed-stack form, one line per stack with the thread as the first frame.
+	 * @param file where the samples go
+	 */
+	void profilerStop(String file) {
+		String library = System.getenv("PUSHWIRE_BENCH_ASPROF");
+		System.out.println("  "
+				+ jcmd("JVMTI.agent_load " + library + " \"stop,threads,ann,collapsed,file=" + file + "\"").trim());
+	}
+
 	private String jcmd(String command) {
 		// A busy server's attach listener may refuse the first attempts.
 		String output = "";
@@ -172,6 +202,39 @@ final class ServerProbe implements Publisher {
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read the CPU time of process " + pid, ex);
 		}
+	}
+
+	/**
+	 * CPU time of the server's JIT compiler threads ({@code C1 CompilerThread},
+	 * {@code C2 CompilerThread}) that are alive now, milliseconds: how much of the
+	 * server's CPU went to compiling rather than to serving. A compiler thread that
+	 * exited takes its time along, so a difference can only understate.
+	 * @return the milliseconds, or 0 without a pid
+	 */
+	long compilerCpuMillis() {
+		if (this.pid < 0) {
+			return 0;
+		}
+		long ticks = 0;
+		try (var tasks = Files.list(Path.of("/proc/" + this.pid + "/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+				}
+				catch (IOException ex) {
+					// The thread exited meanwhile.
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the threads of process " + this.pid, ex);
+		}
+		return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
 	}
 
 	/**

@@ -4,6 +4,11 @@
 #
 #   benchmarks/run.sh SCENARIO [ROUNDS] [-- extra load generator arguments]
 #   e.g. benchmarks/run.sh A 3          benchmarks/run.sh C 1 -- --connections 5000
+# Scenario P is the publish path alone (issue #17): 10,000 publishes to no subscriber to warm up, then
+# 10,000 measured (publishes/s, server CPU per publish), e.g. TARGETS="sample raw" PUBLISH=http
+# benchmarks/run.sh P 3.
+# Every scenario with deliveries first warms the publish path (10,000 publishes before subscribers
+# connect), then sends warm-up bursts until the server's JIT compilers are nearly idle (at most 4).
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
 # PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),
@@ -38,7 +43,7 @@
 # (benchmarks/redis-publish-rate.sh measures the publishes per second one node sustains on Redis.)
 set -euo pipefail
 
-SCENARIO=${1:?scenario A..F}
+SCENARIO=${1:?scenario A..F or P}
 ROUNDS=${2:-3}
 shift $(( $# >= 2 ? 2 : $# ))
 [[ "${1:-}" == "--" ]] && shift

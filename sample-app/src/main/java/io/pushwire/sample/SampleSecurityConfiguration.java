@@ -11,6 +11,8 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 import io.pushwire.security.PushwireSecurityCustomizer;
 
@@ -48,6 +50,13 @@ class SampleSecurityConfiguration {
 		// session for a
 		// forged cross-site request to ride on, so CSRF tokens would only get in the way.
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable);
+		// For the same reason, no WebSession at all: the default security context
+		// repository and request cache (for redirects after a form login, which the
+		// sample has none of) ask for one on every request, and making one costs a
+		// SecureRandom UUID on boundedElastic, then a hop to parallel, on every
+		// POST /demo/publish and every handshake (benchmarks/RESULTS.md, scenario P).
+		http.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		http.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()));
 		return http.build();
 	}
 

@@ -22,7 +22,7 @@ import io.pushwire.bench.common.BenchPayload;
 /**
  * Runs one scenario against one server and prints (and writes) its figures.
  * <p>
- * {@code java -jar loadgen.jar --target pushwire|stomp|raw|sse --scenario A..F --pid <server pid>
+ * {@code java -jar loadgen.jar --target pushwire|stomp|raw|sse --scenario A..F|P --pid <server pid>
  * [--port P] [--subscriber-ports P1,P2] [--connections N] [--messages M] [--rate R] [--duration S]
  * [--out file]}; defaults are the sizes of issue #5. {@code java -jar loadgen.jar summary
  *
@@ -143,6 +143,7 @@ public final class LoadGenerator {
 			case "C" -> idle();
 			case "D" -> overload();
 			case "E" -> storm();
+			case "P" -> publishOnly();
 			default -> throw new IllegalArgumentException(o.scenario());
 		}
 		this.results.put("close_codes", this.metrics.describe(this.metrics.closeCodes))
@@ -185,6 +186,34 @@ public final class LoadGenerator {
 		awaitReady();
 		warmUpUntilCompiled(Math.min(this.options.messages(), 500));
 		measure(this.options.messages(), 0, Duration.ofSeconds(5));
+	}
+
+	/**
+	 * P: the publish path alone, no subscriber: {@value #PUBLISH_WARMUP} messages to warm
+	 * up, then as many measured, as fast as the publisher's requests in flight allow;
+	 * server CPU per publish.
+	 */
+	private void publishOnly() {
+		warmUpPublishing();
+		boolean profiling = this.options.out() != null && this.server.profilerStart();
+		long cpu0 = this.server.cpuMillis();
+		long jit0 = this.server.compilerCpuMillis();
+		long ownCpu0 = ownCpuMillis();
+		long t0 = System.nanoTime();
+		String summary = this.publisher.publish(MEASURED, PUBLISH_WARMUP, 0);
+		double seconds = (System.nanoTime() - t0) / 1e9;
+		long cpu = this.server.cpuMillis() - cpu0;
+		if (profiling) {
+			this.server.profilerStop(this.options.out().replace(".properties", ".collapsed"));
+		}
+		this.results.put("messages", PUBLISH_WARMUP)
+			.put("publish", summary.replace(',', ';'))
+			.put("elapsed_s", seconds)
+			.put("publishes_per_s", PUBLISH_WARMUP / seconds)
+			.put("server_cpu_ms", cpu)
+			.put("server_cpu_us_per_publish", cpu * 1000.0 / PUBLISH_WARMUP)
+			.put("server_jit_cpu_ms", this.server.compilerCpuMillis() - jit0)
+			.put("loadgen_cpu_ms", ownCpuMillis() - ownCpu0);
 	}
 
 	/** B: N subscribers, R messages per second for S seconds. */

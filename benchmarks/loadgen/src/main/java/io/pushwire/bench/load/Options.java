@@ -101,7 +101,8 @@ record Options(Target target, String scenario, int port, long pid, int connectio
 				defaults.put("behind", "200");
 				defaults.put("connect-concurrency", "1000");
 			}
-			default -> throw new IllegalArgumentException("Unknown scenario " + scenario + "; use A to F");
+			case "P" -> defaults.put("connections", "0");
+			default -> throw new IllegalArgumentException("Unknown scenario " + scenario + "; use A to F or P");
 		}
 		return defaults;
 	}

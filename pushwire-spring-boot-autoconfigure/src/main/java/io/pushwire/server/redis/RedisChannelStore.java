@@ -395,10 +395,10 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				.then(sharded.open())
 				.timeout(this.settings.commandTimeout())
 				.thenReturn((LiveFeed) sharded)
+				.doOnNext((feed) -> logger.info("Live fan-out through sharded Redis pub/sub (SPUBLISH/SSUBSCRIBE)"))
 				.doOnError((ex) -> sharded.dispose())
 				.onErrorResume(RedisChannelStore::cannotShard,
-						(ex) -> notSharded(wanted, "the server does not run it (" + rootMessage(ex) + ")", listener))
-				.doOnNext((feed) -> logger.info("Live fan-out through sharded Redis pub/sub (SPUBLISH/SSUBSCRIBE)"));
+						(ex) -> notSharded(wanted, "the server does not run it (" + rootMessage(ex) + ")", listener));
 		});
 	}
 

@@ -153,8 +153,20 @@ final class ShardedLiveFeed implements LiveFeed {
 
 	private StatefulRedisPubSubConnection<String, String> connect() {
 		AbstractRedisClient client = ((LettuceConnectionFactory) this.connectionFactory).getRequiredNativeClient();
-		StatefulRedisPubSubConnection<String, String> live = (client instanceof RedisClusterClient cluster)
-				? cluster.connectPubSub(StringCodec.UTF8) : ((RedisClient) client).connectPubSub(StringCodec.UTF8);
+		StatefulRedisPubSubConnection<String, String> live;
+		try {
+			live = (client instanceof RedisClusterClient cluster) ? cluster.connectPubSub(StringCodec.UTF8)
+					: ((RedisClient) client).connectPubSub(StringCodec.UTF8);
+		}
+		catch (IllegalStateException ex) {
+			if (String.valueOf(ex.getMessage()).contains("RedisURI is not available")) {
+				// A client made without a URI (static master/replica): no pub/sub
+				// connection can be opened with it, now or later.
+				throw new IllegalArgumentException("the Lettuce client has no URI to open a pub/sub connection to "
+						+ "(a static master/replica configuration)", ex);
+			}
+			throw ex;
+		}
 		live.addListener(new RedisPubSubAdapter<>() {
 
 			@Override

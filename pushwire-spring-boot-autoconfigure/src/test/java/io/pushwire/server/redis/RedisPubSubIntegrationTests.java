@@ -13,7 +13,13 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.IntNode;
@@ -162,6 +168,31 @@ class RedisPubSubIntegrationTests {
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	@Timeout(60)
+	void autoUsesClassicPubSubWithAConnectionFactoryThatIsNotLettuces() {
+		RedisTestServer redis = RedisTestServer.shared();
+		LettuceConnectionFactory lettuce = factory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		Node publisher = node(redis, PubSub.AUTO);
+		Node subscriber = node(new Decorated(lettuce), PubSub.AUTO);
+		StepVerifier.create(subscriber.store.pubSub()).expectNext(PubSub.CLASSIC).expectComplete().verify(TIMEOUT);
+		Recording listener = new Recording();
+		subscriber.attach(this.channel, listener);
+		publish(publisher, 1, 3);
+		// The publisher's SPUBLISH does not reach a classic subscriber: its catch-up
+		// reads the frames from the stream.
+		await().atMost(TIMEOUT).until(() -> listener.cursors().size() == 3);
+		assertThat(listener.cursors()).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	@Timeout(60)
+	void autoUsesClassicPubSubWithAStaticMasterReplicaConfiguration() {
+		RedisTestServer redis = RedisTestServer.shared();
+		Node node = node(factory(new RedisStaticMasterReplicaConfiguration(redis.host(), redis.port())), PubSub.AUTO);
+		StepVerifier.create(node.store.pubSub()).expectNext(PubSub.CLASSIC).expectComplete().verify(TIMEOUT);
+	}
+
 	private List<StoredFrame> publish(Node node, int from, int to) {
 		ChannelStream stream = node.stream(this.channel);
 		List<StoredFrame> frames = new ArrayList<>();
@@ -198,17 +229,47 @@ class RedisPubSubIntegrationTests {
 	}
 
 	private Node node(RedisTestServer redis, PubSub pubSub) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		return node(factory(new RedisStandaloneConfiguration(redis.host(), redis.port())), pubSub);
+	}
+
+	private LettuceConnectionFactory factory(RedisConfiguration configuration) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration);
 		factory.afterPropertiesSet();
 		factory.start();
 		this.closeables.add(factory::destroy);
+		return factory;
+	}
+
+	private Node node(ReactiveRedisConnectionFactory factory, PubSub pubSub) {
 		ChannelHub hub = new ChannelHub();
 		RedisChannelStore store = new RedisChannelStore(factory, hub, new ProtocolCodec(), java.time.Clock.systemUTC(),
 				new RedisStoreSettings(this.prefix, Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofHours(1),
 						pubSub));
 		this.closeables.add(store::dispose);
 		return new Node(store, new HubChannelStreamStore(store, hub));
+	}
+
+	/**
+	 * An application's own connection factory around Lettuce's (a decorator that adds
+	 * nothing), which the store cannot reach the native client of.
+	 */
+	private record Decorated(ReactiveRedisConnectionFactory delegate) implements ReactiveRedisConnectionFactory {
+
+		@Override
+		public ReactiveRedisConnection getReactiveConnection() {
+			return this.delegate.getReactiveConnection();
+		}
+
+		@Override
+		public ReactiveRedisClusterConnection getReactiveClusterConnection() {
+			return this.delegate.getReactiveClusterConnection();
+		}
+
+		@Override
+		public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+			return this.delegate.translateExceptionIfPossible(ex);
+		}
+
 	}
 
 	/** A node: its store and the streams over its hub. */

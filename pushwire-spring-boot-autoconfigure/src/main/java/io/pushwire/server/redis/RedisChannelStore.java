@@ -398,7 +398,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				.doOnNext((feed) -> logger.info("Live fan-out through sharded Redis pub/sub (SPUBLISH/SSUBSCRIBE)"))
 				.doOnError((ex) -> sharded.dispose())
 				.onErrorResume(RedisChannelStore::cannotShard,
-						(ex) -> notSharded(wanted, "the server does not run it (" + rootMessage(ex) + ")", listener));
+						(ex) -> notSharded(wanted, cannotShardReason(ex), listener));
 		});
 	}
 
@@ -430,6 +430,15 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 			}
 		}
 		return false;
+	}
+
+	private static String cannotShardReason(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IllegalArgumentException) {
+				return String.valueOf(cause.getMessage());
+			}
+		}
+		return "the server does not run it (" + rootMessage(ex) + ")";
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -133,7 +133,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		this.codec = codec;
 		this.clock = clock;
 		this.settings = settings;
-		this.feed = decideFeed().doOnNext((feed) -> this.decided = feed)
+		this.feed = decideFeed().doOnNext(this::decided)
 			.cache((feed) -> Duration.ofMillis(Long.MAX_VALUE), (ex) -> Duration.ZERO, () -> Duration.ZERO);
 		// Decided now, so that the first publish does not wait for it.
 		this.feed.subscribe(null, (ex) -> logger.debug("Could not decide the Redis pub/sub yet", ex));
@@ -402,6 +402,14 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		});
 	}
 
+	private void decided(LiveFeed feed) {
+		this.decided = feed;
+		if (this.disposed) {
+			// Disposed while deciding: dispose() did not see the feed.
+			feed.dispose();
+		}
+	}
+
 	private LiveFeed classic(LiveFeed.Listener listener) {
 		return new ClassicLiveFeed(this.connectionFactory, this.redis, listener, this.settings.commandTimeout());
 	}
@@ -416,16 +424,18 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		return Mono.just(classic(listener));
 	}
 
-	// An unknown command (a server before Redis 7, or the command renamed away), or a
-	// connection factory whose configuration gives no URI to connect to (static
-	// master/replica): sharded pub/sub cannot work, and trying again does not help.
+	// An unknown command (a server before Redis 7, or the command renamed away), a user
+	// whose ACL does not allow it, or a connection factory whose configuration gives no
+	// URI to connect to (static master/replica): sharded pub/sub cannot work, and trying
+	// again does not help.
 	private static boolean cannotShard(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof IllegalArgumentException) {
 				return true;
 			}
 			String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-			if (message.contains("unknown command") || message.contains("unknown redis command")) {
+			if (message.contains("unknown command") || message.contains("unknown redis command")
+					|| message.contains("noperm") || message.contains("can't run this command")) {
 				return true;
 			}
 		}
@@ -438,7 +448,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 				return String.valueOf(cause.getMessage());
 			}
 		}
-		return "the server does not run it (" + rootMessage(ex) + ")";
+		return "Redis refuses SPUBLISH (" + rootMessage(ex) + ")";
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -158,6 +158,21 @@ class RedisPubSubIntegrationTests {
 
 	@Test
 	@Timeout(60)
+	void autoFallsBackToClassicPubSubWhenTheUsersAclForbidsShardedPubSub() {
+		RedisTestServer redis = own(RedisTestServer.startDedicated("--user", "default", "on", "nopass", "~*", "&*",
+				"+@all", "-spublish", "-ssubscribe"));
+		Node publisher = node(redis, PubSub.AUTO);
+		Node subscriber = node(redis, PubSub.AUTO);
+		StepVerifier.create(subscriber.store.pubSub()).expectNext(PubSub.CLASSIC).expectComplete().verify(TIMEOUT);
+		Recording listener = new Recording();
+		subscriber.attach(this.channel, listener);
+		publish(publisher, 1, 3);
+		await().atMost(TIMEOUT).until(() -> listener.cursors().size() == 3);
+		assertThat(listener.cursors()).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	@Timeout(60)
 	void shardedOnAServerWithoutShardedPubSubFailsNamingTheProperty() {
 		RedisTestServer redis = own(RedisTestServer.startDedicated("--rename-command", "SPUBLISH", ""));
 		Node node = node(redis, PubSub.SHARDED);

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.server.asset.AssetStore;
 import io.pushwire.server.asset.InMemoryAssetStore;
@@ -86,11 +87,18 @@ class PushwireRedisAutoConfigurationTests {
 						() -> new LettuceConnectionFactory(
 								new RedisStandaloneConfiguration(redis.host(), redis.port())))
 				.withPropertyValues("pushwire.server.store=redis", "pushwire.server.redis.pub-sub=sharded")
-				.run((context) -> assertThat(context).hasFailed()
-					.getFailure()
-					.rootCause()
-					.hasMessageContaining("pushwire.server.redis.pub-sub")
-					.hasMessageContaining("Unknown Redis command"));
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					Throwable failure = context.getStartupFailure();
+					while (failure != null && !(failure instanceof InvalidPushwirePropertyException)) {
+						failure = failure.getCause();
+					}
+					assertThat(failure).isInstanceOf(InvalidPushwirePropertyException.class)
+						.hasMessageContaining("pushwire.server.redis.pub-sub")
+						.hasMessageContaining("Unknown Redis command");
+					assertThat(((InvalidPushwirePropertyException) failure).getProperty())
+						.isEqualTo("pushwire.server.redis.pub-sub");
+				});
 		}
 	}
 

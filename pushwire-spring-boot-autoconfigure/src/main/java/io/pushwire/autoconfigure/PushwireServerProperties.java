@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.pushwire.server.channel.DeltaMode;
 import io.pushwire.server.channel.Priority;
+import io.pushwire.server.redis.RedisStoreSettings;
 
 /**
  * Configuration of the pushwire server, under {@code pushwire.server}.
@@ -688,6 +689,27 @@ public class PushwireServerProperties {
 		}
 
 		// End of sessions and presence across nodes
+
+		// Classic or sharded pub/sub
+
+		/**
+		 * Which Redis pub/sub carries live frames between nodes: 'auto' (sharded
+		 * SPUBLISH/SSUBSCRIBE where the connection factory is Lettuce's and the server
+		 * runs it, Redis 7 or later; classic otherwise), 'classic' (PUBLISH/SUBSCRIBE) or
+		 * 'sharded' (the application does not start without it). Every node sharing a
+		 * Redis must end up with the same one.
+		 */
+		private RedisStoreSettings.PubSub pubSub = RedisStoreSettings.PubSub.AUTO;
+
+		public RedisStoreSettings.PubSub getPubSub() {
+			return this.pubSub;
+		}
+
+		public void setPubSub(RedisStoreSettings.PubSub pubSub) {
+			this.pubSub = pubSub;
+		}
+
+		// End of classic or sharded pub/sub
 
 	}
 

@@ -1,7 +1,12 @@
 package io.pushwire.autoconfigure.redis;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -48,6 +53,8 @@ import io.pushwire.server.stream.ChannelStreamStore;
 @EnableConfigurationProperties(PushwireServerProperties.class)
 public final class PushwireRedisAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(PushwireRedisAutoConfiguration.class);
+
 	/**
 	 * The store's beans, with Spring Data Redis on the classpath.
 	 */
@@ -73,8 +80,41 @@ public final class PushwireRedisAutoConfiguration {
 						"needs a ReactiveRedisConnectionFactory bean: keep Spring Boot's Redis auto-configuration "
 								+ "(spring.data.redis.*) or declare one");
 			}
-			return new RedisChannelStore(factory, hub.getObject(), codec.getIfAvailable(ProtocolCodec::new),
-					Clock.systemUTC(), settings(properties));
+			RedisStoreSettings settings = settings(properties);
+			RedisChannelStore store = new RedisChannelStore(factory, hub.getObject(),
+					codec.getIfAvailable(ProtocolCodec::new), Clock.systemUTC(), settings);
+			if (settings.pubSub() == RedisStoreSettings.PubSub.SHARDED) {
+				requireSharded(store, settings);
+			}
+			return store;
+		}
+
+		// pub-sub=sharded where it cannot work stops the application. On the main
+		// thread, at startup, so waiting (at most two command timeouts) blocks no event
+		// loop. A Redis that cannot be reached now is not a verdict: the store decides
+		// when it can, and fails every publish and subscribe with the same message.
+		private static void requireSharded(RedisChannelStore store, RedisStoreSettings settings) {
+			try {
+				store.pubSub()
+					.toFuture()
+					.get(settings.commandTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof UnsupportedOperationException unsupported) {
+					store.dispose();
+					throw new InvalidPushwirePropertyException("pushwire.server.redis.pub-sub", "sharded",
+							"cannot be used here: " + unsupported.getMessage(), unsupported);
+				}
+				logger.warn("Could not check that Redis runs sharded pub/sub (pushwire.server.redis.pub-sub=sharded); "
+						+ "checked again on first use", ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				logger.warn("Could not check in time that Redis runs sharded pub/sub "
+						+ "(pushwire.server.redis.pub-sub=sharded); checked again on first use");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		/**
@@ -111,7 +151,7 @@ public final class PushwireRedisAutoConfiguration {
 			PushwireServerProperties.Redis redis = properties.getRedis();
 			try {
 				return new RedisStoreSettings(redis.getKeyPrefix(), redis.getCommandTimeout(),
-						redis.getCatchUpInterval(), redis.getStreamExpiry());
+						redis.getCatchUpInterval(), redis.getStreamExpiry(), redis.getPubSub());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException(ex.getMessage(), ex);

@@ -1,11 +1,11 @@
 package io.pushwire.server.redis;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -16,9 +16,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.connection.ReactiveSubscription;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.ClassUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,9 +49,12 @@ import io.pushwire.server.stream.StreamReplay;
  * the frame on the channel's pub/sub channel, so concurrent publishers on any node never
  * leave a hole or get one cursor twice, and every node receives one order.
  * <p>
- * Live fan-out: a node subscribes (classic pub/sub, one connection per node) to a channel
- * while this node's hub has listeners for it, and unsubscribes when the last leaves. It
- * hands the hub the frames in cursor order: a frame after a jump in cursors (a message
+ * Live fan-out: a node subscribes (one pub/sub connection per node) to a channel while
+ * this node's hub has listeners for it, and unsubscribes when the last leaves. The
+ * pub/sub is sharded ({@code SPUBLISH}/{@code SSUBSCRIBE}) where the connection factory
+ * is Lettuce's and the server runs {@code SPUBLISH} (Redis 7), found out once by
+ * publishing a probe message, and classic otherwise ({@link RedisStoreSettings.PubSub}).
+ * It hands the hub the frames in cursor order: a frame after a jump in cursors (a message
  * missed while the connection was down) waits until the missing ones are read from the
  * stream, and every {@code catch-up-interval} the head of each followed channel is
  * compared with what was delivered, so that a lost last message is delivered too.
@@ -69,6 +72,14 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 	private static final String UNAVAILABLE_MESSAGE = "The channel store (Redis) cannot be reached; try again later";
 
 	private static final int CATCH_UP_CONCURRENCY = 64;
+
+	/** A class of Lettuce's pub/sub, which sharded pub/sub needs. */
+	private static final String LETTUCE_PUB_SUB = "io.lettuce.core.pubsub.StatefulRedisPubSubConnection";
+
+	/**
+	 * The shard channel (no one subscribes to it) that finds out whether SPUBLISH runs.
+	 */
+	private static final String PUB_SUB_PROBE = "pubsub-probe";
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> APPEND = script("append.lua");
@@ -95,10 +106,11 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 
 	private final Map<String, Follow> follows = new ConcurrentHashMap<>();
 
-	private final Object subscriptionLock = new Object();
+	/** The live feed, classic or sharded, decided on first use. */
+	private final Mono<LiveFeed> feed;
 
-	/** The node's pub/sub subscription, made on first follow; guarded by its lock. */
-	private @Nullable Mono<ReactiveSubscription> subscription;
+	/** The feed once decided, for unfollow and dispose. */
+	private volatile @Nullable LiveFeed decided;
 
 	private final Disposable catchUp;
 
@@ -121,6 +133,10 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		this.codec = codec;
 		this.clock = clock;
 		this.settings = settings;
+		this.feed = decideFeed().doOnNext(this::decided)
+			.cache((feed) -> Duration.ofMillis(Long.MAX_VALUE), (ex) -> Duration.ZERO, () -> Duration.ZERO);
+		// Decided now, so that the first publish does not wait for it.
+		this.feed.subscribe(null, (ex) -> logger.debug("Could not decide the Redis pub/sub yet", ex));
 		this.catchUp = Flux.interval(settings.catchUpInterval(), settings.catchUpInterval())
 			.onBackpressureDrop()
 			.concatMap((tick) -> catchUp(), 1)
@@ -140,11 +156,14 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 			String json = this.codec.mapper().writeValueAsString(payload);
 			long now = this.clock.millis();
 			long cutoff = now - kind.historyTtl().toMillis();
-			List<String> args = List.of(Cursors.newEpoch(), Long.toString(now),
-					Integer.toString(Math.max(0, kind.historySize())), Long.toString(Math.max(0, cutoff)),
-					Long.toString(keyExpiryMillis(kind)), liveChannel(name), (clientId != null) ? clientId : "", json);
-			return command(run(APPEND, name, args)).map((reply) -> new StoredFrame(name, Long.parseLong(reply.get(1)),
-					reply.get(0), payload, clientId, now));
+			return command(this.feed.flatMap((feed) -> {
+				List<String> args = List.of(Cursors.newEpoch(), Long.toString(now),
+						Integer.toString(Math.max(0, kind.historySize())), Long.toString(Math.max(0, cutoff)),
+						Long.toString(keyExpiryMillis(kind)), liveChannel(name), (clientId != null) ? clientId : "",
+						json, feed.publishCommand());
+				return run(APPEND, name, args);
+			})).map((reply) -> new StoredFrame(name, Long.parseLong(reply.get(1)), reply.get(0), payload, clientId,
+					now));
 		});
 	}
 
@@ -200,8 +219,8 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 	public Mono<Void> publishTransient(ChannelName channel, PreparedMessage frame) {
 		return Mono.defer(() -> {
 			String json = new String(frame.encoded(this.codec), StandardCharsets.UTF_8);
-			return command(this.redis.convertAndSend(liveChannel(channel.value()), "T" + this.nodeId + "\n" + json))
-				.then();
+			String message = "T" + this.nodeId + "\n" + json;
+			return command(this.feed.flatMap((feed) -> feed.publish(liveChannel(channel.value()), message)));
 		});
 	}
 
@@ -221,12 +240,9 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 			return;
 		}
 		follow.closed = true;
-		Mono<ReactiveSubscription> current;
-		synchronized (this.subscriptionLock) {
-			current = this.subscription;
-		}
+		LiveFeed current = this.decided;
 		if (current != null) {
-			current.flatMap((live) -> live.unsubscribe(bytes(liveChannel(channel))))
+			current.unsubscribe(liveChannel(channel))
 				.timeout(this.settings.commandTimeout())
 				.subscribe(null, (ex) -> logger.debug("Could not unsubscribe from " + channel, ex));
 		}
@@ -244,21 +260,30 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 	}
 
 	/**
+	 * Which pub/sub the live fan-out uses, {@link RedisStoreSettings.PubSub#CLASSIC} or
+	 * {@link RedisStoreSettings.PubSub#SHARDED}, decided on first use: with
+	 * {@code pub-sub=auto}, sharded when the connection factory is Lettuce's and the
+	 * server runs {@code SPUBLISH}.
+	 * @return the pub/sub; an {@link UnsupportedOperationException} naming
+	 * {@code pushwire.server.redis.pub-sub} when it is {@code sharded} and the server or
+	 * the connection factory cannot do it; another error while Redis cannot be reached
+	 * (the next call tries again)
+	 */
+	public Mono<RedisStoreSettings.PubSub> pubSub() {
+		return this.feed.map((feed) -> (feed instanceof ClassicLiveFeed) ? RedisStoreSettings.PubSub.CLASSIC
+				: RedisStoreSettings.PubSub.SHARDED);
+	}
+
+	/**
 	 * Stop following channels and release the node's subscription.
 	 */
 	public void dispose() {
 		this.disposed = true;
 		this.catchUp.dispose();
-		Mono<ReactiveSubscription> current;
-		synchronized (this.subscriptionLock) {
-			current = this.subscription;
-			this.subscription = null;
-		}
 		this.follows.clear();
+		LiveFeed current = this.decided;
 		if (current != null) {
-			current.flatMap(ReactiveSubscription::cancel)
-				.timeout(this.settings.commandTimeout())
-				.subscribe(null, (ex) -> logger.debug("Could not cancel the Redis subscription", ex));
+			current.dispose();
 		}
 	}
 
@@ -335,42 +360,119 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		return frames;
 	}
 
-	private Mono<ReactiveSubscription> subscription() {
-		synchronized (this.subscriptionLock) {
-			Mono<ReactiveSubscription> current = this.subscription;
-			if (current == null) {
-				current = this.connectionFactory.getReactiveConnection()
-					.pubSubCommands()
-					.createSubscription()
-					.doOnNext(this::receive)
-					.cache((live) -> Duration.ofMillis(Long.MAX_VALUE), (ex) -> Duration.ZERO, () -> Duration.ZERO);
-				this.subscription = current;
+	// Classic or sharded pub/sub. With auto, sharded when the connection factory is
+	// Lettuce's and a probe message (to no subscriber) shows that the server runs
+	// SPUBLISH, from a script as the append does: alike on a standalone server, Sentinel
+	// and a Cluster, and on servers whose version says nothing of it (Valkey and other
+	// Redis-compatible servers, a command renamed away). Bounded by the command timeout;
+	// a failure to reach Redis is not a decision, and the next use tries again.
+	private Mono<LiveFeed> decideFeed() {
+		LiveFeed.Listener listener = new LiveFeed.Listener() {
+
+			@Override
+			public void message(String liveChannel, String message) {
+				onMessage(liveChannel, message);
 			}
-			return current;
+
+			@Override
+			public void lost(@Nullable Throwable ex) {
+				RedisChannelStore.this.lost(ex);
+			}
+
+		};
+		RedisStoreSettings.PubSub wanted = this.settings.pubSub();
+		if (wanted == RedisStoreSettings.PubSub.CLASSIC) {
+			return Mono.just(classic(listener));
+		}
+		String unsupported = ClassUtils.isPresent(LETTUCE_PUB_SUB, RedisChannelStore.class.getClassLoader())
+				? ShardedLiveFeed.unsupported(this.connectionFactory) : "Lettuce is not on the classpath";
+		if (unsupported != null) {
+			return notSharded(wanted, unsupported, listener);
+		}
+		return Mono.defer(() -> {
+			ShardedLiveFeed sharded = new ShardedLiveFeed(this.connectionFactory, this.redis, listener);
+			return ShardedLiveFeed.spublish(this.redis, this.settings.keyPrefix() + PUB_SUB_PROBE, "")
+				.then(sharded.open())
+				.timeout(this.settings.commandTimeout())
+				.thenReturn((LiveFeed) sharded)
+				.doOnNext((feed) -> logger.info("Live fan-out through sharded Redis pub/sub (SPUBLISH/SSUBSCRIBE)"))
+				.doOnError((ex) -> sharded.dispose())
+				.onErrorResume(RedisChannelStore::cannotShard,
+						(ex) -> notSharded(wanted, cannotShardReason(ex), listener));
+		});
+	}
+
+	private void decided(LiveFeed feed) {
+		this.decided = feed;
+		if (this.disposed) {
+			// Disposed while deciding: dispose() did not see the feed.
+			feed.dispose();
 		}
 	}
 
-	private void receive(ReactiveSubscription live) {
-		live.receive().subscribe(this::onMessage, (ex) -> lost(live, ex), () -> lost(live, null));
+	private LiveFeed classic(LiveFeed.Listener listener) {
+		return new ClassicLiveFeed(this.connectionFactory, this.redis, listener, this.settings.commandTimeout());
 	}
 
-	// The subscription ended (the connection was closed for good): the next catch-up
-	// makes a new one and subscribes to every followed channel again.
-	private void lost(ReactiveSubscription live, @Nullable Throwable ex) {
+	private Mono<LiveFeed> notSharded(RedisStoreSettings.PubSub wanted, String reason, LiveFeed.Listener listener) {
+		if (wanted == RedisStoreSettings.PubSub.SHARDED) {
+			return Mono.error(new UnsupportedOperationException("pushwire.server.redis.pub-sub is 'sharded', but "
+					+ "sharded pub/sub cannot be used: " + reason + "; set it to 'auto' or 'classic'"));
+		}
+		logger.info("Live fan-out through classic Redis pub/sub (PUBLISH/SUBSCRIBE): sharded pub/sub cannot be used, "
+				+ reason);
+		return Mono.just(classic(listener));
+	}
+
+	// An unknown command (a server before Redis 7, or the command renamed away), a user
+	// whose ACL does not allow it, or a connection factory whose configuration gives no
+	// URI to connect to (static master/replica): sharded pub/sub cannot work, and trying
+	// again does not help.
+	private static boolean cannotShard(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IllegalArgumentException) {
+				return true;
+			}
+			String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+			if (message.contains("unknown command") || message.contains("unknown redis command")
+					|| message.contains("noperm") || message.contains("can't run this command")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String cannotShardReason(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IllegalArgumentException) {
+				return String.valueOf(cause.getMessage());
+			}
+		}
+		return "Redis refuses SPUBLISH (" + rootMessage(ex) + ")";
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage()).strip();
+	}
+
+	// The feed's connection was lost: the next catch-up subscribes to every followed
+	// channel again and fills what was missed from the streams.
+	private void lost(@Nullable Throwable ex) {
 		if (this.disposed) {
 			return;
 		}
 		logger.warn("The Redis subscription of this node ended; subscribing again", ex);
-		synchronized (this.subscriptionLock) {
-			this.subscription = null;
-		}
 		for (Follow follow : this.follows.values()) {
 			follow.subscribed = false;
 		}
 	}
 
-	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
-		String channel = channelOf(RedisValues.string(message.getChannel()));
+	private void onMessage(String liveChannel, String body) {
+		String channel = channelOf(liveChannel);
 		if (channel == null) {
 			return;
 		}
@@ -378,7 +480,6 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		if (follow == null) {
 			return;
 		}
-		String body = RedisValues.string(message.getMessage());
 		try {
 			if (body.startsWith("F")) {
 				follow.onLiveFrame(body);
@@ -407,10 +508,6 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		return Flux.fromIterable(this.follows.values())
 			.flatMap((follow) -> follow.catchUp().onErrorResume((ex) -> Mono.empty()), CATCH_UP_CONCURRENCY)
 			.then();
-	}
-
-	private static ByteBuffer bytes(String value) {
-		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -456,7 +553,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		}
 
 		private Mono<Void> subscribe() {
-			return command(subscription().flatMap((live) -> live.subscribe(bytes(liveChannel(this.channel)))))
+			return command(RedisChannelStore.this.feed.flatMap((feed) -> feed.subscribe(liveChannel(this.channel))))
 				.doOnSuccess((done) -> this.subscribed = true);
 		}
 

@@ -1,6 +1,7 @@
 package io.pushwire.server.redis;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The settings of {@link RedisChannelStore} ({@code pushwire.server.redis.*}).
@@ -14,10 +15,12 @@ import java.time.Duration;
  * Redis or the connection was down)
  * @param streamExpiry how long a channel's stream and meta stay in Redis after its last
  * publish; an expired channel starts again with a new epoch
+ * @param pubSub which pub/sub the live fan-out uses
+ * ({@code pushwire.server.redis.pub-sub})
  * @since 0.1.0
  */
 public record RedisStoreSettings(String keyPrefix, Duration commandTimeout, Duration catchUpInterval,
-		Duration streamExpiry) {
+		Duration streamExpiry, PubSub pubSub) {
 
 	/**
 	 * Check the settings.
@@ -25,8 +28,10 @@ public record RedisStoreSettings(String keyPrefix, Duration commandTimeout, Dura
 	 * @param commandTimeout the command timeout
 	 * @param catchUpInterval the catch-up interval
 	 * @param streamExpiry the stream expiry
+	 * @param pubSub the pub/sub of the live fan-out
 	 */
 	public RedisStoreSettings {
+		Objects.requireNonNull(pubSub, "pushwire.server.redis.pub-sub must be set");
 		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
 			throw new IllegalArgumentException(
 					"pushwire.server.redis.key-prefix must not contain '{' or '}' (the channel is the hash tag)");
@@ -37,8 +42,30 @@ public record RedisStoreSettings(String keyPrefix, Duration commandTimeout, Dura
 	}
 
 	/**
+	 * Settings with {@link PubSub#AUTO} pub/sub.
+	 * @param keyPrefix the key prefix
+	 * @param commandTimeout the command timeout
+	 * @param catchUpInterval the catch-up interval
+	 * @param streamExpiry the stream expiry
+	 */
+	public RedisStoreSettings(String keyPrefix, Duration commandTimeout, Duration catchUpInterval,
+			Duration streamExpiry) {
+		this(keyPrefix, commandTimeout, catchUpInterval, streamExpiry, PubSub.AUTO);
+	}
+
+	/**
+	 * The same settings with another pub/sub.
+	 * @param pubSub the pub/sub of the live fan-out
+	 * @return the settings
+	 */
+	public RedisStoreSettings withPubSub(PubSub pubSub) {
+		return new RedisStoreSettings(this.keyPrefix, this.commandTimeout, this.catchUpInterval, this.streamExpiry,
+				pubSub);
+	}
+
+	/**
 	 * The defaults: prefix {@code pushwire:}, 2 s command timeout, 1 s catch-up, streams
-	 * kept a day after their last publish.
+	 * kept a day after their last publish, {@link PubSub#AUTO} pub/sub.
 	 * @return the settings
 	 */
 	public static RedisStoreSettings defaults() {
@@ -49,6 +76,33 @@ public record RedisStoreSettings(String keyPrefix, Duration commandTimeout, Dura
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException("pushwire.server.redis." + name + " must be positive, was " + value);
 		}
+	}
+
+	/**
+	 * Which Redis pub/sub carries the live frames from the publishing node to the nodes
+	 * that follow the channel.
+	 */
+	public enum PubSub {
+
+		/**
+		 * Sharded pub/sub where it works (a Lettuce connection factory and a server that
+		 * runs {@code SPUBLISH}: Redis 7 or later), classic pub/sub otherwise.
+		 */
+		AUTO,
+
+		/**
+		 * Classic {@code PUBLISH}/{@code SUBSCRIBE} through Spring Data Redis: every
+		 * server, every connection factory; broadcast to every shard of a Redis Cluster.
+		 */
+		CLASSIC,
+
+		/**
+		 * Sharded {@code SPUBLISH}/{@code SSUBSCRIBE} (Redis 7 or later, Lettuce): a
+		 * message goes only to the shard that owns the channel's slot. Without support
+		 * the application does not start.
+		 */
+		SHARDED
+
 	}
 
 }

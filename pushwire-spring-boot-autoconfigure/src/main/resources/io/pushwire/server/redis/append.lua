@@ -3,7 +3,8 @@
 -- KEYS[1] meta hash (epoch, head), KEYS[2] stream; both carry the channel as hash tag.
 -- ARGV: 1 epoch for a new stream, 2 now (ms), 3 history-size, 4 oldest time kept (ms, 0
 -- for no history-ttl), 5 key expiry (ms), 6 pub/sub channel, 7 client id ('' for none),
--- 8 payload (JSON).
+-- 8 payload (JSON), 9 'SPUBLISH' for sharded pub/sub (Redis 7: the shard channel carries
+-- the same hash tag as the keys, so it is in their slot), anything else for 'PUBLISH'.
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   -- No meta (a new channel, an evicted or flushed one): a new epoch, and no frame of an
@@ -32,5 +33,9 @@ if cutoff > 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[6], 'F' .. epoch .. '\n' .. head .. '\n' .. ARGV[2] .. '\n' .. ARGV[7] .. '\n' .. ARGV[8])
+local publish = 'PUBLISH'
+if ARGV[9] == 'SPUBLISH' then
+  publish = 'SPUBLISH'
+end
+redis.call(publish, ARGV[6], 'F' .. epoch .. '\n' .. head .. '\n' .. ARGV[2] .. '\n' .. ARGV[7] .. '\n' .. ARGV[8])
 return { epoch, tostring(head) }

@@ -1,5 +1,7 @@
 package io.pushwire.autoconfigure.redis;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -9,17 +11,21 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pushwire.autoconfigure.InvalidPushwirePropertyException;
 import io.pushwire.autoconfigure.PushwireServerAutoConfiguration;
 import io.pushwire.server.asset.AssetStore;
 import io.pushwire.server.asset.InMemoryAssetStore;
 import io.pushwire.server.redis.RedisAssetStore;
+import io.pushwire.server.redis.RedisChannelStore;
+import io.pushwire.server.redis.RedisStoreSettings;
 import io.pushwire.server.redis.RedisTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The asset store that {@link PushwireRedisAutoConfiguration} contributes with
- * {@code pushwire.server.store=redis}, and when it steps aside.
+ * {@code pushwire.server.store=redis}, and when it steps aside; the channel store's
+ * pub/sub ({@code pushwire.server.redis.pub-sub}).
  */
 class PushwireRedisAutoConfigurationTests {
 
@@ -60,6 +66,57 @@ class PushwireRedisAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("pushwire.server.assets.directory")
 				.hasMessageContaining("pushwire.server.store=redis"));
+	}
+
+	@Test
+	void shardedPubSubStartsOnARedisThatRunsIt() {
+		this.contextRunner.withPropertyValues("pushwire.server.store=redis", "pushwire.server.redis.pub-sub=sharded")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(RedisChannelStore.class)
+				.extracting((store) -> store.pubSub().block(Duration.ofSeconds(10)))
+				.isEqualTo(RedisStoreSettings.PubSub.SHARDED));
+	}
+
+	@Test
+	void shardedPubSubOnARedisWithoutItFailsNamingTheProperty() {
+		try (RedisTestServer redis = RedisTestServer.startDedicated("--rename-command", "SPUBLISH", "")) {
+			new ReactiveWebApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(PushwireRedisAutoConfiguration.class,
+						PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class))
+				.withBean(LettuceConnectionFactory.class,
+						() -> new LettuceConnectionFactory(
+								new RedisStandaloneConfiguration(redis.host(), redis.port())))
+				.withPropertyValues("pushwire.server.store=redis", "pushwire.server.redis.pub-sub=sharded")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					Throwable failure = context.getStartupFailure();
+					while (failure != null && !(failure instanceof InvalidPushwirePropertyException)) {
+						failure = failure.getCause();
+					}
+					assertThat(failure).isInstanceOf(InvalidPushwirePropertyException.class)
+						.hasMessageContaining("pushwire.server.redis.pub-sub")
+						.hasMessageContaining("Unknown Redis command");
+					assertThat(((InvalidPushwirePropertyException) failure).getProperty())
+						.isEqualTo("pushwire.server.redis.pub-sub");
+				});
+		}
+	}
+
+	@Test
+	void autoPubSubOnARedisWithoutShardedPubSubStartsWithClassicPubSub() {
+		try (RedisTestServer redis = RedisTestServer.startDedicated("--rename-command", "SPUBLISH", "")) {
+			new ReactiveWebApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(PushwireRedisAutoConfiguration.class,
+						PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class))
+				.withBean(LettuceConnectionFactory.class,
+						() -> new LettuceConnectionFactory(
+								new RedisStandaloneConfiguration(redis.host(), redis.port())))
+				.withPropertyValues("pushwire.server.store=redis")
+				.run((context) -> assertThat(context).hasNotFailed()
+					.getBean(RedisChannelStore.class)
+					.extracting((store) -> store.pubSub().block(Duration.ofSeconds(10)))
+					.isEqualTo(RedisStoreSettings.PubSub.CLASSIC));
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -71,8 +71,27 @@ class RedisNodesIntegrationTests {
 	}
 
 	@Test
+	void everyNodeFansOutThroughShardedPubSubOnRedis7() {
+		for (int node = 0; node < nodes.size(); node++) {
+			StepVerifier.create(nodes.bean(node, RedisChannelStore.class).pubSub())
+				.expectNext(RedisStoreSettings.PubSub.SHARDED)
+				.expectComplete()
+				.verify(WAIT);
+		}
+	}
+
+	@Test
 	@Timeout(120)
 	void framePublishedOnOneNodeReachesSubscribersOnEveryNodeWithTheSameCursorsAndEpoch() {
+		assertFramePublishedOnOneNodeReachesSubscribersOnEveryNode(nodes);
+	}
+
+	/**
+	 * Publish 20 frames on node 1 and check that a subscriber on every node gets them
+	 * with the cursors and epoch the publisher was given.
+	 * @param nodes the nodes
+	 */
+	static void assertFramePublishedOnOneNodeReachesSubscribersOnEveryNode(RedisNodes nodes) {
 		String channel = channel();
 		List<TestWebSocketClient> clients = new ArrayList<>();
 		List<String> epochs = new ArrayList<>();

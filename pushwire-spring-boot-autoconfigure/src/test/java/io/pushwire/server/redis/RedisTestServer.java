@@ -103,10 +103,22 @@ public final class RedisTestServer implements AutoCloseable {
 	 * @return the started server
 	 */
 	public static RedisTestServer startDedicated() {
+		return startDedicated(new String[0]);
+	}
+
+	/**
+	 * Start a server of the caller's own on a free port, with more arguments of
+	 * {@code redis-server} (such as {@code --rename-command SPUBLISH ""} for a server
+	 * without sharded pub/sub); the caller closes it.
+	 * @param options the arguments
+	 * @return the started server
+	 */
+	public static RedisTestServer startDedicated(String... options) {
 		String executable = executable();
 		IllegalStateException failure = null;
 		for (int attempt = 0; attempt < 3; attempt++) {
 			RedisTestServer server = new RedisTestServer("127.0.0.1", freePort(), executable);
+			server.options.addAll(List.of(options));
 			try {
 				server.start();
 				return server;

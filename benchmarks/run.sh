@@ -4,11 +4,12 @@
 #
 #   benchmarks/run.sh SCENARIO [ROUNDS] [-- extra load generator arguments]
 #   e.g. benchmarks/run.sh A 3          benchmarks/run.sh C 1 -- --connections 5000
-# Scenario P is the publish path alone (issue #17): 10,000 publishes to no subscriber to warm up, then
-# 10,000 measured (publishes/s, server CPU per publish), e.g. TARGETS="sample raw" PUBLISH=http
+# Scenario P is the publish path alone (issue #17): the publish warm-up, then 10,000 publishes to no
+# subscriber measured (publishes/s, server CPU per publish), e.g. TARGETS="sample raw" PUBLISH=http
 # benchmarks/run.sh P 3.
-# Every scenario with deliveries first warms the publish path (10,000 publishes before subscribers
-# connect), then sends warm-up bursts until the server's JIT compilers are nearly idle (at most 4).
+# Every scenario first warms the publish path: passes of 5,000 publishes before subscribers connect
+# until the server's JIT compilers are nearly idle over a pass (at most 10); scenarios with
+# deliveries then send warm-up bursts by the same rule (at most 4). The same rule for every server.
 #
 # Environment: TARGETS (default "pushwire stomp raw"; "sse" for scenario F), SKIP_BUILD=1,
 # PROFILE=1 (a JFR recording of each server, settings=profile, in the results directory),

@@ -53,6 +53,13 @@ final class ShardedLiveFeed implements LiveFeed {
 	/** The node's pub/sub connection, opened on first use; guarded by the lock. */
 	private @Nullable Mono<StatefulRedisPubSubConnection<String, String>> connection;
 
+	/**
+	 * The connection {@link #connection} opened, once open; guarded by the lock. A
+	 * connection that is no longer this one is not the node's any more: its disconnect
+	 * (after it was replaced) must not drop its successor.
+	 */
+	private @Nullable StatefulRedisPubSubConnection<String, String> current;
+
 	private volatile boolean disposed;
 
 	ShardedLiveFeed(ReactiveRedisConnectionFactory connectionFactory, ReactiveStringRedisTemplate redis,
@@ -129,6 +136,7 @@ final class ShardedLiveFeed implements LiveFeed {
 		synchronized (this.lock) {
 			current = this.connection;
 			this.connection = null;
+			this.current = null;
 		}
 		if (current != null) {
 			current.subscribe(StatefulRedisPubSubConnection::closeAsync,
@@ -167,6 +175,13 @@ final class ShardedLiveFeed implements LiveFeed {
 			}
 			throw ex;
 		}
+		synchronized (this.lock) {
+			if (this.disposed) {
+				live.closeAsync();
+				throw new IllegalStateException("The channel store is disposed");
+			}
+			this.current = live;
+		}
 		live.addListener(new RedisPubSubAdapter<>() {
 
 			@Override
@@ -183,9 +198,9 @@ final class ShardedLiveFeed implements LiveFeed {
 			}
 
 		});
-		if (this.disposed) {
-			live.closeAsync();
-			throw new IllegalStateException("The channel store is disposed");
+		if (!live.isOpen()) {
+			// Dropped before the listener was there to tell.
+			lost(live);
 		}
 		return live;
 	}
@@ -195,10 +210,11 @@ final class ShardedLiveFeed implements LiveFeed {
 	// lost classic subscription.
 	private void lost(StatefulRedisPubSubConnection<String, String> live) {
 		synchronized (this.lock) {
-			if (this.connection == null || this.disposed) {
+			if (this.current != live || this.disposed) {
 				return;
 			}
 			this.connection = null;
+			this.current = null;
 		}
 		live.closeAsync();
 		this.listener.lost(null);

@@ -80,13 +80,7 @@ class PushwireRedisAutoConfigurationTests {
 	@Test
 	void shardedPubSubOnARedisWithoutItFailsNamingTheProperty() {
 		try (RedisTestServer redis = RedisTestServer.startDedicated("--rename-command", "SPUBLISH", "")) {
-			new ReactiveWebApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(PushwireRedisAutoConfiguration.class,
-						PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class))
-				.withBean(LettuceConnectionFactory.class,
-						() -> new LettuceConnectionFactory(
-								new RedisStandaloneConfiguration(redis.host(), redis.port())))
-				.withPropertyValues("pushwire.server.store=redis", "pushwire.server.redis.pub-sub=sharded")
+			onRedis(redis).withPropertyValues("pushwire.server.store=redis", "pushwire.server.redis.pub-sub=sharded")
 				.run((context) -> {
 					assertThat(context).hasFailed();
 					Throwable failure = context.getStartupFailure();
@@ -105,18 +99,25 @@ class PushwireRedisAutoConfigurationTests {
 	@Test
 	void autoPubSubOnARedisWithoutShardedPubSubStartsWithClassicPubSub() {
 		try (RedisTestServer redis = RedisTestServer.startDedicated("--rename-command", "SPUBLISH", "")) {
-			new ReactiveWebApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(PushwireRedisAutoConfiguration.class,
-						PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class))
-				.withBean(LettuceConnectionFactory.class,
-						() -> new LettuceConnectionFactory(
-								new RedisStandaloneConfiguration(redis.host(), redis.port())))
-				.withPropertyValues("pushwire.server.store=redis")
+			onRedis(redis).withPropertyValues("pushwire.server.store=redis")
 				.run((context) -> assertThat(context).hasNotFailed()
 					.getBean(RedisChannelStore.class)
 					.extracting((store) -> store.pubSub().block(Duration.ofSeconds(10)))
 					.isEqualTo(RedisStoreSettings.PubSub.CLASSIC));
 		}
+	}
+
+	/**
+	 * The auto-configurations on a Redis server of the test's own.
+	 * @param redis the server
+	 * @return the runner
+	 */
+	private static ReactiveWebApplicationContextRunner onRedis(RedisTestServer redis) {
+		return new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PushwireRedisAutoConfiguration.class,
+					PushwireServerAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withBean(LettuceConnectionFactory.class,
+					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port())));
 	}
 
 	@Configuration(proxyBeanMethods = false)

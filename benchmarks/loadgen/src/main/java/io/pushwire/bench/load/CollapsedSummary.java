@@ -3,11 +3,8 @@ package io.pushwire.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,11 +28,7 @@ final class CollapsedSummary {
 		Pattern focus = Pattern.compile((args.length > 1) ? args[1] : "io.pushwire.");
 		int top = (args.length > 2) ? Integer.parseInt(args[2]) : 25;
 		Pattern onlyThreads = Pattern.compile((args.length > 3) ? args[3] : ".*");
-		Map<String, Integer> threads = new HashMap<>();
-		Map<String, Integer> self = new HashMap<>();
-		Map<String, Integer> inclusive = new HashMap<>();
-		Map<String, Integer> focusInclusive = new HashMap<>();
-		int total = 0;
+		StackTally tally = new StackTally(focus, top);
 		List<String> lines = Files.readAllLines(file);
 		for (String line : lines) {
 			int space = line.lastIndexOf(' ');
@@ -49,29 +42,19 @@ final class CollapsedSummary {
 			if (!onlyThreads.matcher(threadName).find()) {
 				continue;
 			}
-			total += count;
-			threads.merge(JfrSummary.group(threadName), count, Integer::sum);
+			tally.add(threadName, count);
 			int first = thread.matches() ? 1 : 0;
 			if (frames.length <= first) {
 				continue;
 			}
-			self.merge(name(frames[frames.length - 1], true), count, Integer::sum);
-			Set<String> seen = new HashSet<>();
+			List<String> names = new ArrayList<>();
 			for (int i = first; i < frames.length; i++) {
-				String name = name(frames[i], false);
-				if (seen.add(name)) {
-					inclusive.merge(name, count, Integer::sum);
-					if (focus.matcher(name).find()) {
-						focusInclusive.merge(name, count, Integer::sum);
-					}
-				}
+				names.add(name(frames[i], false));
 			}
+			tally.addFrames(name(frames[frames.length - 1], true), names, count);
 		}
-		System.out.println("samples: " + total + " (" + file.getFileName() + ")");
-		JfrSummary.print("threads", threads, total, top);
-		JfrSummary.print("self (top of stack)", self, total, top);
-		JfrSummary.print("inclusive", inclusive, total, top);
-		JfrSummary.print("inclusive, " + focus.pattern(), focusInclusive, total, top);
+		System.out.println("samples: " + tally.total() + " (" + file.getFileName() + ")");
+		tally.print();
 	}
 
 	/**

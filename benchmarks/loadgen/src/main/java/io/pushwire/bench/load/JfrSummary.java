@@ -3,11 +3,9 @@ package io.pushwire.bench.load;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import jdk.jfr.consumer.RecordedEvent;
@@ -33,21 +31,17 @@ final class JfrSummary {
 		Pattern focus = Pattern.compile((args.length > 1) ? args[1] : "io\\.pushwire\\.");
 		int top = (args.length > 2) ? Integer.parseInt(args[2]) : 25;
 		Pattern onlyThreads = Pattern.compile((args.length > 3) ? args[3] : ".*");
-		Map<String, Integer> threads = new HashMap<>();
-		Map<String, Integer> self = new HashMap<>();
-		Map<String, Integer> inclusive = new HashMap<>();
-		Map<String, Integer> focusInclusive = new HashMap<>();
+		StackTally tally = new StackTally(focus, top);
 		Map<String, Double> cpuSeconds = new HashMap<>();
 		Map<String, Double> peakCores = new HashMap<>();
 		int cpus = Runtime.getRuntime().availableProcessors();
-		int total = 0;
 		List<RecordedEvent> events = RecordingFile.readAllEvents(file);
 		for (RecordedEvent event : events) {
 			if (event.getEventType().getName().equals("jdk.ThreadCPULoad") && event.getThread("eventThread") != null) {
 				// Loads are fractions of the whole machine over the period (1 s with
 				// bench.jfc).
 				double cores = (event.getFloat("user") + event.getFloat("system")) * cpus;
-				String group = group(event.getThread("eventThread").getJavaName());
+				String group = StackTally.group(event.getThread("eventThread").getJavaName());
 				cpuSeconds.merge(group, cores, Double::sum);
 				peakCores.merge(group, cores, Math::max);
 				continue;
@@ -60,25 +54,15 @@ final class JfrSummary {
 			if (!onlyThreads.matcher(thread).find()) {
 				continue;
 			}
-			total++;
-			threads.merge(group(thread), 1, Integer::sum);
+			tally.add(thread, 1);
 			RecordedStackTrace stack = event.getStackTrace();
 			if (stack == null || stack.getFrames().isEmpty()) {
 				continue;
 			}
-			self.merge(name(stack.getFrames().get(0)), 1, Integer::sum);
-			Set<String> seen = new HashSet<>();
-			for (RecordedFrame frame : stack.getFrames()) {
-				String name = name(frame);
-				if (seen.add(name)) {
-					inclusive.merge(name, 1, Integer::sum);
-					if (focus.matcher(name).find()) {
-						focusInclusive.merge(name, 1, Integer::sum);
-					}
-				}
-			}
+			List<String> frames = stack.getFrames().stream().map(JfrSummary::name).toList();
+			tally.addFrames(frames.get(0), frames, 1);
 		}
-		System.out.println("samples: " + total + " (" + file.getFileName() + ")");
+		System.out.println("samples: " + tally.total() + " (" + file.getFileName() + ")");
 		System.out.println();
 		System.out
 			.println("| thread (jdk.ThreadCPULoad, 1 s periods) | CPU seconds | busiest second, cores of one thread |");
@@ -90,30 +74,11 @@ final class JfrSummary {
 			.forEach((e) -> System.out
 				.println("| `" + e.getKey() + "` | " + String.format(Locale.ROOT, "%.1f", e.getValue()) + " | "
 						+ String.format(Locale.ROOT, "%.2f", peakCores.get(e.getKey())) + " |"));
-		print("threads", threads, total, top);
-		print("self (top of stack)", self, total, top);
-		print("inclusive", inclusive, total, top);
-		print("inclusive, " + focus.pattern(), focusInclusive, total, top);
-	}
-
-	static String group(String thread) {
-		return thread.replaceAll("-?\\d+$", "-N");
+		tally.print();
 	}
 
 	private static String name(RecordedFrame frame) {
 		return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-	}
-
-	static void print(String title, Map<String, Integer> counts, int total, int top) {
-		System.out.println();
-		System.out.println("| " + title + " | samples | share |");
-		System.out.println("|---|---|---|");
-		counts.entrySet()
-			.stream()
-			.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-			.limit(top)
-			.forEach((e) -> System.out.println("| `" + e.getKey() + "` | " + e.getValue() + " | "
-					+ String.format(Locale.ROOT, "%.1f%%", 100.0 * e.getValue() / total) + " |"));
 	}
 
 }

@@ -156,7 +156,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 			String json = this.codec.mapper().writeValueAsString(payload);
 			long now = this.clock.millis();
 			long cutoff = now - kind.historyTtl().toMillis();
-			return command(this.feed.flatMap((feed) -> {
+			return command(feed().flatMap((feed) -> {
 				List<String> args = List.of(Cursors.newEpoch(), Long.toString(now),
 						Integer.toString(Math.max(0, kind.historySize())), Long.toString(Math.max(0, cutoff)),
 						Long.toString(keyExpiryMillis(kind)), liveChannel(name), (clientId != null) ? clientId : "",
@@ -220,7 +220,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		return Mono.defer(() -> {
 			String json = new String(frame.encoded(this.codec), StandardCharsets.UTF_8);
 			String message = "T" + this.nodeId + "\n" + json;
-			return command(this.feed.flatMap((feed) -> feed.publish(liveChannel(channel.value()), message)));
+			return command(feed().flatMap((feed) -> feed.publish(liveChannel(channel.value()), message)));
 		});
 	}
 
@@ -402,6 +402,13 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		});
 	}
 
+	// Once decided, the feed itself: every publish asks for it, and a cached Mono's
+	// subscription costs more than a field read.
+	private Mono<LiveFeed> feed() {
+		LiveFeed current = this.decided;
+		return (current != null) ? Mono.just(current) : this.feed;
+	}
+
 	private void decided(LiveFeed feed) {
 		this.decided = feed;
 		if (this.disposed) {
@@ -553,7 +560,7 @@ public final class RedisChannelStore implements ChannelStore, StoreHealth {
 		}
 
 		private Mono<Void> subscribe() {
-			return command(RedisChannelStore.this.feed.flatMap((feed) -> feed.subscribe(liveChannel(this.channel))))
+			return command(feed().flatMap((feed) -> feed.subscribe(liveChannel(this.channel))))
 				.doOnSuccess((done) -> this.subscribed = true);
 		}
 
